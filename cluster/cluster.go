@@ -1,0 +1,335 @@
+package cluster
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/raftsim/raftsim/models/disk"
+	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/models/workload"
+	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/raft"
+	"github.com/raftsim/raftsim/safety"
+	"github.com/raftsim/raftsim/sim"
+	"github.com/raftsim/raftsim/topology"
+)
+
+type envKind uint8
+
+const (
+	envRaft envKind = iota
+	envRequest
+	envReply
+)
+
+// envelope is what travels on the network: a Raft message, a client request or a reply.
+type envelope struct {
+	kind envKind
+	msg  raft.Message
+	req  workload.Request
+	rep  workload.Reply
+}
+
+// Request and reply sizes on the wire, besides a request's payload.
+const (
+	requestHeaderBytes = 48
+	replyBytes         = 48
+)
+
+// Cluster is one run in progress.
+type Cluster struct {
+	cfg    Config
+	loop   *sim.Loop
+	net    *network.Network[envelope]
+	graph  *topology.Graph
+	hosts  []*host // index id-1
+	quorum int
+
+	clients   []*clientHost // index id-1
+	faults    []fault.Event
+	faultRand *rand.Rand // choices a fault event leaves open (which nodes crash with the leader)
+
+	check   *safety.Checker
+	err     error
+	trace   tracer
+	metrics metrics
+}
+
+// New builds a run from cfg; nothing happens until Run.
+func New(cfg Config) (*Cluster, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	g, err := cfg.graph()
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, quorum: cfg.Nodes/2 + 1,
+		faultRand: sim.Stream(cfg.Seed, "faults")}
+	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
+	if cfg.Trace != nil {
+		c.trace = newTracer(cfg.Trace, c.loop)
+	}
+	if cfg.Check {
+		c.check = safety.New(cfg.Seed, func() time.Duration { return c.loop.Now().Duration() })
+	}
+	c.metrics.init(cfg)
+
+	peers := make([]uint64, cfg.Nodes)
+	for i := range peers {
+		peers[i] = uint64(i + 1)
+	}
+	for _, id := range peers {
+		h := &host{c: c, id: id}
+		h.cfg = raft.Config{
+			ID: id, Peers: peers,
+			ElectionTimeoutMin: cfg.ElectionMin, ElectionTimeoutMax: cfg.ElectionMax,
+			HeartbeatInterval: cfg.Heartbeat,
+			Rand:              sim.StreamN(cfg.Seed, "node", int(id)),
+			PreVote:           cfg.PreVote, CheckQuorum: cfg.CheckQuorum,
+			MaxInflight: cfg.MaxInflight, MaxEntriesPerMsg: cfg.MaxBatch,
+			UnsafeCommitPriorTerm: cfg.UnsafeCommitPriorTerm,
+		}
+		dcfg := disk.Config{Bandwidth: cfg.DiskBandwidth}
+		if cfg.Fsync != nil {
+			dcfg.Fsync = cfg.Fsync
+		}
+		h.disk = disk.New(dcfg, sim.StreamN(cfg.Seed, "disk", int(id)))
+		c.hosts = append(c.hosts, h)
+	}
+
+	wl := cfg.Workload
+	wl.Nodes = cfg.Nodes
+	for i := 1; i <= cfg.Clients; i++ {
+		ch := &clientHost{c: c}
+		ch.client = workload.New(uint64(i), wl, sim.StreamN(cfg.Seed, "client", i), c, c)
+		c.clients = append(c.clients, ch)
+	}
+
+	c.faults = append(c.faults, cfg.Faults...)
+	if cfg.Chaos {
+		c.faults = append(c.faults, fault.Chaos(sim.Stream(cfg.Seed, "chaos"), cfg.Nodes, cfg.Duration, cfg.ChaosOptions)...)
+	}
+	fault.Sort(c.faults)
+	return c, nil
+}
+
+// Run runs the cluster for the configured duration and returns what it measured. A safety violation
+// stops the run and is returned as a *safety.Violation, with the summary up to that point.
+func (c *Cluster) Run() (Summary, error) {
+	for _, h := range c.hosts {
+		if err := h.start(); err != nil {
+			return Summary{}, err
+		}
+	}
+	for i, f := range c.faults {
+		if f.At < c.cfg.Duration {
+			c.loop.At(sim.Time(f.At), faultHandler{c}, uint64(i))
+		}
+	}
+	for _, ch := range c.clients {
+		ch.client.Start()
+	}
+	end := sim.Time(c.cfg.Duration)
+	c.loop.RunUntil(end)
+	c.metrics.finish(c.loop.Now())
+	c.trace.flush()
+	s := c.summary()
+	if c.err == nil {
+		c.err = c.trace.err
+	}
+	return s, c.err
+}
+
+// Loop exposes the event loop, for benchmarks and tests that count events.
+func (c *Cluster) Loop() *sim.Loop { return c.loop }
+
+// violation stops the run at the first safety violation.
+func (c *Cluster) violation(v *safety.Violation) {
+	if v == nil || c.err != nil {
+		return
+	}
+	c.err = v
+	c.metrics.violations++
+	c.trace.violation(v)
+	c.loop.Stop()
+}
+
+func (c *Cluster) host(id uint64) *host { return c.hosts[id-1] }
+
+// sendRaft puts a node's message on the network.
+func (c *Cluster) sendRaft(m *raft.Message) {
+	size := m.Size()
+	c.metrics.sent(m.Type, m.From, size, len(m.Entries) > 0, c.host(m.From).state == raft.Leader)
+	c.trace.sendRaft(m, size)
+	c.net.Send(m.From, m.To, size, envelope{kind: envRaft, msg: *m})
+}
+
+// reply sends a node's answer to a client.
+func (c *Cluster) reply(from uint64, r workload.Reply) {
+	c.metrics.sentClient(from, replyBytes)
+	to := uint64(c.cfg.Nodes) + r.Client
+	c.trace.clientMsg("reply", from, to, r.Client, r.Seq, r.OK, r.Leader)
+	c.net.Send(from, to, replyBytes, envelope{kind: envReply, rep: r})
+}
+
+// Deliver implements network.Endpoint.
+func (c *Cluster) Deliver(from, to uint64, e *envelope) {
+	if c.trace.on() {
+		c.trace.deliver(from, to, e)
+	}
+	if to <= uint64(c.cfg.Nodes) {
+		c.host(to).receive(from, e)
+		return
+	}
+	c.clients[to-uint64(c.cfg.Nodes)-1].client.Reply(e.rep)
+}
+
+// Dropped implements network.Endpoint.
+func (c *Cluster) Dropped(from, to uint64, e *envelope, why network.Drop) {
+	c.trace.drop(from, to, e, why.String())
+}
+
+// Now implements workload.Env.
+func (c *Cluster) Now() sim.Time { return c.loop.Now() }
+
+// SendRequest implements workload.Env.
+func (c *Cluster) SendRequest(to uint64, r workload.Request) {
+	from := uint64(c.cfg.Nodes) + r.Client
+	size := requestHeaderBytes + int(r.Size)
+	c.metrics.sentClient(0, size)
+	c.trace.clientMsg("request", from, to, r.Client, r.Seq, false, 0)
+	c.net.Send(from, to, size, envelope{kind: envRequest, req: r})
+}
+
+// ArmClient implements workload.Env.
+func (c *Cluster) ArmClient(client uint64, d time.Duration) {
+	ch := c.clients[client-1]
+	ch.timer = c.loop.Reset(ch.timer, c.loop.Now().Add(d), ch, 0)
+}
+
+// Record implements workload.Recorder.
+func (c *Cluster) Record(op workload.Op) {
+	c.metrics.op(op)
+	c.trace.op(&op)
+	if c.cfg.History != nil {
+		c.cfg.History.Record(op)
+	}
+}
+
+// clientHost holds a client's timer.
+type clientHost struct {
+	c      *Cluster
+	client *workload.Client
+	timer  sim.Timer
+}
+
+func (ch *clientHost) Fire(uint64) { ch.client.Timer() }
+
+// faultHandler fires the fault schedule.
+type faultHandler struct{ c *Cluster }
+
+func (f faultHandler) Fire(i uint64) { f.c.applyFault(&f.c.faults[i]) }
+
+func (c *Cluster) applyFault(e *fault.Event) {
+	switch e.Kind {
+	case fault.Crash:
+		if !e.Leader {
+			c.crash(e, uint64(e.Node))
+			return
+		}
+		// The leader, then Extra other live nodes drawn from the fault stream. With no leader, all
+		// 1+Extra are drawn: the schedule's count of crashes always happens.
+		n := 1 + e.Extra
+		if id := c.currentLeader(); id != 0 {
+			c.crash(e, id)
+			n--
+		}
+		for ; n > 0; n-- {
+			var live []uint64
+			for _, h := range c.hosts {
+				if h.alive {
+					live = append(live, h.id)
+				}
+			}
+			if len(live) == 0 {
+				break
+			}
+			c.crash(e, live[c.faultRand.IntN(len(live))])
+		}
+	case fault.Restart:
+		c.trace.fault(e, uint64(e.Node))
+		if h := c.host(uint64(e.Node)); !h.alive {
+			if err := h.start(); err != nil {
+				c.err = fmt.Errorf("cluster: restart node %d: %w", e.Node, err)
+				c.loop.Stop()
+			}
+		}
+	default:
+		c.trace.fault(e, 0)
+		switch e.Kind {
+		case fault.Cut:
+			c.graph.Cut(e.Edges...)
+		case fault.Restore:
+			c.graph.Restore(e.Edges...)
+		case fault.Partition:
+			c.graph.Partition(e.Groups...)
+		case fault.Isolate:
+			c.graph.Isolate(e.Node)
+		case fault.Heal:
+			c.graph.HealAll()
+		}
+		c.statusChanged()
+	}
+}
+
+func (c *Cluster) crash(e *fault.Event, id uint64) {
+	c.trace.fault(e, id)
+	if id != 0 && c.host(id).alive {
+		c.metrics.crashed(c, id)
+		c.host(id).crash()
+	}
+}
+
+// currentLeader returns the live leader of the highest term, or 0.
+func (c *Cluster) currentLeader() uint64 {
+	var id, term uint64
+	for _, h := range c.hosts {
+		if h.alive && h.state == raft.Leader && h.term >= term {
+			id, term = h.id, h.term
+		}
+	}
+	return id
+}
+
+// statusChanged re-evaluates the cluster-wide measures after a change of role, term, leader, liveness
+// or connectivity.
+func (c *Cluster) statusChanged() {
+	c.metrics.status(c)
+}
+
+// workingLeader returns the leader that holds a working majority, or 0: a live leader such that a
+// majority of nodes, itself included, are alive, in its term, following it, and able to exchange
+// messages with it.
+func (c *Cluster) workingLeader() uint64 {
+	for _, l := range c.hosts {
+		if !l.alive || l.state != raft.Leader {
+			continue
+		}
+		n := 0
+		for _, f := range c.hosts {
+			if f == l {
+				n++
+				continue
+			}
+			if f.alive && f.term == l.term && f.lead == l.id && c.net.Reachable(l.id, f.id) && c.net.Reachable(f.id, l.id) {
+				n++
+			}
+		}
+		if n >= c.quorum {
+			return l.id
+		}
+	}
+	return 0
+}

@@ -1,0 +1,134 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/models/latency"
+	"github.com/raftsim/raftsim/models/workload"
+	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/topology"
+)
+
+// Config is everything a run depends on.
+type Config struct {
+	Nodes    int
+	Seed     uint64
+	Duration time.Duration
+
+	ElectionMin time.Duration
+	ElectionMax time.Duration
+	Heartbeat   time.Duration
+	PreVote     bool
+	CheckQuorum bool
+	MaxInflight int // per follower; 0 means the raft default
+	MaxBatch    int // entries per AppendEntries; 0 means the raft default
+
+	Fsync         *latency.Dist // time of one stable-storage write
+	DiskBandwidth float64       // bytes/s; 0 means unlimited
+
+	// Link is the default link: generated topologies use it for every edge, topology files for edges
+	// they do not describe, and clients to reach the nodes.
+	Link     topology.Link
+	Topology string          // mesh, star, ring, line, or a topology file (.yaml, .yml, .json)
+	Graph    *topology.Graph // when set, used instead of Topology (and not modified: the run cuts a clone)
+	Routing  network.Routing
+
+	Faults []fault.Event // sorted by time
+	Chaos  bool          // add a random schedule drawn from the seed
+	// ChaosOptions shape the random schedule.
+	ChaosOptions fault.ChaosOptions
+
+	Clients  int
+	Workload workload.Config // Nodes is filled in
+
+	Check                 bool // check the safety properties as the run goes
+	UnsafeCommitPriorTerm bool // test only: break the commit rule (see raft.Config)
+
+	// MeasureFrom starts the measurement window of the *_after measures (availability after a fault,
+	// operations invoked after it); the whole-run measures always start at 0.
+	MeasureFrom time.Duration
+
+	Trace io.Writer // every event as JSON Lines; nil for none
+	// History, when set, receives every completed client operation.
+	History workload.Recorder
+}
+
+// Default returns the configuration of `raftsim run` with no flags.
+func Default() Config {
+	return Config{
+		Nodes:       5,
+		Seed:        1,
+		Duration:    60 * time.Second,
+		ElectionMin: 150 * time.Millisecond,
+		ElectionMax: 300 * time.Millisecond,
+		Heartbeat:   75 * time.Millisecond,
+		Fsync:       latency.Const(time.Millisecond),
+		Link: topology.Link{
+			Latency:   latency.MustParse("uniform:500us:1500us"),
+			Bandwidth: 125e6, // 1 Gbps
+		},
+		Topology: "mesh",
+		Clients:  1,
+	}
+}
+
+// Validate reports the first impossible setting, naming it as the command line does.
+func (c *Config) Validate() error {
+	switch {
+	case c.Nodes < 1:
+		return fmt.Errorf("nodes: %d: need at least 1", c.Nodes)
+	case c.Nodes > 1000:
+		return fmt.Errorf("nodes: %d: at most 1000 are supported", c.Nodes)
+	case c.Duration <= 0:
+		return fmt.Errorf("duration: %v: must be positive", c.Duration)
+	case c.ElectionMin <= 0:
+		return fmt.Errorf("election-timeout: minimum %v must be positive", c.ElectionMin)
+	case c.ElectionMax < c.ElectionMin:
+		return fmt.Errorf("election-timeout: maximum %v is below the minimum %v", c.ElectionMax, c.ElectionMin)
+	case c.Heartbeat <= 0:
+		return fmt.Errorf("heartbeat: %v: must be positive", c.Heartbeat)
+	case c.Link.Loss < 0 || c.Link.Loss > 1:
+		return fmt.Errorf("loss: %v: must be in [0, 1]", c.Link.Loss)
+	case c.Link.Bandwidth < 0:
+		return fmt.Errorf("bandwidth: %v: must not be negative", c.Link.Bandwidth)
+	case c.Link.Latency == nil:
+		return errors.New("latency: not set")
+	case c.Clients < 0:
+		return fmt.Errorf("clients: %d: must not be negative", c.Clients)
+	case c.Graph != nil && c.Graph.Len() != c.Nodes:
+		return fmt.Errorf("topology: the graph has %d nodes but nodes is %d", c.Graph.Len(), c.Nodes)
+	}
+	for _, e := range c.Faults {
+		if e.Node > int64(c.Nodes) {
+			return fmt.Errorf("faults: %v: node %d is not in 1..%d", e, e.Node, c.Nodes)
+		}
+	}
+	return nil
+}
+
+// graph builds the run's topology.
+func (c *Config) graph() (*topology.Graph, error) {
+	if c.Graph != nil {
+		return c.Graph.Clone(), nil
+	}
+	switch c.Topology {
+	case "", "mesh", "star", "ring", "line":
+		kind := c.Topology
+		if kind == "" {
+			kind = "mesh"
+		}
+		return topology.Generate(kind, c.Nodes, c.Link)
+	}
+	g, err := topology.Load(c.Topology, c.Link)
+	if err != nil {
+		return nil, err
+	}
+	if g.Len() != c.Nodes {
+		return nil, fmt.Errorf("topology: %s has %d nodes but nodes is %d", c.Topology, g.Len(), c.Nodes)
+	}
+	return g, nil
+}

@@ -1,0 +1,17 @@
+// Package cluster runs one simulated Raft cluster: real raft.Nodes over a network.Network on a
+// topology.Graph, each with a disk, a key-value state machine and a persisted store, driven by
+// closed-loop clients and a fault schedule, on one sim.Loop.
+//
+// The package is the simulator's host for the nodes: it delivers their messages, persists their batches
+// (messages that depend on a batch leave only once it is durable), keeps their timers, applies their
+// committed entries and answers clients. It observes the whole cluster at once, which no node can, to
+// measure availability (the fraction of time a leader holds a working majority), election downtime,
+// commit latency and bandwidth, and to check the Raft safety properties as the run goes.
+//
+// A run is a function of its Config: the same Config gives the same events in the same order, the
+// same trace and the same Summary, on any machine.
+//
+// Two seams are kept for what comes later: every timer a node asks for goes through host.after, the one
+// place a per-node clock rate will apply; and every message for a node enters through host.receive, the
+// one place a per-node service time and queue will go.
+package cluster

@@ -1,0 +1,319 @@
+package cluster
+
+import (
+	"time"
+
+	"github.com/raftsim/raftsim/kv"
+	"github.com/raftsim/raftsim/models/disk"
+	"github.com/raftsim/raftsim/models/workload"
+	"github.com/raftsim/raftsim/raft"
+	"github.com/raftsim/raftsim/sim"
+)
+
+// Event kinds a host schedules for itself (the arg of host.Fire); timers use their raft.Timeout value.
+const evDiskDone = uint64(raft.NumTimeouts)
+
+// batch is a persist batch waiting for the disk, with the messages that must wait for it.
+type batch struct {
+	seq     uint64
+	hasHS   bool
+	hs      raft.HardState
+	first   uint64
+	entries []raft.Entry
+	msgs    []raft.Message
+}
+
+// proposal is a client write the leader proposed and will answer when it applies.
+type proposal struct {
+	index  uint64
+	term   uint64
+	client uint64
+	seq    uint64
+}
+
+// host runs one node: it is the node's network card, disk, clock and state machine.
+type host struct {
+	c     *Cluster
+	id    uint64
+	alive bool
+	node  *raft.Node
+	cfg   raft.Config
+
+	timers    [raft.NumTimeouts]sim.Timer
+	disk      *disk.Disk
+	diskTimer sim.Timer
+	batches   []batch // FIFO; batches[head:] are waiting or being written
+	head      int
+	durable   raft.Durable
+
+	store     *kv.Store
+	proposals []proposal // increasing index; proposals[phead:] are waiting
+	phead     int
+
+	// what the cluster last saw of the node, to notice changes
+	term   uint64
+	state  raft.State
+	lead   uint64
+	commit uint64
+}
+
+// Fire handles the host's own events: timers and disk completions.
+func (h *host) Fire(arg uint64) {
+	if !h.alive {
+		return
+	}
+	if arg == evDiskDone {
+		h.diskDone()
+		return
+	}
+	t := raft.Timeout(arg)
+	h.c.trace.timeout(h.id, t)
+	h.node.Timeout(t)
+	h.drain()
+}
+
+// after is the one place a node's requested delays become simulated time: a per-node clock rate goes
+// here.
+func (h *host) after(d time.Duration) sim.Time {
+	return h.c.loop.Now().Add(d)
+}
+
+// start boots the node from its durable state.
+func (h *host) start() error {
+	d := raft.Durable{HardState: h.durable.HardState, Entries: h.durable.Entries}
+	n, err := raft.New(h.cfg, d)
+	if err != nil {
+		return err
+	}
+	h.node = n
+	h.alive = true
+	h.store = kv.New()
+	h.term, h.state, h.lead, h.commit = n.Term(), n.State(), n.Leader(), 0
+	if h.c.check != nil {
+		h.c.violation(h.c.check.Restarted(h.id, h.durable.Entries))
+	}
+	h.drain()
+	return nil
+}
+
+// crash loses everything volatile: the node's memory, its pending disk writes, its timers.
+func (h *host) crash() {
+	if !h.alive {
+		return
+	}
+	wasLeader := h.state == raft.Leader
+	h.alive = false
+	for i := range h.timers {
+		h.c.loop.Cancel(h.timers[i])
+	}
+	h.c.loop.Cancel(h.diskTimer)
+	h.disk.Crash()
+	h.batches, h.head = h.batches[:0], 0
+	h.proposals, h.phead = h.proposals[:0], 0
+	h.node, h.store = nil, nil
+	if wasLeader && h.c.check != nil {
+		h.c.check.SteppedDown(h.id)
+	}
+	h.c.statusChanged()
+}
+
+// receive is the one entry point for everything that reaches the node over the network: a per-node
+// service time and inbox queue go here.
+func (h *host) receive(from uint64, e *envelope) {
+	if !h.alive {
+		h.c.metrics.droppedDown++
+		h.c.trace.drop(from, h.id, e, "down")
+		return
+	}
+	switch e.kind {
+	case envRaft:
+		h.node.Step(e.msg)
+	case envRequest:
+		h.request(&e.req)
+	}
+	h.drain()
+}
+
+// drain carries out everything the node wants done, until it wants nothing more.
+func (h *host) drain() {
+	for h.alive && h.node.HasReady() {
+		rd := h.node.Ready()
+		// Order matters to the checker: a node that stepped down must not be judged as a leader for the
+		// truncation that came with it, and a new leader is judged on the log it won with.
+		elected := h.observe()
+		if rd.HasPersist {
+			h.submit(&rd.Persist)
+		}
+		if elected && h.c.check != nil {
+			h.c.violation(h.c.check.BecameLeader(h.id, h.term))
+		}
+		for t, tc := range rd.Timers {
+			if !tc.Changed {
+				continue
+			}
+			if tc.After == 0 {
+				h.c.loop.Cancel(h.timers[t])
+			} else {
+				h.timers[t] = h.c.loop.Reset(h.timers[t], h.after(tc.After), h, uint64(t))
+			}
+		}
+		for i := range rd.Messages {
+			h.c.sendRaft(&rd.Messages[i])
+		}
+		if len(rd.Committed) > 0 {
+			h.apply(rd.Committed)
+		}
+		if c := h.node.Commit(); c != h.commit {
+			h.commit = c
+			h.c.trace.commit(h.id, c)
+			h.c.metrics.committed(c)
+			if h.c.check != nil {
+				h.c.violation(h.c.check.Committed(h.id, c))
+			}
+		}
+	}
+}
+
+// observe notices changes of role, term or leader, and reports whether the node was just elected.
+func (h *host) observe() (elected bool) {
+	term, state, lead := h.node.Term(), h.node.State(), h.node.Leader()
+	if term == h.term && state == h.state && lead == h.lead {
+		return false
+	}
+	prevState, prevTerm := h.state, h.term
+	h.term, h.state, h.lead = term, state, lead
+	h.c.trace.state(h.id, state, term, lead)
+	m := &h.c.metrics
+	m.maxTerm = max(m.maxTerm, term)
+	switch {
+	case state == raft.Candidate && (prevState != raft.Candidate || term != prevTerm):
+		m.elections++
+	case state == raft.PreCandidate && prevState != raft.PreCandidate:
+		m.preElections++
+	}
+	if state == raft.Leader && (prevState != raft.Leader || term != prevTerm) {
+		m.leaderChanges++
+		elected = true
+	}
+	if prevState == raft.Leader && state != raft.Leader {
+		if h.c.check != nil {
+			h.c.check.SteppedDown(h.id)
+		}
+		h.failProposals()
+	}
+	h.c.statusChanged()
+	return elected
+}
+
+// submit hands a persist batch to the disk.
+func (h *host) submit(p *raft.Persist) {
+	if h.head == len(h.batches) {
+		h.batches, h.head = h.batches[:0], 0
+	}
+	// Grow by reslicing where there is room, so the slot keeps the message buffer it had in an earlier
+	// round and copying the messages in allocates nothing.
+	if len(h.batches) < cap(h.batches) {
+		h.batches = h.batches[:len(h.batches)+1]
+	} else {
+		h.batches = append(h.batches, batch{})
+	}
+	b := &h.batches[len(h.batches)-1]
+	*b = batch{seq: p.Seq, hasHS: p.HasHardState, hs: p.HardState, first: p.First, entries: p.Entries,
+		msgs: append(b.msgs[:0], p.Messages...)}
+	if h.c.check != nil && p.First != 0 {
+		h.c.violation(h.c.check.LogChanged(h.id, p.First, p.Entries))
+	}
+	bytes := 0
+	if p.HasHardState {
+		bytes += 16
+	}
+	for i := range p.Entries {
+		bytes += raft.EntryBytes + int(p.Entries[i].Size)
+	}
+	if started, d := h.disk.Submit(bytes, !p.Empty()); started {
+		h.diskTimer = h.c.loop.At(h.after(d), h, evDiskDone)
+	}
+}
+
+// diskDone makes the batches of the finished write durable and releases their messages.
+func (h *host) diskDone() {
+	n, started, d := h.disk.Done()
+	var last uint64
+	for i := 0; i < n; i++ {
+		b := &h.batches[h.head]
+		h.head++
+		if b.hasHS {
+			h.durable.HardState = b.hs
+		}
+		if b.first != 0 {
+			h.durable.Entries = append(h.durable.Entries[:b.first-1], b.entries...)
+		}
+		h.c.trace.persist(h.id, b)
+		for j := range b.msgs {
+			h.c.sendRaft(&b.msgs[j])
+		}
+		b.entries = nil
+		last = b.seq
+	}
+	if started {
+		h.diskTimer = h.c.loop.At(h.after(d), h, evDiskDone)
+	}
+	if n > 0 {
+		h.node.Persisted(last)
+	}
+	h.drain()
+}
+
+// request handles a client's write.
+func (h *host) request(r *workload.Request) {
+	if h.node.State() != raft.Leader {
+		h.c.reply(h.id, workload.Reply{Client: r.Client, Seq: r.Seq, Leader: h.node.Leader()})
+		return
+	}
+	cmd := kv.Command{Client: r.Client, Seq: r.Seq, Key: r.Key, Value: r.Value}
+	index, term, err := h.node.Propose(cmd.Encode(), r.Size)
+	if err != nil {
+		h.c.reply(h.id, workload.Reply{Client: r.Client, Seq: r.Seq, Leader: h.node.Leader()})
+		return
+	}
+	if h.phead == len(h.proposals) {
+		h.proposals, h.phead = h.proposals[:0], 0
+	}
+	h.proposals = append(h.proposals, proposal{index: index, term: term, client: r.Client, seq: r.Seq})
+}
+
+// apply applies committed entries to the state machine and answers the clients waiting on them.
+func (h *host) apply(ents []raft.Entry) {
+	if h.c.check != nil {
+		h.c.violation(h.c.check.Applied(h.id, ents))
+	}
+	for i := range ents {
+		e := &ents[i]
+		res, ok, err := h.store.Apply(e.Index, e.Data)
+		if err != nil {
+			panic("cluster: " + err.Error()) // the node handed out entries out of order: a bug
+		}
+		for h.phead < len(h.proposals) && h.proposals[h.phead].index <= e.Index {
+			p := h.proposals[h.phead]
+			h.phead++
+			if p.index < e.Index {
+				continue // cannot happen: every index up to e.Index was applied in order
+			}
+			if ok && p.term == e.Term && res.Client == p.client && res.Seq == p.seq {
+				h.c.reply(h.id, workload.Reply{Client: p.client, Seq: p.seq, OK: true, Prev: res.Prev})
+			} else {
+				// Another leader's entry took the index: this proposal is lost.
+				h.c.reply(h.id, workload.Reply{Client: p.client, Seq: p.seq, Leader: h.node.Leader()})
+			}
+		}
+	}
+}
+
+// failProposals answers every waiting client when the node stops leading: their writes may still
+// commit under the next leader, and a retry with the same sequence number is applied only once.
+func (h *host) failProposals() {
+	for _, p := range h.proposals[h.phead:] {
+		h.c.reply(h.id, workload.Reply{Client: p.client, Seq: p.seq, Leader: h.node.Leader()})
+	}
+	h.proposals, h.phead = h.proposals[:0], 0
+}

@@ -1,0 +1,179 @@
+package cluster
+
+import (
+	"time"
+
+	"github.com/raftsim/raftsim/experiments/stats"
+	"github.com/raftsim/raftsim/models/workload"
+	"github.com/raftsim/raftsim/raft"
+	"github.com/raftsim/raftsim/sim"
+)
+
+// Traffic classes for the bandwidth figures.
+const (
+	ClassAppend    = iota // AppendEntries carrying entries
+	ClassProbe            // AppendEntries without entries (probes)
+	ClassHeartbeat        // heartbeats
+	ClassVote             // vote and pre-vote requests
+	ClassReply            // every Raft response
+	ClassClient           // client requests and replies
+	NumClasses
+)
+
+// ClassNames are the traffic classes as they appear in results.
+var ClassNames = [NumClasses]string{"append", "probe", "heartbeat", "vote", "reply", "client"}
+
+func classOf(t raft.MsgType, entries bool) int {
+	switch {
+	case t == raft.MsgApp && entries:
+		return ClassAppend
+	case t == raft.MsgApp:
+		return ClassProbe
+	case t == raft.MsgHeartbeat:
+		return ClassHeartbeat
+	case t == raft.MsgVote || t == raft.MsgPreVote:
+		return ClassVote
+	}
+	return ClassReply
+}
+
+// metrics accumulates a run's measures in streaming form: nothing here grows with simulated time.
+type metrics struct {
+	measureFrom sim.Time
+
+	elections, preElections, leaderChanges, maxTerm uint64
+	commitIndex                                     uint64
+	violations                                      int
+	droppedDown                                     uint64
+
+	opsOK, opsFailed         uint64
+	opsOKAfter, opsAfter     uint64 // operations invoked at or after measureFrom
+	lastOK                   sim.Time
+	latency                  *stats.Histogram // client send to reply, of successful operations
+	msgs, bytes              [NumClasses]uint64
+	nodeBytes                []uint64 // by sender, index id-1
+	leaderBytes              uint64   // sent by a node while it was leader
+	leaderMsgs               uint64
+	up                       bool
+	upSince, upTotal, upFrom sim.Time
+
+	// Election downtime: from a leader's crash until every live node follows a leader of a later term.
+	downStart   sim.Time
+	downTerm    uint64
+	measuring   bool
+	downtimes   *stats.Histogram
+	downTerms   uint64 // terms elapsed, summed over measured elections
+	downCount   uint64
+	downPending uint64 // crashes of a leader whose election had not finished by the end
+}
+
+func (m *metrics) init(cfg Config) {
+	m.measureFrom = sim.Time(cfg.MeasureFrom)
+	m.latency = stats.NewHistogram()
+	m.downtimes = stats.NewHistogram()
+	m.nodeBytes = make([]uint64, cfg.Nodes)
+}
+
+func (m *metrics) sent(t raft.MsgType, from uint64, size int, entries bool, leader bool) {
+	k := classOf(t, entries)
+	m.msgs[k]++
+	m.bytes[k] += uint64(size)
+	m.nodeBytes[from-1] += uint64(size)
+	if leader {
+		m.leaderBytes += uint64(size)
+		m.leaderMsgs++
+	}
+}
+
+// sentClient counts client traffic; from is the node sending a reply, or 0 for a client's request.
+func (m *metrics) sentClient(from uint64, size int) {
+	m.msgs[ClassClient]++
+	m.bytes[ClassClient] += uint64(size)
+	if from != 0 {
+		m.nodeBytes[from-1] += uint64(size)
+	}
+}
+
+func (m *metrics) committed(index uint64) {
+	m.commitIndex = max(m.commitIndex, index)
+}
+
+func (m *metrics) op(op workload.Op) {
+	after := op.Invoke >= m.measureFrom
+	if after {
+		m.opsAfter++
+	}
+	if !op.OK {
+		m.opsFailed++
+		return
+	}
+	m.opsOK++
+	if after {
+		m.opsOKAfter++
+	}
+	m.lastOK = op.Complete
+	m.latency.Record(int64(op.Complete - op.Invoke))
+}
+
+// crashed is called just before node id crashes.
+func (m *metrics) crashed(c *Cluster, id uint64) {
+	h := c.host(id)
+	if h.state == raft.Leader && !m.measuring {
+		m.measuring = true
+		m.downStart = c.loop.Now()
+		m.downTerm = h.term
+	}
+}
+
+// status re-evaluates availability and the election in progress.
+func (m *metrics) status(c *Cluster) {
+	now := c.loop.Now()
+	up := c.workingLeader() != 0
+	if up != m.up {
+		if m.up {
+			m.addUp(m.upSince, now)
+		}
+		m.up, m.upSince = up, now
+	}
+	if m.measuring {
+		if l := c.currentLeader(); l != 0 && c.host(l).term > m.downTerm && everyoneFollows(c, l) {
+			m.downtimes.Record(int64(now - m.downStart))
+			m.downTerms += c.host(l).term - m.downTerm
+			m.downCount++
+			m.measuring = false
+		}
+	}
+}
+
+func everyoneFollows(c *Cluster, l uint64) bool {
+	term := c.host(l).term
+	for _, h := range c.hosts {
+		if h.alive && h.id != l && (h.lead != l || h.term != term) {
+			return false
+		}
+	}
+	return true
+}
+
+func (m *metrics) addUp(from, to sim.Time) {
+	m.upTotal += to - from
+	if to > m.measureFrom {
+		m.upFrom += to - max(from, m.measureFrom)
+	}
+}
+
+func (m *metrics) finish(end sim.Time) {
+	if m.up {
+		m.addUp(m.upSince, end)
+		m.upSince = end
+	}
+	if m.measuring {
+		m.downPending++
+	}
+}
+
+// ms converts simulated nanoseconds to milliseconds, rounded to the microsecond so that summaries
+// stay readable.
+func ms(ns int64) float64 {
+	return float64(time.Duration(ns).Round(time.Microsecond)) / 1e6
+}

@@ -1,0 +1,277 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/models/latency"
+	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/safety"
+	"github.com/raftsim/raftsim/topology"
+)
+
+// runFlags are the flags of `raftsim run`, as typed.
+type runFlags struct {
+	nodes, clients                          int
+	seed                                    uint64
+	duration, heartbeat, measureFrom        time.Duration
+	electionTimeout, fsync, lat, bandwidth  string
+	diskBandwidth, topo, routing            string
+	loss                                    float64
+	crash, restart, cut, partition, isolate []string
+	heal                                    []string
+	chaos, preVote, checkQuorum, check      bool
+	trace                                   string
+	json                                    bool
+	clientTimeout, opDeadline, think        time.Duration
+	valueSize, maxInflight, maxBatch        int
+}
+
+func newRunFlags() (*pflag.FlagSet, *runFlags) {
+	d := cluster.Default()
+	f := &runFlags{}
+	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.SortFlags = false
+	fs.IntVar(&f.nodes, "nodes", d.Nodes, "cluster size N (node IDs 1..N)")
+	fs.Uint64Var(&f.seed, "seed", d.Seed, "root seed: the same seed replays the same run")
+	fs.DurationVar(&f.duration, "duration", d.Duration, "simulated time to run")
+	fs.StringVar(&f.electionTimeout, "election-timeout", cluster.FormatTimeoutRange(d.ElectionMin, d.ElectionMax), "election timeout range MIN:MAX, drawn uniformly")
+	fs.DurationVar(&f.heartbeat, "heartbeat", d.Heartbeat, "leader heartbeat interval")
+	fs.StringVar(&f.fsync, "fsync", d.Fsync.String(), "time of one stable-storage write: a duration or a latency spec")
+	fs.StringVar(&f.diskBandwidth, "disk-bandwidth", "unlimited", "disk write bandwidth, e.g. 500MB/s")
+	fs.StringVar(&f.lat, "latency", d.Link.Latency.String(), "one-way link latency: const:5ms, uniform:2ms:8ms, normal:5ms:1ms, exp:5ms, lognormal:5ms:0.5, pareto:2ms:2.5")
+	fs.Float64Var(&f.loss, "loss", d.Link.Loss, "probability that a link loses a message")
+	fs.StringVar(&f.bandwidth, "bandwidth", topology.FormatBandwidth(d.Link.Bandwidth), "link bandwidth, e.g. 1Gbps, 100Mbps, 10MB/s, unlimited")
+	fs.StringVar(&f.topo, "topology", d.Topology, "mesh, star, ring, line, or a topology file (.yaml, .json)")
+	fs.StringVar(&f.routing, "routing", "direct", "direct (only the edge sender->receiver) or shortest-path (forward over other nodes)")
+	fs.StringArrayVar(&f.crash, "crash", nil, "crash nodes: ID@T[,ID@T…]; ID may be 'leader' (whoever leads at T)")
+	fs.StringArrayVar(&f.restart, "restart", nil, "restart crashed nodes from their durable state: ID@T[,…]")
+	fs.StringArrayVar(&f.cut, "cut", nil, "cut directed edges: 'T:1->2,2->1' (A<->B for both directions)")
+	fs.StringArrayVar(&f.partition, "partition", nil, "partition into groups: 'T:1,2|3,4,5'")
+	fs.StringArrayVar(&f.isolate, "isolate", nil, "cut every edge of a node: ID@T[,…]")
+	fs.StringArrayVar(&f.heal, "heal", nil, "restore every cut edge: T[,T…]")
+	fs.BoolVar(&f.chaos, "chaos", false, "add a random crash, restart and partition schedule drawn from the seed")
+	fs.IntVar(&f.clients, "clients", d.Clients, "closed-loop clients writing to the store")
+	fs.DurationVar(&f.clientTimeout, "client-timeout", 500*time.Millisecond, "client attempt timeout before trying another node")
+	fs.DurationVar(&f.opDeadline, "op-deadline", 5*time.Second, "a client write not done by then counts as failed")
+	fs.DurationVar(&f.think, "think", 0, "client pause between writes")
+	fs.IntVar(&f.valueSize, "value-size", 128, "modelled bytes of each write's payload")
+	fs.BoolVar(&f.preVote, "pre-vote", false, "enable PreVote (thesis §9.6)")
+	fs.BoolVar(&f.checkQuorum, "check-quorum", false, "enable CheckQuorum (thesis §6.2)")
+	fs.IntVar(&f.maxInflight, "max-inflight", 256, "AppendEntries in flight per follower")
+	fs.IntVar(&f.maxBatch, "max-batch", 64, "entries per AppendEntries")
+	fs.BoolVar(&f.check, "check", false, "check the Raft safety properties as the run goes (exit 3 on a violation)")
+	fs.DurationVar(&f.measureFrom, "measure-from", 0, "start of the window for availability_after")
+	fs.StringVar(&f.trace, "trace", "", "write every event as JSON Lines to FILE")
+	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object")
+	return fs, f
+}
+
+// config turns the flags into a cluster configuration, or names the first bad one.
+func (f *runFlags) config() (cluster.Config, error) {
+	c := cluster.Default()
+	c.Nodes, c.Seed, c.Duration, c.Heartbeat = f.nodes, f.seed, f.duration, f.heartbeat
+	c.Clients, c.PreVote, c.CheckQuorum, c.Check, c.Chaos = f.clients, f.preVote, f.checkQuorum, f.check, f.chaos
+	c.MeasureFrom = f.measureFrom
+	c.MaxInflight, c.MaxBatch = f.maxInflight, f.maxBatch
+	c.Workload.Timeout, c.Workload.Deadline, c.Workload.Think = f.clientTimeout, f.opDeadline, f.think
+	var err error
+	bad := func(flag string, err error) error { return usageErrorf("--%s %v", flag, err) }
+	if c.ElectionMin, c.ElectionMax, err = cluster.ParseTimeoutRange(f.electionTimeout); err != nil {
+		return c, bad("election-timeout", err)
+	}
+	if c.Fsync, err = latency.Parse(f.fsync); err != nil {
+		return c, usageErrorf("--fsync: %v", err)
+	}
+	if c.DiskBandwidth, err = topology.ParseBandwidth(f.diskBandwidth); err != nil {
+		return c, usageErrorf("--disk-bandwidth: %v", err)
+	}
+	if c.Link.Latency, err = latency.Parse(f.lat); err != nil {
+		return c, usageErrorf("--latency: %v", err)
+	}
+	if c.Link.Bandwidth, err = topology.ParseBandwidth(f.bandwidth); err != nil {
+		return c, usageErrorf("--bandwidth: %v", err)
+	}
+	c.Link.Loss = f.loss
+	if c.Routing, err = network.ParseRouting(f.routing); err != nil {
+		return c, usageErrorf("--routing: %v", err)
+	}
+	c.Topology = f.topo
+	switch {
+	case f.nodes < 1 || f.nodes > 1000:
+		return c, usageErrorf("--nodes %d: want 1 to 1000", f.nodes)
+	case f.valueSize < 0 || f.valueSize > 1<<30:
+		return c, usageErrorf("--value-size %d: want 0 to 1GiB", f.valueSize)
+	case f.maxInflight < 1:
+		return c, usageErrorf("--max-inflight %d: want at least 1", f.maxInflight)
+	case f.maxBatch < 1:
+		return c, usageErrorf("--max-batch %d: want at least 1", f.maxBatch)
+	case f.clientTimeout <= 0 || f.opDeadline <= 0 || f.think < 0:
+		return c, usageErrorf("--client-timeout and --op-deadline must be positive, --think not negative")
+	}
+	c.Workload.ValueSize = uint32(f.valueSize)
+	faults := []struct {
+		flag  string
+		vals  []string
+		parse func(string, int) ([]fault.Event, error)
+	}{
+		{"crash", f.crash, fault.ParseCrash},
+		{"restart", f.restart, fault.ParseRestart},
+		{"cut", f.cut, fault.ParseCut},
+		{"partition", f.partition, fault.ParsePartition},
+		{"isolate", f.isolate, fault.ParseIsolate},
+		{"heal", f.heal, func(s string, _ int) ([]fault.Event, error) { return fault.ParseHeal(s) }},
+	}
+	for _, fl := range faults {
+		for _, v := range fl.vals {
+			evs, err := fl.parse(v, f.nodes)
+			if err != nil {
+				return c, usageErrorf("--%s %v", fl.flag, err)
+			}
+			c.Faults = append(c.Faults, evs...)
+		}
+	}
+	fault.Sort(c.Faults)
+	if err := c.Validate(); err != nil {
+		return c, usageErrorf("%v", err)
+	}
+	return c, nil
+}
+
+func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, f := newRunFlags()
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprintln(stdout, "Usage: raftsim run [flags]\n\nSimulate one Raft cluster and print a summary.\n\nFlags:")
+			fmt.Fprint(stdout, fs.FlagUsages())
+			return nil
+		}
+		return usageErrorf("run: %v", err)
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("run: unexpected argument %q (flags only)", fs.Arg(0))
+	}
+	cfg, err := f.config()
+	if err != nil {
+		return err
+	}
+	// Build the cluster before creating any file, so bad input (a topology file, say) writes nothing.
+	var out *atomicFile
+	if f.trace != "" {
+		if out, err = createAtomic(f.trace); err != nil {
+			return usageErrorf("--trace: %v", err)
+		}
+		defer out.Abort()
+		cfg.Trace = out
+	}
+	c, err := cluster.New(cfg)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	sum, runErr := c.Run()
+	var v *safety.Violation
+	if runErr != nil && !errors.As(runErr, &v) {
+		return runErr
+	}
+	if out != nil {
+		// Keep the trace even after a violation: it is the evidence.
+		if err := out.Commit(); err != nil {
+			return fmt.Errorf("--trace: %w", err)
+		}
+	}
+	if f.json {
+		enc := json.NewEncoder(stdout)
+		if err := enc.Encode(sum); err != nil {
+			return err
+		}
+	} else {
+		printSummary(stdout, &sum, cfg)
+	}
+	if v != nil {
+		return &violationError{v}
+	}
+	return nil
+}
+
+func printSummary(w io.Writer, s *cluster.Summary, cfg cluster.Config) {
+	fmt.Fprintf(w, "raftsim run: %d nodes, seed %d, %v simulated, %d events\n", s.Nodes, s.Seed, cfg.Duration, s.Events)
+	fmt.Fprintf(w, "  availability    %.4f of the time a leader held a working majority\n", s.Availability)
+	fmt.Fprintf(w, "  client writes   %d ok, %d failed\n", s.ClientOps.OK, s.ClientOps.Failed)
+	if s.ClientOps.OK > 0 {
+		l := s.CommitLatencyMS
+		fmt.Fprintf(w, "  commit latency  p50 %.3fms  p99 %.3fms  max %.3fms\n", l.P50, l.P99, l.Max)
+		fmt.Fprintf(w, "  last write      at %.3fs\n", s.LastCommitMS/1000)
+	}
+	fmt.Fprintf(w, "  log             %d entries committed\n", s.Commits)
+	fmt.Fprintf(w, "  elections       %d started, %d won, max term %d\n", s.Elections, s.LeaderChanges, s.MaxTerm)
+	if d := s.ElectionDowntime; d.Count > 0 {
+		fmt.Fprintf(w, "  after a leader crash: new leader followed by all in %.1fms (mean of %d), %.2f terms per election\n", d.MeanMS, d.Count, d.TermsPerElection)
+	}
+	fmt.Fprintf(w, "  network         %d messages, %.1f MB\n", s.Messages, float64(s.Bytes)/1e6)
+	switch {
+	case !cfg.Check:
+		fmt.Fprintln(w, "  safety          not checked (--check)")
+	case s.Violations == 0:
+		fmt.Fprintln(w, "  safety          checked: no violation")
+	default:
+		fmt.Fprintf(w, "  safety          VIOLATION: %s\n", s.Violation)
+	}
+}
+
+// atomicFile is written under a temporary name in the target's directory and renamed into place only on
+// Commit, so a failed or interrupted run never leaves a half-written file where a good one was.
+type atomicFile struct {
+	*os.File
+	path string
+	done bool
+}
+
+func createAtomic(path string) (*atomicFile, error) {
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("%s: directory %s does not exist", path, dir)
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	return &atomicFile{File: f, path: path}, nil
+}
+
+// Commit syncs the file and renames it into place.
+func (a *atomicFile) Commit() error {
+	if a.done {
+		return nil
+	}
+	a.done = true
+	if err := a.Sync(); err != nil {
+		a.Close()
+		os.Remove(a.Name())
+		return err
+	}
+	if err := a.Close(); err != nil {
+		os.Remove(a.Name())
+		return err
+	}
+	return os.Rename(a.Name(), a.path)
+}
+
+// Abort removes the temporary file unless Commit ran.
+func (a *atomicFile) Abort() {
+	if !a.done {
+		a.done = true
+		a.Close()
+		os.Remove(a.Name())
+	}
+}

@@ -1,0 +1,7 @@
+// Package kv is the replicated key-value state machine the simulated clients write to.
+//
+// Commands travel in raft.Entry.Data in a fixed 32-byte binary form. The store keeps, per client, the
+// sequence number and result of its last command, so a command that a client retries after a timeout is
+// applied once however many times it reaches the log (at-most-once semantics, thesis §6.3). A Put returns
+// the value it replaced, so a recorded client history says what each write saw.
+package kv

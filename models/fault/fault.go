@@ -1,0 +1,374 @@
+package fault
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/raftsim/raftsim/topology"
+)
+
+// Kind is what an Event does.
+type Kind uint8
+
+// The kinds of fault event.
+const (
+	Crash     Kind = iota + 1 // the node stops; its volatile state is lost
+	Restart                   // the node starts again from its durable state
+	Cut                       // the directed edges stop carrying messages
+	Restore                   // the directed edges carry messages again
+	Partition                 // every edge between different groups is cut
+	Isolate                   // every edge into and out of the node is cut
+	Heal                      // every cut is restored
+)
+
+var kindNames = [...]string{Crash: "crash", Restart: "restart", Cut: "cut", Restore: "restore",
+	Partition: "partition", Isolate: "isolate", Heal: "heal"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// Event is one fault at one instant of simulated time.
+type Event struct {
+	At     time.Duration
+	Kind   Kind
+	Node   int64           // Crash, Restart, Isolate; for Crash with Leader set, 0
+	Leader bool            // Crash: whichever node leads at At, and Extra more
+	Extra  int             // Crash with Leader: how many other live nodes, chosen at random, crash with it
+	Edges  []topology.Edge // Cut, Restore
+	Groups [][]int64       // Partition: nodes in no group form one more group together
+}
+
+// String returns the event in the command line's short form, e.g. "crash leader@10s".
+func (e Event) String() string {
+	at := e.At.String()
+	switch e.Kind {
+	case Crash:
+		if e.Leader && e.Extra > 0 {
+			return fmt.Sprintf("crash leader+%d@%s", e.Extra, at)
+		}
+		if e.Leader {
+			return "crash leader@" + at
+		}
+		return fmt.Sprintf("crash %d@%s", e.Node, at)
+	case Restart, Isolate:
+		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
+	case Cut, Restore:
+		parts := make([]string, len(e.Edges))
+		for i, ed := range e.Edges {
+			parts[i] = fmt.Sprintf("%d->%d", ed.From, ed.To)
+		}
+		return fmt.Sprintf("%v %s:%s", e.Kind, at, strings.Join(parts, ","))
+	case Partition:
+		groups := make([]string, len(e.Groups))
+		for i, g := range e.Groups {
+			ids := make([]string, len(g))
+			for j, id := range g {
+				ids[j] = strconv.FormatInt(id, 10)
+			}
+			groups[i] = strings.Join(ids, ",")
+		}
+		return fmt.Sprintf("partition %s:%s", at, strings.Join(groups, "|"))
+	case Heal:
+		return "heal@" + at
+	}
+	return e.Kind.String()
+}
+
+// Sort orders events by time, keeping the given order among events at the same instant.
+func Sort(events []Event) {
+	slices.SortStableFunc(events, func(a, b Event) int {
+		switch {
+		case a.At < b.At:
+			return -1
+		case a.At > b.At:
+			return 1
+		}
+		return 0
+	})
+}
+
+// The parse functions read the command line's short forms. Their errors describe the problem in the
+// text; the caller adds which flag or field it came from. n is the number of nodes (IDs 1..n).
+
+// ParseCrash reads "ID@T[,ID@T…]" where ID may be "leader" (whichever node leads at T) or "leader+K"
+// (the leader and K other live nodes chosen at random: K+1 crashes in all).
+func ParseCrash(s string, n int) ([]Event, error) {
+	return parseAtList(s, n, Crash, true)
+}
+
+// ParseRestart reads "ID@T[,ID@T…]".
+func ParseRestart(s string, n int) ([]Event, error) {
+	return parseAtList(s, n, Restart, false)
+}
+
+// ParseIsolate reads "ID@T[,ID@T…]".
+func ParseIsolate(s string, n int) ([]Event, error) {
+	return parseAtList(s, n, Isolate, false)
+}
+
+func parseAtList(s string, n int, kind Kind, leaderOK bool) ([]Event, error) {
+	var out []Event
+	for _, item := range splitList(s) {
+		id, at, ok := strings.Cut(item, "@")
+		if !ok {
+			return nil, fmt.Errorf("%q: want ID@TIME, e.g. 2@10s", item)
+		}
+		d, err := parseTime(at)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", item, err)
+		}
+		e := Event{At: d, Kind: kind}
+		if id = strings.TrimSpace(id); leaderOK && strings.HasPrefix(id, "leader") {
+			e.Leader = true
+			if extra, ok := strings.CutPrefix(id, "leader+"); ok {
+				k, err := strconv.Atoi(extra)
+				if err != nil || k < 0 || k >= n {
+					return nil, fmt.Errorf("%q: in leader+K, K must be a number from 0 to %d", item, n-1)
+				}
+				e.Extra = k
+			} else if id != "leader" {
+				return nil, fmt.Errorf("%q: want a node ID, leader or leader+K", item)
+			}
+		} else if e.Node, err = parseNode(id, n); err != nil {
+			return nil, fmt.Errorf("%q: %w", item, err)
+		}
+		out = append(out, e)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%q: empty list", s)
+	}
+	return out, nil
+}
+
+// ParseCut reads "T:A->B[,C->D…]"; "A<->B" cuts both directions.
+func ParseCut(s string, n int) ([]Event, error) {
+	return parseEdgeEvent(s, n, Cut)
+}
+
+// ParseRestore reads the same form as ParseCut and restores the edges.
+func ParseRestore(s string, n int) ([]Event, error) {
+	return parseEdgeEvent(s, n, Restore)
+}
+
+func parseEdgeEvent(s string, n int, kind Kind) ([]Event, error) {
+	at, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return nil, fmt.Errorf("%q: want TIME:A->B[,C->D], e.g. 5s:1->2,2->1", s)
+	}
+	d, err := parseTime(at)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", s, err)
+	}
+	e := Event{At: d, Kind: kind}
+	for _, item := range splitList(rest) {
+		both := strings.Contains(item, "<->")
+		sep := "->"
+		if both {
+			sep = "<->"
+		}
+		a, b, ok := strings.Cut(item, sep)
+		if !ok {
+			return nil, fmt.Errorf("%q: edge %q: want A->B or A<->B", s, item)
+		}
+		from, err := parseNode(a, n)
+		if err != nil {
+			return nil, fmt.Errorf("%q: edge %q: %w", s, item, err)
+		}
+		to, err := parseNode(b, n)
+		if err != nil {
+			return nil, fmt.Errorf("%q: edge %q: %w", s, item, err)
+		}
+		if from == to {
+			return nil, fmt.Errorf("%q: edge %q: a node has no edge to itself", s, item)
+		}
+		e.Edges = append(e.Edges, topology.Edge{From: from, To: to})
+		if both {
+			e.Edges = append(e.Edges, topology.Edge{From: to, To: from})
+		}
+	}
+	if len(e.Edges) == 0 {
+		return nil, fmt.Errorf("%q: no edges", s)
+	}
+	return []Event{e}, nil
+}
+
+// ParsePartition reads "T:1,2|3,4,5". Each node may appear in one group at most.
+func ParsePartition(s string, n int) ([]Event, error) {
+	at, rest, ok := strings.Cut(s, ":")
+	if !ok {
+		return nil, fmt.Errorf("%q: want TIME:GROUP|GROUP, e.g. 5s:1,2|3,4,5", s)
+	}
+	d, err := parseTime(at)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", s, err)
+	}
+	e := Event{At: d, Kind: Partition}
+	seen := map[int64]bool{}
+	for _, grp := range strings.Split(rest, "|") {
+		var g []int64
+		for _, item := range splitList(grp) {
+			id, err := parseNode(item, n)
+			if err != nil {
+				return nil, fmt.Errorf("%q: %w", s, err)
+			}
+			if seen[id] {
+				return nil, fmt.Errorf("%q: node %d is in two groups", s, id)
+			}
+			seen[id] = true
+			g = append(g, id)
+		}
+		if len(g) == 0 {
+			return nil, fmt.Errorf("%q: empty group", s)
+		}
+		e.Groups = append(e.Groups, g)
+	}
+	if len(e.Groups) < 2 && len(seen) == n {
+		return nil, fmt.Errorf("%q: one group holding every node cuts nothing", s)
+	}
+	return []Event{e}, nil
+}
+
+// ParseHeal reads "T[,T…]".
+func ParseHeal(s string) ([]Event, error) {
+	var out []Event
+	for _, item := range splitList(s) {
+		d, err := parseTime(item)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", item, err)
+		}
+		out = append(out, Event{At: d, Kind: Heal})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%q: empty list", s)
+	}
+	return out, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func parseTime(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("time %q is not a duration like 10s or 1500ms", s)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("time %q is negative", s)
+	}
+	return d, nil
+}
+
+func parseNode(s string, n int) (int64, error) {
+	s = strings.TrimSpace(s)
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("node %q is not a number", s)
+	}
+	if id < 1 || id > int64(n) {
+		return 0, fmt.Errorf("node %d is not in 1..%d", id, n)
+	}
+	return id, nil
+}
+
+// ChaosOptions shape a random fault schedule.
+type ChaosOptions struct {
+	// MeanInterval is the mean time between faults (exponentially distributed); 0 means a tenth of the
+	// duration.
+	MeanInterval time.Duration
+	// Quiet is a span at the start with no fault, so that a first leader can be elected.
+	Quiet time.Duration
+}
+
+// Chaos draws a crash, restart and partition schedule over [0, duration) for n nodes from r. Every
+// choice comes from r, so the schedule is a function of the stream's seed.
+func Chaos(r *rand.Rand, n int, duration time.Duration, o ChaosOptions) []Event {
+	mean := o.MeanInterval
+	if mean <= 0 {
+		mean = duration / 10
+	}
+	var out []Event
+	down := make([]bool, n+1)
+	var crashed []int64
+	t := o.Quiet
+	for {
+		t += time.Duration(r.ExpFloat64() * float64(mean))
+		if t >= duration {
+			break
+		}
+		switch x := r.Float64(); {
+		case x < 0.20: // crash a random live node
+			if alive := liveNodes(down); len(alive) > 0 {
+				id := alive[r.IntN(len(alive))]
+				down[id] = true
+				crashed = append(crashed, id)
+				out = append(out, Event{At: t, Kind: Crash, Node: id})
+			}
+		case x < 0.30: // crash the leader, whoever it is
+			out = append(out, Event{At: t, Kind: Crash, Leader: true})
+		case x < 0.55: // restart a node crashed earlier (a leader crash may have hit anyone: restart is harmless on a live node)
+			var id int64
+			if len(crashed) > 0 && r.IntN(4) > 0 {
+				k := r.IntN(len(crashed))
+				id = crashed[k]
+				crashed = slices.Delete(crashed, k, k+1)
+			} else {
+				id = int64(r.IntN(n) + 1)
+			}
+			down[id] = false
+			out = append(out, Event{At: t, Kind: Restart, Node: id})
+		case x < 0.70: // partition into two or three random groups
+			k := 2 + r.IntN(2)
+			groups := make([][]int64, k)
+			for id := int64(1); id <= int64(n); id++ {
+				g := r.IntN(k)
+				groups[g] = append(groups[g], id)
+			}
+			groups = slices.DeleteFunc(groups, func(g []int64) bool { return len(g) == 0 })
+			if len(groups) >= 2 {
+				out = append(out, Event{At: t, Kind: Partition, Groups: groups})
+			}
+		case x < 0.80: // cut a few random directed edges (one-way faults)
+			if n >= 2 {
+				var edges []topology.Edge
+				for k := 1 + r.IntN(n); k > 0; k-- {
+					from := int64(r.IntN(n) + 1)
+					to := int64(r.IntN(n-1) + 1)
+					if to >= from {
+						to++
+					}
+					edges = append(edges, topology.Edge{From: from, To: to})
+				}
+				out = append(out, Event{At: t, Kind: Cut, Edges: edges})
+			}
+		default:
+			out = append(out, Event{At: t, Kind: Heal})
+		}
+	}
+	return out
+}
+
+func liveNodes(down []bool) []int64 {
+	var out []int64
+	for id := 1; id < len(down); id++ {
+		if !down[id] {
+			out = append(out, int64(id))
+		}
+	}
+	return out
+}

@@ -1,0 +1,197 @@
+package workload
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/raftsim/raftsim/sim"
+)
+
+// Config describes the client population's behaviour.
+type Config struct {
+	Nodes     int           // cluster size; nodes are 1..Nodes
+	Timeout   time.Duration // per attempt (default 500ms)
+	Deadline  time.Duration // per operation, from its first send (default 5s)
+	Think     time.Duration // pause between a reply and the next operation (default 0: saturating)
+	Backoff   time.Duration // pause before retrying when no leader is known (default 10ms)
+	Keys      int           // size of the key space (default 1000)
+	ValueSize uint32        // modelled bytes of each write's payload (default 128)
+}
+
+func (c *Config) defaults() {
+	if c.Timeout <= 0 {
+		c.Timeout = 500 * time.Millisecond
+	}
+	if c.Deadline <= 0 {
+		c.Deadline = 5 * time.Second
+	}
+	if c.Backoff <= 0 {
+		c.Backoff = 10 * time.Millisecond
+	}
+	if c.Keys <= 0 {
+		c.Keys = 1000
+	}
+	if c.ValueSize == 0 {
+		c.ValueSize = 128
+	}
+}
+
+// Request is a write on its way to a node.
+type Request struct {
+	Client uint64
+	Seq    uint64
+	Key    uint64
+	Value  uint64
+	Size   uint32 // modelled payload bytes
+}
+
+// Reply is a node's answer.
+type Reply struct {
+	Client uint64
+	Seq    uint64
+	OK     bool
+	Leader uint64 // when !OK: the leader the node knows of, or 0
+	Prev   uint64 // when OK: the value the write replaced
+}
+
+// Op is a completed operation, for the history.
+type Op struct {
+	Client   uint64
+	Seq      uint64
+	Key      uint64
+	Value    uint64
+	Prev     uint64
+	OK       bool // false: the deadline passed first (the write may or may not have taken effect)
+	Invoke   sim.Time
+	Complete sim.Time
+	Attempts int
+}
+
+// Env is what a client needs from the simulator.
+type Env interface {
+	Now() sim.Time
+	SendRequest(to uint64, r Request)
+	// ArmClient (re)arms the client's one timer to fire after d; the simulator then calls Timer.
+	ArmClient(client uint64, d time.Duration)
+}
+
+// Recorder receives every completed operation.
+type Recorder interface {
+	Record(op Op)
+}
+
+type phase uint8
+
+const (
+	idle     phase = iota // not started
+	awaiting              // a request is out; the timer is the attempt timeout
+	backoff               // waiting to retry; the timer is the backoff
+	thinking              // between operations; the timer is the think time
+)
+
+// Client is one closed-loop client.
+type Client struct {
+	id     uint64
+	cfg    Config
+	rng    *rand.Rand
+	env    Env
+	rec    Recorder
+	target uint64
+	seq    uint64
+	phase  phase
+	op     Op
+	size   uint32
+}
+
+// New returns a client that draws its keys and first target from rng.
+func New(id uint64, cfg Config, rng *rand.Rand, env Env, rec Recorder) *Client {
+	cfg.defaults()
+	return &Client{id: id, cfg: cfg, rng: rng, env: env, rec: rec, size: cfg.ValueSize}
+}
+
+// ID returns the client's ID.
+func (c *Client) ID() uint64 { return c.id }
+
+// Start begins the first operation.
+func (c *Client) Start() {
+	c.target = uint64(c.rng.IntN(c.cfg.Nodes) + 1)
+	c.issue()
+}
+
+func (c *Client) issue() {
+	c.seq++
+	c.op = Op{
+		Client: c.id,
+		Seq:    c.seq,
+		Key:    uint64(c.rng.IntN(c.cfg.Keys)),
+		Value:  c.id<<32 | c.seq,
+		Invoke: c.env.Now(),
+	}
+	c.send()
+}
+
+func (c *Client) send() {
+	c.op.Attempts++
+	c.phase = awaiting
+	c.env.SendRequest(c.target, Request{Client: c.id, Seq: c.op.Seq, Key: c.op.Key, Value: c.op.Value, Size: c.size})
+	c.env.ArmClient(c.id, min(c.cfg.Timeout, c.remaining()))
+}
+
+func (c *Client) remaining() time.Duration {
+	return c.cfg.Deadline - c.env.Now().Sub(c.op.Invoke)
+}
+
+func (c *Client) nextTarget() {
+	c.target = c.target%uint64(c.cfg.Nodes) + 1
+}
+
+// Reply handles a node's answer; answers to earlier attempts or operations are ignored.
+func (c *Client) Reply(r Reply) {
+	if c.phase != awaiting || r.Seq != c.op.Seq {
+		return
+	}
+	if r.OK {
+		c.op.Prev = r.Prev
+		c.complete(true)
+		return
+	}
+	if r.Leader != 0 && r.Leader != c.target {
+		c.target = r.Leader
+		c.send()
+		return
+	}
+	c.nextTarget()
+	c.phase = backoff
+	c.env.ArmClient(c.id, min(c.cfg.Backoff, c.remaining()))
+}
+
+// Timer handles the client's timer firing.
+func (c *Client) Timer() {
+	switch c.phase {
+	case awaiting, backoff:
+		if c.remaining() <= 0 {
+			c.complete(false)
+			return
+		}
+		if c.phase == awaiting {
+			c.nextTarget() // no answer: try someone else
+		}
+		c.send()
+	case thinking:
+		c.issue()
+	}
+}
+
+func (c *Client) complete(ok bool) {
+	c.op.OK = ok
+	c.op.Complete = c.env.Now()
+	if c.rec != nil {
+		c.rec.Record(c.op)
+	}
+	if c.cfg.Think > 0 {
+		c.phase = thinking
+		c.env.ArmClient(c.id, c.cfg.Think)
+		return
+	}
+	c.issue()
+}

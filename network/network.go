@@ -1,0 +1,226 @@
+package network
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/raftsim/raftsim/sim"
+	"github.com/raftsim/raftsim/topology"
+)
+
+// Drop says why a message was lost.
+type Drop uint8
+
+// The reasons a message is dropped. The receiver being down is the endpoint's business, not the network's.
+const (
+	DropLoss        Drop = iota + 1 // the link's loss probability struck
+	DropCut                         // the edge was cut when the message tried to use it, or while it was on it
+	DropUnreachable                 // no path to the destination over edges that are up
+)
+
+var dropNames = [...]string{DropLoss: "loss", DropCut: "cut", DropUnreachable: "unreachable"}
+
+func (d Drop) String() string {
+	if int(d) < len(dropNames) && dropNames[d] != "" {
+		return dropNames[d]
+	}
+	return fmt.Sprintf("Drop(%d)", uint8(d))
+}
+
+// Endpoint receives what the network does with messages.
+type Endpoint[T any] interface {
+	// Deliver hands v to its destination. v is only valid during the call.
+	Deliver(from, to uint64, v *T)
+	// Dropped reports a message lost on the way.
+	Dropped(from, to uint64, v *T, why Drop)
+}
+
+type linkState struct {
+	busyUntil   sim.Time // when the link finishes transmitting what is queued on it
+	lastArrival sim.Time // arrival time of the last message sent on it, for FIFO order
+	rng         *rand.Rand
+}
+
+type flight[T any] struct {
+	v        T
+	from, to uint64 // origin and final destination
+	hop      uint64 // the node the message travels to now
+	prev     uint64 // the node it left
+	size     int
+}
+
+// Network moves messages of type T. Endpoints 1..Nodes are the graph's nodes; Nodes+1..Nodes+External
+// are external endpoints.
+type Network[T any] struct {
+	routed   bool
+	loop     *sim.Loop
+	g        *topology.Graph
+	seed     uint64
+	nodes    int
+	total    int
+	external topology.Link
+	ep       Endpoint[T]
+
+	links   []linkState // (from-1)*total + (to-1)
+	flights []flight[T]
+	free    []uint64
+
+	Sent, Delivered uint64
+	Drops           [4]uint64 // by Drop
+}
+
+// Routing says how messages find their way between nodes.
+type Routing uint8
+
+// The routing modes.
+const (
+	// Direct: a message travels only on the edge from its sender to its receiver, as between Raft
+	// servers that do not forward for each other; no edge, or a cut one, loses it. This is the model
+	// of partial partitions (Howard & Abraham 2020): 4 may reach 2 and 2 reach 1 while 4 cannot reach 1.
+	Direct Routing = iota
+	// ShortestPath: a message is forwarded hop by hop along the current shortest path, as a switched
+	// network does; only when no path is left is it lost.
+	ShortestPath
+)
+
+// ParseRouting reads "direct" or "shortest-path".
+func ParseRouting(s string) (Routing, error) {
+	switch s {
+	case "direct":
+		return Direct, nil
+	case "shortest-path":
+		return ShortestPath, nil
+	}
+	return 0, fmt.Errorf("network: routing %q: want direct or shortest-path", s)
+}
+
+func (r Routing) String() string {
+	if r == ShortestPath {
+		return "shortest-path"
+	}
+	return "direct"
+}
+
+// New returns a network over g whose nodes are 1..g.Len(), plus external endpoints linked to every
+// node by ext.
+func New[T any](loop *sim.Loop, g *topology.Graph, r Routing, external int, ext topology.Link, seed uint64, ep Endpoint[T]) *Network[T] {
+	n := g.Len()
+	total := n + external
+	return &Network[T]{routed: r == ShortestPath, loop: loop, g: g, seed: seed, nodes: n, total: total,
+		external: ext, ep: ep, links: make([]linkState, total*total)}
+}
+
+// Graph returns the topology the network runs over; cuts are made on it.
+func (nw *Network[T]) Graph() *topology.Graph { return nw.g }
+
+// Reachable reports whether a message from one endpoint can currently reach another.
+func (nw *Network[T]) Reachable(from, to uint64) bool {
+	if from == to {
+		return true
+	}
+	if nw.isExternal(from) || nw.isExternal(to) {
+		return true
+	}
+	if !nw.routed {
+		return nw.g.Up(int64(from), int64(to))
+	}
+	return nw.g.Reachable(int64(from), int64(to))
+}
+
+func (nw *Network[T]) isExternal(id uint64) bool { return id > uint64(nw.nodes) }
+
+// Send puts v, of the given size in bytes, on its way from one endpoint to another.
+func (nw *Network[T]) Send(from, to uint64, size int, v T) {
+	nw.Sent++
+	var k uint64
+	if n := len(nw.free); n > 0 {
+		k = nw.free[n-1]
+		nw.free = nw.free[:n-1]
+	} else {
+		nw.flights = append(nw.flights, flight[T]{})
+		k = uint64(len(nw.flights) - 1)
+	}
+	f := &nw.flights[k]
+	f.v, f.from, f.to, f.size = v, from, to, size
+	nw.forward(k, from)
+}
+
+// forward sends flight k onwards from node at.
+func (nw *Network[T]) forward(k, at uint64) {
+	f := &nw.flights[k]
+	next := f.to
+	var link topology.Link
+	if nw.isExternal(at) || nw.isExternal(f.to) {
+		link = nw.external
+	} else if nw.routed {
+		hop, ok := nw.g.NextHop(int64(at), int64(f.to))
+		if !ok {
+			nw.drop(k, DropUnreachable)
+			return
+		}
+		next = uint64(hop)
+		link, _ = nw.g.Link(int64(at), int64(next))
+	} else {
+		var ok bool
+		if link, ok = nw.g.Link(int64(at), int64(next)); !ok {
+			nw.drop(k, DropUnreachable)
+			return
+		}
+		if !nw.g.Up(int64(at), int64(next)) {
+			nw.drop(k, DropCut)
+			return
+		}
+	}
+	ls := &nw.links[int(at-1)*nw.total+int(next-1)]
+	if ls.rng == nil {
+		ls.rng = sim.Stream(nw.seed, fmt.Sprintf("link/%d->%d", at, next))
+	}
+	if link.Loss > 0 && ls.rng.Float64() < link.Loss {
+		nw.drop(k, DropLoss)
+		return
+	}
+	now := nw.loop.Now()
+	start := max(now, ls.busyUntil)
+	done := start
+	if link.Bandwidth > 0 {
+		done += sim.Time(float64(f.size) / link.Bandwidth * float64(sim.Second))
+	}
+	ls.busyUntil = done
+	arrive := done
+	if link.Latency != nil {
+		arrive += sim.Time(link.Latency.Sample(ls.rng))
+	}
+	arrive = max(arrive, ls.lastArrival)
+	ls.lastArrival = arrive
+	f.prev, f.hop = at, next
+	nw.loop.At(arrive, nw, k)
+}
+
+// Fire is the arrival of flight k at its next hop.
+func (nw *Network[T]) Fire(k uint64) {
+	f := &nw.flights[k]
+	if !nw.isExternal(f.prev) && !nw.isExternal(f.hop) && !nw.g.Up(int64(f.prev), int64(f.hop)) {
+		nw.drop(k, DropCut)
+		return
+	}
+	if f.hop != f.to {
+		nw.forward(k, f.hop)
+		return
+	}
+	nw.Delivered++
+	nw.ep.Deliver(f.from, f.to, &f.v)
+	nw.release(k)
+}
+
+func (nw *Network[T]) drop(k uint64, why Drop) {
+	f := &nw.flights[k]
+	nw.Drops[why]++
+	nw.ep.Dropped(f.from, f.to, &f.v, why)
+	nw.release(k)
+}
+
+func (nw *Network[T]) release(k uint64) {
+	var zero T
+	nw.flights[k].v = zero // do not keep entry slices reachable from a free slot
+	nw.free = append(nw.free, k)
+}

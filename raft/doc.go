@@ -1,0 +1,35 @@
+// Package raft is a Raft node as a pure, deterministic state machine, in the style of etcd's RawNode.
+//
+// A Node has no goroutines, no clock and no I/O. Its inputs are messages (Step), timer firings (Timeout),
+// client proposals (Propose) and notice that a write reached stable storage (Persisted). Its outputs are
+// collected in a Ready: messages to send, state and entries to persist, entries to apply, and timers to
+// arm or stop. The caller — the simulator — delivers, persists and keeps time, so every choice the node
+// makes is a function of its inputs and of the random stream it was given.
+//
+// What it implements, with the sections of the extended Raft paper (Ongaro & Ousterhout 2014) and of
+// Ongaro's thesis (2014) that define it:
+//
+//   - leader election with randomized timeouts drawn from the node's own stream (§5.2);
+//   - RequestVote with the log up-to-date check (§5.4.1);
+//   - AppendEntries with the consistency check, conflict truncation and fast back-off by term
+//     (§5.3, and the optimisation sketched at its end);
+//   - nextIndex and matchIndex per follower, with a probe state (one message in flight) and a
+//     replicate state that batches entries and pipelines up to MaxInflight messages (as etcd does);
+//   - the commit rule: a leader commits by counting replicas only entries of its own term (§5.4.2);
+//     a leader appends an empty entry when elected so that earlier entries commit promptly (thesis §6.4);
+//   - heartbeats, carrying the commit index as far as the follower is known to match;
+//   - persistence before reply: term, vote and log are handed out in a Persist batch, and every message
+//     that depends on them is held in that batch until the caller reports it durable. The leader's own
+//     AppendEntries go out at once, in parallel with its disk write (thesis §10.2.1), and the leader counts
+//     itself towards a commit only for what it has persisted;
+//   - crash and restart from durable state only (New with the Durable the caller kept);
+//   - PreVote (thesis §9.6) and CheckQuorum (thesis §6.2), both off by default as in etcd.
+//
+// PreVote here follows the thesis and Howard & Abraham (2020) rather than etcd: a node refuses a
+// pre-vote while it has heard from a leader within the minimum election timeout, even when CheckQuorum is
+// off. With CheckQuorum on, a node in that lease also ignores real vote requests of a higher term, and a
+// leader that has not heard from a majority within an election timeout steps down.
+//
+// The commit index is volatile, as in the paper: a restarted node learns it again from the leader and
+// re-applies its log from the start. There are no snapshots and no membership changes yet.
+package raft

@@ -1,0 +1,107 @@
+package raft
+
+import "fmt"
+
+// None is the zero node ID: no leader, no vote.
+const None uint64 = 0
+
+// MsgType is the kind of a Message.
+type MsgType uint8
+
+// The message types. Heartbeats are separate from AppendEntries, as in etcd, so that they can carry a
+// commit index without a consistency check and unblock a follower in probe state.
+const (
+	MsgApp           MsgType = iota + 1 // AppendEntries request
+	MsgAppResp                          // AppendEntries response
+	MsgHeartbeat                        // leader heartbeat
+	MsgHeartbeatResp                    // heartbeat response
+	MsgVote                             // RequestVote request
+	MsgVoteResp                         // RequestVote response
+	MsgPreVote                          // pre-vote request (thesis §9.6)
+	MsgPreVoteResp                      // pre-vote response
+	numMsgTypes
+)
+
+var msgTypeNames = [...]string{
+	MsgApp:           "app",
+	MsgAppResp:       "app_resp",
+	MsgHeartbeat:     "heartbeat",
+	MsgHeartbeatResp: "heartbeat_resp",
+	MsgVote:          "vote",
+	MsgVoteResp:      "vote_resp",
+	MsgPreVote:       "prevote",
+	MsgPreVoteResp:   "prevote_resp",
+}
+
+// String returns the short lower-case name used in traces, e.g. "app_resp".
+func (t MsgType) String() string {
+	if t > 0 && t < numMsgTypes {
+		return msgTypeNames[t]
+	}
+	return fmt.Sprintf("MsgType(%d)", uint8(t))
+}
+
+// IsResponse reports whether t answers a request.
+func (t MsgType) IsResponse() bool {
+	return t == MsgAppResp || t == MsgHeartbeatResp || t == MsgVoteResp || t == MsgPreVoteResp
+}
+
+// Entry is one log entry. Entries are immutable once created: a Node shares them between its log,
+// the messages it sends and the batches it hands out for persisting.
+type Entry struct {
+	Term  uint64
+	Index uint64
+	// Size is the size in bytes the payload stands for on the wire and on disk. It lets a workload model
+	// 1 KB writes without allocating them; Data holds only what the state machine needs.
+	Size uint32
+	Data []byte // nil for the empty entry a new leader appends
+}
+
+// Message is a Raft RPC. Which fields mean what depends on Type:
+//
+//	MsgApp:        Index, LogTerm = the entry preceding Entries; Commit = leader's commit index
+//	MsgAppResp:    accepted: Index = last index now known to match; rejected: Index = the rejected
+//	               preceding index, RejectHint and LogTerm = where the follower suggests to retry
+//	MsgHeartbeat:  Commit = leader's commit, capped at what this follower is known to hold
+//	MsgVote, MsgPreVote: Index, LogTerm = candidate's last entry; Term = the term it campaigns for
+//	MsgVoteResp, MsgPreVoteResp: Reject = vote refused
+type Message struct {
+	Type       MsgType
+	Reject     bool
+	From       uint64
+	To         uint64
+	Term       uint64
+	LogTerm    uint64
+	Index      uint64
+	Commit     uint64
+	RejectHint uint64
+	Entries    []Entry
+}
+
+// Modelled wire sizes, in bytes, for the bandwidth figures. A header carries the fixed fields above plus
+// framing, as a compact binary RPC encoding would; each entry adds its term, index and length.
+const (
+	HeaderBytes = 64
+	EntryBytes  = 24
+)
+
+// Size returns the modelled size of m on the wire in bytes.
+func (m *Message) Size() int {
+	n := HeaderBytes
+	for i := range m.Entries {
+		n += EntryBytes + int(m.Entries[i].Size)
+	}
+	return n
+}
+
+// HardState is what a node must persist before answering: its term and its vote in that term.
+type HardState struct {
+	Term uint64
+	Vote uint64
+}
+
+// Durable is everything a node has on stable storage, and all a restarted node gets back.
+type Durable struct {
+	HardState HardState
+	Entries   []Entry // indices 1..len(Entries), in order
+}

@@ -1,0 +1,559 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// State is a node's role.
+type State uint8
+
+// The roles. PreCandidate is the PreVote phase: the node asks whether it could win before it raises
+// its term.
+const (
+	Follower State = iota
+	PreCandidate
+	Candidate
+	Leader
+)
+
+var stateNames = [...]string{"follower", "precandidate", "candidate", "leader"}
+
+func (s State) String() string {
+	if int(s) < len(stateNames) {
+		return stateNames[s]
+	}
+	return fmt.Sprintf("State(%d)", uint8(s))
+}
+
+// Timeout names one of a node's timers.
+type Timeout uint8
+
+// The timers a node asks its caller to keep.
+const (
+	// ElectionTimeout fires when a follower or candidate has waited a randomized election timeout; a
+	// leader with CheckQuorum uses it to check, every minimum election timeout, that a majority is alive.
+	ElectionTimeout Timeout = iota
+	// HeartbeatTimeout fires every heartbeat interval on a leader.
+	HeartbeatTimeout
+	// LeaseTimeout fires a minimum election timeout after a node last heard from its leader; until then
+	// the node refuses pre-votes (and, with CheckQuorum, ignores vote requests). Armed only when PreVote
+	// or CheckQuorum is on.
+	LeaseTimeout
+	NumTimeouts
+)
+
+var timeoutNames = [...]string{"election", "heartbeat", "lease"}
+
+func (t Timeout) String() string {
+	if int(t) < len(timeoutNames) {
+		return timeoutNames[t]
+	}
+	return fmt.Sprintf("Timeout(%d)", uint8(t))
+}
+
+// Config configures a Node.
+type Config struct {
+	ID    uint64
+	Peers []uint64 // every voter, this node included
+
+	ElectionTimeoutMin time.Duration // each election timeout is drawn uniformly from [Min, Max]
+	ElectionTimeoutMax time.Duration
+	HeartbeatInterval  time.Duration
+
+	// Rand is the node's own random stream; the election timeouts are its only use.
+	Rand *rand.Rand
+
+	PreVote     bool
+	CheckQuorum bool
+
+	MaxInflight      int // AppendEntries in flight per follower in replicate state (default 256)
+	MaxEntriesPerMsg int // entries per AppendEntries (default 64)
+	MaxBytesPerMsg   int // modelled payload bytes per AppendEntries (default 1 MiB); at least one entry is always sent
+
+	// UnsafeCommitPriorTerm breaks the commit rule on purpose: a leader counts replicas of entries of
+	// earlier terms too. It exists so that tests can show the safety checker catches the Figure 8
+	// anomaly of the Raft paper. Never set it otherwise.
+	UnsafeCommitPriorTerm bool
+}
+
+func (c *Config) validate() error {
+	switch {
+	case c.ID == None:
+		return errors.New("raft: config: ID must not be 0")
+	case !slices.Contains(c.Peers, c.ID):
+		return fmt.Errorf("raft: config: peers %v do not include the node's own ID %d", c.Peers, c.ID)
+	case slices.Contains(c.Peers, None):
+		return errors.New("raft: config: peer ID 0 is reserved")
+	case c.ElectionTimeoutMin <= 0 || c.ElectionTimeoutMax < c.ElectionTimeoutMin:
+		return fmt.Errorf("raft: config: election timeout range %v..%v is empty or not positive", c.ElectionTimeoutMin, c.ElectionTimeoutMax)
+	case c.HeartbeatInterval <= 0:
+		return fmt.Errorf("raft: config: heartbeat interval %v is not positive", c.HeartbeatInterval)
+	case c.Rand == nil:
+		return errors.New("raft: config: Rand is nil (every node needs its own seeded stream)")
+	}
+	return nil
+}
+
+// TimerChange tells the caller what to do with one timer after a step.
+type TimerChange struct {
+	Changed bool          // false: leave the timer as it is
+	After   time.Duration // when Changed: fire this long from now, or stop the timer if 0
+}
+
+// Persist is a batch of state to make durable, in order after every batch handed out before it.
+// An empty batch (no HardState, no Entries) still orders its Messages behind the earlier batches.
+type Persist struct {
+	Seq          uint64
+	HasHardState bool
+	HardState    HardState
+	// First is the log index from which the durable log is replaced by Entries: everything durable at
+	// First or later is discarded, then Entries (which start at First) are appended. 0 when the log is
+	// unchanged.
+	First   uint64
+	Entries []Entry
+	// Messages may be sent only once this batch and all earlier ones are durable: they answer on the
+	// strength of what is in them.
+	Messages []Message
+}
+
+// Empty reports whether the batch writes nothing.
+func (p *Persist) Empty() bool { return !p.HasHardState && p.First == 0 }
+
+// Ready is what a node wants done after the inputs since the last Ready. Its slices are valid until the
+// next call to Ready; entries inside them are immutable and may be kept.
+type Ready struct {
+	// Messages may be sent at once.
+	Messages []Message
+	// Persist, when HasPersist, must be written to stable storage; then the caller calls
+	// Persisted(Persist.Seq) and sends Persist.Messages.
+	HasPersist bool
+	Persist    Persist
+	// Committed entries, in index order, to apply to the state machine.
+	Committed []Entry
+	// Timers to arm or stop, indexed by Timeout.
+	Timers [NumTimeouts]TimerChange
+}
+
+// ErrNotLeader is returned by Propose on a node that is not the leader; Node.Leader says where to go.
+var ErrNotLeader = errors.New("raft: not the leader")
+
+// batchMark remembers where a handed-out batch ended, to advance persisted when it becomes durable.
+type batchMark struct {
+	seq       uint64
+	lastIndex uint64
+	lastTerm  uint64
+}
+
+// Node is one Raft server. It is not safe for concurrent use; the simulator drives it from one loop.
+type Node struct {
+	cfg   Config
+	id    uint64
+	peers []uint64 // sorted; index i of prs and votes refers to peers[i]
+
+	term  uint64
+	vote  uint64
+	state State
+	lead  uint64
+
+	// log[0] is a sentinel (index 0, term 0), so log[i].Index == i.
+	//
+	// Invariant: entries shared with messages or batches are never written in place: a truncation
+	// copies the kept prefix into a new array first.
+	log       []Entry
+	commit    uint64
+	applied   uint64 // committed entries handed out in a Ready
+	persisted uint64 // highest index known durable in this node's storage
+
+	prs   []progress
+	votes []int8 // per peer in the current (pre-)election: 0 unknown, 1 granted, -1 refused
+
+	inLease bool // heard from the leader within the minimum election timeout
+
+	step func(n *Node, m *Message)
+	in   Message // the message being stepped
+
+	// Output, gathered until the next Ready. msgs may go at once; after must wait for the next batch.
+	msgs, after         []Message
+	msgsSpare, aftSpare []Message
+	hsDirty             bool
+	dirtyFrom           uint64 // lowest log index changed since the last batch; > lastIndex when none
+	batchSeq            uint64 // last batch handed out
+	durableSeq          uint64 // last batch reported durable
+	marks               []batchMark
+	timers              [NumTimeouts]TimerChange
+}
+
+// New returns a node that starts as a follower from what was durable. A fresh node has a zero Durable.
+func New(cfg Config, d Durable) (*Node, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if cfg.MaxInflight <= 0 {
+		cfg.MaxInflight = 256
+	}
+	if cfg.MaxEntriesPerMsg <= 0 {
+		cfg.MaxEntriesPerMsg = 64
+	}
+	if cfg.MaxBytesPerMsg <= 0 {
+		cfg.MaxBytesPerMsg = 1 << 20
+	}
+	n := &Node{cfg: cfg, id: cfg.ID}
+	n.peers = slices.Clone(cfg.Peers)
+	slices.Sort(n.peers)
+	n.peers = slices.Compact(n.peers)
+	n.prs = make([]progress, len(n.peers))
+	for i := range n.prs {
+		n.prs[i].ID = n.peers[i]
+		n.prs[i].inflight.init(cfg.MaxInflight)
+	}
+	n.votes = make([]int8, len(n.peers))
+	n.log = make([]Entry, 1, len(d.Entries)+64)
+	for i, e := range d.Entries {
+		if e.Index != uint64(i+1) {
+			return nil, fmt.Errorf("raft: durable entry %d has index %d", i+1, e.Index)
+		}
+		n.log = append(n.log, e)
+	}
+	n.term, n.vote = d.HardState.Term, d.HardState.Vote
+	n.persisted = n.lastIndex()
+	n.dirtyFrom = n.lastIndex() + 1
+	n.becomeFollower(n.term, None)
+	return n, nil
+}
+
+// ID returns the node's ID.
+func (n *Node) ID() uint64 { return n.id }
+
+// Term returns the current term.
+func (n *Node) Term() uint64 { return n.term }
+
+// Vote returns the node voted for in the current term, or None.
+func (n *Node) Vote() uint64 { return n.vote }
+
+// State returns the node's role.
+func (n *Node) State() State { return n.state }
+
+// Leader returns the leader the node knows of in its current term, or None.
+func (n *Node) Leader() uint64 { return n.lead }
+
+// Commit returns the commit index as far as this node knows it.
+func (n *Node) Commit() uint64 { return n.commit }
+
+// LastIndex returns the index of the last entry in the node's log.
+func (n *Node) LastIndex() uint64 { return n.log[len(n.log)-1].Index }
+
+// Persisted returns the highest log index known durable on this node.
+func (n *Node) PersistedIndex() uint64 { return n.persisted }
+
+// Entry returns the entry at index i, if the log holds one.
+func (n *Node) Entry(i uint64) (Entry, bool) {
+	if i == 0 || i > n.lastIndex() {
+		return Entry{}, false
+	}
+	return n.log[i], true
+}
+
+// Entries returns the log's entries from lo through hi, inclusive; the slice must not be modified.
+func (n *Node) Entries(lo, hi uint64) []Entry {
+	hi = min(hi, n.lastIndex())
+	if lo < 1 || lo > hi {
+		return nil
+	}
+	return n.log[lo : hi+1 : hi+1]
+}
+
+// Peers returns the voters, sorted.
+func (n *Node) Peers() []uint64 { return n.peers }
+
+// Quorum returns the number of votes that make a majority.
+func (n *Node) Quorum() int { return len(n.peers)/2 + 1 }
+
+// Match returns the leader's matchIndex for peer id (for inspection and tests); ok is false if the node
+// is not the leader or id is not a peer.
+func (n *Node) Match(id uint64) (match, next uint64, ok bool) {
+	i := n.peerIndex(id)
+	if n.state != Leader || i < 0 {
+		return 0, 0, false
+	}
+	return n.prs[i].Match, n.prs[i].Next, true
+}
+
+func (n *Node) lastIndex() uint64 { return n.log[len(n.log)-1].Index }
+func (n *Node) lastTerm() uint64  { return n.log[len(n.log)-1].Term }
+
+// termAt returns the term of entry i, and false if the log does not hold it.
+func (n *Node) termAt(i uint64) (uint64, bool) {
+	if i > n.lastIndex() {
+		return 0, false
+	}
+	return n.log[i].Term, true
+}
+
+func (n *Node) peerIndex(id uint64) int {
+	// Peers are usually 1..N, so try the direct position before searching.
+	if i := int(id) - 1; i >= 0 && i < len(n.peers) && n.peers[i] == id {
+		return i
+	}
+	i, ok := slices.BinarySearch(n.peers, id)
+	if !ok {
+		return -1
+	}
+	return i
+}
+
+// HasReady reports whether Ready has anything to hand out.
+func (n *Node) HasReady() bool {
+	if len(n.msgs) > 0 || len(n.after) > 0 || n.hsDirty || n.dirtyFrom <= n.lastIndex() || n.applied < n.commit {
+		return true
+	}
+	for _, t := range n.timers {
+		if t.Changed {
+			return true
+		}
+	}
+	return false
+}
+
+// Ready hands out what the node wants done since the last call and clears it.
+func (n *Node) Ready() Ready {
+	var rd Ready
+	rd.Messages = n.msgs
+	n.msgs, n.msgsSpare = n.msgsSpare[:0], n.msgs
+	if n.hsDirty || n.dirtyFrom <= n.lastIndex() || len(n.after) > 0 {
+		n.batchSeq++
+		p := &rd.Persist
+		rd.HasPersist = true
+		p.Seq = n.batchSeq
+		if n.hsDirty {
+			p.HasHardState = true
+			p.HardState = HardState{Term: n.term, Vote: n.vote}
+			n.hsDirty = false
+		}
+		if last := n.lastIndex(); n.dirtyFrom <= last {
+			p.First = n.dirtyFrom
+			p.Entries = n.log[n.dirtyFrom : last+1 : last+1]
+			n.marks = append(n.marks, batchMark{seq: n.batchSeq, lastIndex: last, lastTerm: n.lastTerm()})
+			n.dirtyFrom = last + 1
+		}
+		p.Messages = n.after
+		n.after, n.aftSpare = n.aftSpare[:0], n.after
+	}
+	if n.applied < n.commit {
+		rd.Committed = n.log[n.applied+1 : n.commit+1 : n.commit+1]
+		n.applied = n.commit
+	}
+	rd.Timers = n.timers
+	n.timers = [NumTimeouts]TimerChange{}
+	return rd
+}
+
+// Persisted tells the node that batch seq, and every batch before it, is durable.
+func (n *Node) Persisted(seq uint64) {
+	if seq <= n.durableSeq || seq > n.batchSeq {
+		return
+	}
+	n.durableSeq = seq
+	k := 0
+	for ; k < len(n.marks) && n.marks[k].seq <= seq; k++ {
+		m := n.marks[k]
+		// The batch's last entry is durable. If the log still holds that same entry (same index and
+		// term, hence by Log Matching the same prefix), everything up to it is durable; a truncation
+		// since then has already lowered persisted below the cut.
+		if t, ok := n.termAt(m.lastIndex); ok && t == m.lastTerm {
+			n.persisted = max(n.persisted, m.lastIndex)
+		}
+	}
+	n.marks = append(n.marks[:0], n.marks[k:]...)
+	if n.state == Leader {
+		n.maybeCommit()
+	}
+}
+
+// Propose appends a command to the leader's log and starts replicating it. It returns the entry's index
+// and term, which the caller matches against applied entries to answer the client.
+func (n *Node) Propose(data []byte, size uint32) (index, term uint64, err error) {
+	if n.state != Leader {
+		return 0, 0, ErrNotLeader
+	}
+	e := n.appendEntry(data, size)
+	n.bcastAppend(false)
+	if len(n.peers) == 1 {
+		n.maybeCommit()
+	}
+	return e.Index, e.Term, nil
+}
+
+// Timeout tells the node that one of its timers fired.
+func (n *Node) Timeout(t Timeout) {
+	switch t {
+	case ElectionTimeout:
+		if n.state == Leader {
+			n.checkQuorum()
+			return
+		}
+		n.inLease = false
+		if n.cfg.PreVote {
+			n.campaign(true)
+		} else {
+			n.campaign(false)
+		}
+	case HeartbeatTimeout:
+		if n.state == Leader {
+			n.bcastHeartbeat()
+			n.setTimer(HeartbeatTimeout, n.cfg.HeartbeatInterval)
+		}
+	case LeaseTimeout:
+		if n.state != Leader {
+			n.inLease = false
+		}
+	}
+}
+
+// Step gives the node a message from the network.
+func (n *Node) Step(m Message) {
+	switch {
+	case m.Term > n.term:
+		if m.Type == MsgVote || m.Type == MsgPreVote {
+			// A node that hears from a live leader refuses to help depose it (thesis §4.2.3, §9.6):
+			// always for pre-votes, and for real votes when CheckQuorum is on, as in etcd.
+			lease := n.lead != None && (n.state == Leader || n.inLease)
+			if lease && m.Type == MsgPreVote && n.cfg.PreVote {
+				n.send(Message{Type: MsgPreVoteResp, To: m.From, Term: n.term, Reject: true})
+				return
+			}
+			if lease && n.cfg.CheckQuorum {
+				return
+			}
+		}
+		switch {
+		case m.Type == MsgPreVote:
+			// A pre-vote never changes the receiver's term.
+		case m.Type == MsgPreVoteResp && !m.Reject:
+			// A granted pre-vote carries the term the candidate will campaign for, not a real term.
+		default:
+			lead := None
+			if m.Type == MsgApp || m.Type == MsgHeartbeat {
+				lead = m.From
+			}
+			n.becomeFollower(m.Term, lead)
+		}
+	case m.Term < n.term:
+		// Answer stale leaders and candidates with the current term, so that they step down (§5.1).
+		switch m.Type {
+		case MsgApp:
+			n.send(Message{Type: MsgAppResp, To: m.From, Term: n.term, Index: m.Index, Reject: true})
+		case MsgHeartbeat:
+			n.send(Message{Type: MsgHeartbeatResp, To: m.From, Term: n.term})
+		case MsgVote:
+			n.send(Message{Type: MsgVoteResp, To: m.From, Term: n.term, Reject: true})
+		case MsgPreVote:
+			n.send(Message{Type: MsgPreVoteResp, To: m.From, Term: n.term, Reject: true})
+		}
+		return
+	}
+
+	// The handlers take a pointer; pointing them at the node's own copy rather than at m keeps m from
+	// escaping to the heap, which would cost an allocation per message.
+	n.in = m
+	switch m.Type {
+	case MsgVote, MsgPreVote:
+		n.handleVoteRequest(&n.in)
+	default:
+		n.step(n, &n.in)
+	}
+	n.in.Entries = nil // do not keep the sender's entries reachable
+}
+
+func (n *Node) handleVoteRequest(m *Message) {
+	canVote := n.vote == m.From ||
+		(n.vote == None && n.lead == None) ||
+		(m.Type == MsgPreVote && m.Term > n.term)
+	resp := MsgVoteResp
+	if m.Type == MsgPreVote {
+		resp = MsgPreVoteResp
+	}
+	if canVote && n.upToDate(m.LogTerm, m.Index) {
+		// Answer with the term of the request: for a pre-vote that is the candidate's future term.
+		n.send(Message{Type: resp, To: m.From, Term: m.Term})
+		if m.Type == MsgVote {
+			n.vote = m.From
+			n.hsDirty = true
+			n.resetElectionTimer()
+		}
+		return
+	}
+	n.send(Message{Type: resp, To: m.From, Term: n.term, Reject: true})
+}
+
+// upToDate is the election restriction of §5.4.1: a candidate's log must be at least as up-to-date as
+// the voter's, comparing last terms first and then lengths.
+func (n *Node) upToDate(lastTerm, lastIndex uint64) bool {
+	return lastTerm > n.lastTerm() || (lastTerm == n.lastTerm() && lastIndex >= n.lastIndex())
+}
+
+// send queues m. Leader AppendEntries and heartbeats may leave at once; anything else waits for the
+// state it was decided on to be durable, if any of that state is not yet.
+func (n *Node) send(m Message) {
+	m.From = n.id
+	if m.Type == MsgApp || m.Type == MsgHeartbeat {
+		n.msgs = append(n.msgs, m)
+		return
+	}
+	if n.hsDirty || n.dirtyFrom <= n.lastIndex() || n.batchSeq > n.durableSeq || len(n.after) > 0 {
+		n.after = append(n.after, m)
+		return
+	}
+	n.msgs = append(n.msgs, m)
+}
+
+func (n *Node) setTimer(t Timeout, d time.Duration) {
+	n.timers[t] = TimerChange{Changed: true, After: d}
+}
+
+func (n *Node) stopTimer(t Timeout) {
+	n.timers[t] = TimerChange{Changed: true}
+}
+
+func (n *Node) randomElectionTimeout() time.Duration {
+	lo, hi := n.cfg.ElectionTimeoutMin, n.cfg.ElectionTimeoutMax
+	if hi == lo {
+		return lo
+	}
+	return lo + time.Duration(n.cfg.Rand.Int64N(int64(hi-lo)+1))
+}
+
+func (n *Node) resetElectionTimer() {
+	n.setTimer(ElectionTimeout, n.randomElectionTimeout())
+}
+
+// heardFromLeader restarts the follower's election timer and lease.
+func (n *Node) heardFromLeader(from uint64) {
+	n.lead = from
+	n.resetElectionTimer()
+	if n.cfg.PreVote || n.cfg.CheckQuorum {
+		n.inLease = true
+		n.setTimer(LeaseTimeout, n.cfg.ElectionTimeoutMin)
+	}
+}
+
+// appendEntry appends a new entry of the current term to the leader's log.
+func (n *Node) appendEntry(data []byte, size uint32) Entry {
+	e := Entry{Term: n.term, Index: n.lastIndex() + 1, Size: size, Data: data}
+	n.log = append(n.log, e)
+	n.dirtyFrom = min(n.dirtyFrom, e.Index)
+	return e
+}
+
+// truncate discards the entries after index keep. The kept prefix is copied to a new array because
+// messages and batches in flight may share the old one.
+func (n *Node) truncate(keep uint64) {
+	nl := make([]Entry, keep+1, max(cap(n.log), int(keep)+64))
+	copy(nl, n.log[:keep+1])
+	n.log = nl
+	n.dirtyFrom = min(n.dirtyFrom, keep+1)
+	n.persisted = min(n.persisted, keep)
+}

@@ -1,0 +1,109 @@
+package raft
+
+// progressState is how a leader replicates to one follower.
+type progressState uint8
+
+const (
+	// stateProbe: the leader does not know where the follower's log matches; it sends one AppendEntries
+	// at a time and waits for the answer (or a heartbeat response) before sending another.
+	stateProbe progressState = iota
+	// stateReplicate: the follower's log matches up to Match; the leader streams entries optimistically,
+	// advancing Next on send, with at most MaxInflight messages unacknowledged.
+	stateReplicate
+)
+
+// progress is the leader's view of one peer.
+//
+// Invariant: 0 <= Match < Next.
+type progress struct {
+	ID           uint64
+	Match        uint64
+	Next         uint64
+	State        progressState
+	ProbeSent    bool // in probe state: an AppendEntries is outstanding
+	RecentActive bool // heard from since the last CheckQuorum round
+	inflight     inflights
+}
+
+func (p *progress) becomeProbe(next uint64) {
+	p.State = stateProbe
+	p.ProbeSent = false
+	p.Next = max(next, p.Match+1)
+	p.inflight.reset()
+}
+
+func (p *progress) becomeReplicate() {
+	p.State = stateReplicate
+	p.ProbeSent = false
+	p.Next = p.Match + 1
+	p.inflight.reset()
+}
+
+// maybeUpdate records that the peer's log matches up to n and reports whether that is news.
+func (p *progress) maybeUpdate(n uint64) bool {
+	updated := false
+	if p.Match < n {
+		p.Match = n
+		updated = true
+		p.ProbeSent = false
+	}
+	p.Next = max(p.Next, n+1)
+	return updated
+}
+
+// paused reports whether the leader must wait before sending this peer more entries.
+func (p *progress) paused() bool {
+	switch p.State {
+	case stateProbe:
+		return p.ProbeSent
+	default:
+		return p.inflight.full()
+	}
+}
+
+// inflights is a ring of the last indices of AppendEntries sent but not yet acknowledged, oldest first.
+type inflights struct {
+	buf   []uint64
+	start int
+	count int
+}
+
+func (in *inflights) init(size int) {
+	if cap(in.buf) >= size {
+		in.buf = in.buf[:size]
+	} else {
+		in.buf = make([]uint64, size)
+	}
+	in.reset()
+}
+
+func (in *inflights) reset()     { in.start, in.count = 0, 0 }
+func (in *inflights) full() bool { return in.count == len(in.buf) }
+
+func (in *inflights) add(last uint64) {
+	i := in.start + in.count
+	if i >= len(in.buf) {
+		i -= len(in.buf)
+	}
+	in.buf[i] = last
+	in.count++
+}
+
+// freeLE forgets every message whose last index is at most to: the follower has acknowledged them.
+func (in *inflights) freeLE(to uint64) {
+	for in.count > 0 && in.buf[in.start] <= to {
+		in.start++
+		if in.start == len(in.buf) {
+			in.start = 0
+		}
+		in.count--
+	}
+}
+
+// freeFirst forgets the oldest message; a heartbeat response shows the follower is alive, so one slot
+// is released to keep a full pipeline from stalling after a lost acknowledgement (as etcd does).
+func (in *inflights) freeFirst() {
+	if in.count > 0 {
+		in.freeLE(in.buf[in.start])
+	}
+}

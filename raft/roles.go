@@ -1,0 +1,368 @@
+package raft
+
+// Role behaviour is switched through the step function field, as in etcd, rather than by checks of
+// n.state scattered through the handlers.
+
+// reset moves to term (clearing the vote when the term changes) and forgets the leader.
+func (n *Node) reset(term uint64) {
+	if term != n.term {
+		n.term = term
+		n.vote = None
+		n.hsDirty = true
+	}
+	n.lead = None
+	for i := range n.votes {
+		n.votes[i] = 0
+	}
+}
+
+// becomeFollower makes the node a follower in term. With lead None it restarts the election timer; with
+// a leader, the caller goes on to handle that leader's message, which restarts it (one draw, not two).
+func (n *Node) becomeFollower(term, lead uint64) {
+	n.reset(term)
+	n.state = Follower
+	n.step = stepFollower
+	n.stopTimer(HeartbeatTimeout)
+	n.lead = lead
+	if lead == None {
+		n.resetElectionTimer()
+	}
+}
+
+// campaign starts a pre-election (pre) or an election for the next term.
+func (n *Node) campaign(pre bool) {
+	voteType, term := MsgVote, n.term+1
+	if pre {
+		n.reset(n.term)
+		n.state = PreCandidate
+		voteType = MsgPreVote
+	} else {
+		n.reset(term)
+		n.state = Candidate
+		n.vote = n.id
+		n.hsDirty = true
+	}
+	n.step = stepCandidate
+	n.inLease = false
+	n.stopTimer(HeartbeatTimeout)
+	n.resetElectionTimer()
+	if n.poll(n.id, true) {
+		n.wonElection(pre)
+		return
+	}
+	for _, id := range n.peers {
+		if id != n.id {
+			n.send(Message{Type: voteType, To: id, Term: term, Index: n.lastIndex(), LogTerm: n.lastTerm()})
+		}
+	}
+}
+
+// poll records a (pre-)vote and reports whether the votes granted now make a majority.
+func (n *Node) poll(from uint64, granted bool) bool {
+	if i := n.peerIndex(from); i >= 0 && n.votes[i] == 0 {
+		if granted {
+			n.votes[i] = 1
+		} else {
+			n.votes[i] = -1
+		}
+	}
+	return n.tally(1) >= n.Quorum()
+}
+
+func (n *Node) tally(v int8) int {
+	c := 0
+	for _, x := range n.votes {
+		if x == v {
+			c++
+		}
+	}
+	return c
+}
+
+func (n *Node) wonElection(pre bool) {
+	if pre {
+		n.campaign(false)
+		return
+	}
+	n.becomeLeader()
+}
+
+func (n *Node) becomeLeader() {
+	n.state = Leader
+	n.step = stepLeader
+	n.lead = n.id
+	n.inLease = false
+	last := n.lastIndex()
+	for i := range n.prs {
+		pr := &n.prs[i]
+		pr.Match = 0
+		pr.Next = last + 1
+		pr.State = stateProbe
+		pr.ProbeSent = false
+		pr.RecentActive = pr.ID == n.id
+		pr.inflight.reset()
+	}
+	if n.cfg.CheckQuorum {
+		n.setTimer(ElectionTimeout, n.cfg.ElectionTimeoutMin)
+	} else {
+		n.stopTimer(ElectionTimeout)
+	}
+	n.stopTimer(LeaseTimeout)
+	n.setTimer(HeartbeatTimeout, n.cfg.HeartbeatInterval)
+	// An empty entry of the new term lets the leader commit everything before it as soon as it is
+	// replicated (thesis §6.4), instead of waiting for the next client write.
+	n.appendEntry(nil, 0)
+	n.bcastAppend(true)
+	if len(n.peers) == 1 {
+		n.maybeCommit()
+	}
+}
+
+// checkQuorum steps down a leader that has not heard from a majority within an election timeout.
+func (n *Node) checkQuorum() {
+	active := 0
+	for i := range n.prs {
+		if n.prs[i].RecentActive || n.prs[i].ID == n.id {
+			active++
+		}
+		n.prs[i].RecentActive = false
+	}
+	if active < n.Quorum() {
+		n.becomeFollower(n.term, None)
+		return
+	}
+	n.setTimer(ElectionTimeout, n.cfg.ElectionTimeoutMin)
+}
+
+func stepFollower(n *Node, m *Message) {
+	switch m.Type {
+	case MsgApp:
+		n.heardFromLeader(m.From)
+		n.handleAppend(m)
+	case MsgHeartbeat:
+		n.heardFromLeader(m.From)
+		// The leader caps the commit index at what this follower is known to hold; never go past the
+		// end of the log all the same.
+		n.commit = max(n.commit, min(m.Commit, n.lastIndex()))
+		n.send(Message{Type: MsgHeartbeatResp, To: m.From, Term: n.term})
+	}
+}
+
+func stepCandidate(n *Node, m *Message) {
+	switch m.Type {
+	case MsgApp, MsgHeartbeat:
+		n.becomeFollower(n.term, m.From)
+		stepFollower(n, m)
+	case MsgVoteResp, MsgPreVoteResp:
+		pre := n.state == PreCandidate
+		if pre != (m.Type == MsgPreVoteResp) {
+			return // an answer to the other kind of election
+		}
+		if n.poll(m.From, !m.Reject) {
+			n.wonElection(pre)
+		} else if n.tally(-1) >= n.Quorum() {
+			n.becomeFollower(n.term, None)
+		}
+	}
+}
+
+func stepLeader(n *Node, m *Message) {
+	i := n.peerIndex(m.From)
+	if i < 0 {
+		return
+	}
+	pr := &n.prs[i]
+	switch m.Type {
+	case MsgAppResp:
+		pr.RecentActive = true
+		if m.Reject {
+			n.handleAppendReject(pr, m)
+			return
+		}
+		if !pr.maybeUpdate(m.Index) {
+			return
+		}
+		switch pr.State {
+		case stateProbe:
+			pr.becomeReplicate()
+		case stateReplicate:
+			pr.inflight.freeLE(m.Index)
+		}
+		n.maybeCommit()
+		for n.sendAppend(pr, false) {
+		}
+	case MsgHeartbeatResp:
+		pr.RecentActive = true
+		pr.ProbeSent = false
+		if pr.State == stateReplicate && pr.inflight.full() {
+			pr.inflight.freeFirst()
+		}
+		// The follower is alive but behind: resend, with an empty AppendEntries if nothing new is left to
+		// send, so that a lost final AppendEntries is noticed (the follower rejects or acknowledges).
+		if pr.Match < n.lastIndex() {
+			n.sendAppend(pr, true)
+		}
+	}
+}
+
+// handleAppendReject moves nextIndex back after a failed consistency check, skipping a whole
+// conflicting term at a time (the optimisation at the end of §5.3).
+func (n *Node) handleAppendReject(pr *progress, m *Message) {
+	if pr.State == stateReplicate {
+		if m.Index <= pr.Match {
+			return // stale: the follower has since acknowledged more
+		}
+	} else if m.Index != pr.Next-1 {
+		return // stale: an answer to an earlier probe
+	}
+	next := m.RejectHint
+	if m.LogTerm != 0 {
+		// The follower holds term LogTerm at the rejected index, from RejectHint on. If the leader has
+		// entries of that term, its logs agree with the follower's up to the leader's last one of them.
+		for j := min(m.Index, n.lastIndex()); j > 0; j-- {
+			t := n.log[j].Term
+			if t == m.LogTerm {
+				next = j + 1
+				break
+			}
+			if t < m.LogTerm {
+				break
+			}
+		}
+	}
+	// Move strictly back, and never below what is known to match.
+	next = max(min(next, m.Index), pr.Match+1, 1)
+	pr.becomeProbe(next)
+	n.sendAppend(pr, true)
+}
+
+// handleAppend is the follower's side of AppendEntries (§5.3).
+func (n *Node) handleAppend(m *Message) {
+	if m.Index < n.commit {
+		// Everything up to commit is known to match already.
+		n.send(Message{Type: MsgAppResp, To: m.From, Term: n.term, Index: n.commit})
+		return
+	}
+	if t, ok := n.termAt(m.Index); !ok || t != m.LogTerm {
+		r := Message{Type: MsgAppResp, To: m.From, Term: n.term, Index: m.Index, Reject: true}
+		if !ok {
+			r.RejectHint = n.lastIndex() + 1
+		} else {
+			// Point the leader at the first entry of the conflicting term.
+			j := m.Index
+			for j > n.commit+1 && n.log[j-1].Term == t {
+				j--
+			}
+			r.RejectHint, r.LogTerm = j, t
+		}
+		n.send(r)
+		return
+	}
+	// Skip entries already present; truncate at the first conflict; append the rest.
+	ents := m.Entries
+	k := 0
+	for ; k < len(ents); k++ {
+		t, ok := n.termAt(ents[k].Index)
+		if !ok {
+			break
+		}
+		if t != ents[k].Term {
+			if ents[k].Index <= n.commit {
+				panic("raft: leader asked to overwrite a committed entry")
+			}
+			n.truncate(ents[k].Index - 1)
+			break
+		}
+	}
+	if k < len(ents) {
+		n.dirtyFrom = min(n.dirtyFrom, ents[k].Index)
+		n.log = append(n.log, ents[k:]...)
+	}
+	lastNew := m.Index + uint64(len(ents))
+	n.commit = max(n.commit, min(m.Commit, lastNew))
+	n.send(Message{Type: MsgAppResp, To: m.From, Term: n.term, Index: lastNew})
+}
+
+// sendAppend sends the peer the next AppendEntries if it is not paused and reports whether it sent.
+// With empty true it sends even when there is nothing new, as a probe.
+func (n *Node) sendAppend(pr *progress, empty bool) bool {
+	if pr.ID == n.id || pr.paused() {
+		return false
+	}
+	last := n.lastIndex()
+	if pr.Next > last && !empty {
+		return false
+	}
+	prev := pr.Next - 1
+	hi := pr.Next
+	bytes := 0
+	for hi <= last && hi-pr.Next < uint64(n.cfg.MaxEntriesPerMsg) {
+		sz := int(n.log[hi].Size)
+		if hi > pr.Next && bytes+sz > n.cfg.MaxBytesPerMsg {
+			break
+		}
+		bytes += sz
+		hi++
+	}
+	m := Message{Type: MsgApp, To: pr.ID, Term: n.term, Index: prev, LogTerm: n.log[prev].Term, Commit: n.commit}
+	if hi > pr.Next {
+		m.Entries = n.log[pr.Next:hi:hi]
+	}
+	switch pr.State {
+	case stateProbe:
+		pr.ProbeSent = true
+	case stateReplicate:
+		if len(m.Entries) > 0 {
+			pr.Next = hi
+			pr.inflight.add(hi - 1)
+		}
+	}
+	n.send(m)
+	return true
+}
+
+// bcastAppend sends every follower what it is missing.
+func (n *Node) bcastAppend(empty bool) {
+	for i := range n.prs {
+		n.sendAppend(&n.prs[i], empty)
+	}
+}
+
+func (n *Node) bcastHeartbeat() {
+	for i := range n.prs {
+		pr := &n.prs[i]
+		if pr.ID == n.id {
+			continue
+		}
+		n.send(Message{Type: MsgHeartbeat, To: pr.ID, Term: n.term, Commit: min(pr.Match, n.commit)})
+	}
+}
+
+// maybeCommit advances the commit index to the highest index a majority holds, if that entry is of
+// the current term (§5.4.2). The leader counts itself only up to what it has persisted.
+func (n *Node) maybeCommit() bool {
+	var buf [16]uint64
+	matches := buf[:0]
+	for i := range n.prs {
+		if n.prs[i].ID == n.id {
+			matches = append(matches, n.persisted)
+		} else {
+			matches = append(matches, n.prs[i].Match)
+		}
+	}
+	// Sort descending (insertion sort: n is small and this runs on every acknowledgement).
+	for i := 1; i < len(matches); i++ {
+		for j := i; j > 0 && matches[j] > matches[j-1]; j-- {
+			matches[j], matches[j-1] = matches[j-1], matches[j]
+		}
+	}
+	q := matches[n.Quorum()-1]
+	if q <= n.commit {
+		return false
+	}
+	if n.log[q].Term != n.term && !n.cfg.UnsafeCommitPriorTerm {
+		return false
+	}
+	n.commit = q
+	return true
+}

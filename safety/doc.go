@@ -1,0 +1,22 @@
+// Package safety checks the five safety properties of Raft (Figure 3 of the extended Raft paper) as a
+// simulated run goes, from what the simulator observes of its nodes:
+//
+//   - Election Safety: at most one leader is elected in a given term.
+//   - Leader Append-Only: a leader never overwrites or deletes entries in its log; it only appends.
+//   - Log Matching: if two logs contain an entry with the same index and term, the logs are identical
+//     in all entries up through that index.
+//   - Leader Completeness: if an entry is committed in a term, it is present in the logs of the
+//     leaders of all higher terms.
+//   - State Machine Safety: if a server has applied an entry at an index, no other server ever applies
+//     a different entry at that index.
+//
+// The checker keeps, per node, a hash of every log prefix (h[i] = hash(h[i-1], term, index, payload)),
+// updated from the log changes the node hands out for persisting. Two prefixes are identical exactly
+// when (up to hash collisions) their hashes are, so each property is checked in constant time per
+// entry: Log Matching compares the prefix hash every node has for an (index, term); Leader Completeness
+// compares a new leader's prefix hash at the highest committed index with the committed one; State
+// Machine Safety compares what is applied at each index.
+//
+// A violation is returned as a *Violation naming the property, the simulated time, the nodes involved
+// and the seed that replays it; the simulator stops the run there.
+package safety

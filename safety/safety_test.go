@@ -1,0 +1,106 @@
+package safety
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/raftsim/raftsim/raft"
+)
+
+// ents builds entries first.. with the given terms; data distinguishes entries of the same term.
+func ents(first uint64, data string, terms ...uint64) []raft.Entry {
+	out := make([]raft.Entry, len(terms))
+	for i, t := range terms {
+		out[i] = raft.Entry{Term: t, Index: first + uint64(i), Data: []byte(data)}
+	}
+	return out
+}
+
+func TestCheckerCatches(t *testing.T) {
+	tests := []struct {
+		name string
+		run  func(c *Checker) *Violation
+		want string // invariant; "" for none
+	}{
+		{"healthy run", func(c *Checker) *Violation {
+			for id := uint64(1); id <= 3; id++ {
+				if v := c.LogChanged(id, 1, ents(1, "a", 1, 1, 2)); v != nil {
+					return v
+				}
+			}
+			if v := c.BecameLeader(1, 2); v != nil {
+				return v
+			}
+			if v := c.Committed(1, 3); v != nil {
+				return v
+			}
+			if v := c.Applied(2, ents(1, "a", 1, 1, 2)); v != nil {
+				return v
+			}
+			return c.Applied(3, ents(1, "a", 1, 1, 2))
+		}, ""},
+		{"two leaders in a term", func(c *Checker) *Violation {
+			c.BecameLeader(1, 5)
+			return c.BecameLeader(2, 5)
+		}, ElectionSafety},
+		{"leader truncates its log", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 1))
+			c.BecameLeader(1, 1)
+			return c.LogChanged(1, 2, ents(2, "b", 1))
+		}, LeaderAppendOnly},
+		{"a follower may truncate", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 1))
+			return c.LogChanged(1, 2, ents(2, "b", 2))
+		}, ""},
+		{"same index and term, different prefix", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 2))
+			return c.LogChanged(2, 1, ents(1, "b", 1, 2))
+		}, LogMatching},
+		{"new leader lacks a committed entry", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 1))
+			c.LogChanged(2, 1, ents(1, "a", 1))
+			c.Committed(1, 2)
+			return c.BecameLeader(2, 3)
+		}, LeaderCompleteness},
+		{"different entries applied at one index", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1))
+			c.LogChanged(2, 1, ents(1, "b", 2))
+			c.Applied(1, ents(1, "a", 1))
+			return c.Applied(2, ents(1, "b", 2))
+		}, StateMachineSafety},
+		{"committed prefix rewritten", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 1))
+			c.Committed(1, 2)
+			c.LogChanged(2, 1, ents(1, "a", 1, 3, 3))
+			return c.Committed(2, 3)
+		}, StateMachineSafety},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(42, func() time.Duration { return 1500 * time.Millisecond })
+			v := tt.run(c)
+			if tt.want == "" {
+				if v != nil {
+					t.Fatalf("unexpected violation: %v", v)
+				}
+				return
+			}
+			if v == nil {
+				t.Fatalf("no violation; want %s", tt.want)
+			}
+			if v.Invariant != tt.want {
+				t.Fatalf("violation of %s, want %s: %v", v.Invariant, tt.want, v)
+			}
+			msg := v.Error()
+			for _, s := range []string{tt.want, "1.5s", "--seed 42"} {
+				if !strings.Contains(msg, s) {
+					t.Errorf("report %q lacks %q", msg, s)
+				}
+			}
+			if c.Err() != v {
+				t.Error("Err does not return the first violation")
+			}
+		})
+	}
+}

@@ -1,0 +1,18 @@
+// Package sim is the seeded discrete-event loop every raftsim run is built on.
+//
+// Time is virtual: a Time is a count of nanoseconds since the start of the run and only moves when the
+// loop fires an event. Events are kept in a binary heap ordered by (time, insertion sequence), a total
+// order, so two events scheduled for the same instant always fire in the order they were scheduled and
+// never in an order chosen by the runtime, the map iteration order or the machine.
+//
+// Timers are cheap to cancel and re-arm because Raft does both constantly (a follower pushes its election
+// timer back on every heartbeat): a Timer is a generation-checked handle to a slot, a pending event can be
+// moved in place with Reset, and fired or cancelled slots are recycled, so a run in steady state
+// schedules without allocating.
+//
+// Randomness comes from named streams derived from one root seed (see Stream): each component draws from
+// its own stream, so adding a node, a link or a metric never shifts the draws of any other component.
+//
+// The loop has no goroutines and reads no clock; everything it does is a function of the seed and the
+// program.
+package sim

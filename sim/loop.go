@@ -1,0 +1,297 @@
+package sim
+
+import "fmt"
+
+// Handler receives the events scheduled for it. The arg given at scheduling time comes back unchanged, so
+// one handler can serve many kinds of event without a closure (and an allocation) per event.
+type Handler interface {
+	Fire(arg uint64)
+}
+
+// HandlerFunc adapts a function to Handler. Converting a func value to a Handler allocates when the func
+// is a closure; on hot paths implement Handler on a long-lived type instead.
+type HandlerFunc func(arg uint64)
+
+// Fire calls f(arg).
+func (f HandlerFunc) Fire(arg uint64) { f(arg) }
+
+// Timer is a handle to a scheduled event. The zero Timer refers to no event. A handle goes stale when its
+// event fires or is cancelled; operations on a stale handle are harmless no-ops.
+type Timer struct {
+	slot int32 // index+1 into Loop.slots; 0 means none
+	gen  uint32
+}
+
+// IsZero reports whether t refers to no event at all.
+func (t Timer) IsZero() bool { return t.slot == 0 }
+
+// Event describes an event as it fires, for tracing.
+type Event struct {
+	At      Time
+	Seq     uint64
+	Handler Handler
+	Arg     uint64
+}
+
+// slot holds the parts of an event that the heap does not need for ordering.
+type slot struct {
+	h   Handler
+	arg uint64
+	pos int32  // index in Loop.heap, or -1 when not scheduled
+	gen uint32 // bumped when the slot is released, so stale Timers miss
+}
+
+// entry is a heap element. Keeping the ordering key inline (rather than behind the slot index) keeps the
+// sift loops inside one contiguous slice.
+type entry struct {
+	at   Time
+	seq  uint64
+	slot int32
+}
+
+// Loop is the event loop. The zero value is not usable; call NewLoop.
+//
+// Invariants: heap is a min-heap under (at, seq); for every i, slots[heap[i].slot].pos == i; a slot is in
+// free exactly when its pos is -1; now never decreases.
+type Loop struct {
+	now   Time
+	seq   uint64
+	heap  []entry
+	slots []slot
+	free  []int32
+	trace func(Event)
+	fired uint64
+	stop  bool
+}
+
+// NewLoop returns an empty loop at time 0.
+func NewLoop() *Loop {
+	return &Loop{}
+}
+
+// Now returns the current virtual time: the time of the event being fired, or of the last one.
+func (l *Loop) Now() Time { return l.now }
+
+// Fired returns how many events the loop has fired.
+func (l *Loop) Fired() uint64 { return l.fired }
+
+// Pending returns how many events are scheduled.
+func (l *Loop) Pending() int { return len(l.heap) }
+
+// SetTrace installs fn to be called with every event just before it fires; nil removes it.
+func (l *Loop) SetTrace(fn func(Event)) { l.trace = fn }
+
+// At schedules h.Fire(arg) at time at. An instant in the past is an error in the caller and panics: it
+// would break the invariant that time never goes backwards.
+func (l *Loop) At(at Time, h Handler, arg uint64) Timer {
+	if at < l.now {
+		panic(fmt.Sprintf("sim: schedule at %v before now %v", at, l.now))
+	}
+	var s int32
+	if n := len(l.free); n > 0 {
+		s = l.free[n-1]
+		l.free = l.free[:n-1]
+	} else {
+		l.slots = append(l.slots, slot{})
+		s = int32(len(l.slots) - 1)
+	}
+	sl := &l.slots[s]
+	sl.h, sl.arg = h, arg
+	sl.pos = int32(len(l.heap))
+	l.heap = append(l.heap, entry{at: at, seq: l.seq, slot: s})
+	l.seq++
+	l.up(int(sl.pos))
+	return Timer{slot: s + 1, gen: sl.gen}
+}
+
+// After schedules h.Fire(arg) d nanoseconds from now.
+func (l *Loop) After(d Time, h Handler, arg uint64) Timer {
+	return l.At(l.now+d, h, arg)
+}
+
+// Scheduled reports whether t refers to an event that has not yet fired or been cancelled.
+func (l *Loop) Scheduled(t Timer) bool {
+	return l.live(t) >= 0
+}
+
+// When returns the time t's event is due, and false if t is not scheduled.
+func (l *Loop) When(t Timer) (Time, bool) {
+	s := l.live(t)
+	if s < 0 {
+		return 0, false
+	}
+	return l.heap[l.slots[s].pos].at, true
+}
+
+// live returns t's slot index if t is scheduled, else -1.
+func (l *Loop) live(t Timer) int32 {
+	s := t.slot - 1
+	if s < 0 || int(s) >= len(l.slots) {
+		return -1
+	}
+	if sl := &l.slots[s]; sl.gen != t.gen || sl.pos < 0 {
+		return -1
+	}
+	return s
+}
+
+// Cancel removes t's event if it is still scheduled and reports whether it was.
+func (l *Loop) Cancel(t Timer) bool {
+	s := l.live(t)
+	if s < 0 {
+		return false
+	}
+	l.remove(int(l.slots[s].pos))
+	return true
+}
+
+// Reset moves t's event to time at, with a fresh place in the total order, as if it had been cancelled and
+// scheduled again, and returns t. If t is not scheduled it schedules h.Fire(arg) at that time and returns
+// the new Timer. Moving in place costs one sift instead of a removal and an insertion.
+func (l *Loop) Reset(t Timer, at Time, h Handler, arg uint64) Timer {
+	s := l.live(t)
+	if s < 0 {
+		return l.At(at, h, arg)
+	}
+	if at < l.now {
+		panic(fmt.Sprintf("sim: reset to %v before now %v", at, l.now))
+	}
+	sl := &l.slots[s]
+	sl.h, sl.arg = h, arg
+	i := int(sl.pos)
+	old := l.heap[i].at
+	l.heap[i].at, l.heap[i].seq = at, l.seq
+	l.seq++
+	// An earlier time can only need sifting up; the same or a later time (with its larger sequence
+	// number) only down.
+	if at < old {
+		l.up(i)
+	} else {
+		l.down(i)
+	}
+	return t
+}
+
+// Step fires the next event, advancing time to it, and reports whether there was one.
+func (l *Loop) Step() bool {
+	if len(l.heap) == 0 {
+		return false
+	}
+	e := l.heap[0]
+	sl := &l.slots[e.slot]
+	h, arg := sl.h, sl.arg
+	l.remove(0)
+	l.now = e.at
+	l.fired++
+	if l.trace != nil {
+		l.trace(Event{At: e.at, Seq: e.seq, Handler: h, Arg: arg})
+	}
+	h.Fire(arg)
+	return true
+}
+
+// Stop makes the running Run or RunUntil return after the current event.
+func (l *Loop) Stop() { l.stop = true }
+
+// RunUntil fires every event due at or before end, in order, then sets the time to end. It returns early,
+// with the time at the last event fired, if a handler calls Stop; it reports whether it ran to end.
+func (l *Loop) RunUntil(end Time) bool {
+	l.stop = false
+	for len(l.heap) > 0 && l.heap[0].at <= end {
+		l.Step()
+		if l.stop {
+			return false
+		}
+	}
+	if end > l.now && end != Never {
+		l.now = end
+	}
+	return true
+}
+
+// Run fires events until none is left or a handler calls Stop.
+func (l *Loop) Run() bool { return l.RunUntil(Never) }
+
+// remove deletes the heap element at i and releases its slot.
+func (l *Loop) remove(i int) {
+	s := l.heap[i].slot
+	last := len(l.heap) - 1
+	e := l.heap[last]
+	l.heap = l.heap[:last]
+	if i != last {
+		// Floyd's trick: walk the hole at i down to a leaf along the smaller children without comparing
+		// against e, then drop e into the hole and sift it up. The element that was last is almost always
+		// large, so this saves about half the comparisons of a plain sift-down.
+		h := l.heap
+		n := len(h)
+		for {
+			c := 2*i + 1
+			if c >= n {
+				break
+			}
+			if r := c + 1; r < n && less(&h[r], &h[c]) {
+				c = r
+			}
+			h[i] = h[c]
+			l.slots[h[i].slot].pos = int32(i)
+			i = c
+		}
+		h[i] = e
+		l.slots[e.slot].pos = int32(i)
+		l.up(i)
+	}
+	sl := &l.slots[s]
+	sl.pos = -1
+	sl.gen++
+	sl.h = nil // do not keep the handler reachable through a free slot
+	l.free = append(l.free, s)
+}
+
+func less(a, b *entry) bool {
+	if a.at != b.at {
+		return a.at < b.at
+	}
+	return a.seq < b.seq
+}
+
+func (l *Loop) up(i int) {
+	h := l.heap
+	e := h[i]
+	for i > 0 {
+		p := (i - 1) / 2
+		if !less(&e, &h[p]) {
+			break
+		}
+		h[i] = h[p]
+		l.slots[h[i].slot].pos = int32(i)
+		i = p
+	}
+	h[i] = e
+	l.slots[e.slot].pos = int32(i)
+}
+
+// down sifts the element at i towards the leaves and reports whether it moved.
+func (l *Loop) down(i0 int) bool {
+	h := l.heap
+	n := len(h)
+	i := i0
+	e := h[i]
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if r := c + 1; r < n && less(&h[r], &h[c]) {
+			c = r
+		}
+		if !less(&h[c], &e) {
+			break
+		}
+		h[i] = h[c]
+		l.slots[h[i].slot].pos = int32(i)
+		i = c
+	}
+	h[i] = e
+	l.slots[e.slot].pos = int32(i)
+	return i > i0
+}

@@ -1,0 +1,233 @@
+package sim
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// recorder is a Handler that notes the order events fire in.
+type recorder struct {
+	l   *Loop
+	got []uint64
+	at  []Time
+}
+
+func (r *recorder) Fire(arg uint64) {
+	r.got = append(r.got, arg)
+	r.at = append(r.at, r.l.Now())
+}
+
+func TestLoopOrder(t *testing.T) {
+	tests := []struct {
+		name string
+		ops  func(l *Loop, r *recorder)
+		want []uint64
+	}{
+		{"by time", func(l *Loop, r *recorder) {
+			l.At(30, r, 3)
+			l.At(10, r, 1)
+			l.At(20, r, 2)
+		}, []uint64{1, 2, 3}},
+		{"ties by insertion", func(l *Loop, r *recorder) {
+			for i := uint64(0); i < 20; i++ {
+				l.At(5, r, i)
+			}
+		}, []uint64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}},
+		{"cancel", func(l *Loop, r *recorder) {
+			l.At(1, r, 1)
+			t2 := l.At(2, r, 2)
+			l.At(3, r, 3)
+			if !l.Cancel(t2) {
+				panic("cancel of a pending timer failed")
+			}
+			if l.Cancel(t2) {
+				panic("second cancel succeeded")
+			}
+		}, []uint64{1, 3}},
+		{"reset later goes behind equals", func(l *Loop, r *recorder) {
+			t1 := l.At(5, r, 1)
+			l.At(5, r, 2)
+			l.Reset(t1, 5, r, 1)
+		}, []uint64{2, 1}},
+		{"reset earlier", func(l *Loop, r *recorder) {
+			l.At(5, r, 1)
+			t2 := l.At(9, r, 2)
+			l.Reset(t2, 1, r, 2)
+		}, []uint64{2, 1}},
+		{"reset of a fired timer schedules anew", func(l *Loop, r *recorder) {
+			t1 := l.At(1, r, 1)
+			l.RunUntil(1)
+			t1b := l.Reset(t1, 4, r, 7)
+			if t1b == t1 {
+				panic("stale handle reused")
+			}
+		}, []uint64{1, 7}},
+		{"stale handle after slot reuse", func(l *Loop, r *recorder) {
+			t1 := l.At(1, r, 1)
+			l.Cancel(t1)
+			l.At(2, r, 2) // reuses t1's slot
+			if l.Cancel(t1) {
+				panic("stale handle cancelled a new event")
+			}
+		}, []uint64{2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := NewLoop()
+			r := &recorder{l: l}
+			tt.ops(l, r)
+			l.Run()
+			if !slices.Equal(r.got, tt.want) {
+				t.Fatalf("fired %v, want %v", r.got, tt.want)
+			}
+			if !slices.IsSorted(r.at) {
+				t.Fatalf("time went backwards: %v", r.at)
+			}
+		})
+	}
+}
+
+func TestRunUntilAdvancesAndStops(t *testing.T) {
+	l := NewLoop()
+	r := &recorder{l: l}
+	l.At(10, r, 1)
+	l.At(20, r, 2)
+	if !l.RunUntil(15) {
+		t.Fatal("RunUntil stopped early")
+	}
+	if l.Now() != 15 || len(r.got) != 1 {
+		t.Fatalf("now %v, fired %v; want 15 and one event", l.Now(), r.got)
+	}
+	l.At(16, HandlerFunc(func(uint64) { l.Stop() }), 0)
+	if l.RunUntil(100) {
+		t.Fatal("RunUntil ignored Stop")
+	}
+	if l.Now() != 16 || l.Pending() != 1 {
+		t.Fatalf("after stop: now %v pending %d, want 16 and 1", l.Now(), l.Pending())
+	}
+}
+
+func TestScheduleInPastPanics(t *testing.T) {
+	l := NewLoop()
+	l.RunUntil(10)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for an event in the past")
+		}
+	}()
+	l.At(5, HandlerFunc(func(uint64) {}), 0)
+}
+
+// TestLoopMatchesModel drives the loop with random schedules, cancels and resets and checks the firing
+// order against a plain sorted list, the simplest correct implementation of the total order.
+func TestLoopMatchesModel(t *testing.T) {
+	for seed := uint64(1); seed <= 50; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 0))
+		l := NewLoop()
+		r := &recorder{l: l}
+		type modelEv struct {
+			at  Time
+			seq int
+			id  uint64
+		}
+		var model []modelEv
+		timers := map[uint64]Timer{}
+		seq := 0
+		next := uint64(0)
+		var ids []uint64 // live ids in creation order, for deterministic picks
+		for step := 0; step < 400; step++ {
+			switch op := rng.IntN(10); {
+			case op < 5 || len(ids) == 0: // schedule
+				at := l.Now() + Time(rng.IntN(50))
+				timers[next] = l.At(at, r, next)
+				model = append(model, modelEv{at, seq, next})
+				ids = append(ids, next)
+				seq++
+				next++
+			case op < 7: // cancel
+				k := rng.IntN(len(ids))
+				id := ids[k]
+				l.Cancel(timers[id])
+				ids = slices.Delete(ids, k, k+1)
+				model = slices.DeleteFunc(model, func(e modelEv) bool { return e.id == id })
+			case op < 9: // reset
+				id := ids[rng.IntN(len(ids))]
+				at := l.Now() + Time(rng.IntN(50))
+				timers[id] = l.Reset(timers[id], at, r, id)
+				for i := range model {
+					if model[i].id == id {
+						model[i].at, model[i].seq = at, seq
+					}
+				}
+				seq++
+			default: // fire one
+				before := len(r.got)
+				l.Step()
+				slices.SortFunc(model, func(a, b modelEv) int {
+					if a.at != b.at {
+						return int(a.at - b.at)
+					}
+					return a.seq - b.seq
+				})
+				want := model[0]
+				model = model[1:]
+				if got := r.got[before]; got != want.id || l.Now() != want.at {
+					t.Fatalf("seed %d step %d: fired %d at %v, model says %d at %v", seed, step, got, l.Now(), want.id, want.at)
+				}
+				ids = slices.DeleteFunc(ids, func(x uint64) bool { return x == want.id })
+			}
+			if l.Pending() != len(model) {
+				t.Fatalf("seed %d step %d: %d pending, model has %d", seed, step, l.Pending(), len(model))
+			}
+		}
+	}
+}
+
+type counter struct{ n uint64 }
+
+func (c *counter) Fire(uint64) { c.n++ }
+
+// rescheduler keeps a fixed population of pending events, as a simulation in steady state does: every
+// event that fires schedules one more at a pseudo-random delay.
+type rescheduler struct {
+	l *Loop
+	x uint64
+}
+
+func (r *rescheduler) Fire(arg uint64) {
+	r.x = r.x*6364136223846793005 + 1442695040888963407
+	r.l.After(Time(r.x>>54)+1, r, arg)
+}
+
+// BenchmarkLoop measures the bare event loop with 1,000 pending events, the order of a large cluster
+// with clients. Each b.N is one event fired and one scheduled.
+func BenchmarkLoop(b *testing.B) {
+	l := NewLoop()
+	r := &rescheduler{l: l, x: 1}
+	for i := 0; i < 1000; i++ {
+		l.At(Time(i), r, uint64(i))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		l.Step()
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkTimerReset measures re-arming a pending timer, what every heartbeat does to a follower.
+func BenchmarkTimerReset(b *testing.B) {
+	l := NewLoop()
+	c := &counter{}
+	timers := make([]Timer, 1000)
+	for i := range timers {
+		timers[i] = l.At(Time(i+1)*Millisecond, c, 0)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := i % len(timers)
+		timers[k] = l.Reset(timers[k], Time(i%977+1)*Millisecond, c, 0)
+	}
+}
