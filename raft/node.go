@@ -392,7 +392,10 @@ func (n *Node) Timeout(t Timeout) {
 	switch t {
 	case ElectionTimeout:
 		if n.state == Leader {
-			n.checkQuorum()
+			// A leader's election timer runs only for CheckQuorum; a stray firing is ignored.
+			if n.cfg.CheckQuorum {
+				n.checkQuorum()
+			}
 			return
 		}
 		n.inLease = false
@@ -477,13 +480,17 @@ func (n *Node) handleVoteRequest(m *Message) {
 		resp = MsgPreVoteResp
 	}
 	if canVote && n.upToDate(m.LogTerm, m.Index) {
-		// Answer with the term of the request: for a pre-vote that is the candidate's future term.
-		n.send(Message{Type: resp, To: m.From, Term: m.Term})
 		if m.Type == MsgVote {
+			// Record the vote before answering: send then holds the answer until the vote is durable
+			// (Figure 2: votedFor is persisted before responding). Recording it after would let the
+			// grant leave at once when nothing else was dirty, and a crash then frees the vote for a
+			// second candidate of the same term.
 			n.vote = m.From
 			n.hsDirty = true
 			n.resetElectionTimer()
 		}
+		// Answer with the term of the request: for a pre-vote that is the candidate's future term.
+		n.send(Message{Type: resp, To: m.From, Term: m.Term})
 		return
 	}
 	n.send(Message{Type: resp, To: m.From, Term: n.term, Reject: true})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -87,25 +88,35 @@ func (f *runFlags) config() (cluster.Config, error) {
 	c.MaxInflight, c.MaxBatch = f.maxInflight, f.maxBatch
 	c.Workload.Timeout, c.Workload.Deadline, c.Workload.Think = f.clientTimeout, f.opDeadline, f.think
 	var err error
-	bad := func(flag string, err error) error { return usageErrorf("--%s %v", flag, err) }
+	// bad names the flag; the parsers' own messages quote the value and say what is wrong with it.
+	bad := func(flag string, err error) error {
+		msg := err.Error()
+		for _, pkg := range []string{"latency: ", "topology: ", "network: ", "bandwidth ", "routing "} {
+			msg = strings.TrimPrefix(msg, pkg)
+		}
+		return usageErrorf("--%s %s", flag, msg)
+	}
 	if c.ElectionMin, c.ElectionMax, err = cluster.ParseTimeoutRange(f.electionTimeout); err != nil {
 		return c, bad("election-timeout", err)
 	}
 	if c.Fsync, err = latency.Parse(f.fsync); err != nil {
-		return c, usageErrorf("--fsync: %v", err)
+		return c, bad("fsync", err)
 	}
 	if c.DiskBandwidth, err = topology.ParseBandwidth(f.diskBandwidth); err != nil {
-		return c, usageErrorf("--disk-bandwidth: %v", err)
+		return c, bad("disk-bandwidth", err)
 	}
 	if c.Link.Latency, err = latency.Parse(f.lat); err != nil {
-		return c, usageErrorf("--latency: %v", err)
+		return c, bad("latency", err)
 	}
 	if c.Link.Bandwidth, err = topology.ParseBandwidth(f.bandwidth); err != nil {
-		return c, usageErrorf("--bandwidth: %v", err)
+		return c, bad("bandwidth", err)
+	}
+	if f.loss < 0 || f.loss > 1 {
+		return c, usageErrorf("--loss %v: want a probability in [0, 1]", f.loss)
 	}
 	c.Link.Loss = f.loss
 	if c.Routing, err = network.ParseRouting(f.routing); err != nil {
-		return c, usageErrorf("--routing: %v", err)
+		return c, bad("routing", err)
 	}
 	c.Topology = f.topo
 	switch {
