@@ -2,6 +2,7 @@ package network
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/raftsim/raftsim/sim"
@@ -183,7 +184,8 @@ func (nw *Network[T]) forward(k, at uint64) {
 	start := max(now, ls.busyUntil)
 	done := start
 	if link.Bandwidth > 0 {
-		done += sim.Time(float64(f.size) / link.Bandwidth * float64(sim.Second))
+		// Rounded, not truncated: 65 bytes at 1MB/s is 64999.99999999999ns in float64 and must be 65µs.
+		done += sim.Time(math.Round(float64(f.size) / link.Bandwidth * float64(sim.Second)))
 	}
 	ls.busyUntil = done
 	arrive := done

@@ -211,18 +211,22 @@ func ParsePartition(s string, n int) ([]Event, error) {
 		return nil, fmt.Errorf("%q: %w", s, err)
 	}
 	e := Event{At: d, Kind: Partition}
-	seen := map[int64]bool{}
-	for _, grp := range strings.Split(rest, "|") {
+	seen := map[int64]int{} // node -> 1 + index of its group
+	for gi, grp := range strings.Split(rest, "|") {
 		var g []int64
 		for _, item := range splitList(grp) {
 			id, err := parseNode(item, n)
 			if err != nil {
 				return nil, fmt.Errorf("%q: %w", s, err)
 			}
-			if seen[id] {
+			switch seen[id] {
+			case 0:
+			case gi + 1:
+				return nil, fmt.Errorf("%q: node %d is listed twice", s, id)
+			default:
 				return nil, fmt.Errorf("%q: node %d is in two groups", s, id)
 			}
-			seen[id] = true
+			seen[id] = gi + 1
 			g = append(g, id)
 		}
 		if len(g) == 0 {
@@ -300,7 +304,8 @@ type ChaosOptions struct {
 func Chaos(r *rand.Rand, n int, duration time.Duration, o ChaosOptions) []Event {
 	mean := o.MeanInterval
 	if mean <= 0 {
-		mean = duration / 10
+		// At least 1ns: a mean of 0 (a duration under 10ns) would never move t forward.
+		mean = max(duration/10, 1)
 	}
 	var out []Event
 	down := make([]bool, n+1)

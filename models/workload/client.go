@@ -15,7 +15,7 @@ type Config struct {
 	Think     time.Duration // pause between a reply and the next operation (default 0: saturating)
 	Backoff   time.Duration // pause before retrying when no leader is known (default 10ms)
 	Keys      int           // size of the key space (default 1000)
-	ValueSize uint32        // modelled bytes of each write's payload (default 128)
+	ValueSize uint32        // modelled bytes of each write's payload
 }
 
 func (c *Config) defaults() {
@@ -30,9 +30,6 @@ func (c *Config) defaults() {
 	}
 	if c.Keys <= 0 {
 		c.Keys = 1000
-	}
-	if c.ValueSize == 0 {
-		c.ValueSize = 128
 	}
 }
 
@@ -145,14 +142,19 @@ func (c *Client) nextTarget() {
 	c.target = c.target%uint64(c.cfg.Nodes) + 1
 }
 
-// Reply handles a node's answer; answers to earlier attempts or operations are ignored.
+// Reply handles a node's answer. A success for the current operation counts whenever it comes, even
+// from an attempt the client had given up on: the write did take effect. A redirect counts only while
+// the client awaits an answer; answers for other operations are ignored.
 func (c *Client) Reply(r Reply) {
-	if c.phase != awaiting || r.Seq != c.op.Seq {
+	if r.Seq != c.op.Seq || (c.phase != awaiting && c.phase != backoff) {
 		return
 	}
 	if r.OK {
 		c.op.Prev = r.Prev
 		c.complete(true)
+		return
+	}
+	if c.phase != awaiting {
 		return
 	}
 	if r.Leader != 0 && r.Leader != c.target {
