@@ -73,6 +73,7 @@ func Default() Config {
 		},
 		Topology: "mesh",
 		Clients:  1,
+		Workload: workload.Config{ValueSize: 128},
 	}
 }
 
