@@ -50,6 +50,8 @@ type Cluster struct {
 	faults    []fault.Event
 	faultRand *rand.Rand // choices a fault event leaves open (which nodes crash with the leader)
 
+	scenario *leaderCrash // the LeaderCrash scenario, if configured
+
 	check   *safety.Checker
 	err     error
 	trace   tracer
@@ -64,6 +66,9 @@ func New(cfg Config) (*Cluster, error) {
 	g, err := cfg.graph()
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = cfg.ElectionMin / 2
 	}
 	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, quorum: cfg.Nodes/2 + 1,
 		faultRand: sim.Stream(cfg.Seed, "faults")}
@@ -108,6 +113,12 @@ func New(cfg Config) (*Cluster, error) {
 	}
 
 	c.faults = append(c.faults, cfg.Faults...)
+	if cfg.CrashRecovery != nil {
+		c.faults = append(c.faults, crashRecoverySchedule(&cfg)...)
+	}
+	if cfg.LeaderCrash != nil {
+		c.scenario = &leaderCrash{c: c}
+	}
 	if cfg.Chaos {
 		c.faults = append(c.faults, fault.Chaos(sim.Stream(cfg.Seed, "chaos"), cfg.Nodes, cfg.Duration, cfg.ChaosOptions)...)
 	}
@@ -130,6 +141,9 @@ func (c *Cluster) Run() (Summary, error) {
 	}
 	for _, ch := range c.clients {
 		ch.client.Start()
+	}
+	if c.scenario != nil {
+		c.loop.At(sim.Time(c.cfg.LeaderCrash.After), c.scenario, 0)
 	}
 	end := sim.Time(c.cfg.Duration)
 	c.loop.RunUntil(end)
@@ -160,6 +174,11 @@ func (c *Cluster) host(id uint64) *host { return c.hosts[id-1] }
 
 // sendRaft puts a node's message on the network.
 func (c *Cluster) sendRaft(m *raft.Message) {
+	if c.scenario != nil && c.scenario.blocks(m) {
+		c.metrics.withheld++
+		c.trace.drop(m.From, m.To, &envelope{kind: envRaft, msg: *m}, "scenario")
+		return
+	}
 	size := m.Size()
 	c.metrics.sent(m.Type, m.From, size, len(m.Entries) > 0, c.host(m.From).state == raft.Leader)
 	c.trace.sendRaft(m, size)

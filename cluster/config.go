@@ -21,7 +21,7 @@ type Config struct {
 
 	ElectionMin time.Duration
 	ElectionMax time.Duration
-	Heartbeat   time.Duration
+	Heartbeat   time.Duration // 0 means half the minimum election timeout, as in the Raft paper's experiments
 	PreVote     bool
 	CheckQuorum bool
 	MaxInflight int // per follower; 0 means the raft default
@@ -39,6 +39,10 @@ type Config struct {
 
 	Faults []fault.Event // sorted by time
 	Chaos  bool          // add a random schedule drawn from the seed
+	// LeaderCrash, when set, crashes the leader as the Raft paper's election experiment does (Figure 16).
+	LeaderCrash *LeaderCrash
+	// CrashRecovery, when set, makes every node fail and recover on its own, independently.
+	CrashRecovery *CrashRecovery
 	// ChaosOptions shape the random schedule.
 	ChaosOptions fault.ChaosOptions
 
@@ -55,6 +59,27 @@ type Config struct {
 	Trace io.Writer // every event as JSON Lines; nil for none
 	// History, when set, receives every completed client operation.
 	History workload.Recorder
+}
+
+// LeaderCrash is the leader-crash scenario of the Raft paper's election experiment (§9.3 of the
+// extended paper, Figure 16): after a warm-up, two followers are left one entry behind, then the
+// leader is crashed at a time drawn uniformly within its heartbeat interval, just after a heartbeat
+// broadcast. The election downtime is measured until every survivor has heard the new leader.
+type LeaderCrash struct {
+	// After is when the scenario starts: the leader in office then is the one crashed.
+	After time.Duration
+	// Stale is how many followers miss the last entry before the crash, so that they cannot win the
+	// election (their logs are behind). The entry is proposed at After and reaches only the others.
+	Stale int
+	// Stop ends the run once the new leader is established (or at Duration, whichever is first).
+	Stop bool
+}
+
+// CrashRecovery is independent crash-recovery faults: each node stays up for a time drawn from MTTF,
+// then down for a time drawn from MTTR, and so on, each node from its own stream.
+type CrashRecovery struct {
+	MTTF *latency.Dist // time to failure
+	MTTR *latency.Dist // time to repair
 }
 
 // Default returns the configuration of `raftsim run` with no flags.
@@ -90,8 +115,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("election-timeout: minimum %v must be positive", c.ElectionMin)
 	case c.ElectionMax < c.ElectionMin:
 		return fmt.Errorf("election-timeout: maximum %v is below the minimum %v", c.ElectionMax, c.ElectionMin)
-	case c.Heartbeat <= 0:
-		return fmt.Errorf("heartbeat: %v: must be positive", c.Heartbeat)
+	case c.Heartbeat < 0:
+		return fmt.Errorf("heartbeat: %v: must not be negative (0 means half the minimum election timeout)", c.Heartbeat)
 	case c.Link.Loss < 0 || c.Link.Loss > 1:
 		return fmt.Errorf("loss: %v: must be in [0, 1]", c.Link.Loss)
 	case c.Link.Bandwidth < 0:
@@ -102,6 +127,17 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("clients: %d: must not be negative", c.Clients)
 	case c.Graph != nil && c.Graph.Len() != c.Nodes:
 		return fmt.Errorf("topology: the graph has %d nodes but nodes is %d", c.Graph.Len(), c.Nodes)
+	}
+	if lc := c.LeaderCrash; lc != nil {
+		if lc.Stale < 0 || lc.Stale > c.Nodes-2 && lc.Stale > 0 {
+			return fmt.Errorf("leader_crash: stale %d: at most nodes-2 = %d followers can be left behind", lc.Stale, max(c.Nodes-2, 0))
+		}
+		if lc.After >= c.Duration {
+			return fmt.Errorf("leader_crash: after %v is not before the end of the run (%v)", lc.After, c.Duration)
+		}
+	}
+	if cr := c.CrashRecovery; cr != nil && (cr.MTTF == nil || cr.MTTR == nil) {
+		return errors.New("crash_recovery: both mttf and mttr are needed")
 	}
 	for _, e := range c.Faults {
 		if e.Node > int64(c.Nodes) {

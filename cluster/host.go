@@ -70,6 +70,9 @@ func (h *host) Fire(arg uint64) {
 	h.c.trace.timeout(h.id, t)
 	h.node.Timeout(t)
 	h.drain()
+	if t == raft.HeartbeatTimeout && h.c.scenario != nil && h.alive {
+		h.c.scenario.heartbeat(h)
+	}
 }
 
 // after is the one place a node's requested delays become simulated time: a per-node clock rate goes

@@ -45,6 +45,7 @@ type metrics struct {
 	commitIndex                                     uint64
 	violations                                      int
 	droppedDown                                     uint64
+	withheld                                        uint64 // messages a scenario kept from their destination
 
 	opsOK, opsFailed         uint64
 	opsOKAfter, opsAfter     uint64 // operations invoked at or after measureFrom
@@ -141,6 +142,9 @@ func (m *metrics) status(c *Cluster) {
 			m.downTerms += c.host(l).term - m.downTerm
 			m.downCount++
 			m.measuring = false
+			if c.cfg.LeaderCrash != nil && c.cfg.LeaderCrash.Stop {
+				c.loop.Stop()
+			}
 		}
 	}
 }

@@ -1,15 +1,13 @@
 package cluster
 
-import (
-	"github.com/raftsim/raftsim/sim"
-)
-
 // Summary is what `raftsim run` prints: the run's outcome in one object. Field names are the JSON keys;
 // later tooling depends on them, so they only ever gain siblings.
 type Summary struct {
 	Seed       uint64  `json:"seed"`
 	Nodes      int     `json:"nodes"`
 	DurationMS float64 `json:"duration_ms"`
+	// EndMS is when the run ended: duration_ms, or earlier when a scenario stops it or a violation does.
+	EndMS float64 `json:"end_ms"`
 	// Commits is the number of log entries committed (the highest commit index any node reached),
 	// leaders' empty entries included.
 	Commits   uint64    `json:"commits"`
@@ -38,10 +36,12 @@ type Summary struct {
 	Bytes       uint64             `json:"bytes"`
 	Traffic     map[string]Traffic `json:"traffic"`
 	LeaderBytes uint64             `json:"leader_bytes"`
-	Dropped     map[string]uint64  `json:"dropped"`
-	Events      uint64             `json:"events"`
-	Violations  int                `json:"violations"`
-	Violation   string             `json:"violation,omitempty"`
+	// MaxNodeBytes is what the busiest node sent.
+	MaxNodeBytes uint64            `json:"max_node_bytes"`
+	Dropped      map[string]uint64 `json:"dropped"`
+	Events       uint64            `json:"events"`
+	Violations   int               `json:"violations"`
+	Violation    string            `json:"violation,omitempty"`
 }
 
 // ClientOps counts client operations by outcome.
@@ -72,6 +72,8 @@ type Downtime struct {
 	// TermsPerElection is the mean number of terms from the crashed leader's to the new leader's: 1
 	// when the first election succeeds; each split vote adds one.
 	TermsPerElection float64 `json:"terms_per_election"`
+	// Terms is that number summed over the measured elections.
+	Terms uint64 `json:"terms"`
 }
 
 // Traffic is one class of messages.
@@ -87,6 +89,7 @@ func (c *Cluster) summary() Summary {
 		Seed:          c.cfg.Seed,
 		Nodes:         c.cfg.Nodes,
 		DurationMS:    ms(int64(c.cfg.Duration)),
+		EndMS:         ms(int64(end)),
 		Commits:       m.commitIndex,
 		ClientOps:     ClientOps{OK: m.opsOK, Failed: m.opsFailed, OKAfter: m.opsOKAfter, InvokedAfter: m.opsAfter},
 		Elections:     m.elections,
@@ -117,7 +120,8 @@ func (c *Cluster) summary() Summary {
 	}
 	if m.downCount > 0 {
 		s.ElectionDowntime = Downtime{Count: m.downCount, MeanMS: ms(int64(m.downtimes.Mean())),
-			MaxMS: ms(m.downtimes.Max()), TermsPerElection: round6(float64(m.downTerms) / float64(m.downCount))}
+			MaxMS: ms(m.downtimes.Max()), TermsPerElection: round6(float64(m.downTerms) / float64(m.downCount)),
+			Terms: m.downTerms}
 	}
 	s.ElectionDowntime.Unfinished = m.downPending
 	for k := range NumClasses {
@@ -125,7 +129,11 @@ func (c *Cluster) summary() Summary {
 		s.Bytes += m.bytes[k]
 		s.Traffic[ClassNames[k]] = Traffic{Messages: m.msgs[k], Bytes: m.bytes[k]}
 	}
+	for _, b := range m.nodeBytes {
+		s.MaxNodeBytes = max(s.MaxNodeBytes, b)
+	}
 	s.Dropped["down"] = m.droppedDown
+	s.Dropped["scenario"] = m.withheld
 	for _, d := range []struct {
 		name string
 		n    uint64
@@ -142,5 +150,3 @@ func round6(x float64) float64 {
 	const k = 1e6
 	return float64(int64(x*k+0.5)) / k
 }
-
-var _ = sim.Second

@@ -242,6 +242,17 @@ func (t *tracer) op(op *workload.Op) {
 	t.end()
 }
 
+func (t *tracer) scenario(what string, node, index uint64) {
+	if t.w == nil {
+		return
+	}
+	t.begin("scenario")
+	t.str("what", what)
+	t.num("node", node)
+	t.num("index", index)
+	t.end()
+}
+
 func (t *tracer) violation(v *safety.Violation) {
 	if t.w == nil {
 		return

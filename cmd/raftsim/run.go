@@ -36,6 +36,10 @@ type runFlags struct {
 	json                                    bool
 	clientTimeout, opDeadline, think        time.Duration
 	valueSize, maxInflight, maxBatch        int
+	leaderCrash                             time.Duration
+	stale                                   int
+	stopElected                             bool
+	mttf, mttr                              string
 }
 
 func newRunFlags() (*pflag.FlagSet, *runFlags) {
@@ -48,7 +52,7 @@ func newRunFlags() (*pflag.FlagSet, *runFlags) {
 	fs.Uint64Var(&f.seed, "seed", d.Seed, "root seed: the same seed replays the same run")
 	fs.DurationVar(&f.duration, "duration", d.Duration, "simulated time to run")
 	fs.StringVar(&f.electionTimeout, "election-timeout", cluster.FormatTimeoutRange(d.ElectionMin, d.ElectionMax), "election timeout range MIN:MAX, drawn uniformly")
-	fs.DurationVar(&f.heartbeat, "heartbeat", d.Heartbeat, "leader heartbeat interval")
+	fs.DurationVar(&f.heartbeat, "heartbeat", d.Heartbeat, "leader heartbeat interval (0: half the minimum election timeout)")
 	fs.StringVar(&f.fsync, "fsync", d.Fsync.String(), "time of one stable-storage write: a duration or a latency spec")
 	fs.StringVar(&f.diskBandwidth, "disk-bandwidth", "unlimited", "disk write bandwidth, e.g. 500MB/s")
 	fs.StringVar(&f.lat, "latency", d.Link.Latency.String(), "one-way link latency: const:5ms, uniform:2ms:8ms, normal:5ms:1ms, exp:5ms, lognormal:5ms:0.5, pareto:2ms:2.5")
@@ -63,6 +67,11 @@ func newRunFlags() (*pflag.FlagSet, *runFlags) {
 	fs.StringArrayVar(&f.isolate, "isolate", nil, "cut every edge of a node: ID@T[,…]")
 	fs.StringArrayVar(&f.heal, "heal", nil, "restore every cut edge: T[,T…]")
 	fs.BoolVar(&f.chaos, "chaos", false, "add a random crash, restart and partition schedule drawn from the seed")
+	fs.DurationVar(&f.leaderCrash, "leader-crash", 0, "from T on, crash the leader at a random time within its heartbeat interval, as in the Raft paper's election experiment")
+	fs.IntVar(&f.stale, "stale", 0, "with --leader-crash: followers left one entry behind first, so they cannot win")
+	fs.BoolVar(&f.stopElected, "stop-after-election", false, "with --leader-crash: end the run once every survivor follows the new leader")
+	fs.StringVar(&f.mttf, "mttf", "", "crash-recovery faults: each node's time to failure, a latency spec such as exp:30s")
+	fs.StringVar(&f.mttr, "mttr", "", "crash-recovery faults: each node's time to repair, a latency spec such as exp:3s")
 	fs.IntVar(&f.clients, "clients", d.Clients, "closed-loop clients writing to the store")
 	fs.DurationVar(&f.clientTimeout, "client-timeout", 500*time.Millisecond, "client attempt timeout before trying another node")
 	fs.DurationVar(&f.opDeadline, "op-deadline", 5*time.Second, "a client write not done by then counts as failed")
@@ -132,6 +141,24 @@ func (f *runFlags) config() (cluster.Config, error) {
 		return c, usageErrorf("--client-timeout and --op-deadline must be positive, --think not negative")
 	}
 	c.Workload.ValueSize = uint32(f.valueSize)
+	if f.leaderCrash > 0 {
+		c.LeaderCrash = &cluster.LeaderCrash{After: f.leaderCrash, Stale: f.stale, Stop: f.stopElected}
+	} else if f.stale != 0 || f.stopElected {
+		return c, usageErrorf("--stale and --stop-after-election need --leader-crash")
+	}
+	switch {
+	case f.mttf != "" && f.mttr != "":
+		cr := &cluster.CrashRecovery{}
+		if cr.MTTF, err = latency.Parse(f.mttf); err != nil {
+			return c, bad("mttf", err)
+		}
+		if cr.MTTR, err = latency.Parse(f.mttr); err != nil {
+			return c, bad("mttr", err)
+		}
+		c.CrashRecovery = cr
+	case f.mttf != "" || f.mttr != "":
+		return c, usageErrorf("--mttf and --mttr go together")
+	}
 	faults := []struct {
 		flag  string
 		vals  []string
@@ -216,7 +243,8 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func printSummary(w io.Writer, s *cluster.Summary, cfg cluster.Config) {
-	fmt.Fprintf(w, "raftsim run: %d nodes, seed %d, %v simulated, %d events\n", s.Nodes, s.Seed, cfg.Duration, s.Events)
+	end := time.Duration(s.EndMS * float64(time.Millisecond))
+	fmt.Fprintf(w, "raftsim run: %d nodes, seed %d, %v simulated, %d events\n", s.Nodes, s.Seed, end, s.Events)
 	fmt.Fprintf(w, "  availability    %.4f of the time a leader held a working majority\n", s.Availability)
 	fmt.Fprintf(w, "  client writes   %d ok, %d failed\n", s.ClientOps.OK, s.ClientOps.Failed)
 	if s.ClientOps.OK > 0 {

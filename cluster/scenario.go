@@ -1,0 +1,127 @@
+package cluster
+
+import (
+	"time"
+
+	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/raft"
+	"github.com/raftsim/raftsim/sim"
+)
+
+// crashRecoverySchedule draws each node's alternating up and down spans from its own streams
+// ("mttf/ID", "mttr/ID"), so adding a node changes no other node's failures.
+func crashRecoverySchedule(cfg *Config) []fault.Event {
+	var out []fault.Event
+	for id := 1; id <= cfg.Nodes; id++ {
+		up := sim.StreamN(cfg.Seed, "mttf", id)
+		down := sim.StreamN(cfg.Seed, "mttr", id)
+		var t time.Duration
+		for {
+			t += max(cfg.CrashRecovery.MTTF.Sample(up), time.Nanosecond)
+			if t >= cfg.Duration {
+				break
+			}
+			out = append(out, fault.Event{At: t, Kind: fault.Crash, Node: int64(id)})
+			t += max(cfg.CrashRecovery.MTTR.Sample(down), time.Nanosecond)
+			if t >= cfg.Duration {
+				break
+			}
+			out = append(out, fault.Event{At: t, Kind: fault.Restart, Node: int64(id)})
+		}
+	}
+	return out
+}
+
+// leaderCrash runs the LeaderCrash scenario. Its phases:
+//
+//	waiting:  at After, find the leader (retrying every millisecond until there is one), choose the stale
+//	          followers, propose one entry that only the others will receive;
+//	arming:   at each of the leader's heartbeat broadcasts, once every other follower holds the entry,
+//	          draw the crash time uniformly within the heartbeat interval;
+//	crashing: crash the leader then;
+//	done.
+type leaderCrash struct {
+	c      *Cluster
+	phase  int
+	leader uint64
+	index  uint64 // the entry the stale followers miss
+	stale  []bool // by node ID
+}
+
+const (
+	lcWaiting = iota
+	lcArming
+	lcCrashing
+	lcDone
+)
+
+// Fire runs the scenario's timed steps.
+func (lc *leaderCrash) Fire(uint64) {
+	c := lc.c
+	switch lc.phase {
+	case lcWaiting:
+		l := c.currentLeader()
+		if l == 0 {
+			c.loop.After(sim.Millisecond, lc, 0)
+			return
+		}
+		lc.leader = l
+		lc.stale = make([]bool, c.cfg.Nodes+1)
+		var others []uint64
+		for _, h := range c.hosts {
+			if h.id != l && h.alive {
+				others = append(others, h.id)
+			}
+		}
+		for k := min(c.cfg.LeaderCrash.Stale, len(others)); k > 0; k-- {
+			i := c.faultRand.IntN(len(others))
+			lc.stale[others[i]] = true
+			others = append(others[:i], others[i+1:]...)
+		}
+		h := c.host(l)
+		index, _, err := h.node.Propose(nil, 0)
+		if err != nil {
+			c.loop.After(sim.Millisecond, lc, 0) // lost leadership in this instant: try again
+			return
+		}
+		lc.index = index
+		lc.phase = lcArming
+		c.trace.scenario("leader_crash_armed", l, index)
+		h.drain()
+	case lcCrashing:
+		lc.phase = lcDone
+		e := fault.Event{At: c.loop.Now().Duration(), Kind: fault.Crash, Node: int64(lc.leader)}
+		c.crash(&e, lc.leader)
+	}
+}
+
+// heartbeat is called after the scenario's leader broadcast a heartbeat.
+func (lc *leaderCrash) heartbeat(h *host) {
+	if lc.phase != lcArming || h.id != lc.leader {
+		return
+	}
+	if h.node.State() != raft.Leader {
+		// Deposed before the crash: start again with whoever leads now.
+		lc.phase = lcWaiting
+		lc.c.loop.After(sim.Millisecond, lc, 0)
+		return
+	}
+	for _, f := range lc.c.hosts {
+		if f.id == h.id || lc.stale[f.id] || !f.alive {
+			continue
+		}
+		if match, _, ok := h.node.Match(f.id); !ok || match < lc.index {
+			return // not everywhere yet: wait for the next heartbeat
+		}
+	}
+	lc.phase = lcCrashing
+	hb := int64(lc.c.cfg.Heartbeat)
+	lc.c.loop.After(sim.Time(lc.c.faultRand.Int64N(hb)), lc, 0)
+}
+
+// blocks reports whether the scenario withholds m from its destination: the leader's AppendEntries
+// carrying the entry (or later ones) to a stale follower.
+func (lc *leaderCrash) blocks(m *raft.Message) bool {
+	return lc.phase != lcDone && m.From == lc.leader && lc.stale != nil && lc.stale[m.To] &&
+		m.Type == raft.MsgApp && len(m.Entries) > 0 && m.Entries[len(m.Entries)-1].Index >= lc.index
+}

@@ -1,0 +1,31 @@
+// Package measure turns one simulated run into the row of measures an experiment records per trial.
+//
+// Every measure is a float64 with its unit in its name. A measure that a run cannot define (latency
+// when no write succeeded, per-operation costs when none did) is NaN; an election that had not finished
+// when the run ended has downtime +Inf, so that distributions and means say so instead of hiding it.
+//
+// The measures, precisely:
+//
+//   - availability: fraction of simulated time, from 0 to the end, during which a leader held a working
+//     majority (alive, and a majority of nodes, itself included, alive, in its term, following it and
+//     able to exchange messages with it).
+//   - availability_after: the same over [measure_from, end].
+//   - success_rate: of the client writes invoked at or after measure_from, the fraction acknowledged
+//     within the operation deadline.
+//   - ops_ok, ops_failed: client writes acknowledged, and not acknowledged within the deadline.
+//   - election_downtime_ms: mean, over the leader crashes of the run, of the time from the crash until
+//     every live node follows a leader of a later term (has heard its first AppendEntries or heartbeat);
+//     +Inf if an election was still unfinished at the end; NaN if no leader crashed.
+//   - elections_measured: how many such elections finished.
+//   - terms_per_election: mean number of terms from the crashed leader's term to the new leader's (1 when
+//     the first election succeeds); split_votes: terms that ended without a leader (terms - elections).
+//   - latency_{p50,p90,p99,p999,max,mean}_ms: client send to client reply of acknowledged writes, retries
+//     included (streaming histogram, relative error at most 1/128).
+//   - msgs_per_op, bytes_per_op: everything sent (Raft and client traffic), per acknowledged write.
+//   - leader_bytes_per_op: what leaders sent, per acknowledged write (the leader's egress).
+//   - max_node_bytes_per_op: what the busiest node sent, per acknowledged write.
+//   - {append,probe,heartbeat,vote,reply,client}_bytes_per_op: bytes by traffic class, per acknowledged
+//     write: AppendEntries with entries, AppendEntries without, heartbeats, vote and pre-vote requests,
+//     every Raft response, client requests and replies.
+//   - commits, elections, leader_changes, max_term, events: counts from the run's summary.
+package measure

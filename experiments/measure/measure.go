@@ -1,0 +1,112 @@
+package measure
+
+import (
+	"math"
+
+	"github.com/raftsim/raftsim/cluster"
+)
+
+// Names are the measures, in the order of a Row.
+var Names = []string{
+	"availability",
+	"availability_after",
+	"success_rate",
+	"ops_ok",
+	"ops_failed",
+	"election_downtime_ms",
+	"elections_measured",
+	"terms_per_election",
+	"split_votes",
+	"latency_p50_ms",
+	"latency_p90_ms",
+	"latency_p99_ms",
+	"latency_p999_ms",
+	"latency_max_ms",
+	"latency_mean_ms",
+	"msgs_per_op",
+	"bytes_per_op",
+	"leader_bytes_per_op",
+	"max_node_bytes_per_op",
+	"append_bytes_per_op",
+	"probe_bytes_per_op",
+	"heartbeat_bytes_per_op",
+	"vote_bytes_per_op",
+	"reply_bytes_per_op",
+	"client_bytes_per_op",
+	"commits",
+	"elections",
+	"leader_changes",
+	"max_term",
+	"events",
+}
+
+// Index returns the position of a measure in a Row, or -1.
+func Index(name string) int {
+	for i, n := range Names {
+		if n == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Row computes the measures of one run from its summary.
+func Row(s *cluster.Summary) []float64 {
+	nan := math.NaN()
+	perOp := func(x uint64) float64 {
+		if s.ClientOps.OK == 0 {
+			return nan
+		}
+		return float64(x) / float64(s.ClientOps.OK)
+	}
+	success := nan
+	if s.ClientOps.InvokedAfter > 0 {
+		success = float64(s.ClientOps.OKAfter) / float64(s.ClientOps.InvokedAfter)
+	}
+	d := s.ElectionDowntime
+	downtime, terms, splits := nan, nan, nan
+	switch {
+	case d.Unfinished > 0:
+		downtime = math.Inf(1)
+	case d.Count > 0:
+		downtime = d.MeanMS
+	}
+	if d.Count > 0 {
+		terms = d.TermsPerElection
+		splits = float64(d.Terms - d.Count)
+	}
+	l := s.CommitLatencyMS
+	lat := []float64{l.P50, l.P90, l.P99, l.P999, l.Max, l.Mean}
+	if s.ClientOps.OK == 0 {
+		for i := range lat {
+			lat[i] = nan
+		}
+	}
+	cls := func(name string) float64 { return perOp(s.Traffic[name].Bytes) }
+	row := []float64{
+		s.Availability,
+		s.AvailabilityAfter,
+		success,
+		float64(s.ClientOps.OK),
+		float64(s.ClientOps.Failed),
+		downtime,
+		float64(d.Count),
+		terms,
+		splits,
+		lat[0], lat[1], lat[2], lat[3], lat[4], lat[5],
+		perOp(s.Messages),
+		perOp(s.Bytes),
+		perOp(s.LeaderBytes),
+		perOp(s.MaxNodeBytes),
+		cls("append"), cls("probe"), cls("heartbeat"), cls("vote"), cls("reply"), cls("client"),
+		float64(s.Commits),
+		float64(s.Elections),
+		float64(s.LeaderChanges),
+		float64(s.MaxTerm),
+		float64(s.Events),
+	}
+	if len(row) != len(Names) {
+		panic("measure: Row and Names disagree")
+	}
+	return row
+}
