@@ -107,3 +107,25 @@ func (in *inflights) freeFirst() {
 		in.freeLE(in.buf[in.start])
 	}
 }
+
+// PeerProgress is a leader's view of one follower, for inspection and tests (the interaction env's
+// status command prints it).
+type PeerProgress struct {
+	Match, Next uint64
+	Replicate   bool // streaming entries optimistically; false while probing, one message at a time
+	ProbeSent   bool // probing: an AppendEntries is outstanding
+	Inflight    int  // replicating: AppendEntries sent and not yet acknowledged
+	MaxInflight int
+}
+
+// Progress returns the leader's view of peer id; ok is false if the node is not the leader or id is not
+// a peer.
+func (n *Node) Progress(id uint64) (pp PeerProgress, ok bool) {
+	i := n.peerIndex(id)
+	if n.state != Leader || i < 0 {
+		return PeerProgress{}, false
+	}
+	pr := &n.prs[i]
+	return PeerProgress{Match: pr.Match, Next: pr.Next, Replicate: pr.State == stateReplicate,
+		ProbeSent: pr.ProbeSent, Inflight: pr.inflight.count, MaxInflight: len(pr.inflight.buf)}, true
+}
