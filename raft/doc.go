@@ -9,7 +9,10 @@
 // What it implements, with the sections of the extended Raft paper (Ongaro & Ousterhout 2014) and of
 // Ongaro's thesis (2014) that define it:
 //
-//   - leader election with randomized timeouts drawn from the node's own stream (§5.2);
+//   - leader election with randomized timeouts drawn from the node's own stream (§5.2); as in Figure 2,
+//     the election timer restarts only on hearing from the current leader, granting a vote or starting
+//     an election — not on merely learning of a higher term (etcd restarts it then too), so a candidate
+//     whose log is behind cannot keep pushing back the timeouts of those that could win;
 //   - RequestVote with the log up-to-date check (§5.4.1);
 //   - AppendEntries with the consistency check, conflict truncation and fast back-off by term
 //     (§5.3, and the optimisation sketched at its end);
@@ -19,9 +22,11 @@
 //     a leader appends an empty entry when elected so that earlier entries commit promptly (thesis §6.4);
 //   - heartbeats, carrying the commit index as far as the follower is known to match;
 //   - persistence before reply: term, vote and log are handed out in a Persist batch, and every message
-//     that depends on them is held in that batch until the caller reports it durable. The leader's own
-//     AppendEntries go out at once, in parallel with its disk write (thesis §10.2.1), and the leader counts
-//     itself towards a commit only for what it has persisted;
+//     that depends on them is held in that batch until the caller reports it durable. Requests that
+//     vouch for nothing durable go out at once, in parallel with the sender's own disk write: a leader's
+//     AppendEntries (thesis §10.2.1) — it counts itself towards a commit only for what it has persisted —
+//     and a candidate's RequestVotes — it counts its own vote, and so may lead, only once that vote is
+//     durable, so it never leads in a term it could forget;
 //   - crash and restart from durable state only (New with the Durable the caller kept);
 //   - PreVote (thesis §9.6) and CheckQuorum (thesis §6.2), both off by default as in etcd.
 //

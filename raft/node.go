@@ -172,6 +172,11 @@ type Node struct {
 	votes []int8 // per peer in the current (pre-)election: 0 unknown, 1 granted, -1 refused
 
 	inLease bool // heard from the leader within the minimum election timeout
+	// electionArmed: the caller's election timer is running (set or reset and not yet fired or stopped).
+	electionArmed bool
+	// selfVoteSeq is the batch that makes a candidate's vote for itself durable; the candidate counts
+	// that vote only once the batch is (0: no such vote pending).
+	selfVoteSeq uint64
 
 	step func(n *Node, m *Message)
 	in   Message // the message being stepped
@@ -368,8 +373,14 @@ func (n *Node) Persisted(seq uint64) {
 		}
 	}
 	n.marks = append(n.marks[:0], n.marks[k:]...)
-	if n.state == Leader {
+	switch {
+	case n.state == Leader:
 		n.maybeCommit()
+	case n.state == Candidate && n.selfVoteSeq != 0 && seq >= n.selfVoteSeq:
+		n.selfVoteSeq = 0
+		if n.poll(n.id, true) {
+			n.wonElection(false)
+		}
 	}
 }
 
@@ -391,6 +402,7 @@ func (n *Node) Propose(data []byte, size uint32) (index, term uint64, err error)
 func (n *Node) Timeout(t Timeout) {
 	switch t {
 	case ElectionTimeout:
+		n.electionArmed = false
 		if n.state == Leader {
 			// A leader's election timer runs only for CheckQuorum; a stray firing is ignored.
 			if n.cfg.CheckQuorum {
@@ -502,11 +514,15 @@ func (n *Node) upToDate(lastTerm, lastIndex uint64) bool {
 	return lastTerm > n.lastTerm() || (lastTerm == n.lastTerm() && lastIndex >= n.lastIndex())
 }
 
-// send queues m. Leader AppendEntries and heartbeats may leave at once; anything else waits for the
-// state it was decided on to be durable, if any of that state is not yet.
+// send queues m. Requests that vouch for nothing durable may leave at once: a leader's AppendEntries and
+// heartbeats (the leader writes its own entries in parallel, thesis §10.2.1) and a candidate's vote
+// requests (it writes its term and self-vote in parallel, and counts that vote only once durable: see
+// campaign). Anything else — every response — waits for the state it was decided on to be durable, if
+// any of that state is not yet.
 func (n *Node) send(m Message) {
 	m.From = n.id
-	if m.Type == MsgApp || m.Type == MsgHeartbeat {
+	switch m.Type {
+	case MsgApp, MsgHeartbeat, MsgVote, MsgPreVote:
 		n.msgs = append(n.msgs, m)
 		return
 	}
@@ -519,10 +535,16 @@ func (n *Node) send(m Message) {
 
 func (n *Node) setTimer(t Timeout, d time.Duration) {
 	n.timers[t] = TimerChange{Changed: true, After: d}
+	if t == ElectionTimeout {
+		n.electionArmed = true
+	}
 }
 
 func (n *Node) stopTimer(t Timeout) {
 	n.timers[t] = TimerChange{Changed: true}
+	if t == ElectionTimeout {
+		n.electionArmed = false
+	}
 }
 
 func (n *Node) randomElectionTimeout() time.Duration {

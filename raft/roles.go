@@ -11,20 +11,27 @@ func (n *Node) reset(term uint64) {
 		n.hsDirty = true
 	}
 	n.lead = None
+	n.selfVoteSeq = 0
 	for i := range n.votes {
 		n.votes[i] = 0
 	}
 }
 
-// becomeFollower makes the node a follower in term. With lead None it restarts the election timer; with
-// a leader, the caller goes on to handle that leader's message, which restarts it (one draw, not two).
+// becomeFollower makes the node a follower in term. With a leader, the caller goes on to handle that
+// leader's message, which restarts the election timer. Without one, a running election timer keeps
+// running: Figure 2 restarts it only on hearing from the current leader or granting a vote, not on
+// learning of a higher term — so a candidate that cannot win (its log is behind) does not push back
+// the timeouts of those that can. (etcd restarts it on every term change; the paper's rule is the one
+// its election measurements were made with.) A node without a running timer — a leader stepping down,
+// a node just started — gets a fresh one.
 func (n *Node) becomeFollower(term, lead uint64) {
+	wasLeader := n.state == Leader
 	n.reset(term)
 	n.state = Follower
 	n.step = stepFollower
 	n.stopTimer(HeartbeatTimeout)
 	n.lead = lead
-	if lead == None {
+	if lead == None && (wasLeader || !n.electionArmed) {
 		n.resetElectionTimer()
 	}
 }
@@ -46,9 +53,17 @@ func (n *Node) campaign(pre bool) {
 	n.inLease = false
 	n.stopTimer(HeartbeatTimeout)
 	n.resetElectionTimer()
-	if n.poll(n.id, true) {
-		n.wonElection(pre)
-		return
+	if pre {
+		// A pre-vote promises nothing, so the node's own counts at once.
+		if n.poll(n.id, true) {
+			n.wonElection(pre)
+			return
+		}
+	} else {
+		// The vote for itself counts once it is durable, which the batch handed out with the next
+		// Ready makes it (Persisted). The requests go out meanwhile: a node that crashed before that
+		// batch never counted its own vote, so it never led in this term, and may vote for another.
+		n.selfVoteSeq = n.batchSeq + 1
 	}
 	for _, id := range n.peers {
 		if id != n.id {
@@ -158,8 +173,12 @@ func stepCandidate(n *Node, m *Message) {
 		if pre != (m.Type == MsgPreVoteResp) {
 			return // an answer to the other kind of election
 		}
+		// A majority wins only once the candidate's own vote is durable (selfVoteSeq 0), even when
+		// the others' votes alone make one: a leader must never lead in a term it could forget.
 		if n.poll(m.From, !m.Reject) {
-			n.wonElection(pre)
+			if pre || n.selfVoteSeq == 0 {
+				n.wonElection(pre)
+			}
 		} else if n.tally(-1) >= n.Quorum() {
 			n.becomeFollower(n.term, None)
 		}

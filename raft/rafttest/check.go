@@ -61,6 +61,9 @@ func (e *Env) observe(nd *node) {
 	if n.State() != raft.Leader {
 		return
 	}
+	if hs := nd.durable.HardState; hs.Term != n.Term() || hs.Vote != nd.id {
+		e.violation("persistence: node %d leads term %d before its own vote is durable (durable term=%d vote=%d)", nd.id, n.Term(), hs.Term, hs.Vote)
+	}
 	if other, ok := e.leaders[n.Term()]; ok && other != nd.id {
 		e.violation("safety: term %d has two leaders, %d and %d", n.Term(), other, nd.id)
 	} else {

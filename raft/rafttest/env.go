@@ -596,8 +596,6 @@ func (e *Env) send(nd *node, m raft.Message) {
 	e.printf("send %s", fmtMsg(m))
 	hs := nd.durable.HardState
 	switch {
-	case m.Type == raft.MsgVote && (hs.Term < m.Term || hs.Term == m.Term && hs.Vote != nd.id):
-		e.violation("persistence: node %d asks for votes in term %d before its own vote is durable (durable term=%d vote=%d)", nd.id, m.Term, hs.Term, hs.Vote)
 	case m.Type == raft.MsgVoteResp && !m.Reject && (hs.Term < m.Term || hs.Term == m.Term && hs.Vote != m.To):
 		e.violation("persistence: node %d grants its vote to %d in term %d before the vote is durable (durable term=%d vote=%d)", nd.id, m.To, m.Term, hs.Term, hs.Vote)
 	case (m.Type == raft.MsgApp || m.Type == raft.MsgHeartbeat) && hs.Term != m.Term:

@@ -56,8 +56,8 @@ func ExampleEnv() {
 	// node 1: follower -> candidate term=1
 	// stabilize
 	// > 1 handling Ready
-	//   persist #1 term=1 vote=1
 	//   send 1->2 vote term=1 log=0/0
+	//   persist #1 term=1 vote=1
 	// > 2 receiving messages
 	//   1->2 vote term=1 log=0/0
 	//   node 2: follower -> follower term=1
