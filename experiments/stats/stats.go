@@ -109,7 +109,20 @@ func Percentile(sorted []float64, p float64) float64 {
 
 // lerp interpolates between a and b like numpy's _lerp: from the nearer
 // end, so lerp(a, b, 1) == b exactly and the result is monotone in t.
+// Infinite ends are handled before the arithmetic, which would give NaN
+// (0·Inf, Inf−Inf): at t == 0 or a == b the result is a; otherwise an
+// infinite end wins, as the limit of a finite interpolation would.
 func lerp(a, b, t float64) float64 {
+	switch {
+	case t == 0 || a == b:
+		return a
+	case math.IsInf(a, -1) && math.IsInf(b, 1):
+		return math.NaN()
+	case math.IsInf(a, -1):
+		return a
+	case math.IsInf(b, 1):
+		return b
+	}
 	d := b - a
 	if t >= 0.5 {
 		return b - d*(1-t)

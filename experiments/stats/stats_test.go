@@ -234,3 +234,27 @@ func TestSummarize(t *testing.T) {
 		}
 	})
 }
+
+// An unfinished election is recorded as +Inf downtime: percentiles must stay exact where they can.
+func TestPercentileInfinities(t *testing.T) {
+	inf := math.Inf(1)
+	tests := []struct {
+		xs   []float64
+		p    float64
+		want float64
+	}{
+		{[]float64{1, 2, inf}, 50, 2},   // an exact order statistic, not 0·Inf
+		{[]float64{1, inf}, 0, 1},       // likewise
+		{[]float64{1, inf}, 50, inf},    // interpolating towards +Inf: its limit
+		{[]float64{1, 2, inf}, 99, inf}, //
+		{[]float64{inf, inf}, 50, inf},  // equal ends
+		{[]float64{-inf, 1}, 50, -inf},  //
+		{[]float64{-inf, inf}, 50, math.NaN()},
+	}
+	for _, tt := range tests {
+		got := Percentile(tt.xs, tt.p)
+		if got != tt.want && !(math.IsNaN(got) && math.IsNaN(tt.want)) {
+			t.Errorf("Percentile(%v, %v) = %v, want %v", tt.xs, tt.p, got, tt.want)
+		}
+	}
+}

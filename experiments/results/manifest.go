@@ -1,0 +1,161 @@
+package results
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+
+	"github.com/raftsim/raftsim/experiments"
+)
+
+// ManifestFile, TrialsFile and SummaryFile are the names of the files of a results directory.
+const (
+	ManifestFile = "manifest.json"
+	TrialsFile   = "trials.csv"
+	SummaryFile  = "summary.csv"
+)
+
+// Dependencies whose versions a manifest records: the numerical and plotting libraries that shape the
+// numbers and figures.
+const (
+	GonumModule = "gonum.org/v1/gonum"
+	PlotModule  = "gonum.org/v1/plot"
+)
+
+// Unknown stands for a build fact the binary does not carry (a test binary has no dependency list, a
+// build outside a VCS checkout has no revision).
+const Unknown = "unknown"
+
+// Manifest says what produced a results directory. Its fields are in the order they are written.
+type Manifest struct {
+	Experiment string   `json:"experiment"`
+	Seed       uint64   `json:"seed"`   // root seed
+	Trials     int      `json:"trials"` // per point
+	Points     int      `json:"points"`
+	Axes       []string `json:"axes"`
+	// Command is the command line as the caller normalised it (execution-only flags left out).
+	Command []string `json:"command"`
+	Build   Build    `json:"build"`
+	// SpecSHA256 is the hex SHA-256 of Spec, the canonical text of the experiment's spec.
+	SpecSHA256 string `json:"spec_sha256"`
+	Spec       string `json:"spec"`
+}
+
+// Build is what the binary says about itself (runtime/debug.ReadBuildInfo).
+type Build struct {
+	Module  string `json:"module"`  // main module path
+	Version string `json:"version"` // main module version; "(devel)" for a build from a checkout
+	// Revision and Modified are the vcs.revision and vcs.modified build settings ("true" when the
+	// checkout had uncommitted changes); Unknown when the binary was built without VCS stamping.
+	Revision string `json:"vcs_revision"`
+	Modified string `json:"vcs_modified"`
+	Go       string `json:"go"`
+	// Deps are the versions of GonumModule and PlotModule (after replacement), Unknown when absent.
+	Deps map[string]string `json:"deps"`
+}
+
+// ReadBuild returns the build information of the running binary.
+func ReadBuild() Build {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		bi = nil
+	}
+	return buildFrom(bi)
+}
+
+func buildFrom(bi *debug.BuildInfo) Build {
+	b := Build{
+		Module: "github.com/raftsim/raftsim", Version: "(devel)",
+		Revision: Unknown, Modified: Unknown, Go: Unknown,
+		Deps: map[string]string{GonumModule: Unknown, PlotModule: Unknown},
+	}
+	if bi == nil {
+		return b
+	}
+	if bi.Main.Path != "" {
+		b.Module = bi.Main.Path
+	}
+	if bi.Main.Version != "" {
+		b.Version = bi.Main.Version
+	}
+	if bi.GoVersion != "" {
+		b.Go = bi.GoVersion
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			b.Revision = s.Value
+		case "vcs.modified":
+			b.Modified = s.Value
+		}
+	}
+	for _, d := range bi.Deps {
+		if _, ok := b.Deps[d.Path]; !ok {
+			continue
+		}
+		if d.Replace != nil {
+			d = d.Replace
+		}
+		if d.Version != "" {
+			b.Deps[d.Path] = d.Version
+		}
+	}
+	return b
+}
+
+// NewManifest describes a sweep of plan run by command, with the running binary's build information.
+func NewManifest(plan *experiments.Plan, command []string) *Manifest {
+	return newManifest(plan, command, ReadBuild())
+}
+
+func newManifest(plan *experiments.Plan, command []string, b Build) *Manifest {
+	return &Manifest{
+		Experiment: plan.Name,
+		Seed:       plan.Seed,
+		Trials:     plan.Trials,
+		Points:     len(plan.Points),
+		Axes:       append([]string{}, plan.Axes...),
+		Command:    append([]string{}, command...),
+		Build:      b,
+		SpecSHA256: SpecSHA256(plan),
+		Spec:       string(plan.Spec),
+	}
+}
+
+// SpecSHA256 returns plan.SpecSHA256, or the hex SHA-256 of plan.Spec when it is not set.
+func SpecSHA256(plan *experiments.Plan) string {
+	if plan.SpecSHA256 != "" {
+		return plan.SpecSHA256
+	}
+	return sha256Hex(plan.Spec)
+}
+
+// WriteManifest writes m to path, atomically: indented JSON, keys in a fixed order, a final newline.
+func WriteManifest(path string, m *Manifest) error {
+	return WriteAtomic(path, func(w io.Writer) error { return encodeManifest(w, m) })
+}
+
+func encodeManifest(w io.Writer, m *Manifest) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	// The spec is YAML and may hold <, > and &: keep it readable.
+	enc.SetEscapeHTML(false)
+	return enc.Encode(m)
+}
+
+// ReadManifest reads the manifest at path.
+func ReadManifest(path string) (*Manifest, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("results: %w", err)
+	}
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("results: %s: %w", path, err)
+	}
+	return &m, nil
+}

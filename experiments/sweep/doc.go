@@ -1,0 +1,29 @@
+// Package sweep runs the trials of an experiments.Plan in parallel and writes the results directory.
+//
+// Each trial runs the point's configuration with the trial's seed (experiments.TrialSeed) on one
+// goroutine of a pool; a run is single-threaded and shares nothing with the others, so what a trial
+// measures does not depend on the worker count or on scheduling. The result files (manifest.json,
+// trials.csv, summary.csv, see package results) are written once every trial is done, from the
+// trials sorted into sweep order: they are byte-identical whatever the number of workers, the order in
+// which trials finished, and whether the sweep was interrupted and resumed on the way.
+//
+// # Journal
+//
+// While a sweep runs, every finished trial is appended to trials.journal in the results directory and
+// synced to disk before it counts as done (the trials that finish together share one sync). Its first
+// line names the spec's SHA-256, the root seed and the trials per point; its second is the CSV header
+// point,trial,seed,<measures>; every other line is one trial as CSV: the point's key, the trial index,
+// its seed and its measures in strconv's shortest round-trip form, so that a resumed sweep reproduces
+// them exactly. A last line cut short by a crash is dropped on resume.
+//
+// Cancelling the context stops the sweep from starting trials; the running ones finish and are
+// journaled, and Run returns an *InterruptedError. Run with Options.Resume then reads the journal,
+// checks that it belongs to the same spec, seed and trial count, and runs only the missing trials.
+// Without Resume, Run refuses a directory that holds a journal rather than discard it. When every
+// trial is done the result files are written and the journal is removed.
+//
+// A trial that fails (a safety violation, a configuration the cluster rejects) fails the sweep: no
+// more trials start, no result file is written, and the journal is removed, since the same seed would
+// fail again on resume. Errors writing the journal keep it, so the sweep can be resumed once the cause
+// is fixed.
+package sweep

@@ -1,0 +1,393 @@
+package sweep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/experiments"
+	"github.com/raftsim/raftsim/experiments/measure"
+	"github.com/raftsim/raftsim/experiments/results"
+	"github.com/raftsim/raftsim/safety"
+)
+
+// Options say where and how to run a sweep.
+type Options struct {
+	Out      string    // results directory (created if missing)
+	Workers  int       // trials in parallel; 0 = runtime.NumCPU()
+	Resume   bool      // finish a sweep that was interrupted, without redoing finished trials
+	Progress io.Writer // where the progress bar goes; nil = none
+	Command  []string  // recorded in the manifest
+
+	// run replaces the cluster run of a trial in tests; nil means runCluster.
+	run func(cluster.Config) ([]float64, error)
+}
+
+// Result is what a completed sweep did and wrote.
+type Result struct {
+	Dir     string
+	Points  int
+	Trials  int // in all: points × trials per point
+	Ran     int // trials run by this call
+	Resumed int // trials taken from the journal of an interrupted sweep
+	// The files written, in the order they were written.
+	TrialsPath, SummaryPath, ManifestPath string
+}
+
+// InterruptedError is returned by Run when its context was cancelled before every trial was done. The
+// finished trials are in the journal; Run with Resume finishes the sweep.
+type InterruptedError struct {
+	Journal     string // path of the journal
+	Done, Total int    // trials
+	Cause       error  // the context's error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("sweep: interrupted with %d of %d trials done (kept in %s); run again with --resume to finish",
+		e.Done, e.Total, e.Journal)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Cause }
+
+// Run runs every trial of plan and writes the results directory o.Out: trials.csv, summary.csv and
+// manifest.json. Nothing is created when plan or o is invalid.
+func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error) {
+	if err := check(plan, &o); err != nil {
+		return Result{}, err
+	}
+	jpath := filepath.Join(o.Out, JournalFile)
+	_, err := os.Stat(jpath)
+	exists := err == nil
+	switch {
+	case err != nil && !errors.Is(err, os.ErrNotExist):
+		return Result{}, fmt.Errorf("sweep: %w", err)
+	case exists && !o.Resume:
+		return Result{}, fmt.Errorf("sweep: %s holds an unfinished sweep (%s): run again with --resume to finish it, or remove the journal to start over",
+			o.Out, JournalFile)
+	}
+	if _, err := os.Stat(o.Out); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(o.Out, 0o755); err != nil {
+			return Result{}, fmt.Errorf("sweep: %w", err)
+		}
+		// Best effort: the new directory's own entry survives a crash with its parent synced.
+		results.SyncDir(filepath.Dir(filepath.Clean(o.Out)))
+	}
+
+	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials}
+	cols := append([]string{"point", "trial", "seed"}, measure.Names...)
+	var j *journal
+	var done []results.Trial
+	if exists {
+		j, done, err = openJournal(jpath, plan, id, cols)
+	} else {
+		j, err = createJournal(jpath, id, cols)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+
+	r := &runner{plan: plan, o: o, j: j, trials: done,
+		finished: make([]int, len(plan.Points)), total: len(plan.Points) * plan.Trials}
+	res := Result{Dir: o.Out, Points: len(plan.Points), Trials: r.total, Resumed: len(done)}
+	isDone := make([][]bool, len(plan.Points))
+	for p := range isDone {
+		isDone[p] = make([]bool, plan.Trials)
+	}
+	for _, t := range done {
+		isDone[t.Point][t.Trial] = true
+		r.finished[t.Point]++
+	}
+	var pending []job
+	for _, p := range results.PointOrder(plan) {
+		for k := range plan.Trials {
+			if !isDone[p][k] {
+				pending = append(pending, job{point: p, trial: k})
+			}
+		}
+	}
+
+	r.run(ctx, pending)
+	res.Ran = len(r.trials) - res.Resumed
+
+	switch {
+	case r.failure != nil:
+		// The failed trial would fail again on resume (same seed): the journal cannot lead anywhere.
+		j.close()
+		os.Remove(jpath)
+		results.SyncDir(o.Out)
+		return res, r.failure.err
+	case r.ioErr != nil:
+		j.close()
+		return res, r.ioErr
+	case len(r.trials) < r.total:
+		j.close()
+		return res, &InterruptedError{Journal: jpath, Done: len(r.trials), Total: r.total, Cause: context.Cause(ctx)}
+	}
+	if err := j.close(); err != nil {
+		return res, err
+	}
+	res.TrialsPath = filepath.Join(o.Out, results.TrialsFile)
+	res.SummaryPath = filepath.Join(o.Out, results.SummaryFile)
+	res.ManifestPath = filepath.Join(o.Out, results.ManifestFile)
+	if err := results.WriteTrials(res.TrialsPath, plan, measure.Names, r.trials); err != nil {
+		return res, err
+	}
+	if err := results.WriteSummary(res.SummaryPath, plan, measure.Names, r.trials); err != nil {
+		return res, err
+	}
+	if err := results.WriteManifest(res.ManifestPath, results.NewManifest(plan, o.Command)); err != nil {
+		return res, err
+	}
+	if err := os.Remove(jpath); err != nil {
+		return res, fmt.Errorf("sweep: %w", err)
+	}
+	return res, results.SyncDir(o.Out)
+}
+
+// check validates plan and o without touching the file system, and fills in o's defaults.
+func check(plan *experiments.Plan, o *Options) error {
+	switch {
+	case plan == nil:
+		return errors.New("sweep: no plan")
+	case o.Out == "":
+		return errors.New("sweep: no output directory")
+	case o.Workers < 0:
+		return fmt.Errorf("sweep: workers %d: must not be negative", o.Workers)
+	case plan.Trials < 1:
+		return fmt.Errorf("sweep: trials %d: need at least 1", plan.Trials)
+	case len(plan.Points) == 0:
+		return errors.New("sweep: the plan has no points")
+	}
+	if err := results.CheckPlan(plan, measure.Names); err != nil {
+		return fmt.Errorf("sweep: %w", err)
+	}
+	for i := range plan.Points {
+		p := &plan.Points[i]
+		switch {
+		case p.Config.Trace != nil:
+			return fmt.Errorf("sweep: point %q: a trace is not supported in a sweep", p.Key())
+		case p.Config.History != nil:
+			return fmt.Errorf("sweep: point %q: a history recorder is not supported in a sweep", p.Key())
+		}
+		if err := p.Config.Validate(); err != nil {
+			return fmt.Errorf("sweep: point %q: %w", p.Key(), err)
+		}
+	}
+	if o.Workers == 0 {
+		o.Workers = runtime.NumCPU()
+	}
+	if o.run == nil {
+		o.run = runCluster
+	}
+	return nil
+}
+
+// runCluster runs one trial.
+func runCluster(cfg cluster.Config) ([]float64, error) {
+	c, err := cluster.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.Run()
+	if err != nil {
+		return nil, err
+	}
+	return measure.Row(&s), nil
+}
+
+type job struct{ point, trial int }
+
+type outcome struct {
+	job
+	seed uint64
+	row  []float64
+	err  error
+}
+
+// failure is the first failed trial in sweep order among those that ran.
+type failure struct {
+	rank int
+	err  error
+}
+
+// runner runs the pending trials of one call of Run.
+type runner struct {
+	plan     *experiments.Plan
+	o        Options
+	j        *journal
+	trials   []results.Trial // done: resumed, then in journal order
+	finished []int           // trials done per point
+	total    int
+
+	failure *failure
+	ioErr   error
+	prog    *progress
+}
+
+func (r *runner) run(ctx context.Context, pending []job) {
+	if r.o.Progress != nil {
+		r.prog = newProgress(r.o.Progress, time.Now, len(r.plan.Points), r.total)
+		r.prog.resumed(r.finished, r.plan.Trials)
+		defer r.prog.finish()
+	}
+	if len(pending) == 0 {
+		return
+	}
+	rank := make(map[job]int, len(pending))
+	for i, jb := range pending {
+		rank[jb] = i
+	}
+
+	stop := make(chan struct{})
+	var once sync.Once
+	halt := func() { once.Do(func() { close(stop) }) }
+	halted := func() bool {
+		select {
+		case <-stop:
+			return true
+		default:
+			return ctx.Err() != nil
+		}
+	}
+
+	jobs := make(chan job)
+	go func() {
+		defer close(jobs)
+		for _, jb := range pending {
+			select {
+			case jobs <- jb:
+			case <-stop:
+				return
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	workers := min(r.o.Workers, len(pending))
+	outs := make(chan outcome, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for jb := range jobs {
+				// The feeder may hand out a trial as the context is cancelled: do not start it.
+				if halted() {
+					continue
+				}
+				o := r.trial(jb)
+				if o.err != nil {
+					halt() // at once: the collector may be busy syncing the journal
+				}
+				outs <- o
+			}
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(outs)
+	}()
+
+	var tick <-chan time.Time
+	if r.prog != nil {
+		t := time.NewTicker(redrawEvery)
+		defer t.Stop()
+		tick = t.C
+	}
+	var batch []results.Trial
+	take := func(o outcome) {
+		if o.err != nil {
+			if rk := rank[o.job]; r.failure == nil || rk < r.failure.rank {
+				r.failure = &failure{rank: rk, err: o.err}
+			}
+			halt()
+			return
+		}
+		if r.ioErr != nil {
+			return
+		}
+		t := results.Trial{Point: o.point, Trial: o.trial, Seed: o.seed, Values: o.row}
+		if err := r.j.add(r.plan.Points[o.point].Key(), &t); err != nil {
+			r.ioErr = fmt.Errorf("sweep: journal: %w", err)
+			halt()
+			return
+		}
+		batch = append(batch, t)
+	}
+	for open := true; open; {
+		select {
+		case o, ok := <-outs:
+			if !ok {
+				open = false
+				break
+			}
+			take(o)
+			// Whatever else has finished shares the sync.
+			for drained := false; !drained; {
+				select {
+				case o, ok := <-outs:
+					if !ok {
+						open, drained = false, true
+					} else {
+						take(o)
+					}
+				default:
+					drained = true
+				}
+			}
+			if len(batch) > 0 && r.ioErr == nil {
+				if err := r.j.sync(); err != nil {
+					r.ioErr = err
+					halt()
+				} else {
+					for _, t := range batch {
+						r.finished[t.Point]++
+					}
+					r.trials = append(r.trials, batch...)
+					if r.prog != nil {
+						r.prog.done(r.finished, r.plan.Trials, len(batch))
+					}
+				}
+			}
+			batch = batch[:0]
+		case <-tick:
+			r.prog.tick()
+		}
+	}
+}
+
+// trial runs one trial.
+func (r *runner) trial(jb job) outcome {
+	p := &r.plan.Points[jb.point]
+	cfg := p.Config
+	cfg.Seed = experiments.TrialSeed(r.plan.Seed, p, jb.trial)
+	o := outcome{job: jb, seed: cfg.Seed}
+	row, err := r.o.run(cfg)
+	switch {
+	case err != nil:
+		o.err = fmt.Errorf("sweep: %s: %w", r.name(jb, cfg.Seed, err), err)
+	case len(row) != len(measure.Names):
+		o.err = fmt.Errorf("sweep: %s: %d measures, want %d", r.name(jb, cfg.Seed, nil), len(row), len(measure.Names))
+	default:
+		o.row = row
+	}
+	return o
+}
+
+// name names a trial in an error; a safety violation names the seed itself.
+func (r *runner) name(jb job, seed uint64, err error) string {
+	var v *safety.Violation
+	s := fmt.Sprintf("trial %d", jb.trial)
+	if len(r.plan.Axes) > 0 {
+		s = fmt.Sprintf("point %q %s", r.plan.Points[jb.point].Key(), s)
+	}
+	if !errors.As(err, &v) {
+		s += fmt.Sprintf(" (seed %d)", seed)
+	}
+	return s
+}

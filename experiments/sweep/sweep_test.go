@@ -1,0 +1,558 @@
+package sweep
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/experiments"
+	"github.com/raftsim/raftsim/experiments/measure"
+	"github.com/raftsim/raftsim/experiments/results"
+	"github.com/raftsim/raftsim/safety"
+)
+
+var finalFiles = []string{results.TrialsFile, results.SummaryFile, results.ManifestFile}
+
+// testPlan is a small sweep: election timeout × clients on a three-node cluster for 300ms simulated,
+// trials per point. Its points are listed in reverse sweep order, so that sorting by Index matters.
+func testPlan(trials int) *experiments.Plan {
+	spec := []byte(fmt.Sprintf("name: tiny\nseed: 7\ntrials: %d\n", trials))
+	sum := sha256.Sum256(spec)
+	plan := &experiments.Plan{
+		Name: "tiny", Seed: 7, Trials: trials,
+		Axes:       []string{"election_timeout", "clients"},
+		Spec:       spec,
+		SpecSHA256: hex.EncodeToString(sum[:]),
+	}
+	timeouts := []struct {
+		text     string
+		min, max time.Duration
+	}{{"150ms:300ms", 150 * time.Millisecond, 300 * time.Millisecond}, {"50ms:100ms", 50 * time.Millisecond, 100 * time.Millisecond}}
+	i := 0
+	for _, to := range timeouts {
+		for _, clients := range []int{1, 2} {
+			cfg := cluster.Default()
+			cfg.Nodes = 3
+			cfg.Duration = 300 * time.Millisecond
+			cfg.ElectionMin, cfg.ElectionMax = to.min, to.max
+			cfg.Heartbeat = to.min / 2
+			cfg.Clients = clients
+			cfg.Check = true
+			plan.Points = append(plan.Points, experiments.Point{
+				Index:  i,
+				Coords: []experiments.Coord{{Axis: "election_timeout", Value: to.text}, {Axis: "clients", Value: fmt.Sprint(clients)}},
+				Config: cfg,
+			})
+			i++
+		}
+	}
+	slices.Reverse(plan.Points)
+	return plan
+}
+
+func readFiles(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	out := make(map[string][]byte)
+	for _, name := range finalFiles {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[name] = b
+	}
+	return out
+}
+
+func sameFiles(t *testing.T, what string, got, want map[string][]byte) {
+	t.Helper()
+	for _, name := range finalFiles {
+		if !bytes.Equal(got[name], want[name]) {
+			t.Errorf("%s: %s differs:\n%s\nwant:\n%s", what, name, got[name], want[name])
+		}
+	}
+}
+
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// reference runs plan uninterrupted and returns its files.
+func reference(t *testing.T, plan *experiments.Plan) map[string][]byte {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), plan, Options{Out: dir, Workers: 2, Command: []string{"raftsim", "sweep", "tiny"}}); err != nil {
+		t.Fatal(err)
+	}
+	return readFiles(t, dir)
+}
+
+func TestWorkersGiveIdenticalFiles(t *testing.T) {
+	plan := testPlan(3)
+	var first map[string][]byte
+	for _, workers := range []int{1, 2, 3} {
+		t.Run(fmt.Sprint(workers), func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "out") // created by Run
+			res, err := Run(context.Background(), plan, Options{Out: dir, Workers: workers, Command: []string{"raftsim", "sweep", "tiny"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Points != 4 || res.Trials != 12 || res.Ran != 12 || res.Resumed != 0 ||
+				res.TrialsPath != filepath.Join(dir, results.TrialsFile) || res.Dir != dir {
+				t.Errorf("result %+v", res)
+			}
+			if exists(filepath.Join(dir, JournalFile)) {
+				t.Error("the journal is still there after a complete sweep")
+			}
+			files := readFiles(t, dir)
+			if first == nil {
+				first = files
+				checkTrialsFile(t, plan, filepath.Join(dir, results.TrialsFile))
+				return
+			}
+			sameFiles(t, fmt.Sprintf("workers %d vs 1", workers), files, first)
+		})
+	}
+}
+
+// checkTrialsFile checks what trials.csv says against the plan: rows in sweep order, seeds from
+// TrialSeed, and measures that really come from the runs.
+func checkTrialsFile(t *testing.T, plan *experiments.Plan, path string) {
+	t.Helper()
+	tab, err := results.ReadTrials(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(tab.Axes, plan.Axes) || !slices.Equal(tab.Measures, measure.Names) {
+		t.Fatalf("header %q", tab.Columns)
+	}
+	if len(tab.Rows) != len(plan.Points)*plan.Trials {
+		t.Fatalf("%d rows", len(tab.Rows))
+	}
+	order := results.PointOrder(plan)
+	seeds, _ := tab.Strings("seed")
+	events, _ := tab.Floats("events")
+	for r := range tab.Rows {
+		p := &plan.Points[order[r/plan.Trials]]
+		if want := fmt.Sprint(experiments.TrialSeed(plan.Seed, p, r%plan.Trials)); seeds[r] != want {
+			t.Errorf("row %d: seed %s, want %s", r, seeds[r], want)
+		}
+		if tab.Rows[r][0] != p.Coords[0].Value || tab.Rows[r][1] != p.Coords[1].Value {
+			t.Errorf("row %d: point %v, want %s", r, tab.Rows[r][:2], p.Key())
+		}
+		if events[r] <= 0 {
+			t.Errorf("row %d: %v events", r, events[r])
+		}
+	}
+	if slices.Min(events) == slices.Max(events) {
+		t.Error("every trial had the same number of events: seeds do not reach the runs")
+	}
+}
+
+// cancelAfter wraps the cluster run: the run that completes the n-th trial cancels the context. It
+// counts every run started.
+type cancelAfter struct {
+	n       int64
+	cancel  context.CancelFunc
+	started atomic.Int64
+	ended   atomic.Int64
+}
+
+func (c *cancelAfter) run(cfg cluster.Config) ([]float64, error) {
+	c.started.Add(1)
+	row, err := runCluster(cfg)
+	if c.ended.Add(1) == c.n {
+		c.cancel()
+	}
+	return row, err
+}
+
+func TestInterruptThenResume(t *testing.T) {
+	plan := testPlan(3)
+	want := reference(t, plan)
+	total := len(plan.Points) * plan.Trials
+	for _, tc := range []struct{ workers, after int }{{1, 1}, {1, 11}, {2, 4}, {3, 9}} {
+		t.Run(fmt.Sprintf("workers=%d/after=%d", tc.workers, tc.after), func(t *testing.T) {
+			dir := t.TempDir()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			ca := &cancelAfter{n: int64(tc.after), cancel: cancel}
+			o := Options{Out: dir, Workers: tc.workers, Command: []string{"raftsim", "sweep", "tiny"}, run: ca.run}
+			res, err := Run(ctx, plan, o)
+			var ie *InterruptedError
+			if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want an interruption", err)
+			}
+			// No trial starts after the cancel; every started one is journaled.
+			started := int(ca.started.Load())
+			if ie.Done != started || ie.Done < tc.after || ie.Done > tc.after+tc.workers-1 || ie.Total != total || res.Ran != ie.Done {
+				t.Errorf("done %d of %d, %d started, cancelled after %d with %d workers", ie.Done, ie.Total, started, tc.after, tc.workers)
+			}
+			if msg := err.Error(); !strings.Contains(msg, "--resume") || !strings.Contains(msg, fmt.Sprintf("%d of %d", ie.Done, total)) {
+				t.Errorf("message %q", msg)
+			}
+			for _, name := range finalFiles {
+				if exists(filepath.Join(dir, name)) {
+					t.Errorf("%s written by an interrupted sweep", name)
+				}
+			}
+			jpath := filepath.Join(dir, JournalFile)
+			journal, err := os.ReadFile(jpath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if lines := bytes.Count(journal, []byte("\n")); lines != 2+ie.Done {
+				t.Errorf("journal has %d lines, want %d", lines, 2+ie.Done)
+			}
+
+			// Without --resume the journal is refused, and left alone.
+			_, err = Run(context.Background(), plan, Options{Out: dir, Workers: tc.workers})
+			if err == nil || !strings.Contains(err.Error(), "--resume") || !strings.Contains(err.Error(), dir) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("rerun without --resume: err = %v", err)
+			}
+			if again, _ := os.ReadFile(jpath); !bytes.Equal(again, journal) {
+				t.Error("a refused run changed the journal")
+			}
+
+			var resumedRuns atomic.Int64
+			o.Resume = true
+			o.run = func(cfg cluster.Config) ([]float64, error) { resumedRuns.Add(1); return runCluster(cfg) }
+			res, err = Run(context.Background(), plan, o)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Resumed != ie.Done || res.Ran != total-ie.Done || int(resumedRuns.Load()) != total-ie.Done {
+				t.Errorf("resume: %+v, %d runs; want %d resumed", res, resumedRuns.Load(), ie.Done)
+			}
+			sameFiles(t, "resumed vs uninterrupted", readFiles(t, dir), want)
+			if exists(jpath) {
+				t.Error("the journal is still there after the resumed sweep")
+			}
+		})
+	}
+}
+
+// interrupted leaves dir with the journal of a sweep of plan interrupted after n trials.
+func interrupted(t *testing.T, plan *experiments.Plan, dir string, n int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ca := &cancelAfter{n: int64(n), cancel: cancel}
+	if _, err := Run(ctx, plan, Options{Out: dir, Workers: 1, run: ca.run}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want an interruption", err)
+	}
+}
+
+func TestResumeTornJournal(t *testing.T) {
+	plan := testPlan(2)
+	want := reference(t, plan)
+	tests := []struct {
+		name string
+		cut  func(journal []byte) []byte
+	}{
+		{"half a line", func(j []byte) []byte { return append(j, `"election_timeout=50ms:100ms clients=2",1,123`...) }},
+		{"last line cut", func(j []byte) []byte { return j[:len(j)-10] }},
+		{"header only", func(j []byte) []byte { return j[:bytes.IndexByte(j, '\n')+1] }},
+		{"header cut", func(j []byte) []byte { return j[:10] }},
+		{"empty", func(j []byte) []byte { return nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			interrupted(t, plan, dir, 3)
+			jpath := filepath.Join(dir, JournalFile)
+			j, _ := os.ReadFile(jpath)
+			if err := os.WriteFile(jpath, tt.cut(j), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Run(context.Background(), plan, Options{Out: dir, Workers: 2, Resume: true, Command: []string{"raftsim", "sweep", "tiny"}}); err != nil {
+				t.Fatal(err)
+			}
+			sameFiles(t, "resumed from a torn journal", readFiles(t, dir), want)
+		})
+	}
+}
+
+func TestResumeRefusesForeignJournal(t *testing.T) {
+	plan := testPlan(2)
+	tests := []struct {
+		name string
+		edit func(p *experiments.Plan, journal []byte) []byte
+		want string
+	}{
+		{"other spec", func(p *experiments.Plan, j []byte) []byte { p.SpecSHA256 = strings.Repeat("ab", 32); return j }, "another spec"},
+		{"other seed", func(p *experiments.Plan, j []byte) []byte { p.Seed = 8; return j }, "seed 7 and 2 trials per point, not seed 8 and 2"},
+		{"other trials", func(p *experiments.Plan, j []byte) []byte { p.Trials = 3; return j }, "seed 7 and 2 trials per point, not seed 7 and 3"},
+		{"not a journal", func(p *experiments.Plan, j []byte) []byte { return []byte("hello\nworld\n") }, "not a sweep journal"},
+		{"other columns", func(p *experiments.Plan, j []byte) []byte {
+			return bytes.Replace(j, []byte("point,trial,seed,availability,"), []byte("point,trial,seed,uptime,"), 1)
+		}, "columns"},
+		{"unknown point", func(p *experiments.Plan, j []byte) []byte {
+			return bytes.Replace(j, []byte("clients=2"), []byte("clients=9"), 1)
+		}, `line 5: point "election_timeout=150ms:300ms clients=9" is not in this plan`},
+		{"wrong seed", func(p *experiments.Plan, j []byte) []byte {
+			lines := bytes.SplitAfter(j, []byte("\n"))
+			f := bytes.SplitN(lines[2], []byte(","), 4)
+			f[2] = []byte("99")
+			lines[2] = bytes.Join(f, []byte(","))
+			return bytes.Join(lines, nil)
+		}, "line 3: seed \"99\" is not the trial's seed"},
+		{"duplicate", func(p *experiments.Plan, j []byte) []byte {
+			lines := bytes.SplitAfter(j, []byte("\n"))
+			return append(j, lines[2]...)
+		}, "appears twice"},
+		{"bad number", func(p *experiments.Plan, j []byte) []byte {
+			lines := bytes.SplitAfter(j, []byte("\n"))
+			lines[3] = append(bytes.TrimSuffix(lines[3], []byte("\n")), []byte("x\n")...)
+			return bytes.Join(lines, nil)
+		}, "line 4: events"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			interrupted(t, plan, dir, 3)
+			jpath := filepath.Join(dir, JournalFile)
+			j, _ := os.ReadFile(jpath)
+			p := testPlan(2)
+			j = tt.edit(p, j)
+			if err := os.WriteFile(jpath, j, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Run(context.Background(), p, Options{Out: dir, Workers: 2, Resume: true})
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "sweep: ") {
+				t.Fatalf("err = %v, want it to say %q", err, tt.want)
+			}
+			if after, _ := os.ReadFile(jpath); !bytes.Equal(after, j) {
+				t.Error("a refused resume changed the journal")
+			}
+			for _, name := range finalFiles {
+				if exists(filepath.Join(dir, name)) {
+					t.Errorf("%s written", name)
+				}
+			}
+		})
+	}
+}
+
+func TestResumeWithoutJournalRunsAll(t *testing.T) {
+	plan := testPlan(2)
+	want := reference(t, plan)
+	dir := t.TempDir()
+	res, err := Run(context.Background(), plan, Options{Out: dir, Workers: 2, Resume: true, Command: []string{"raftsim", "sweep", "tiny"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Ran != 8 || res.Resumed != 0 {
+		t.Errorf("%+v", res)
+	}
+	sameFiles(t, "resume with nothing to resume", readFiles(t, dir), want)
+}
+
+func TestFailingTrial(t *testing.T) {
+	plan := testPlan(3)
+	bad := &plan.Points[1] // sweep index 2: "election_timeout=50ms:100ms clients=1"
+	badSeed := experiments.TrialSeed(plan.Seed, bad, 1)
+	tests := []struct {
+		name string
+		err  error
+		want []string
+	}{
+		{"violation", &safety.Violation{Invariant: "Election Safety", At: time.Millisecond, Nodes: []uint64{1, 2}, Seed: badSeed, Detail: "two leaders in term 3"},
+			[]string{`sweep: point "election_timeout=50ms:100ms clients=1" trial 1: safety: Election Safety violated`, fmt.Sprintf("replay with --seed %d", badSeed)}},
+		{"other error", errors.New("cluster: topology: no such file"),
+			[]string{fmt.Sprintf(`sweep: point "election_timeout=50ms:100ms clients=1" trial 1 (seed %d): cluster: topology: no such file`, badSeed)}},
+	}
+	for _, tt := range tests {
+		for _, workers := range []int{1, 3} {
+			t.Run(fmt.Sprintf("%s/workers=%d", tt.name, workers), func(t *testing.T) {
+				// A good sweep's files are in the directory already: the failed one must leave them as they were.
+				dir := t.TempDir()
+				if _, err := Run(context.Background(), plan, Options{Out: dir, Workers: 2}); err != nil {
+					t.Fatal(err)
+				}
+				before := readFiles(t, dir)
+				var runs atomic.Int64
+				o := Options{Out: dir, Workers: workers, run: func(cfg cluster.Config) ([]float64, error) {
+					runs.Add(1)
+					if cfg.Seed == badSeed {
+						return nil, tt.err
+					}
+					return runCluster(cfg)
+				}}
+				_, err := Run(context.Background(), plan, o)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("err = %v, want it to say %q", err, w)
+					}
+				}
+				if !errors.Is(err, tt.err) {
+					t.Errorf("err = %v does not wrap the trial's error", err)
+				}
+				// Trials after the failing one are not started (beyond those already running).
+				if n := int(runs.Load()); n > 2*3+2+workers {
+					t.Errorf("%d trials ran after a failure at trial 8", n)
+				}
+				sameFiles(t, "after a failed sweep", readFiles(t, dir), before)
+				if exists(filepath.Join(dir, JournalFile)) {
+					t.Error("a failed sweep left its journal")
+				}
+			})
+		}
+	}
+}
+
+func TestWrongRowLength(t *testing.T) {
+	dir := t.TempDir()
+	o := Options{Out: dir, Workers: 1, run: func(cluster.Config) ([]float64, error) { return []float64{1}, nil }}
+	_, err := Run(context.Background(), testPlan(1), o)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("1 measures, want %d", len(measure.Names))) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestInvalidPlanTouchesNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		plan func() *experiments.Plan
+		o    Options
+		want string
+	}{
+		{"nil plan", func() *experiments.Plan { return nil }, Options{}, "no plan"},
+		{"no output", func() *experiments.Plan { return testPlan(1) }, Options{Out: "-"}, "no output directory"},
+		{"negative workers", func() *experiments.Plan { return testPlan(1) }, Options{Workers: -1}, "workers -1"},
+		{"no trials", func() *experiments.Plan { return testPlan(0) }, Options{}, "trials 0"},
+		{"no points", func() *experiments.Plan { p := testPlan(1); p.Points = nil; return p }, Options{}, "no points"},
+		{"bad config", func() *experiments.Plan { p := testPlan(1); p.Points[2].Config.Nodes = 0; return p }, Options{},
+			`point "election_timeout=150ms:300ms clients=2": nodes: 0`},
+		{"axis named seed", func() *experiments.Plan {
+			p := testPlan(1)
+			p.Axes[1] = "seed"
+			for i := range p.Points {
+				p.Points[i].Coords[1].Axis = "seed"
+			}
+			return p
+		}, Options{}, `column "seed" appears twice`},
+		{"trace", func() *experiments.Plan { p := testPlan(1); p.Points[0].Config.Trace = &bytes.Buffer{}; return p }, Options{}, "trace"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			parent := t.TempDir()
+			o := tt.o
+			switch o.Out {
+			case "":
+				o.Out = filepath.Join(parent, "out")
+			case "-":
+				o.Out = ""
+			}
+			_, err := Run(context.Background(), tt.plan(), o)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "sweep: ") {
+				t.Fatalf("err = %v, want it to say %q", err, tt.want)
+			}
+			if ents, _ := os.ReadDir(parent); len(ents) != 0 {
+				t.Errorf("an invalid sweep created %v", ents)
+			}
+		})
+	}
+}
+
+// syncBuffer is a bytes.Buffer the progress line can be written to while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func TestProgressOutput(t *testing.T) {
+	plan := testPlan(2)
+	var buf syncBuffer
+	dir := t.TempDir()
+	if _, err := Run(context.Background(), plan, Options{Out: dir, Workers: 2, Progress: &buf}); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.b.String()
+	if !strings.HasPrefix(out, "\r[") || !strings.Contains(out, "points 0/4  trials 0/8") {
+		t.Errorf("progress output %q", out)
+	}
+	// The line is cleared at the end: the last thing written is spaces between carriage returns.
+	last := out[strings.LastIndexByte(out[:len(out)-1], '\r'):]
+	if strings.Trim(last, " \r") != "" || len(last) < 10 {
+		t.Errorf("progress line not cleared: ends with %q", last)
+	}
+	if strings.Contains(out, "\n") {
+		t.Error("progress wrote a newline")
+	}
+}
+
+// fakeClock is a settable clock for progress.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time { return c.t }
+
+func TestProgressLine(t *testing.T) {
+	clock := &fakeClock{t: time.Unix(1000, 0)}
+	var buf bytes.Buffer
+	p := newProgress(&buf, clock.now, 4, 12)
+	p.resumed([]int{3, 1, 0, 0}, 3) // one point done and four trials from a journal
+	if got, want := buf.String(), "\r[======              ] points 1/4  trials 4/12  - trials/s  ETA -"; got != want {
+		t.Errorf("first line %q, want %q", got, want)
+	}
+	buf.Reset()
+
+	clock.t = clock.t.Add(50 * time.Millisecond)
+	p.done([]int{3, 2, 0, 0}, 3, 1)
+	if buf.Len() != 0 {
+		t.Errorf("redrawn within %v: %q", redrawEvery, buf.String())
+	}
+	p.tick() // still too soon
+	if buf.Len() != 0 {
+		t.Errorf("redrawn by a tick within %v: %q", redrawEvery, buf.String())
+	}
+	clock.t = clock.t.Add(50 * time.Millisecond)
+	p.tick()
+	// 1 trial run in this call in 100ms: 10/s, 7 left: 0.7s rounds to 1s.
+	if got, want := buf.String(), "\r[========            ] points 1/4  trials 5/12  10.0 trials/s  ETA 1s"; got != want {
+		t.Errorf("line %q, want %q", got, want)
+	}
+	buf.Reset()
+	p.tick()
+	if buf.Len() != 0 {
+		t.Error("an idle tick redrew at once")
+	}
+	clock.t = clock.t.Add(refreshEvery)
+	p.tick()
+	if !strings.Contains(buf.String(), "0.9 trials/s") {
+		t.Errorf("idle refresh %q, want the rate to fall", buf.String())
+	}
+	buf.Reset()
+	clock.t = clock.t.Add(time.Second)
+	p.done([]int{3, 3, 3, 3}, 3, 7)
+	if !strings.Contains(buf.String(), "points 4/4  trials 12/12") || !strings.Contains(buf.String(), "ETA 0s") {
+		t.Errorf("last line %q", buf.String())
+	}
+	width := p.width
+	buf.Reset()
+	p.finish()
+	if got := buf.String(); got != "\r"+strings.Repeat(" ", width)+"\r" {
+		t.Errorf("finish wrote %q", got)
+	}
+}
