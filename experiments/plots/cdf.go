@@ -43,8 +43,13 @@ const maxCDFSteps = 2000
 // the plot at the height of the fraction of values at or below it. Values
 // outside an explicit XMin..XMax are clipped the same way.
 //
+// A value of +Inf stands for an outcome not reached within the
+// observation (an election still unfinished when the run ended, say): it
+// counts towards the total, so the curve of such a series stops below 1
+// and runs flat to the right edge, but it is never drawn.
+//
 // It returns an error if there is no series, a series is empty or holds a
-// NaN or infinity, or the x range is invalid.
+// NaN or -Inf, or the x range is invalid.
 func CDF(series []Series, o CDFOptions) (*plot.Plot, error) {
 	if len(series) == 0 {
 		return nil, errors.New("plots: cdf: no series")
@@ -56,8 +61,11 @@ func CDF(series []Series, o CDFOptions) (*plot.Plot, error) {
 			return nil, fmt.Errorf("plots: cdf: series %d (%q) is empty", i, s.Label)
 		}
 		for j, v := range s.Values {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			if math.IsNaN(v) || math.IsInf(v, -1) {
 				return nil, fmt.Errorf("plots: cdf: series %d (%q) value %d is %v", i, s.Label, j, v)
+			}
+			if math.IsInf(v, 1) {
+				continue
 			}
 			if !o.LogX || v > 0 {
 				lo = min(lo, v)
@@ -72,6 +80,9 @@ func CDF(series []Series, o CDFOptions) (*plot.Plot, error) {
 	}
 	if o.XMax != 0 {
 		hi = o.XMax
+	}
+	if math.IsInf(hi, -1) && o.XMax == 0 {
+		return nil, errors.New("plots: cdf: no finite value to place the x axis by; give XMin and XMax")
 	}
 	if o.LogX && math.IsInf(lo, 1) {
 		return nil, errors.New("plots: cdf: log x axis needs a positive minimum, have no positive value")
@@ -90,7 +101,8 @@ func CDF(series []Series, o CDFOptions) (*plot.Plot, error) {
 	p.Add(newGrid())
 	leg := &legend{prefer: []anchor{lowerRight, upperLeft, centerRight, lowerCenter, upperRight, lowerLeft}}
 	for i, s := range sorted {
-		pts := ecdfSteps(s, lo, hi, o.LogX, o.XMin != 0, o.XMax != 0)
+		censored := len(s) > 0 && math.IsInf(s[len(s)-1], 1)
+		pts := ecdfSteps(s, lo, hi, o.LogX, o.XMin != 0, o.XMax != 0 || censored)
 		line := &plotter.Line{XYs: pts, LineStyle: seriesLine(i)}
 		p.Add(noGlyphBoxes{line})
 		leg.avoid.polylines = append(leg.avoid.polylines, pts)
@@ -133,8 +145,14 @@ func widen(v float64, logScale bool) (lo, hi float64) {
 // and would bend clipped steps. Values <= 0 on a log axis are moved to lo.
 // With extendLo/extendHi the curve also runs along y=0 from lo and along
 // y=1 to hi.
+//
+// Trailing +Inf values count towards the total but are not drawn.
 func ecdfSteps(sorted []float64, lo, hi float64, logX, extendLo, extendHi bool) plotter.XYs {
-	n := len(sorted)
+	total := len(sorted)
+	n := total
+	for n > 0 && math.IsInf(sorted[n-1], 1) {
+		n--
+	}
 	pos := func(v float64) float64 {
 		if logX && v <= 0 {
 			return lo
@@ -142,6 +160,9 @@ func ecdfSteps(sorted []float64, lo, hi float64, logX, extendLo, extendHi bool) 
 		return v
 	}
 	pts := make(plotter.XYs, 0, 2*min(n, maxCDFSteps)+4)
+	if n == 0 {
+		return append(pts, plotter.XY{X: lo, Y: 0}, plotter.XY{X: hi, Y: 0})
+	}
 	first := pos(sorted[0])
 	if extendLo && lo < first {
 		pts = append(pts, plotter.XY{X: lo, Y: 0})
@@ -152,7 +173,7 @@ func ecdfSteps(sorted []float64, lo, hi float64, logX, extendLo, extendHi bool) 
 		if i+1 < n && pos(sorted[i+1]) == pos(sorted[i]) {
 			continue // the step is at the last of equal positions
 		}
-		f := float64(i+1) / float64(n)
+		f := float64(i+1) / float64(total)
 		if i+1 < n && f-level < 1.0/maxCDFSteps {
 			continue // thinned: within 1/maxCDFSteps of the kept level
 		}
@@ -161,7 +182,7 @@ func ecdfSteps(sorted []float64, lo, hi float64, logX, extendLo, extendHi bool) 
 		level = f
 	}
 	if extendHi && hi > pos(sorted[n-1]) {
-		pts = append(pts, plotter.XY{X: hi, Y: 1})
+		pts = append(pts, plotter.XY{X: hi, Y: level})
 	}
 	return pts
 }

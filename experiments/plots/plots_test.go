@@ -441,3 +441,28 @@ func TestHeatmapCopiesGrid(t *testing.T) {
 		t.Fatal("changing the caller's grid after Heatmap changed the drawing")
 	}
 }
+
+// An unfinished outcome (+Inf) counts towards the total but is not drawn: the curve stops at the
+// fraction of finite values and runs flat to the right edge.
+func TestCDFCensored(t *testing.T) {
+	inf := math.Inf(1)
+	pts := ecdfSteps([]float64{1, 2, inf, inf}, 0.5, 10, false, false, true)
+	last := pts[len(pts)-1]
+	if last.X != 10 || last.Y != 0.5 {
+		t.Fatalf("last vertex %v, want (10, 0.5)", last)
+	}
+	for _, p := range pts {
+		if math.IsInf(p.X, 0) || p.Y > 0.5 {
+			t.Fatalf("vertex %v drawn beyond the finite values", p)
+		}
+	}
+	if _, err := CDF([]Series{{Label: "x", Values: []float64{inf}}}, CDFOptions{}); err == nil {
+		t.Fatal("a CDF of only +Inf without an x range was accepted")
+	}
+	if _, err := CDF([]Series{{Label: "a", Values: []float64{1, inf}}, {Label: "b", Values: []float64{inf}}}, CDFOptions{LogX: true}); err != nil {
+		t.Fatalf("censored series: %v", err)
+	}
+	if _, err := CDF([]Series{{Label: "x", Values: []float64{1, math.Inf(-1)}}}, CDFOptions{}); err == nil {
+		t.Fatal("-Inf was accepted")
+	}
+}
