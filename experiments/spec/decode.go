@@ -1,0 +1,263 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Error is a problem with a spec, placed in its file. Its text is one line:
+//
+//	spec: quorum.yaml:3: axes[0].to: nodes is axes[1], a later axis: a bound may only name an earlier one
+type Error struct {
+	File string // as given to Parse; "" when none was
+	Line int    // 1-based; 0 when the problem has no single place (a default, the whole file)
+	Path string // the field, e.g. "axes[1].to" or "axes[1] (faults=6 at nodes=5)"; "" for the file
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("spec: ")
+	switch {
+	case e.File != "" && e.Line > 0:
+		fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
+	case e.File != "":
+		b.WriteString(e.File + ": ")
+	case e.Line > 0:
+		fmt.Fprintf(&b, "line %d: ", e.Line)
+	}
+	if e.Path != "" {
+		b.WriteString(e.Path + ": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// pos is where a value is: its line and its field path.
+type pos struct {
+	line int
+	path string
+}
+
+func (p pos) key(k string) pos { return pos{p.line, join(p.path, k)} }
+
+func join(path, field string) string {
+	if path == "" {
+		return field
+	}
+	return path + "." + field
+}
+
+func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
+
+// maxAliases bounds how many aliases a spec may follow: a few anchors save typing, but nested aliases can
+// describe exponentially large documents (the "billion laughs").
+const maxAliases = 10000
+
+// decoder walks a YAML node tree strictly: every mapping key must be known, unique and a plain name, and
+// every value of the type its field wants.
+type decoder struct {
+	file    string
+	aliases int
+}
+
+func (d *decoder) errorf(p pos, format string, args ...any) error {
+	if d.aliases > maxAliases {
+		return &Error{File: d.file, Msg: fmt.Sprintf("more than %d aliases followed", maxAliases)}
+	}
+	return &Error{File: d.file, Line: p.line, Path: p.path, Msg: fmt.Sprintf(format, args...)}
+}
+
+var yamlLineError = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// syntaxError rewrites a yaml error into the package's one-line form.
+func (d *decoder) syntaxError(err error) error {
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	if m := yamlLineError.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: d.file, Line: line, Msg: m[2]}
+	}
+	return &Error{File: d.file, Msg: strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// resolve follows aliases to the node they refer to. Past the alias budget it returns a null node, and
+// every error reported afterwards is the budget's.
+func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode {
+		d.aliases++
+		if n.Alias == nil || d.aliases > maxAliases {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line}
+		}
+		n = n.Alias
+	}
+	return n
+}
+
+// describe names what a node is, for "want X, got Y" messages.
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "null"
+		case "!!str":
+			return fmt.Sprintf("string %q", n.Value)
+		case "!!int":
+			return "integer " + n.Value
+		case "!!float":
+			return "number " + n.Value
+		case "!!bool":
+			return "boolean " + n.Value
+		}
+		return n.ShortTag() + " " + n.Value
+	}
+	return "an unexpected YAML node"
+}
+
+// isNull reports whether n is an explicit null (~, null, or nothing after the key).
+func (d *decoder) isNull(n *yaml.Node) bool {
+	n = d.resolve(n)
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+// fields calls fn for every key of the mapping n in file order, with the key's position. Keys must be
+// unique scalars.
+func (d *decoder) fields(n *yaml.Node, p pos, fn func(key string, v *yaml.Node, p pos) error) error {
+	if n = d.resolve(n); n.Kind != yaml.MappingNode {
+		return d.errorf(p, "want a mapping, got %s", describe(n))
+	}
+	seen := make(map[string]bool, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := d.resolve(n.Content[i]), n.Content[i+1]
+		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
+			return d.errorf(pos{k.Line, p.path}, "want a name as key, got %s", describe(k))
+		}
+		kp := pos{k.Line, join(p.path, k.Value)}
+		if seen[k.Value] {
+			return d.errorf(kp, "duplicate key")
+		}
+		seen[k.Value] = true
+		if err := fn(k.Value, v, kp); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seq calls fn for every item of the list n, with the item's position.
+func (d *decoder) seq(n *yaml.Node, p pos, fn func(i int, item *yaml.Node, p pos) error) error {
+	if n = d.resolve(n); n.Kind != yaml.SequenceNode {
+		return d.errorf(p, "want a list, got %s", describe(n))
+	}
+	for i, item := range n.Content {
+		if err := fn(i, item, pos{item.Line, index(p.path, i)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// items is seq for a field that takes one value or a list of them.
+func (d *decoder) items(n *yaml.Node, p pos, fn func(i int, item *yaml.Node, p pos) error) error {
+	if r := d.resolve(n); r.Kind != yaml.SequenceNode {
+		return fn(0, r, p)
+	}
+	return d.seq(n, p, fn)
+}
+
+func (d *decoder) scalar(n *yaml.Node, p pos, want string, tags ...string) (*yaml.Node, error) {
+	if n = d.resolve(n); n.Kind != yaml.ScalarNode || !slices.Contains(tags, n.ShortTag()) {
+		return nil, d.errorf(p, "want %s, got %s", want, describe(n))
+	}
+	return n, nil
+}
+
+func (d *decoder) int(n *yaml.Node, p pos) (int64, error) {
+	n, err := d.scalar(n, p, "an integer", "!!int")
+	if err != nil {
+		return 0, err
+	}
+	var x int64
+	if err := n.Decode(&x); err != nil {
+		return 0, d.errorf(p, "integer %s out of range", n.Value)
+	}
+	return x, nil
+}
+
+func (d *decoder) uint(n *yaml.Node, p pos) (uint64, error) {
+	n, err := d.scalar(n, p, "a non-negative integer", "!!int")
+	if err != nil {
+		return 0, err
+	}
+	var x uint64
+	if err := n.Decode(&x); err != nil {
+		return 0, d.errorf(p, "want an integer from 0 to %d, got %s", uint64(math.MaxUint64), n.Value)
+	}
+	return x, nil
+}
+
+// float reads a finite number.
+func (d *decoder) float(n *yaml.Node, p pos) (float64, error) {
+	n, err := d.scalar(n, p, "a number", "!!int", "!!float")
+	if err != nil {
+		return 0, err
+	}
+	var x float64
+	if err := n.Decode(&x); err != nil {
+		return 0, d.errorf(p, "number %s out of range", n.Value)
+	}
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, d.errorf(p, "want a finite number, got %s", n.Value)
+	}
+	return x + 0, nil // no negative zero
+}
+
+func (d *decoder) bool(n *yaml.Node, p pos) (bool, error) {
+	n, err := d.scalar(n, p, "true or false", "!!bool")
+	if err != nil {
+		return false, err
+	}
+	var x bool
+	if err := n.Decode(&x); err != nil {
+		return false, d.errorf(p, "bad boolean %s", n.Value)
+	}
+	return x, nil
+}
+
+// str accepts any non-null scalar but a boolean: "latency: 0" is an integer to YAML but a fine spec here.
+func (d *decoder) str(n *yaml.Node, p pos) (string, error) {
+	n, err := d.scalar(n, p, "a string", "!!str", "!!int", "!!float")
+	if err != nil {
+		return "", err
+	}
+	return n.Value, nil
+}
+
+var nameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// name reads an identifier: lower-case letters, digits, '_' and '-'.
+func (d *decoder) name(n *yaml.Node, p pos) (string, error) {
+	s, err := d.str(n, p)
+	if err != nil {
+		return "", err
+	}
+	if !nameRE.MatchString(s) || len(s) > 64 {
+		return "", d.errorf(p, "%q: want a name of at most 64 lower-case letters, digits, '_' and '-', starting with a letter or digit", s)
+	}
+	return s, nil
+}
+
+// unknown reports a key the mapping does not take.
+func (d *decoder) unknown(p pos, want []string) error {
+	return d.errorf(p, "unknown field (want %s)", strings.Join(want, ", "))
+}

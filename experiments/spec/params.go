@@ -1,0 +1,710 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/models/latency"
+	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/topology"
+)
+
+// Kind is the type of a parameter's values.
+type Kind uint8
+
+// The kinds of parameter. Int, Float and Duration axes may be ranges; Mapping and List parameters may
+// not be axes at all (a variant axis sets them).
+const (
+	Int      Kind = iota + 1 // an integer
+	Float                    // a number
+	Duration                 // a duration like 150ms
+	Bool                     // true or false
+	Text                     // a scalar with its own syntax: a latency spec, a bandwidth, a name
+	Mapping                  // a mapping of sub-fields; may be null (not set)
+	List                     // a list of strings
+)
+
+var kindNames = [...]string{Int: "integer", Float: "number", Duration: "duration", Bool: "boolean",
+	Text: "text", Mapping: "mapping", List: "list"}
+
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return fmt.Sprintf("Kind(%d)", uint8(k))
+}
+
+// numeric reports whether values of the kind are ordered numbers: such axes may be ranges and plot axes.
+func (k Kind) numeric() bool { return k == Int || k == Float || k == Duration }
+
+// Param describes one parameter: a setting of the cluster: or scenario: section (or the top-level
+// duration), which an axis or a variant may also set.
+type Param struct {
+	Name    string
+	Section string // "cluster", "scenario", or "" for the top level
+	Kind    Kind
+	Default string // canonical text of the value when the spec does not set it; "" for none
+	Doc     string // what it means, one sentence
+}
+
+// param is a row of the registry: everything the package does with one parameter.
+type param struct {
+	Param
+	// parse reads a value from YAML at p and returns its canonical text.
+	parse func(pc *parseCtx, n *yaml.Node, p pos) (string, error)
+	// apply sets the value, canonical and therefore valid, on a point under construction.
+	apply func(st *state, v string)
+	// get reads the value from a configuration, for the default.
+	get func(c *cluster.Config) string
+}
+
+// parseCtx is what parameter parsers may need beyond the node: the decoder (for alias budgets) and the
+// spec's directory (for topology files).
+type parseCtx struct {
+	d         *decoder
+	info      *info
+	axisNames []string // the axes' names, scanned ahead
+}
+
+// state is a point under construction: the configuration and the scenario settings that become fault
+// events only once every parameter is known.
+type state struct {
+	cfg       cluster.Config
+	faults    int
+	crashAt   time.Duration
+	schedule  []string // canonical entries
+	topoNodes int      // node count of the topology file; 0 for a generated topology
+	topoFile  string   // the topology file as the spec names it
+	setBy     []int    // per registry row: the axis that set it, or -1 (the base)
+	info      *info
+}
+
+// The run defaults that cluster.Default leaves to the packages underneath (a zero meaning "the
+// default"), as `raftsim run` spells them out; the spec writes every value explicitly.
+const (
+	defaultClientTimeout = 500 * time.Millisecond
+	defaultOpDeadline    = 5 * time.Second
+	defaultKeys          = 1000
+	defaultMaxInflight   = 256
+	defaultMaxBatch      = 64
+)
+
+// Limits on values that would otherwise ask the simulator for absurd amounts of memory.
+const (
+	maxNodes   = 1000
+	maxClients = 100000
+)
+
+// registry is every parameter, in the canonical order: the top level, then cluster: in the order of
+// `raftsim run --help`, then scenario:.
+var registry = []*param{
+	durationParam("", "duration", "simulated time of each trial", positive,
+		func(c *cluster.Config) *time.Duration { return &c.Duration }),
+
+	intParam("cluster", "nodes", "cluster size n; node IDs are 1..n", 1, maxNodes,
+		func(st *state) *int { return &st.cfg.Nodes }),
+	{
+		Param: Param{Name: "election_timeout", Section: "cluster", Kind: Text,
+			Doc: "election timeout range MIN:MAX, drawn uniformly; one duration means MIN = MAX"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			lo, hi, err := cluster.ParseTimeoutRange(s)
+			if err != nil {
+				return "", err
+			}
+			return fmtDur(lo) + ":" + fmtDur(hi), nil
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ElectionMin, st.cfg.ElectionMax, _ = cluster.ParseTimeoutRange(v)
+		},
+		get: func(c *cluster.Config) string { return fmtDur(c.ElectionMin) + ":" + fmtDur(c.ElectionMax) },
+	},
+	durationParam("cluster", "heartbeat", "leader heartbeat interval", positive,
+		func(c *cluster.Config) *time.Duration { return &c.Heartbeat }),
+	latencyParam("cluster", "fsync", "time of one stable-storage write: a latency spec (a duration is const)",
+		func(c *cluster.Config) **latency.Dist { return &c.Fsync }),
+	bandwidthParam("cluster", "disk_bandwidth", "disk write bandwidth, e.g. 500MB/s, or unlimited",
+		func(c *cluster.Config) *float64 { return &c.DiskBandwidth }),
+	latencyParam("cluster", "latency", "one-way latency of every link: a latency spec",
+		func(c *cluster.Config) **latency.Dist { return &c.Link.Latency }),
+	{
+		Param: Param{Name: "loss", Section: "cluster", Kind: Float,
+			Doc: "probability that a link loses a message"},
+		parse: func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+			x, err := pc.d.float(n, p)
+			if err != nil {
+				return "", err
+			}
+			if x < 0 || x > 1 {
+				return "", pc.d.errorf(p, "%s: want a probability in [0, 1]", fmtFloat(x))
+			}
+			return fmtFloat(x), nil
+		},
+		apply: func(st *state, v string) { st.cfg.Link.Loss, _ = strconv.ParseFloat(v, 64) },
+		get:   func(c *cluster.Config) string { return fmtFloat(c.Link.Loss) },
+	},
+	bandwidthParam("cluster", "bandwidth", "bandwidth of every link, e.g. 1Gbps, 100Mbps, 10MB/s, or unlimited",
+		func(c *cluster.Config) *float64 { return &c.Link.Bandwidth }),
+	{
+		Param: Param{Name: "topology", Section: "cluster", Kind: Text,
+			Doc: "mesh, star, ring, line, or a topology file (.yaml, .yml, .json) relative to the spec's directory"},
+		parse: textParser(func(pc *parseCtx, s string) (string, error) { return pc.info.topology(s) }),
+		apply: func(st *state, v string) {
+			st.cfg.Topology, st.topoFile, st.topoNodes = v, "", 0
+			if !isGenerated(v) {
+				st.cfg.Topology, st.topoFile, st.topoNodes = st.info.path(v), v, st.info.topoNodes[v]
+			}
+		},
+		get: func(c *cluster.Config) string { return c.Topology },
+	},
+	{
+		Param: Param{Name: "routing", Section: "cluster", Kind: Text,
+			Doc: "direct (only the edge sender->receiver) or shortest-path (forwarded over other nodes)"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			r, err := network.ParseRouting(s)
+			if err != nil {
+				return "", err
+			}
+			return r.String(), nil
+		}),
+		apply: func(st *state, v string) { st.cfg.Routing, _ = network.ParseRouting(v) },
+		get:   func(c *cluster.Config) string { return c.Routing.String() },
+	},
+	intParam("cluster", "clients", "closed-loop clients writing to the store", 0, maxClients,
+		func(st *state) *int { return &st.cfg.Clients }),
+	durationParam("cluster", "client_timeout", "client attempt timeout before trying another node", positive,
+		func(c *cluster.Config) *time.Duration { return &c.Workload.Timeout }, defaultClientTimeout),
+	durationParam("cluster", "op_deadline", "a client write not done by then counts as failed", positive,
+		func(c *cluster.Config) *time.Duration { return &c.Workload.Deadline }, defaultOpDeadline),
+	durationParam("cluster", "think", "client pause between writes", nonNegative,
+		func(c *cluster.Config) *time.Duration { return &c.Workload.Think }),
+	{
+		Param: Param{Name: "value_size", Section: "cluster", Kind: Int, Doc: "modelled bytes of each write's payload"},
+		parse: intParser(0, 1<<30),
+		apply: func(st *state, v string) {
+			x, _ := strconv.ParseUint(v, 10, 32)
+			st.cfg.Workload.ValueSize = uint32(x)
+		},
+		get: func(c *cluster.Config) string { return strconv.FormatUint(uint64(c.Workload.ValueSize), 10) },
+	},
+	intParam("cluster", "keys", "size of the clients' key space", 1, math.MaxInt32,
+		func(st *state) *int { return &st.cfg.Workload.Keys }, defaultKeys),
+	boolParam("cluster", "pre_vote", "enable PreVote (thesis §9.6)", func(c *cluster.Config) *bool { return &c.PreVote }),
+	boolParam("cluster", "check_quorum", "enable CheckQuorum (thesis §6.2)", func(c *cluster.Config) *bool { return &c.CheckQuorum }),
+	intParam("cluster", "max_inflight", "AppendEntries in flight per follower", 1, 1<<20,
+		func(st *state) *int { return &st.cfg.MaxInflight }, defaultMaxInflight),
+	intParam("cluster", "max_batch", "entries per AppendEntries", 1, 1<<20,
+		func(st *state) *int { return &st.cfg.MaxBatch }, defaultMaxBatch),
+	boolParam("cluster", "check", "check the Raft safety properties as the run goes", func(c *cluster.Config) *bool { return &c.Check }),
+
+	durationParam("scenario", "measure_from", "start of the window of the *_after measures", nonNegative,
+		func(c *cluster.Config) *time.Duration { return &c.MeasureFrom }),
+	intParam("scenario", "faults", "crash this many nodes at crash_at, the leader among them; 0 for none", 0, maxNodes,
+		func(st *state) *int { return &st.faults }),
+	{
+		Param: Param{Name: "crash_at", Section: "scenario", Kind: Duration,
+			Doc: "when the faults crashes happen"},
+		parse: durationParser(nonNegative),
+		apply: func(st *state, v string) { st.crashAt, _ = time.ParseDuration(v) },
+		get:   func(*cluster.Config) string { return "0s" },
+	},
+	{
+		Param: Param{Name: "schedule", Section: "scenario", Kind: List,
+			Doc: "fault events, each a kind (crash, restart, cut, restore, partition, isolate, heal) and its command-line form"},
+		parse: parseSchedule,
+		apply: func(st *state, v string) { st.schedule = splitSchedule(v) },
+		get:   func(*cluster.Config) string { return "" },
+	},
+	boolParam("scenario", "chaos", "add a random crash, restart and partition schedule drawn from the trial's seed",
+		func(c *cluster.Config) *bool { return &c.Chaos }),
+	durationParam("scenario", "chaos_interval", "mean time between chaos faults; 0 for a tenth of the duration", nonNegative,
+		func(c *cluster.Config) *time.Duration { return &c.ChaosOptions.MeanInterval }),
+	durationParam("scenario", "chaos_quiet", "span at the start with no chaos fault", nonNegative,
+		func(c *cluster.Config) *time.Duration { return &c.ChaosOptions.Quiet }),
+	{
+		Param: Param{Name: "leader_crash", Section: "scenario", Kind: Mapping,
+			Doc: "the Raft paper's leader-crash experiment (Figure 16): {after, stale, stop}"},
+		parse: parseLeaderCrash,
+		apply: func(st *state, v string) { st.cfg.LeaderCrash = leaderCrashOf(v) },
+		get:   func(*cluster.Config) string { return "" },
+	},
+	{
+		Param: Param{Name: "crash_recovery", Section: "scenario", Kind: Mapping,
+			Doc: "independent crash-recovery of every node: {mttf, mttr}, latency specs"},
+		parse: parseCrashRecovery,
+		apply: func(st *state, v string) { st.cfg.CrashRecovery = crashRecoveryOf(v) },
+		get:   func(*cluster.Config) string { return "" },
+	},
+}
+
+// byName indexes the registry.
+var byName = func() map[string]int {
+	m := make(map[string]int, len(registry))
+	for i, p := range registry {
+		if _, dup := m[p.Name]; dup {
+			panic("spec: parameter " + p.Name + " registered twice")
+		}
+		m[p.Name] = i
+	}
+	return m
+}()
+
+// The defaults are read from cluster.Default, so that a spec that sets nothing runs what `raftsim run`
+// without flags runs.
+func init() {
+	c := cluster.Default()
+	for _, p := range registry {
+		p.Default = p.get(&c)
+	}
+}
+
+// Params returns every parameter, in canonical order.
+func Params() []Param {
+	out := make([]Param, len(registry))
+	for i, p := range registry {
+		out[i] = p.Param
+	}
+	return out
+}
+
+// sectionParams lists the parameter names of a section, for "unknown field" messages.
+func sectionParams(section string) []string {
+	var out []string
+	for _, p := range registry {
+		if p.Section == section {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// ---- constructors for the common kinds ----
+
+// textParser reads a scalar and gives it to fn, which returns its canonical text or says what is wrong
+// with it.
+func textParser(fn func(pc *parseCtx, s string) (string, error)) func(*parseCtx, *yaml.Node, pos) (string, error) {
+	return func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+		s, err := pc.d.str(n, p)
+		if err != nil {
+			return "", err
+		}
+		c, err := fn(pc, s)
+		if err != nil {
+			return "", pc.d.errorf(p, "%s", trimPkg(err))
+		}
+		return c, nil
+	}
+}
+
+type durationRule uint8
+
+const (
+	nonNegative durationRule = iota
+	positive
+)
+
+func parseDuration(s string, rule durationRule) (time.Duration, error) {
+	d, err := time.ParseDuration(strings.TrimSpace(s))
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("%q is not a duration like 150ms", s)
+	case d < 0:
+		return 0, fmt.Errorf("%v is negative", fmtDur(d))
+	case d == 0 && rule == positive:
+		return 0, fmt.Errorf("%v: must be positive", fmtDur(d))
+	}
+	return d, nil
+}
+
+func durationParser(rule durationRule) func(*parseCtx, *yaml.Node, pos) (string, error) {
+	return textParser(func(_ *parseCtx, s string) (string, error) {
+		d, err := parseDuration(s, rule)
+		return fmtDur(d), err
+	})
+}
+
+// durationParam is a Duration parameter stored in one configuration field. def, when given, is the
+// value a zero field stands for.
+func durationParam(section, name, doc string, rule durationRule, field func(*cluster.Config) *time.Duration, def ...time.Duration) *param {
+	return &param{
+		Param: Param{Name: name, Section: section, Kind: Duration, Doc: doc},
+		parse: durationParser(rule),
+		apply: func(st *state, v string) { *field(&st.cfg), _ = time.ParseDuration(v) },
+		get: func(c *cluster.Config) string {
+			d := *field(c)
+			if d == 0 && len(def) > 0 {
+				d = def[0]
+			}
+			return fmtDur(d)
+		},
+	}
+}
+
+func intParser(lo, hi int64) func(*parseCtx, *yaml.Node, pos) (string, error) {
+	return func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+		x, err := pc.d.int(n, p)
+		if err != nil {
+			return "", err
+		}
+		if x < lo || x > hi {
+			return "", pc.d.errorf(p, "%d: want %d to %d", x, lo, hi)
+		}
+		return strconv.FormatInt(x, 10), nil
+	}
+}
+
+// intParam is an Int parameter in [lo, hi] stored in an int of the point. def, when given, is the value
+// a zero field stands for.
+func intParam(section, name, doc string, lo, hi int64, field func(*state) *int, def ...int) *param {
+	return &param{
+		Param: Param{Name: name, Section: section, Kind: Int, Doc: doc},
+		parse: intParser(lo, hi),
+		apply: func(st *state, v string) { *field(st), _ = strconv.Atoi(v) },
+		get: func(c *cluster.Config) string {
+			st := state{cfg: *c}
+			x := *field(&st)
+			if x == 0 && len(def) > 0 {
+				x = def[0]
+			}
+			return strconv.Itoa(x)
+		},
+	}
+}
+
+func boolParam(section, name, doc string, field func(*cluster.Config) *bool) *param {
+	return &param{
+		Param: Param{Name: name, Section: section, Kind: Bool, Doc: doc},
+		parse: func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+			b, err := pc.d.bool(n, p)
+			return strconv.FormatBool(b), err
+		},
+		apply: func(st *state, v string) { *field(&st.cfg) = v == "true" },
+		get:   func(c *cluster.Config) string { return strconv.FormatBool(*field(c)) },
+	}
+}
+
+func parseLatency(s string) (*latency.Dist, string, error) {
+	d, err := latency.Parse(s)
+	if err != nil {
+		return nil, "", err
+	}
+	return d, d.String(), nil
+}
+
+func latencyParam(section, name, doc string, field func(*cluster.Config) **latency.Dist) *param {
+	return &param{
+		Param: Param{Name: name, Section: section, Kind: Text, Doc: doc},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			_, c, err := parseLatency(s)
+			return c, err
+		}),
+		apply: func(st *state, v string) { *field(&st.cfg) = latency.MustParse(v) },
+		get:   func(c *cluster.Config) string { return (*field(c)).String() },
+	}
+}
+
+func bandwidthParam(section, name, doc string, field func(*cluster.Config) *float64) *param {
+	return &param{
+		Param: Param{Name: name, Section: section, Kind: Text, Doc: doc},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			b, err := topology.ParseBandwidth(s)
+			if err != nil {
+				return "", err
+			}
+			return topology.FormatBandwidth(b), nil
+		}),
+		apply: func(st *state, v string) { *field(&st.cfg), _ = topology.ParseBandwidth(v) },
+		get:   func(c *cluster.Config) string { return topology.FormatBandwidth(*field(c)) },
+	}
+}
+
+// ---- canonical text ----
+
+// fmtDur is time.Duration.String with "us" for "µs", so that specs, keys and result files stay ASCII.
+func fmtDur(d time.Duration) string { return strings.ReplaceAll(d.String(), "µs", "us") }
+
+func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
+// ---- topology ----
+
+func isGenerated(s string) bool {
+	switch s {
+	case "mesh", "star", "ring", "line":
+		return true
+	}
+	return false
+}
+
+// ---- schedule ----
+
+// scheduleKinds are the kinds of schedule entry and their parsers: the command line's, which take the
+// node count.
+var scheduleKinds = []struct {
+	name  string
+	parse func(string, int) ([]fault.Event, error)
+}{
+	{"crash", fault.ParseCrash},
+	{"restart", fault.ParseRestart},
+	{"cut", fault.ParseCut},
+	{"restore", fault.ParseRestore},
+	{"partition", fault.ParsePartition},
+	{"isolate", fault.ParseIsolate},
+	{"heal", func(s string, _ int) ([]fault.Event, error) { return fault.ParseHeal(s) }},
+}
+
+// parseEntry reads one schedule entry, "KIND ARGS", for n nodes.
+func parseEntry(s string, n int) ([]fault.Event, error) {
+	kind, rest, _ := strings.Cut(strings.TrimSpace(s), " ")
+	for _, k := range scheduleKinds {
+		if k.name == kind {
+			return k.parse(strings.TrimSpace(rest), n)
+		}
+	}
+	names := make([]string, len(scheduleKinds))
+	for i, k := range scheduleKinds {
+		names[i] = k.name
+	}
+	return nil, fmt.Errorf("%q: want KIND ARGS with KIND one of %s", s, strings.Join(names, ", "))
+}
+
+// fmtEvent is the canonical entry of an event: its kind and command-line form, one event per entry.
+func fmtEvent(e fault.Event) string {
+	at := fmtDur(e.At)
+	switch e.Kind {
+	case fault.Crash:
+		switch {
+		case e.Leader && e.Extra > 0:
+			return fmt.Sprintf("crash leader+%d@%s", e.Extra, at)
+		case e.Leader:
+			return "crash leader@" + at
+		}
+		return fmt.Sprintf("crash %d@%s", e.Node, at)
+	case fault.Restart, fault.Isolate:
+		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
+	case fault.Cut, fault.Restore:
+		parts := make([]string, len(e.Edges))
+		for i, ed := range e.Edges {
+			parts[i] = fmt.Sprintf("%d->%d", ed.From, ed.To)
+		}
+		return fmt.Sprintf("%v %s:%s", e.Kind, at, strings.Join(parts, ","))
+	case fault.Partition:
+		groups := make([]string, len(e.Groups))
+		for i, g := range e.Groups {
+			ids := make([]string, len(g))
+			for j, id := range g {
+				ids[j] = strconv.FormatInt(id, 10)
+			}
+			groups[i] = strings.Join(ids, ",")
+		}
+		return fmt.Sprintf("partition %s:%s", at, strings.Join(groups, "|"))
+	case fault.Heal:
+		return "heal " + at
+	}
+	panic(fmt.Sprintf("spec: unknown fault kind %v", e.Kind))
+}
+
+// scheduleSep joins a schedule's canonical entries into one text; no entry contains it.
+const scheduleSep = "; "
+
+func splitSchedule(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, scheduleSep)
+}
+
+// parseSchedule reads a list of entries. Node IDs are checked against the largest cluster here and
+// against each point's node count when the plan is built. The canonical form has one event per entry,
+// sorted by time (stably, as the run sorts them).
+func parseSchedule(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+	var evs []fault.Event
+	err := pc.d.seq(n, p, func(_ int, item *yaml.Node, p pos) error {
+		s, err := pc.d.str(item, p)
+		if err != nil {
+			return err
+		}
+		es, err := parseEntry(s, maxNodes)
+		if err != nil {
+			return pc.d.errorf(p, "%s", err)
+		}
+		evs = append(evs, es...)
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	fault.Sort(evs)
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = fmtEvent(e)
+	}
+	return strings.Join(out, scheduleSep), nil
+}
+
+// ---- leader_crash and crash_recovery ----
+
+// The canonical text of a mapping parameter is "field=value,..." with every field, in a fixed order; ""
+// means not set.
+
+func parseLeaderCrash(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+	if pc.d.isNull(n) {
+		return "", nil
+	}
+	var after string
+	var stale int64
+	var stop bool
+	err := pc.d.fields(n, p, func(key string, v *yaml.Node, p pos) error {
+		var err error
+		switch key {
+		case "after":
+			after, err = durationParser(positive)(pc, v, p)
+		case "stale":
+			if stale, err = pc.d.int(v, p); err == nil && (stale < 0 || stale > maxNodes) {
+				err = pc.d.errorf(p, "%d: want 0 to %d", stale, maxNodes)
+			}
+		case "stop":
+			stop, err = pc.d.bool(v, p)
+		default:
+			err = pc.d.unknown(p, []string{"after", "stale", "stop"})
+		}
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if after == "" {
+		return "", pc.d.errorf(p, "after: required (when the leader in office is crashed)")
+	}
+	return fmt.Sprintf("after=%s,stale=%d,stop=%t", after, stale, stop), nil
+}
+
+func leaderCrashOf(v string) *cluster.LeaderCrash {
+	if v == "" {
+		return nil
+	}
+	f := subfields(v)
+	lc := &cluster.LeaderCrash{Stop: f["stop"] == "true"}
+	lc.After, _ = time.ParseDuration(f["after"])
+	lc.Stale, _ = strconv.Atoi(f["stale"])
+	return lc
+}
+
+func parseCrashRecovery(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+	if pc.d.isNull(n) {
+		return "", nil
+	}
+	var mttf, mttr string
+	err := pc.d.fields(n, p, func(key string, v *yaml.Node, p pos) error {
+		if key != "mttf" && key != "mttr" {
+			return pc.d.unknown(p, []string{"mttf", "mttr"})
+		}
+		c, err := textParser(func(_ *parseCtx, s string) (string, error) {
+			d, c, err := parseLatency(s)
+			if err == nil && d.Mean() <= 0 {
+				err = fmt.Errorf("%s has mean 0; want a positive mean", c)
+			}
+			return c, err
+		})(pc, v, p)
+		if key == "mttf" {
+			mttf = c
+		} else {
+			mttr = c
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case mttf == "":
+		return "", pc.d.errorf(p, "mttf: required")
+	case mttr == "":
+		return "", pc.d.errorf(p, "mttr: required")
+	}
+	return "mttf=" + mttf + ",mttr=" + mttr, nil
+}
+
+func crashRecoveryOf(v string) *cluster.CrashRecovery {
+	if v == "" {
+		return nil
+	}
+	f := subfields(v)
+	return &cluster.CrashRecovery{MTTF: latency.MustParse(f["mttf"]), MTTR: latency.MustParse(f["mttr"])}
+}
+
+// subfields splits the canonical text of a mapping parameter into its fields, in order.
+func subfields(v string) map[string]string {
+	m := map[string]string{}
+	for _, kv := range strings.Split(v, ",") {
+		k, val, _ := strings.Cut(kv, "=")
+		m[k] = val
+	}
+	return m
+}
+
+// msgOf is the message of an error without its place, when it has one.
+func msgOf(err error) string {
+	if e, ok := err.(*Error); ok {
+		return e.Msg
+	}
+	return err.Error()
+}
+
+// trimPkg drops the package prefix of another package's error: the spec names the field instead.
+func trimPkg(err error) string {
+	msg := msgOf(err)
+	for _, pkg := range []string{"latency: ", "topology: ", "network: ", "cluster: ", "bandwidth ", "routing "} {
+		msg = strings.TrimPrefix(msg, pkg)
+	}
+	return msg
+}
+
+// info is what a Spec knows beyond its value: where each field was written, the spec's directory and
+// the topology files it names. Two specs with the same value are equal whatever their info.
+type info struct {
+	lines     map[string]int // field path -> line
+	dir       string         // the spec file's directory; "" for the current one
+	detached  bool           // topology files are not read
+	topoNodes map[string]int // topology file as named -> its node count
+}
+
+func (in *info) line(path string) int { return in.lines[path] }
+
+// path is a topology file's path as the run opens it.
+func (in *info) path(name string) string {
+	if filepath.IsAbs(name) || in.dir == "" {
+		return filepath.FromSlash(name)
+	}
+	return filepath.Join(in.dir, filepath.FromSlash(name))
+}
+
+// topology checks a topology value: a generated kind, or a file that loads (unless detached).
+func (in *info) topology(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if isGenerated(s) {
+		return s, nil
+	}
+	switch strings.ToLower(filepath.Ext(s)) {
+	case ".yaml", ".yml", ".json":
+	default:
+		return "", fmt.Errorf("%q: want mesh, star, ring, line or a topology file (.yaml, .yml, .json)", s)
+	}
+	name := filepath.ToSlash(filepath.Clean(filepath.FromSlash(s)))
+	if in.detached {
+		return name, nil
+	}
+	if _, ok := in.topoNodes[name]; !ok {
+		g, err := topology.Load(in.path(name), cluster.Default().Link)
+		if err != nil {
+			return "", fmt.Errorf("%s", trimPkg(err))
+		}
+		in.topoNodes[name] = g.Len()
+	}
+	return name, nil
+}
