@@ -134,6 +134,9 @@ func (c *Cluster) Run() (Summary, error) {
 			return Summary{}, err
 		}
 	}
+	if c.cfg.Bootstrap != 0 {
+		c.loop.At(0, c.host(uint64(c.cfg.Bootstrap)), uint64(raft.ElectionTimeout))
+	}
 	for i, f := range c.faults {
 		if f.At < c.cfg.Duration {
 			c.loop.At(sim.Time(f.At), faultHandler{c}, uint64(i))

@@ -24,6 +24,10 @@ type Config struct {
 	Heartbeat   time.Duration // 0 means half the minimum election timeout, as in the Raft paper's experiments
 	PreVote     bool
 	CheckQuorum bool
+	// Bootstrap is a node that campaigns at time 0 instead of waiting for its first timeout, so that a
+	// cluster whose nodes all start at once with the same timeout (no randomness) still elects a first
+	// leader; 0 for none.
+	Bootstrap   int
 	MaxInflight int // per follower; 0 means the raft default
 	MaxBatch    int // entries per AppendEntries; 0 means the raft default
 
@@ -123,6 +127,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("bandwidth: %v: must not be negative", c.Link.Bandwidth)
 	case c.Link.Latency == nil:
 		return errors.New("latency: not set")
+	case c.Bootstrap < 0 || c.Bootstrap > c.Nodes:
+		return fmt.Errorf("bootstrap: %d: not a node of 1..%d (0 for none)", c.Bootstrap, c.Nodes)
 	case c.Clients < 0:
 		return fmt.Errorf("clients: %d: must not be negative", c.Clients)
 	case c.Graph != nil && c.Graph.Len() != c.Nodes:

@@ -37,6 +37,7 @@ type runFlags struct {
 	clientTimeout, opDeadline, think        time.Duration
 	valueSize, maxInflight, maxBatch        int
 	leaderCrash                             time.Duration
+	bootstrap                               int
 	stale                                   int
 	stopElected                             bool
 	mttf, mttr                              string
@@ -77,6 +78,7 @@ func newRunFlags() (*pflag.FlagSet, *runFlags) {
 	fs.DurationVar(&f.opDeadline, "op-deadline", 5*time.Second, "a client write not done by then counts as failed")
 	fs.DurationVar(&f.think, "think", 0, "client pause between writes")
 	fs.IntVar(&f.valueSize, "value-size", 128, "modelled bytes of each write's payload")
+	fs.IntVar(&f.bootstrap, "bootstrap", 0, "a node that campaigns at time 0 (a first leader even with no timeout randomness); 0 for none")
 	fs.BoolVar(&f.preVote, "pre-vote", false, "enable PreVote (thesis §9.6)")
 	fs.BoolVar(&f.checkQuorum, "check-quorum", false, "enable CheckQuorum (thesis §6.2)")
 	fs.IntVar(&f.maxInflight, "max-inflight", 256, "AppendEntries in flight per follower")
@@ -94,6 +96,7 @@ func (f *runFlags) config() (cluster.Config, error) {
 	c.Nodes, c.Seed, c.Duration, c.Heartbeat = f.nodes, f.seed, f.duration, f.heartbeat
 	c.Clients, c.PreVote, c.CheckQuorum, c.Check, c.Chaos = f.clients, f.preVote, f.checkQuorum, f.check, f.chaos
 	c.MeasureFrom = f.measureFrom
+	c.Bootstrap = f.bootstrap
 	c.MaxInflight, c.MaxBatch = f.maxInflight, f.maxBatch
 	c.Workload.Timeout, c.Workload.Deadline, c.Workload.Think = f.clientTimeout, f.opDeadline, f.think
 	var err error
