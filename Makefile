@@ -8,16 +8,29 @@ PKGS    := ./...
 # the race detector, in -short mode to keep CI within its budget.
 RACE_PKGS := ./cluster/ ./experiments/sweep/
 
-.PHONY: all build run test vet fmt fmt-check bench chaos clean
+.PHONY: all build run demo readme test vet fmt fmt-check bench clean
 
 all: build
 
 build:
 	$(BUILD) -o $(BIN) ./cmd/raftsim
 
-# The main job on built-in defaults: a five-node cluster, 60 simulated seconds, the leader crashed at 20s.
+# The main job: the three built-in experiments at full size, into out/, with their plots.
+EXPERIMENTS := fig16 quorum tradeoff
 run: build
+	@for e in $(EXPERIMENTS); do ./$(BIN) sweep $$e --out out/$$e || exit $$?; done
+	@echo; echo "plots:"; ls out/*/plots/*.png
+
+# One five-node cluster for 60 simulated seconds, the leader crashed at 20s, safety checked.
+demo: build
 	./$(BIN) run --nodes 5 --duration 60s --crash leader@20s --check
+
+# Copy the figures and the fig16 comparison table made by `make run` into the README (docs/figures).
+readme: run
+	mkdir -p docs/figures
+	for e in $(EXPERIMENTS); do cp out/$$e/plots/*.png docs/figures/; done
+	cp out/fig16/comparison.md docs/figures/fig16-comparison.md
+	./scripts/readme-table README.md docs/figures/fig16-comparison.md
 
 test: fmt-check vet
 	$(GO) test -count=1 $(PKGS)

@@ -2,10 +2,13 @@
 //
 // Usage:
 //
-//	raftsim run [flags]      simulate one cluster and print a summary
-//	raftsim help [command]   describe a command and its flags
+//	raftsim run [flags]        simulate one cluster and print a summary
+//	raftsim sweep SPEC [flags] run an experiment (a built-in or a spec file) into a results directory
+//	raftsim list               list the built-in experiments
+//	raftsim plot DIR           redraw an experiment's plots from its result files
+//	raftsim help [command]     describe a command and its flags
 //
-// Exit status: 0 ok, 1 failure, 2 bad input, 3 safety violation.
+// Exit status: 0 ok, 1 failure, 2 bad input, 3 safety violation, 130 interrupted (finish with --resume).
 package main
 
 import (
@@ -16,6 +19,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/raftsim/raftsim/experiments/sweep"
+	"github.com/raftsim/raftsim/safety"
 )
 
 // command is one subcommand: its flags live in its own FlagSet inside run.
@@ -27,6 +33,9 @@ type command struct {
 
 var commands = []command{
 	{"run", "simulate one cluster and print a summary", runCmd},
+	{"sweep", "run an experiment: a built-in or a spec file", sweepCmd},
+	{"list", "list the built-in experiments", listCmd},
+	{"plot", "redraw an experiment's plots from its result files", plotCmd},
 }
 
 func main() {
@@ -58,7 +67,7 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintln(w, "\nRun 'raftsim help COMMAND' for a command's flags.")
-	fmt.Fprintln(w, "Exit status: 0 ok, 1 failure, 2 bad input, 3 safety violation.")
+	fmt.Fprintln(w, "Exit status: 0 ok, 1 failure, 2 bad input, 3 safety violation, 130 interrupted.")
 }
 
 func commandNames() string {
@@ -80,11 +89,15 @@ func exitCode(err error, stderr io.Writer) int {
 	fmt.Fprintln(stderr, "raftsim: "+err.Error())
 	var ue *usageError
 	var ve *violationError
+	var sv *safety.Violation
+	var ie *sweep.InterruptedError
 	switch {
 	case errors.As(err, &ue):
 		return 2
-	case errors.As(err, &ve):
+	case errors.As(err, &ve), errors.As(err, &sv):
 		return 3
+	case errors.As(err, &ie):
+		return 130
 	}
 	return 1
 }

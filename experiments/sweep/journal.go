@@ -129,11 +129,11 @@ func openJournal(path string, plan *experiments.Plan, id journalID, cols []strin
 		case !ok:
 			return nil, nil, fail("not a sweep journal")
 		case got.sha != id.sha:
-			return nil, nil, fmt.Errorf("sweep: %s belongs to a sweep of another spec (sha256 %s, this spec's is %s); resume it with that spec, or remove it to start this one over",
-				path, short(got.sha), short(id.sha))
+			return nil, nil, fmt.Errorf("%w: %s belongs to a sweep of another spec (sha256 %s, this spec's is %s); resume it with that spec, or remove it to start this one over",
+				ErrJournal, path, short(got.sha), short(id.sha))
 		case got.seed != id.seed || got.trials != id.trials:
-			return nil, nil, fmt.Errorf("sweep: %s belongs to a sweep with seed %d and %d trials per point, not seed %d and %d; resume it with those, or remove it to start over",
-				path, got.seed, got.trials, id.seed, id.trials)
+			return nil, nil, fmt.Errorf("%w: %s belongs to a sweep with seed %d and %d trials per point, not seed %d and %d; resume it with those, or remove it to start over",
+				ErrJournal, path, got.seed, got.trials, id.seed, id.trials)
 		}
 		return nil, nil, fail("its columns are not this raftsim's (written by another version?)")
 	}

@@ -41,6 +41,11 @@ type Result struct {
 	TrialsPath, SummaryPath, ManifestPath string
 }
 
+// ErrJournal marks a journal that Run will not take as it is: one left by an interrupted sweep when
+// Resume is off, or one that belongs to another spec, seed or trial count. It is the caller's
+// decision, not a failure of the sweep; the message says what to do.
+var ErrJournal = errors.New("sweep")
+
 // InterruptedError is returned by Run when its context was cancelled before every trial was done. The
 // finished trials are in the journal; Run with Resume finishes the sweep.
 type InterruptedError struct {
@@ -69,7 +74,7 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	case err != nil && !errors.Is(err, os.ErrNotExist):
 		return Result{}, fmt.Errorf("sweep: %w", err)
 	case exists && !o.Resume:
-		return Result{}, fmt.Errorf("sweep: %s holds an unfinished sweep (%s): run again with --resume to finish it, or remove the journal to start over",
+		return Result{}, fmt.Errorf("%w: %s holds an unfinished sweep (%s): run again with --resume to finish it, or remove the journal to start over", ErrJournal,
 			o.Out, JournalFile)
 	}
 	if _, err := os.Stat(o.Out); errors.Is(err, os.ErrNotExist) {

@@ -1,0 +1,375 @@
+package figures
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/raftsim/raftsim/experiments"
+	"github.com/raftsim/raftsim/experiments/plots"
+	"github.com/raftsim/raftsim/experiments/results"
+	"github.com/raftsim/raftsim/experiments/spec"
+	"github.com/raftsim/raftsim/experiments/stats"
+)
+
+// PlotsDir is where Draw writes, under the results directory.
+const PlotsDir = "plots"
+
+// Draw draws every plot the spec declares from dir/trials.csv into dir/plots, as PNG and SVG, and
+// returns the paths written without their extension.
+func Draw(s *spec.Spec, dir string) ([]string, error) {
+	if len(s.Plots) == 0 {
+		return nil, nil
+	}
+	d, err := loadTrials(filepath.Join(dir, results.TrialsFile))
+	if err != nil {
+		return nil, err
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		return nil, err
+	}
+	out := filepath.Join(dir, PlotsDir)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("figures: %w", err)
+	}
+	var written []string
+	for _, p := range s.Plots {
+		fig := plots.Figure{Title: p.Title, Width: vg.Length(p.Width) * vg.Inch, Height: vg.Length(p.Height) * vg.Inch}
+		for r, row := range p.Rows {
+			var cells []*plot.Plot
+			for c, panel := range row {
+				made, err := drawPanel(d, plan, &panel)
+				if err != nil {
+					return written, fmt.Errorf("figures: plot %q, row %d, panel %d: %w", p.Name, r+1, c+1, err)
+				}
+				cells = append(cells, made...)
+			}
+			fig.Rows = append(fig.Rows, cells)
+		}
+		// Figure wants rows of equal length: pad shorter rows with empty cells.
+		width := 0
+		for _, row := range fig.Rows {
+			width = max(width, len(row))
+		}
+		for i := range fig.Rows {
+			for len(fig.Rows[i]) < width {
+				fig.Rows[i] = append(fig.Rows[i], nil)
+			}
+		}
+		path := filepath.Join(out, p.Name)
+		if err := fig.Save(path); err != nil {
+			return written, fmt.Errorf("figures: plot %q: %w", p.Name, err)
+		}
+		written = append(written, path)
+	}
+	return written, nil
+}
+
+// drawPanel returns the panel's plot, and for a heatmap its colour bar after it.
+func drawPanel(d *trials, plan *experiments.Plan, p *spec.Panel) ([]*plot.Plot, error) {
+	sel, err := d.where(p.Where)
+	if err != nil {
+		return nil, err
+	}
+	if len(sel) == 0 {
+		return nil, errors.New("no trial passes the panel's where filter")
+	}
+	switch p.Kind {
+	case spec.CDF:
+		pl, err := cdfPanel(d, sel, p)
+		return []*plot.Plot{pl}, err
+	case spec.Lines:
+		pl, err := linesPanel(d, plan, sel, p)
+		return []*plot.Plot{pl}, err
+	case spec.Heatmap:
+		heat, bar, err := heatmapPanel(d, sel, p)
+		return []*plot.Plot{heat, bar}, err
+	}
+	return nil, fmt.Errorf("unknown panel kind %q", p.Kind)
+}
+
+func cdfPanel(d *trials, sel selection, p *spec.Panel) (*plot.Plot, error) {
+	var series []plots.Series
+	if p.Series == "" {
+		xs, err := d.measure(sel, p.Measure)
+		if err != nil {
+			return nil, err
+		}
+		series = append(series, plots.Series{Label: measureLabel(p.Measure), Values: xs})
+	} else {
+		ax, err := d.axis(p.Series)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range d.values(sel, ax) {
+			xs, err := d.measure(d.with(sel, ax, v), p.Measure)
+			if err != nil {
+				return nil, err
+			}
+			if len(xs) == 0 {
+				continue
+			}
+			series = append(series, plots.Series{Label: valueLabel(p.Series, v), Values: xs})
+		}
+	}
+	o := plots.CDFOptions{Title: p.Title, XLabel: or(p.XLabel, measureLabel(p.Measure)), LogX: p.LogX}
+	if p.XRange != nil {
+		o.XMin, o.XMax = p.XRange.Min, p.XRange.Max
+	}
+	return plots.CDF(series, o)
+}
+
+func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel) (*plot.Plot, error) {
+	ax, err := d.axis(p.X)
+	if err != nil {
+		return nil, err
+	}
+	xvals := d.values(sel, ax)
+	xs := make([]float64, len(xvals))
+	for i, v := range xvals {
+		if xs[i], err = number(v); err != nil {
+			return nil, err
+		}
+	}
+	order := make([]int, len(xvals))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(xs[a], xs[b]) })
+
+	type group struct {
+		label   string
+		sel     selection
+		measure string
+	}
+	var groups []group
+	switch {
+	case len(p.Measures) > 0:
+		for _, m := range p.Measures {
+			groups = append(groups, group{measureLabel(m), sel, m})
+		}
+	case p.Series != "":
+		sa, err := d.axis(p.Series)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range d.values(sel, sa) {
+			groups = append(groups, group{valueLabel(p.Series, v), d.with(sel, sa, v), p.Measure})
+		}
+	default:
+		groups = append(groups, group{measureLabel(p.Measure), sel, p.Measure})
+	}
+	band := p.Error != "none" && (p.Stat == "" || p.Stat == "mean")
+	var lines []plots.Line
+	for _, g := range groups {
+		l := plots.Line{Label: g.label}
+		if band {
+			l.Lo, l.Hi = []float64{}, []float64{}
+		}
+		for _, i := range order {
+			vals, err := d.measure(d.with(g.sel, ax, xvals[i]), g.measure)
+			if err != nil {
+				return nil, err
+			}
+			y := stat(vals, p.Stat)
+			l.X = append(l.X, xs[i])
+			l.Y = append(l.Y, y)
+			if band {
+				ci := stats.CI95(vals) // NaN for fewer than two trials: no band there
+				l.Lo, l.Hi = append(l.Lo, y-ci), append(l.Hi, y+ci)
+			}
+		}
+		lines = append(lines, l)
+	}
+	for _, pr := range p.Predictions {
+		l, err := prediction(d, plan, sel, ax, xvals, order, pr)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, l)
+	}
+	ylabel := p.YLabel
+	if ylabel == "" {
+		if len(p.Measures) > 0 {
+			ylabel = unitOf(p.Measures)
+		} else {
+			ylabel = measureLabel(p.Measure)
+		}
+	}
+	o := plots.LinesOptions{Title: p.Title, XLabel: or(p.XLabel, axisLabel(p.X)), YLabel: ylabel,
+		ErrorBars: p.Error == "bars", LogY: p.LogY}
+	if p.YRange != nil {
+		o.YMin, o.YMax = &p.YRange.Min, &p.YRange.Max
+	}
+	return plots.Lines(lines, o)
+}
+
+// prediction computes a modelled curve over the panel's x values.
+func prediction(d *trials, plan *experiments.Plan, sel selection, ax int, xvals []string, order []int, pr spec.Prediction) (plots.Line, error) {
+	l := plots.Line{Label: pr.Label}
+	switch pr.Kind {
+	case "binomial":
+		configs := map[string]*experiments.Point{}
+		for i := range plan.Points {
+			configs[plan.Points[i].Key()] = &plan.Points[i]
+		}
+		for _, i := range order {
+			rows := d.with(sel, ax, xvals[i])
+			pt := configs[d.key(rows[0])]
+			if pt == nil {
+				return l, fmt.Errorf("prediction %s: no point %q in the spec's plan", pr.Kind, d.key(rows[0]))
+			}
+			cr := pt.Config.CrashRecovery
+			if cr == nil {
+				return l, fmt.Errorf("prediction %s: point %q has no crash_recovery", pr.Kind, pt.Key())
+			}
+			mttf, mttr := float64(cr.MTTF.Mean()), float64(cr.MTTR.Mean())
+			n := pt.Config.Nodes
+			l.X = append(l.X, float64(n))
+			l.Y = append(l.Y, majorityUp(n, mttf/(mttf+mttr)))
+		}
+		return l, nil
+	}
+	return l, fmt.Errorf("unknown prediction %q", pr.Kind)
+}
+
+// majorityUp is P(at least floor(n/2)+1 of n independent nodes are up), each up with probability p.
+func majorityUp(n int, p float64) float64 {
+	total := 0.0
+	for k := n/2 + 1; k <= n; k++ {
+		total += binom(n, k) * math.Pow(p, float64(k)) * math.Pow(1-p, float64(n-k))
+	}
+	return total
+}
+
+func binom(n, k int) float64 {
+	r := 1.0
+	for i := 1; i <= k; i++ {
+		r = r * float64(n-k+i) / float64(i)
+	}
+	return r
+}
+
+// key returns the point key of a row, as experiments.Point.Key writes it.
+func (d *trials) key(r int) string {
+	pt := experiments.Point{}
+	for i, a := range d.axes {
+		pt.Coords = append(pt.Coords, experiments.Coord{Axis: a, Value: d.rows[r].coords[i]})
+	}
+	return pt.Key()
+}
+
+func heatmapPanel(d *trials, sel selection, p *spec.Panel) (*plot.Plot, *plot.Plot, error) {
+	xa, err := d.axis(p.X)
+	if err != nil {
+		return nil, nil, err
+	}
+	ya, err := d.axis(p.Y)
+	if err != nil {
+		return nil, nil, err
+	}
+	xvals, yvals := d.values(sel, xa), d.values(sel, ya)
+	xs, xo, err := sortedNumbers(xvals)
+	if err != nil {
+		return nil, nil, err
+	}
+	ys, yo, err := sortedNumbers(yvals)
+	if err != nil {
+		return nil, nil, err
+	}
+	g := plots.Grid{X: xs, Y: ys, Z: make([][]float64, len(ys))}
+	for i, yi := range yo {
+		g.Z[i] = make([]float64, len(xs))
+		for j, xj := range xo {
+			cell := d.with(d.with(sel, xa, xvals[xj]), ya, yvals[yi])
+			g.Z[i][j] = math.NaN()
+			if len(cell) > 0 {
+				vals, err := d.measure(cell, p.Measure)
+				if err != nil {
+					return nil, nil, err
+				}
+				g.Z[i][j] = stat(vals, p.Stat)
+			}
+		}
+	}
+	o := plots.HeatmapOptions{Title: p.Title, XLabel: or(p.XLabel, axisLabel(p.X)), YLabel: or(p.YLabel, axisLabel(p.Y)),
+		ZLabel: or(p.ZLabel, measureLabel(p.Measure)), Annotate: p.Annotate}
+	if p.ZRange != nil {
+		o.ZMin, o.ZMax = p.ZRange.Min, p.ZRange.Max
+	}
+	lo, hi := xs[0]-0.5, xs[len(xs)-1]+0.5
+	for _, ov := range p.Overlays {
+		o.Overlays = append(o.Overlays, plots.Overlay{Label: ov.Label, Dashed: ov.Dashed,
+			X: []float64{lo, hi}, Y: []float64{ov.Slope*lo + ov.Intercept, ov.Slope*hi + ov.Intercept}})
+	}
+	return plots.Heatmap(g, o)
+}
+
+// sortedNumbers parses axis values as numbers and returns them ascending with the order of the
+// original positions.
+func sortedNumbers(vals []string) ([]float64, []int, error) {
+	xs := make([]float64, len(vals))
+	for i, v := range vals {
+		x, err := number(v)
+		if err != nil {
+			return nil, nil, err
+		}
+		xs[i] = x
+	}
+	order := make([]int, len(vals))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(xs[a], xs[b]) })
+	sorted := make([]float64, len(vals))
+	for i, k := range order {
+		sorted[i] = xs[k]
+	}
+	return sorted, order, nil
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// unitOf names the y axis of several measures drawn together by their shared unit.
+func unitOf(ms []string) string {
+	unit := ""
+	for _, m := range ms {
+		u := "value"
+		switch {
+		case len(m) > 3 && m[len(m)-3:] == "_ms":
+			u = "ms"
+		case len(m) > 7 && m[len(m)-7:] == "_per_op":
+			u = "per write"
+			if len(m) > 12 && m[len(m)-12:] == "bytes_per_op" {
+				u = "bytes per write"
+			}
+		}
+		if unit != "" && unit != u {
+			return "value"
+		}
+		unit = u
+	}
+	return unit
+}

@@ -1,0 +1,109 @@
+package figures
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/raftsim/raftsim/experiments/results"
+	"github.com/raftsim/raftsim/experiments/spec"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// fixture makes a results directory from the kept trials of testdata/small.yaml.
+func fixture(t *testing.T) (*spec.Spec, string) {
+	t.Helper()
+	s, err := spec.Load("testdata/small.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile("testdata/small-trials.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, results.TrialsFile), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return s, dir
+}
+
+// TestGolden draws every panel kind and the comparison from fixed trials and compares the bytes with
+// the golden files; -update rewrites them.
+func TestGolden(t *testing.T) {
+	s, dir := fixture(t)
+	if _, err := Draw(s, dir); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := Compare(s, dir); !ok || err != nil {
+		t.Fatalf("Compare: %v %v", ok, err)
+	}
+	for _, name := range []string{"plots/small.png", "plots/small.svg", ComparisonCSV, ComparisonMD} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden := filepath.Join("testdata", "golden", filepath.Base(name))
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s (run with -update if the change is intended)", name, golden)
+		}
+	}
+}
+
+// TestRedrawIdentical: drawing the same results twice gives the same bytes.
+func TestRedrawIdentical(t *testing.T) {
+	s, dir := fixture(t)
+	read := func() [][]byte {
+		if _, err := Draw(s, dir); err != nil {
+			t.Fatal(err)
+		}
+		var out [][]byte
+		for _, ext := range []string{".png", ".svg"} {
+			b, err := os.ReadFile(filepath.Join(dir, PlotsDir, "small"+ext))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, b)
+		}
+		return out
+	}
+	a, b := read(), read()
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			t.Fatalf("file %d differs between two draws", i)
+		}
+	}
+}
+
+func TestMajorityUp(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		p    float64
+		want float64
+	}{
+		{1, 0.9, 0.9},
+		{3, 0.9, 3*0.81*0.1 + 0.729},
+		{5, 1, 1},
+		{5, 0.5, 0.5}, // symmetric: P(at least 3 of 5) = 1/2
+	} {
+		if got := majorityUp(tt.n, tt.p); got < tt.want-1e-12 || got > tt.want+1e-12 {
+			t.Errorf("majorityUp(%d, %v) = %v, want %v", tt.n, tt.p, got, tt.want)
+		}
+	}
+}
