@@ -1,6 +1,7 @@
 package specs
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"os"
@@ -44,6 +45,46 @@ func TestBuiltinsParse(t *testing.T) {
 	}
 }
 
+// committed checks that what the sweep drew is what docs/figures holds (what the README shows): the
+// README's figures and table were made by `make readme`, and must be remade when results change.
+func committed(t *testing.T, dir, name string) {
+	t.Helper()
+	pairs := [][2]string{{filepath.Join(dir, "plots", name+".png"), filepath.Join("..", "..", "docs", "figures", name+".png")}}
+	if name == "fig16" {
+		pairs = append(pairs, [2]string{filepath.Join(dir, figures.ComparisonMD), filepath.Join("..", "..", "docs", "figures", "fig16-comparison.md")})
+	}
+	for _, p := range pairs {
+		got, err := os.ReadFile(p[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := os.ReadFile(p[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs from %s: the README shows stale results; run make readme", filepath.Base(p[0]), p[1])
+		}
+	}
+}
+
+// TestReadmeTable: the README's comparison table is docs/figures/fig16-comparison.md, verbatim.
+func TestReadmeTable(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := os.ReadFile(filepath.Join("..", "..", "docs", "figures", "fig16-comparison.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "<!-- fig16-comparison:begin -->\n", "<!-- fig16-comparison:end -->"
+	i, j := bytes.Index(readme, []byte(begin)), bytes.Index(readme, []byte(end))
+	if i < 0 || j < i || !bytes.Equal(readme[i+len(begin):j], table) {
+		t.Fatal("README.md's fig16 table is not docs/figures/fig16-comparison.md: run make readme")
+	}
+}
+
 // runBuiltin runs a built-in at full size, as `make run` does, and returns its summary table.
 func runBuiltin(t *testing.T, name string) (*results.Table, string) {
 	t.Helper()
@@ -66,6 +107,7 @@ func runBuiltin(t *testing.T, name string) (*results.Table, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	committed(t, dir, name)
 	return tab, dir
 }
 
