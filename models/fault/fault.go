@@ -77,7 +77,7 @@ func (e Event) String() string {
 		}
 		return fmt.Sprintf("partition %s:%s", at, strings.Join(groups, "|"))
 	case Heal:
-		return "heal@" + at
+		return "heal " + at
 	}
 	return e.Kind.String()
 }

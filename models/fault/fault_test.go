@@ -156,9 +156,6 @@ func TestLeaderPlusK(t *testing.T) {
 
 // shortForm splits String's output into the kind and the text its parser reads.
 func shortForm(s string) (Kind, string) {
-	if rest, ok := strings.CutPrefix(s, "heal@"); ok {
-		return Heal, rest
-	}
 	name, rest, _ := strings.Cut(s, " ")
 	for k := Crash; k <= Heal; k++ {
 		if k.String() == name {
@@ -215,7 +212,7 @@ func TestStringRoundTrip(t *testing.T) {
 		{events[2], "crash leader+2@1.5s"},
 		{events[5], "cut 5s:1->2,2->1,6->3"},
 		{events[7], "partition 5s:1,2|3,4,5"},
-		{events[9], "heal@12s"},
+		{events[9], "heal 12s"},
 		{Event{Kind: 0}, "Kind(0)"},
 	} {
 		if got := tt.e.String(); got != tt.want {
