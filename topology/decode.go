@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/raftsim/raftsim/internal/yamlnode"
 )
 
 // fileErrorf formats an error about a topology file as
@@ -207,43 +209,18 @@ func resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// describe names what a node is, for "want X, got Y" messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return "null"
-		case "!!str":
-			return fmt.Sprintf("string %q", n.Value)
-		case "!!int":
-			return "integer " + n.Value
-		case "!!float":
-			return "number " + n.Value
-		case "!!bool":
-			return "boolean " + n.Value
-		}
-		return n.ShortTag() + " " + n.Value
-	}
-	return "an unexpected YAML node"
-}
-
 // fields calls fn for every key of the mapping n in file order. Keys must
 // be unique scalars.
 func (d yamlDecoder) fields(n *yaml.Node, path string, fn func(key string, v *yaml.Node, p pos) error) error {
 	line := n.Line
 	if n = resolve(n); n.Kind != yaml.MappingNode {
-		return d.errorf(line, path, "want a mapping, got %s", describe(n))
+		return d.errorf(line, path, "want a mapping, got %s", yamlnode.Describe(n))
 	}
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			return d.errorf(k.Line, path, "want a name as key, got %s", describe(k))
+			return d.errorf(k.Line, path, "want a name as key, got %s", yamlnode.Describe(k))
 		}
 		p := pos{v.Line, join(path, k.Value)}
 		if seen[k.Value] {
@@ -260,7 +237,7 @@ func (d yamlDecoder) fields(n *yaml.Node, path string, fn func(key string, v *ya
 // seq calls fn for every item of the sequence n.
 func (d yamlDecoder) seq(n *yaml.Node, at pos, fn func(item *yaml.Node, p pos) error) error {
 	if n = resolve(n); n.Kind != yaml.SequenceNode {
-		return d.errorf(at.line, at.path, "want a list, got %s", describe(n))
+		return d.errorf(at.line, at.path, "want a list, got %s", yamlnode.Describe(n))
 	}
 	for i, item := range n.Content {
 		if err := fn(item, pos{item.Line, index(at.path, i)}); err != nil {
@@ -272,7 +249,7 @@ func (d yamlDecoder) seq(n *yaml.Node, at pos, fn func(item *yaml.Node, p pos) e
 
 func (d yamlDecoder) scalar(n *yaml.Node, p pos, want string, tags ...string) (*yaml.Node, error) {
 	if n = resolve(n); n.Kind != yaml.ScalarNode || !slices.Contains(tags, n.ShortTag()) {
-		return nil, d.errorf(p.line, p.path, "want %s, got %s", want, describe(n))
+		return nil, d.errorf(p.line, p.path, "want %s, got %s", want, yamlnode.Describe(n))
 	}
 	return n, nil
 }

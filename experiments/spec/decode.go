@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/raftsim/raftsim/internal/yamlnode"
 )
 
 // Error is a problem with a spec, placed in its file. Its text is one line:
@@ -99,31 +101,6 @@ func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
 	return n
 }
 
-// describe names what a node is, for "want X, got Y" messages.
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return "null"
-		case "!!str":
-			return fmt.Sprintf("string %q", n.Value)
-		case "!!int":
-			return "integer " + n.Value
-		case "!!float":
-			return "number " + n.Value
-		case "!!bool":
-			return "boolean " + n.Value
-		}
-		return n.ShortTag() + " " + n.Value
-	}
-	return "an unexpected YAML node"
-}
-
 // isNull reports whether n is an explicit null (~, null, or nothing after the key).
 func (d *decoder) isNull(n *yaml.Node) bool {
 	n = d.resolve(n)
@@ -134,13 +111,13 @@ func (d *decoder) isNull(n *yaml.Node) bool {
 // unique scalars.
 func (d *decoder) fields(n *yaml.Node, p pos, fn func(key string, v *yaml.Node, p pos) error) error {
 	if n = d.resolve(n); n.Kind != yaml.MappingNode {
-		return d.errorf(p, "want a mapping, got %s", describe(n))
+		return d.errorf(p, "want a mapping, got %s", yamlnode.Describe(n))
 	}
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := d.resolve(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
-			return d.errorf(pos{k.Line, p.path}, "want a name as key, got %s", describe(k))
+			return d.errorf(pos{k.Line, p.path}, "want a name as key, got %s", yamlnode.Describe(k))
 		}
 		kp := pos{k.Line, join(p.path, k.Value)}
 		if seen[k.Value] {
@@ -157,7 +134,7 @@ func (d *decoder) fields(n *yaml.Node, p pos, fn func(key string, v *yaml.Node, 
 // seq calls fn for every item of the list n, with the item's position.
 func (d *decoder) seq(n *yaml.Node, p pos, fn func(i int, item *yaml.Node, p pos) error) error {
 	if n = d.resolve(n); n.Kind != yaml.SequenceNode {
-		return d.errorf(p, "want a list, got %s", describe(n))
+		return d.errorf(p, "want a list, got %s", yamlnode.Describe(n))
 	}
 	for i, item := range n.Content {
 		if err := fn(i, item, pos{item.Line, index(p.path, i)}); err != nil {
@@ -177,7 +154,7 @@ func (d *decoder) items(n *yaml.Node, p pos, fn func(i int, item *yaml.Node, p p
 
 func (d *decoder) scalar(n *yaml.Node, p pos, want string, tags ...string) (*yaml.Node, error) {
 	if n = d.resolve(n); n.Kind != yaml.ScalarNode || !slices.Contains(tags, n.ShortTag()) {
-		return nil, d.errorf(p, "want %s, got %s", want, describe(n))
+		return nil, d.errorf(p, "want %s, got %s", want, yamlnode.Describe(n))
 	}
 	return n, nil
 }
