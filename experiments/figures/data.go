@@ -85,6 +85,16 @@ func (d *trials) values(sel selection, axis int) []string {
 	return out
 }
 
+// style is the plot style of an axis value: its position among all the axis's values in the results,
+// plus one, so that a value looks the same in every panel of a figure whichever values a panel keeps.
+func (d *trials) style(axis int, v string) int {
+	all := make(selection, len(d.rows))
+	for i := range all {
+		all[i] = i
+	}
+	return slices.Index(d.values(all, axis), v) + 1
+}
+
 // with keeps the rows of sel whose coordinate on axis is v.
 func (d *trials) with(sel selection, axis int, v string) selection {
 	var out selection

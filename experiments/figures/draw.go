@@ -116,7 +116,7 @@ func cdfPanel(d *trials, sel selection, p *spec.Panel) (*plot.Plot, error) {
 			if len(xs) == 0 {
 				continue
 			}
-			series = append(series, plots.Series{Label: valueLabel(p.Series, v), Values: xs})
+			series = append(series, plots.Series{Label: valueLabel(p.Series, v), Values: xs, Style: d.style(ax, v)})
 		}
 	}
 	o := plots.CDFOptions{Title: p.Title, XLabel: or(p.XLabel, measureLabel(p.Measure)), LogX: p.LogX}
@@ -148,12 +148,13 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 		label   string
 		sel     selection
 		measure string
+		style   int
 	}
 	var groups []group
 	switch {
 	case len(p.Measures) > 0:
 		for _, m := range p.Measures {
-			groups = append(groups, group{measureLabel(m), sel, m})
+			groups = append(groups, group{measureLabel(m), sel, m, 0})
 		}
 	case p.Series != "":
 		sa, err := d.axis(p.Series)
@@ -161,15 +162,15 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 			return nil, err
 		}
 		for _, v := range d.values(sel, sa) {
-			groups = append(groups, group{valueLabel(p.Series, v), d.with(sel, sa, v), p.Measure})
+			groups = append(groups, group{valueLabel(p.Series, v), d.with(sel, sa, v), p.Measure, d.style(sa, v)})
 		}
 	default:
-		groups = append(groups, group{measureLabel(p.Measure), sel, p.Measure})
+		groups = append(groups, group{measureLabel(p.Measure), sel, p.Measure, 0})
 	}
 	band := p.Error != "none" && (p.Stat == "" || p.Stat == "mean")
 	var lines []plots.Line
 	for _, g := range groups {
-		l := plots.Line{Label: g.label}
+		l := plots.Line{Label: g.label, Style: g.style}
 		if band {
 			l.Lo, l.Hi = []float64{}, []float64{}
 		}

@@ -15,6 +15,9 @@ import (
 type Series struct {
 	Label  string
 	Values []float64
+	// Style picks the curve's colour and dash pattern: 0 means by the series' position, k >= 1 the k-th
+	// style, so that one value keeps its look across the panels of a figure.
+	Style int
 }
 
 // CDFOptions configures CDF. XMin and XMax fix the x range; 0 means
@@ -103,7 +106,7 @@ func CDF(series []Series, o CDFOptions) (*plot.Plot, error) {
 	for i, s := range sorted {
 		censored := len(s) > 0 && math.IsInf(s[len(s)-1], 1)
 		pts := ecdfSteps(s, lo, hi, o.LogX, o.XMin != 0, o.XMax != 0 || censored)
-		line := &plotter.Line{XYs: pts, LineStyle: seriesLine(i)}
+		line := &plotter.Line{XYs: pts, LineStyle: seriesLine(styleIndex(i, series[i].Style))}
 		p.Add(noGlyphBoxes{line})
 		leg.avoid.polylines = append(leg.avoid.polylines, pts)
 		if series[i].Label != "" {

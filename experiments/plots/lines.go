@@ -19,6 +19,8 @@ type Line struct {
 	Label  string
 	X, Y   []float64
 	Lo, Hi []float64
+	// Style picks the line's colour, dash pattern and marker, as Series.Style does.
+	Style int
 }
 
 // LinesOptions configures Lines. ErrorBars draws Lo..Hi as error bars
@@ -108,7 +110,7 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 		if l.Lo == nil {
 			continue
 		}
-		col := seriesColors[i%len(seriesColors)]
+		col := seriesColors[styleIndex(i, l.Style)%len(seriesColors)]
 		var xs, los, his []float64
 		for j := range l.X {
 			x, lo, hi := l.X[j], l.Lo[j], l.Hi[j]
@@ -140,13 +142,13 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 	}
 
 	for i, l := range lines {
-		line := &plotter.Line{LineStyle: seriesLine(i)}
+		line := &plotter.Line{LineStyle: seriesLine(styleIndex(i, l.Style))}
 		segs, all := runs(l.X, l.Y, ok)
 		for _, seg := range segs {
 			p.Add(noGlyphBoxes{&plotter.Line{XYs: seg, LineStyle: line.LineStyle}})
 			leg.avoid.polylines = append(leg.avoid.polylines, seg)
 		}
-		marks := &plotter.Scatter{XYs: all, GlyphStyle: seriesGlyph(i)}
+		marks := &plotter.Scatter{XYs: all, GlyphStyle: seriesGlyph(styleIndex(i, l.Style))}
 		if len(all) > 0 {
 			p.Add(marks)
 			leg.avoid.points = append(leg.avoid.points, all...)

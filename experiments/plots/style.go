@@ -71,6 +71,14 @@ var (
 	overlayHalo = color.White
 )
 
+// styleIndex is the style of the series at position i whose requested Style is style (0: by position).
+func styleIndex(i, style int) int {
+	if style > 0 {
+		return style - 1
+	}
+	return i
+}
+
 // seriesLine returns the line style of the i-th series.
 func seriesLine(i int) draw.LineStyle {
 	return draw.LineStyle{
