@@ -6,7 +6,7 @@ BUILD   := $(GO) build -buildvcs=true
 PKGS    := ./...
 # Packages that start goroutines (parallel seeds, the sweep runner): `make test` runs them again under
 # the race detector, in -short mode to keep CI within its budget.
-RACE_PKGS := ./cluster/ ./experiments/sweep/
+RACE_PKGS := ./cluster/ ./experiments/sweep/ ./experiments/specs/ ./cmd/raftsim/
 
 .PHONY: all build run demo readme test vet fmt fmt-check bench clean
 

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -129,6 +130,15 @@ func New(cfg Config) (*Cluster, error) {
 // Run runs the cluster for the configured duration and returns what it measured. A safety violation
 // stops the run and is returned as a *safety.Violation, with the summary up to that point.
 func (c *Cluster) Run() (Summary, error) {
+	return c.RunContext(context.Background())
+}
+
+// RunContext is Run that also stops, soon after, when ctx is cancelled, returning an error that wraps
+// ctx's. Checking ctx schedules nothing, so a run that is not cancelled is the same run as Run's.
+func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
+	if ctx.Done() != nil {
+		c.loop.SetInterrupt(func() bool { return ctx.Err() != nil })
+	}
 	for _, h := range c.hosts {
 		if err := h.start(); err != nil {
 			return Summary{}, err
@@ -150,6 +160,9 @@ func (c *Cluster) Run() (Summary, error) {
 	}
 	end := sim.Time(c.cfg.Duration)
 	c.loop.RunUntil(end)
+	if err := ctx.Err(); err != nil && c.err == nil {
+		c.err = fmt.Errorf("cluster: interrupted at %v of simulated time: %w", c.loop.Now(), err)
+	}
 	c.metrics.finish(c.loop.Now())
 	c.trace.flush()
 	s := c.summary()
@@ -290,6 +303,7 @@ func (c *Cluster) applyFault(e *fault.Event) {
 		}
 	default:
 		c.trace.fault(e, 0)
+		before := c.graph.Cuts()
 		switch e.Kind {
 		case fault.Cut:
 			c.graph.Cut(e.Edges...)
@@ -302,8 +316,33 @@ func (c *Cluster) applyFault(e *fault.Event) {
 		case fault.Heal:
 			c.graph.HealAll()
 		}
+		// Every edge that was cut or restored starts a new connection.
+		after := c.graph.Cuts()
+		for _, ed := range symmetricDifference(before, after) {
+			c.net.ResetLink(uint64(ed.From), uint64(ed.To))
+		}
 		c.statusChanged()
 	}
+}
+
+// symmetricDifference returns the edges in exactly one of two sorted edge lists, sorted.
+func symmetricDifference(a, b []topology.Edge) []topology.Edge {
+	var out []topology.Edge
+	i, j := 0, 0
+	less := func(x, y topology.Edge) bool { return x.From < y.From || x.From == y.From && x.To < y.To }
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && less(a[i], b[j]):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || less(b[j], a[i]):
+			out = append(out, b[j])
+			j++
+		default:
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }
 
 func (c *Cluster) crash(e *fault.Event, id uint64) {

@@ -127,6 +127,8 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("bandwidth: %v: must not be negative", c.Link.Bandwidth)
 	case c.Link.Latency == nil:
 		return errors.New("latency: not set")
+	case c.MeasureFrom < 0 || c.MeasureFrom >= c.Duration:
+		return fmt.Errorf("measure-from: %v: must be from 0 to before the end of the run (%v)", c.MeasureFrom, c.Duration)
 	case c.Bootstrap < 0 || c.Bootstrap > c.Nodes:
 		return fmt.Errorf("bootstrap: %d: not a node of 1..%d (0 for none)", c.Bootstrap, c.Nodes)
 	case c.Clients < 0:

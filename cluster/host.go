@@ -90,6 +90,7 @@ func (h *host) start() error {
 	}
 	h.node = n
 	h.alive = true
+	h.c.net.ResetNode(h.id) // a restarted node opens new connections
 	h.store = kv.New()
 	h.term, h.state, h.lead, h.commit = n.Term(), n.State(), n.Leader(), 0
 	if h.c.check != nil {
@@ -116,6 +117,9 @@ func (h *host) crash() {
 	h.node, h.store = nil, nil
 	if wasLeader && h.c.check != nil {
 		h.c.check.SteppedDown(h.id)
+	}
+	if wasLeader && h.c.scenario != nil {
+		h.c.scenario.deposed(h.id) // crashed by another fault before the scenario's own crash
 	}
 	h.c.statusChanged()
 }
@@ -171,7 +175,7 @@ func (h *host) drain() {
 			h.c.trace.commit(h.id, c)
 			h.c.metrics.committed(c)
 			if h.c.check != nil {
-				h.c.violation(h.c.check.Committed(h.id, c))
+				h.c.violation(h.c.check.Committed(h.id, h.node.Term(), c))
 			}
 		}
 	}
@@ -203,6 +207,9 @@ func (h *host) observe() (elected bool) {
 			h.c.check.SteppedDown(h.id)
 		}
 		h.failProposals()
+		if h.c.scenario != nil {
+			h.c.scenario.deposed(h.id)
+		}
 	}
 	h.c.statusChanged()
 	return elected

@@ -15,17 +15,21 @@ func crashRecoverySchedule(cfg *Config) []fault.Event {
 	for id := 1; id <= cfg.Nodes; id++ {
 		up := sim.StreamN(cfg.Seed, "mttf", id)
 		down := sim.StreamN(cfg.Seed, "mttr", id)
+		// A span at least as long as what is left of the run ends the schedule; comparing before adding
+		// keeps a heavy-tailed draw from overflowing.
 		var t time.Duration
 		for {
-			t += max(cfg.CrashRecovery.MTTF.Sample(up), time.Nanosecond)
-			if t >= cfg.Duration {
+			d := max(cfg.CrashRecovery.MTTF.Sample(up), time.Nanosecond)
+			if d >= cfg.Duration-t {
 				break
 			}
+			t += d
 			out = append(out, fault.Event{At: t, Kind: fault.Crash, Node: int64(id)})
-			t += max(cfg.CrashRecovery.MTTR.Sample(down), time.Nanosecond)
-			if t >= cfg.Duration {
+			d = max(cfg.CrashRecovery.MTTR.Sample(down), time.Nanosecond)
+			if d >= cfg.Duration-t {
 				break
 			}
+			t += d
 			out = append(out, fault.Event{At: t, Kind: fault.Restart, Node: int64(id)})
 		}
 	}
@@ -46,6 +50,7 @@ type leaderCrash struct {
 	leader uint64
 	index  uint64 // the entry the stale followers miss
 	stale  []bool // by node ID
+	timer  sim.Timer
 }
 
 const (
@@ -62,7 +67,7 @@ func (lc *leaderCrash) Fire(uint64) {
 	case lcWaiting:
 		l := c.currentLeader()
 		if l == 0 {
-			c.loop.After(sim.Millisecond, lc, 0)
+			lc.timer = c.loop.After(sim.Millisecond, lc, 0)
 			return
 		}
 		lc.leader = l
@@ -81,7 +86,7 @@ func (lc *leaderCrash) Fire(uint64) {
 		h := c.host(l)
 		index, _, err := h.node.Propose(nil, 0)
 		if err != nil {
-			c.loop.After(sim.Millisecond, lc, 0) // lost leadership in this instant: try again
+			lc.timer = c.loop.After(sim.Millisecond, lc, 0) // lost leadership in this instant: try again
 			return
 		}
 		lc.index = index
@@ -95,15 +100,22 @@ func (lc *leaderCrash) Fire(uint64) {
 	}
 }
 
+// deposed is called when a node stops leading (or crashes as leader). If it is the scenario's leader
+// before the scenario crashed it, the scenario starts again with whoever leads next: the experiment is
+// about the election after a crash, not after a deposition.
+func (lc *leaderCrash) deposed(id uint64) {
+	if id != lc.leader || (lc.phase != lcArming && lc.phase != lcCrashing) {
+		return
+	}
+	lc.c.loop.Cancel(lc.timer)
+	lc.phase = lcWaiting
+	lc.c.trace.scenario("leader_crash_restarted", id, lc.index)
+	lc.timer = lc.c.loop.After(sim.Millisecond, lc, 0)
+}
+
 // heartbeat is called after the scenario's leader broadcast a heartbeat.
 func (lc *leaderCrash) heartbeat(h *host) {
 	if lc.phase != lcArming || h.id != lc.leader {
-		return
-	}
-	if h.node.State() != raft.Leader {
-		// Deposed before the crash: start again with whoever leads now.
-		lc.phase = lcWaiting
-		lc.c.loop.After(sim.Millisecond, lc, 0)
 		return
 	}
 	for _, f := range lc.c.hosts {
@@ -116,7 +128,7 @@ func (lc *leaderCrash) heartbeat(h *host) {
 	}
 	lc.phase = lcCrashing
 	hb := int64(lc.c.cfg.Heartbeat)
-	lc.c.loop.After(sim.Time(lc.c.faultRand.Int64N(hb)), lc, 0)
+	lc.timer = lc.c.loop.After(sim.Time(lc.c.faultRand.Int64N(hb)), lc, 0)
 }
 
 // blocks reports whether the scenario withholds m from its destination: the leader's AppendEntries

@@ -12,6 +12,10 @@
 // (clients) are connected directly to every node by a link with the client parameters, outside the
 // graph and its cuts.
 //
+// A link's queue belongs to its connection: the simulator resets it (ResetLink, ResetNode) when an edge
+// is cut or restored and when a node restarts, so one message delayed without bound by a heavy-tailed
+// latency does not hold up the link for the rest of the run.
+//
 // Every random draw of a link comes from the stream "link/U->V" of the root seed, so the fate of one
 // link's messages never depends on the traffic on another.
 package network

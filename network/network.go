@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"time"
 
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
@@ -114,6 +115,25 @@ func New[T any](loop *sim.Loop, g *topology.Graph, r Routing, external int, ext 
 // Graph returns the topology the network runs over; cuts are made on it.
 func (nw *Network[T]) Graph() *topology.Graph { return nw.g }
 
+// ResetLink forgets the queue of the link from one endpoint to another, as a new connection would: the
+// messages already on it still arrive when they were due, but new ones no longer wait behind them. The
+// link's random stream goes on where it was.
+func (nw *Network[T]) ResetLink(from, to uint64) {
+	if from == 0 || to == 0 || int(from) > nw.total || int(to) > nw.total {
+		return
+	}
+	ls := &nw.links[int(from-1)*nw.total+int(to-1)]
+	ls.busyUntil, ls.lastArrival = 0, 0
+}
+
+// ResetNode resets every link into and out of an endpoint, as when it restarts and reconnects.
+func (nw *Network[T]) ResetNode(id uint64) {
+	for other := uint64(1); other <= uint64(nw.total); other++ {
+		nw.ResetLink(id, other)
+		nw.ResetLink(other, id)
+	}
+}
+
 // Reachable reports whether a message from one endpoint can currently reach another.
 func (nw *Network[T]) Reachable(from, to uint64) bool {
 	if from == to {
@@ -185,12 +205,14 @@ func (nw *Network[T]) forward(k, at uint64) {
 	done := start
 	if link.Bandwidth > 0 {
 		// Rounded, not truncated: 65 bytes at 1MB/s is 64999.99999999999ns in float64 and must be 65µs.
-		done += sim.Time(math.Round(float64(f.size) / link.Bandwidth * float64(sim.Second)))
+		// Saturating: a bandwidth near zero makes a transmission last forever, not wrap into the past.
+		tx := math.Round(float64(f.size) / link.Bandwidth * float64(sim.Second))
+		done = done.Add(time.Duration(min(tx, float64(sim.Never))))
 	}
 	ls.busyUntil = done
 	arrive := done
 	if link.Latency != nil {
-		arrive += sim.Time(link.Latency.Sample(ls.rng))
+		arrive = arrive.Add(link.Latency.Sample(ls.rng)) // saturates: a heavy tail can reach Never
 	}
 	arrive = max(arrive, ls.lastArrival)
 	ls.lastArrival = arrive

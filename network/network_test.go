@@ -771,3 +771,32 @@ func BenchmarkSendDeliver(b *testing.B) {
 		})
 	}
 }
+
+// TestResetLink: a message delayed far past the end of the run (a heavy tail, saturated) would hold up
+// every later message on its FIFO link; a reset starts a new connection that no longer waits for it.
+func TestResetLink(t *testing.T) {
+	for _, reset := range []bool{false, true} {
+		loop := sim.NewLoop()
+		rec := &recorder{loop: loop}
+		g := topology.Mesh(2, link("const:1ms", 0, 0))
+		g.SetLink(1, 2, topology.Link{Latency: latency.MustParse("pareto:1ms:0.01")}) // absurd tail
+		nw := New[msg](loop, g, Direct, 0, topology.Link{}, 1, rec)
+		nw.Send(1, 2, 10, msg{id: 0})
+		g.SetLink(1, 2, link("const:1ms", 0, 0))
+		at(loop, 5*sim.Millisecond, func() {
+			if reset {
+				nw.ResetLink(1, 2)
+			}
+			nw.Send(1, 2, 10, msg{id: 1})
+		})
+		loop.RunUntil(sim.Second)
+		got := rec.filter(1, 2)
+		if reset {
+			if len(got) != 1 || got[0].id != 1 || got[0].at != 6*sim.Millisecond {
+				t.Fatalf("after a reset: %v, want #1 delivered at 6ms", got)
+			}
+		} else if len(got) != 0 {
+			t.Fatalf("without a reset: %v, want #1 stuck behind #0", got)
+		}
+	}
+}

@@ -34,7 +34,9 @@ func (o observer) SteppedDown(id uint64)              { o.c.SteppedDown(id) }
 func (o observer) Applied(id uint64, ents []raft.Entry) error {
 	return asError(o.c.Applied(id, ents))
 }
-func (o observer) Committed(id, commit uint64) error { return asError(o.c.Committed(id, commit)) }
+func (o observer) Committed(id, term, commit uint64) error {
+	return asError(o.c.Committed(id, term, commit))
+}
 
 // watched returns an env whose every cluster is watched by a fresh Checker, and the checkers made.
 func watched() (*rafttest.Env, *[]*safety.Checker) {

@@ -1,7 +1,9 @@
 package safety
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,6 +54,9 @@ type nodeLog struct {
 	applied    uint64
 }
 
+// termCommit is the highest index a node in term had committed.
+type termCommit struct{ term, index uint64 }
+
 // Checker watches one run. The simulator calls its methods as things happen; the first violation found
 // is returned and kept (Err).
 type Checker struct {
@@ -63,9 +68,11 @@ type Checker struct {
 	byIndex [][]mark          // index -> the distinct (term, prefix hash) seen at that index
 	applied []mark            // index -> what was applied there first (index 0 unused)
 
-	commitIndex uint64 // the highest index known committed anywhere
-	commitHash  uint64 // the prefix hash at commitIndex
-	commitBy    uint64
+	// committed[i] is the prefix hash of the committed log through index i (committed[0] = 0, the empty
+	// prefix), and committedBy[i] the node first seen to commit it.
+	committed   []uint64
+	committedBy []uint64
+	termCommits []termCommit // sorted by term
 
 	err *Violation
 }
@@ -73,7 +80,7 @@ type Checker struct {
 // New returns a checker for a run with the given seed; clock reads the simulated time for reports.
 func New(seed uint64, clock func() time.Duration) *Checker {
 	return &Checker{seed: seed, clock: clock, nodes: map[uint64]*nodeLog{}, leaders: map[uint64]uint64{},
-		byIndex: make([][]mark, 1), applied: make([]mark, 1)}
+		byIndex: make([][]mark, 1), applied: make([]mark, 1), committed: []uint64{0}, committedBy: []uint64{0}}
 }
 
 // Err returns the first violation found, or nil.
@@ -174,10 +181,18 @@ func (c *Checker) BecameLeader(id, term uint64) *Violation {
 	c.leaders[term] = id
 	nl := c.node(id)
 	nl.leaderTerm = term
-	if c.commitIndex > 0 {
-		if uint64(len(nl.hashes)) <= c.commitIndex || nl.hashes[c.commitIndex] != c.commitHash {
-			return c.fail(LeaderCompleteness, []uint64{id, c.commitBy}, "leader %d of term %d lacks entry %d, committed as node %d saw it", id, term, c.commitIndex, c.commitBy)
+	// Leader Completeness binds leaders of later terms only: a candidate whose votes were slow may win
+	// term T after a leader of term T+1 has committed more, and that is no violation. The highest index
+	// committed in an earlier term covers every lower one, as committed prefixes agree (Committed checks).
+	var index uint64
+	for _, tc := range c.termCommits {
+		if tc.term >= term {
+			break
 		}
+		index = max(index, tc.index)
+	}
+	if index > 0 && (uint64(len(nl.hashes)) <= index || nl.hashes[index] != c.committed[index]) {
+		return c.fail(LeaderCompleteness, []uint64{id, c.committedBy[index]}, "leader %d of term %d lacks entry %d, committed in an earlier term as node %d saw it", id, term, index, c.committedBy[index])
 	}
 	return nil
 }
@@ -187,35 +202,37 @@ func (c *Checker) SteppedDown(id uint64) {
 	c.node(id).leaderTerm = 0
 }
 
-// Committed records that node id's commit index is now commit.
-func (c *Checker) Committed(id, commit uint64) *Violation {
-	if commit <= c.commitIndex {
-		// Must agree with what is already known committed.
-		nl := c.node(id)
-		if commit > 0 && uint64(len(nl.hashes)) > commit {
-			if v := c.agreeCommitted(id, commit, nl.hashes[commit]); v != nil {
-				return v
-			}
-		}
+// Committed records that node id, in term, has commit index commit.
+func (c *Checker) Committed(id, term, commit uint64) *Violation {
+	if commit == 0 {
 		return nil
 	}
 	nl := c.node(id)
 	if uint64(len(nl.hashes)) <= commit {
 		return c.fail(LogMatching, []uint64{id}, "node %d committed index %d beyond its log (%d entries)", id, commit, len(nl.hashes)-1)
 	}
-	// The new committed prefix must extend the old one.
-	if c.commitIndex > 0 && nl.hashes[c.commitIndex] != c.commitHash {
-		return c.fail(StateMachineSafety, []uint64{id, c.commitBy}, "node %d committed through %d a log that differs from the one node %d committed through %d", id, commit, c.commitBy, c.commitIndex)
+	known := uint64(len(c.committed) - 1) // the highest index known committed
+	switch {
+	case commit <= known:
+		if nl.hashes[commit] != c.committed[commit] {
+			return c.fail(StateMachineSafety, []uint64{c.committedBy[commit], id}, "node %d committed a log through index %d that differs from the one node %d committed", id, commit, c.committedBy[commit])
+		}
+	default:
+		// The new committed prefix must extend the known one.
+		if known > 0 && nl.hashes[known] != c.committed[known] {
+			return c.fail(StateMachineSafety, []uint64{id, c.committedBy[known]}, "node %d committed through %d a log that differs from the one node %d committed through %d", id, commit, c.committedBy[known], known)
+		}
+		for i := known + 1; i <= commit; i++ {
+			c.committed = append(c.committed, nl.hashes[i])
+			c.committedBy = append(c.committedBy, id)
+		}
 	}
-	c.commitIndex, c.commitHash, c.commitBy = commit, nl.hashes[commit], id
-	return nil
-}
-
-// agreeCommitted checks a node's prefix hash at a committed index against any node's that applied it.
-func (c *Checker) agreeCommitted(id, index, h uint64) *Violation {
-	if index < uint64(len(c.applied)) && c.applied[index].node != 0 && c.applied[index].hash != h {
-		return c.fail(StateMachineSafety, []uint64{c.applied[index].node, id}, "node %d committed a different entry at index %d than node %d applied", id, index, c.applied[index].node)
+	// Remember the highest index committed in each term, in term order.
+	i, found := slices.BinarySearchFunc(c.termCommits, term, func(tc termCommit, t uint64) int { return cmp.Compare(tc.term, t) })
+	if !found {
+		c.termCommits = slices.Insert(c.termCommits, i, termCommit{term: term})
 	}
+	c.termCommits[i].index = max(c.termCommits[i].index, commit)
 	return nil
 }
 

@@ -32,7 +32,7 @@ func TestCheckerCatches(t *testing.T) {
 			if v := c.BecameLeader(1, 2); v != nil {
 				return v
 			}
-			if v := c.Committed(1, 3); v != nil {
+			if v := c.Committed(1, 2, 3); v != nil {
 				return v
 			}
 			if v := c.Applied(2, ents(1, "a", 1, 1, 2)); v != nil {
@@ -60,7 +60,7 @@ func TestCheckerCatches(t *testing.T) {
 		{"new leader lacks a committed entry", func(c *Checker) *Violation {
 			c.LogChanged(1, 1, ents(1, "a", 1, 1))
 			c.LogChanged(2, 1, ents(1, "a", 1))
-			c.Committed(1, 2)
+			c.Committed(1, 1, 2)
 			return c.BecameLeader(2, 3)
 		}, LeaderCompleteness},
 		{"different entries applied at one index", func(c *Checker) *Violation {
@@ -69,11 +69,23 @@ func TestCheckerCatches(t *testing.T) {
 			c.Applied(1, ents(1, "a", 1))
 			return c.Applied(2, ents(1, "b", 2))
 		}, StateMachineSafety},
+		{"a slow candidate of an earlier term may win after a later term committed more", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1))
+			c.LogChanged(2, 1, ents(1, "a", 1, 2))
+			c.Committed(2, 2, 2)        // the leader of term 2 committed index 2
+			return c.BecameLeader(1, 1) // node 1's votes for term 1 arrive late
+		}, ""},
+		{"a committed index that differs from what another node committed there", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 1))
+			c.LogChanged(2, 1, ents(1, "a", 1, 2))
+			c.Committed(1, 1, 2)
+			return c.Committed(2, 2, 2)
+		}, StateMachineSafety},
 		{"committed prefix rewritten", func(c *Checker) *Violation {
 			c.LogChanged(1, 1, ents(1, "a", 1, 1))
-			c.Committed(1, 2)
+			c.Committed(1, 1, 2)
 			c.LogChanged(2, 1, ents(1, "a", 1, 3, 3))
-			return c.Committed(2, 3)
+			return c.Committed(2, 3, 3)
 		}, StateMachineSafety},
 	}
 	for _, tt := range tests {

@@ -62,7 +62,13 @@ type Loop struct {
 	trace func(Event)
 	fired uint64
 	stop  bool
+	// interrupt, when set, is asked every interruptEvery events whether to stop: the way a run
+	// notices Ctrl-C without an event of its own (which would change the run).
+	interrupt func() bool
 }
+
+// interruptEvery is how many events fire between two calls of the interrupt check.
+const interruptEvery = 1 << 12
 
 // NewLoop returns an empty loop at time 0.
 func NewLoop() *Loop {
@@ -190,6 +196,11 @@ func (l *Loop) Step() bool {
 	return true
 }
 
+// SetInterrupt installs fn, asked every few thousand events whether RunUntil should return early;
+// nil removes it. It lets a caller stop a long run from outside (a cancelled context) without
+// scheduling anything, so the events of a run never depend on it.
+func (l *Loop) SetInterrupt(fn func() bool) { l.interrupt = fn }
+
 // Stop makes the running Run or RunUntil return after the current event.
 func (l *Loop) Stop() { l.stop = true }
 
@@ -200,6 +211,9 @@ func (l *Loop) RunUntil(end Time) bool {
 	for len(l.heap) > 0 && l.heap[0].at <= end {
 		l.Step()
 		if l.stop {
+			return false
+		}
+		if l.interrupt != nil && l.fired%interruptEvery == 0 && l.interrupt() {
 			return false
 		}
 	}

@@ -15,8 +15,14 @@ const (
 	Never Time = 1<<63 - 1
 )
 
-// Add returns t advanced by d.
-func (t Time) Add(d time.Duration) Time { return t + Time(d) }
+// Add returns t advanced by d, saturating at Never: a delay drawn from a heavy-tailed distribution
+// can be as large as a Duration holds, and must not wrap around into the past.
+func (t Time) Add(d time.Duration) Time {
+	if d > 0 && t > Never-Time(d) {
+		return Never
+	}
+	return t + Time(d)
+}
 
 // Sub returns the span from u to t.
 func (t Time) Sub(u Time) time.Duration { return time.Duration(t - u) }

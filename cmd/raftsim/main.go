@@ -96,7 +96,7 @@ func exitCode(err error, stderr io.Writer) int {
 		return 2
 	case errors.As(err, &ve), errors.As(err, &sv):
 		return 3
-	case errors.As(err, &ie):
+	case errors.As(err, &ie), errors.Is(err, context.Canceled):
 		return 130
 	}
 	return 1

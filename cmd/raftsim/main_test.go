@@ -6,7 +6,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestMain lets the test binary stand in for the raftsim binary: with RAFTSIM_BE_MAIN set it runs main,
@@ -110,6 +112,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--mttf", "exp:10s"}, "--mttf and --mttr"},
 		{[]string{"run", "--mttf", "exp:10s", "--mttr", "soon"}, "--mttr"},
 		{[]string{"run", "--leader-crash", "1s", "--stale", "4"}, "stale 4"},
+		{[]string{"run", "--measure-from", "5s", "--duration", "2s"}, "measure-from"},
 		{[]string{"frobnicate"}, "unknown command"},
 	}
 	for _, tt := range tests {
@@ -138,5 +141,29 @@ func TestHelp(t *testing.T) {
 	}
 	if r := raftsim(t, nil, "help", "run"); !strings.Contains(r.stdout, "--election-timeout") {
 		t.Errorf("help run does not list --election-timeout:\n%s", r.stdout)
+	}
+}
+
+// TestRunInterrupted: SIGINT stops a long run with exit status 130 and leaves no trace file, whole or
+// half-written.
+func TestRunInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "run", "--duration", "1000h", "--trace", filepath.Join(dir, "t.jsonl"))
+	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "interrupted") {
+		t.Fatalf("interrupted run: %v, stderr %q; want exit 130", err, stderr.String())
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("files left behind: %v", ents)
 	}
 }

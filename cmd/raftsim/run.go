@@ -220,10 +220,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	sum, runErr := c.Run()
+	sum, runErr := c.RunContext(ctx)
 	var v *safety.Violation
 	if runErr != nil && !errors.As(runErr, &v) {
-		return runErr
+		return runErr // interrupted: the deferred Abort removes the half-written trace
 	}
 	if out != nil {
 		// Keep the trace even after a violation: it is the evidence.
@@ -286,6 +286,12 @@ func createAtomic(path string) (*atomicFile, error) {
 	}
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
+		return nil, err
+	}
+	// CreateTemp makes the file private (0600); a trace is an ordinary output file.
+	if err := f.Chmod(0o644); err != nil {
+		f.Close()
+		os.Remove(f.Name())
 		return nil, err
 	}
 	return &atomicFile{File: f, path: path}, nil

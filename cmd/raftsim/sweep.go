@@ -67,6 +67,11 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
+	// A directory holding another experiment's results is not overwritten: its plots and comparison
+	// would be left beside this one's files.
+	if m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile)); err == nil && m.Experiment != s.Name {
+		return usageErrorf("sweep: %s holds the results of experiment %q, not %q: choose another --out", dir, m.Experiment, s.Name)
+	}
 	o := sweep.Options{Out: dir, Workers: *workers, Resume: *resume, Command: command}
 	if !*quiet && isTerminal(os.Stderr) {
 		o.Progress = stderr

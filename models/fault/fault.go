@@ -327,8 +327,18 @@ func Chaos(r *rand.Rand, n int, duration time.Duration, o ChaosOptions) []Event 
 		case x < 0.30: // crash the leader, whoever it is
 			out = append(out, Event{At: t, Kind: Crash, Leader: true})
 		case x < 0.55: // restart a node crashed earlier (a leader crash may have hit anyone: restart is harmless on a live node)
+			if r.IntN(4) == 0 {
+				// Restart everyone: the only way back for nodes the leader crashes took, whose IDs the
+				// schedule cannot know in advance.
+				for id := int64(1); id <= int64(n); id++ {
+					out = append(out, Event{At: t, Kind: Restart, Node: id})
+					down[id] = false
+				}
+				crashed = crashed[:0]
+				continue
+			}
 			var id int64
-			if len(crashed) > 0 && r.IntN(4) > 0 {
+			if len(crashed) > 0 && r.IntN(3) > 0 {
 				k := r.IntN(len(crashed))
 				id = crashed[k]
 				crashed = slices.Delete(crashed, k, k+1)

@@ -179,6 +179,6 @@ func (e *Env) tellObserver(nd *node, rd *raft.Ready) {
 	}
 	if commit != nd.obsCommit {
 		nd.obsCommit = commit
-		e.observed(e.obs.Committed(nd.id, commit))
+		e.observed(e.obs.Committed(nd.id, nd.n.Term(), commit))
 	}
 }

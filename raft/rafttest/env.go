@@ -30,7 +30,7 @@ type Observer interface {
 	BecameLeader(id, term uint64) error
 	SteppedDown(id uint64)
 	Applied(id uint64, entries []raft.Entry) error
-	Committed(id, commit uint64) error
+	Committed(id, term, commit uint64) error
 }
 
 // edge is a directed link of the network.

@@ -28,7 +28,9 @@ func (r recorder) SteppedDown(id uint64) { _ = r.note("SteppedDown(%d)", id) }
 func (r recorder) Applied(id uint64, entries []raft.Entry) error {
 	return r.note("Applied(%d, %d entries)", id, len(entries))
 }
-func (r recorder) Committed(id, commit uint64) error { return r.note("Committed(%d, %d)", id, commit) }
+func (r recorder) Committed(id, term, commit uint64) error {
+	return r.note("Committed(%d, %d, %d)", id, term, commit)
+}
 
 // An env runs script commands one at a time and returns their transcripts; an Observer is told of
 // each node's Readies as the simulator's safety checker would be.
@@ -88,6 +90,6 @@ func ExampleEnv() {
 	//   BecameLeader(1, 1)
 	//   LogChanged(2, 1, 1 entries)
 	//   Applied(1, 1 entries)
-	//   Committed(1, 1)
+	//   Committed(1, 1, 1)
 	//   SteppedDown(1)
 }
