@@ -1,5 +1,7 @@
 package cluster
 
+import "github.com/raftsim/raftsim/network"
+
 // Summary is what `raftsim run` prints: the run's outcome in one object. Field names are the JSON keys;
 // later tooling depends on them, so they only ever gain siblings.
 type Summary struct {
@@ -137,7 +139,7 @@ func (c *Cluster) summary() Summary {
 	for _, d := range []struct {
 		name string
 		n    uint64
-	}{{"loss", c.net.Drops[1]}, {"cut", c.net.Drops[2]}, {"unreachable", c.net.Drops[3]}} {
+	}{{"loss", c.net.Drops[network.DropLoss]}, {"cut", c.net.Drops[network.DropCut]}, {"unreachable", c.net.Drops[network.DropUnreachable]}} {
 		s.Dropped[d.name] = d.n
 	}
 	if c.err != nil {
