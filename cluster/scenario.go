@@ -131,9 +131,12 @@ func (lc *leaderCrash) heartbeat(h *host) {
 	lc.timer = lc.c.loop.After(sim.Time(lc.c.faultRand.Int64N(hb)), lc, 0)
 }
 
-// blocks reports whether the scenario withholds m from its destination: the leader's AppendEntries
-// carrying the entry (or later ones) to a stale follower.
+// blocks reports whether the scenario withholds m from its destination: every AppendEntries of the
+// leader to a stale follower, from the scenario's start to the crash. Heartbeats still reach it, so the
+// survivors differ in their logs only: had the leader's empty probes got through — it sends one after
+// each heartbeat response from a follower that lags — they would restart the stale followers' election
+// timers a round trip later than the others', and the stale followers would be voting, not competing,
+// when the first election starts.
 func (lc *leaderCrash) blocks(m *raft.Message) bool {
-	return lc.phase != lcDone && m.From == lc.leader && lc.stale != nil && lc.stale[m.To] &&
-		m.Type == raft.MsgApp && len(m.Entries) > 0 && m.Entries[len(m.Entries)-1].Index >= lc.index
+	return lc.phase != lcDone && m.From == lc.leader && lc.stale != nil && lc.stale[m.To] && m.Type == raft.MsgApp
 }
