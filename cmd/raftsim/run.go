@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/network"
@@ -207,29 +208,36 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	// Build the cluster before creating any file, so bad input (a topology file, say) writes nothing.
-	var out *atomicFile
-	if f.trace != "" {
-		if out, err = createAtomic(f.trace); err != nil {
-			return usageErrorf("--trace: %v", err)
-		}
-		defer out.Abort()
-		cfg.Trace = out
-	}
-	c, err := cluster.New(cfg)
-	if err != nil {
+	// Build the cluster once before creating any file, so that bad input (a topology file, say) writes
+	// nothing; the run itself builds it again with the trace attached.
+	if _, err := cluster.New(cfg); err != nil {
 		return usageErrorf("%v", err)
 	}
-	sum, runErr := c.RunContext(ctx)
+	var sum cluster.Summary
 	var v *safety.Violation
-	if runErr != nil && !errors.As(runErr, &v) {
-		return runErr // interrupted: the deferred Abort removes the half-written trace
-	}
-	if out != nil {
-		// Keep the trace even after a violation: it is the evidence.
-		if err := out.Commit(); err != nil {
-			return fmt.Errorf("--trace: %w", err)
+	run := func(trace io.Writer) error {
+		cfg.Trace = trace
+		c, err := cluster.New(cfg)
+		if err != nil {
+			return err
 		}
+		var runErr error
+		sum, runErr = c.RunContext(ctx)
+		if errors.As(runErr, &v) {
+			return nil // keep the trace after a violation: it is the evidence
+		}
+		return runErr // interrupted: the trace is dropped, not left half-written
+	}
+	if f.trace == "" {
+		err = run(nil)
+	} else {
+		if st, serr := os.Stat(filepath.Dir(f.trace)); serr != nil || !st.IsDir() {
+			return usageErrorf("--trace %s: directory %s does not exist", f.trace, filepath.Dir(f.trace))
+		}
+		err = atomicfile.Write(f.trace, run)
+	}
+	if err != nil {
+		return err
 	}
 	if f.json {
 		enc := json.NewEncoder(stdout)
@@ -268,58 +276,5 @@ func printSummary(w io.Writer, s *cluster.Summary, cfg cluster.Config) {
 		fmt.Fprintln(w, "  safety          checked: no violation")
 	default:
 		fmt.Fprintf(w, "  safety          VIOLATION: %s\n", s.Violation)
-	}
-}
-
-// atomicFile is written under a temporary name in the target's directory and renamed into place only on
-// Commit, so a failed or interrupted run never leaves a half-written file where a good one was.
-type atomicFile struct {
-	*os.File
-	path string
-	done bool
-}
-
-func createAtomic(path string) (*atomicFile, error) {
-	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("%s: directory %s does not exist", path, dir)
-	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return nil, err
-	}
-	// CreateTemp makes the file private (0600); a trace is an ordinary output file.
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		os.Remove(f.Name())
-		return nil, err
-	}
-	return &atomicFile{File: f, path: path}, nil
-}
-
-// Commit syncs the file and renames it into place.
-func (a *atomicFile) Commit() error {
-	if a.done {
-		return nil
-	}
-	a.done = true
-	if err := a.Sync(); err != nil {
-		a.Close()
-		os.Remove(a.Name())
-		return err
-	}
-	if err := a.Close(); err != nil {
-		os.Remove(a.Name())
-		return err
-	}
-	return os.Rename(a.Name(), a.path)
-}
-
-// Abort removes the temporary file unless Commit ran.
-func (a *atomicFile) Abort() {
-	if !a.done {
-		a.done = true
-		a.Close()
-		os.Remove(a.Name())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"math"
 	"path/filepath"
@@ -74,7 +75,7 @@ func Compare(s *spec.Spec, dir string) (bool, error) {
 		b    []byte
 	}{{ComparisonCSV, csvBuf.Bytes()}, {ComparisonMD, mdBuf.Bytes()}} {
 		name, b := f.name, f.b
-		if err := results.WriteAtomic(filepath.Join(dir, name), func(w io.Writer) error {
+		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error {
 			_, err := w.Write(b)
 			return err
 		}); err != nil {

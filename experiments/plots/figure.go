@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 
 	"gonum.org/v1/plot"
@@ -50,11 +49,10 @@ const (
 
 // Save writes the figure to pathWithoutExt+".png" and pathWithoutExt+".svg".
 // Both images are rendered in memory first, so an invalid figure writes
-// nothing. Each file is then written to a temporary file in the same
-// directory, synced, and renamed over the destination, so a reader sees
-// either the old or the new complete file, never a partial one, and a
-// failure leaves no temporary file behind. (If renaming the SVG fails after
-// the PNG was renamed, the PNG is new and the SVG old; the error says so.)
+// nothing. Each file is then written atomically (internal/atomicfile), so a
+// reader sees either the old or the new complete file, never a partial one.
+// (If writing the SVG fails after the PNG was written, the PNG is new and
+// the SVG old.)
 func (f Figure) Save(pathWithoutExt string) error {
 	var pngBuf, svgBuf bytes.Buffer
 	if err := f.WriteTo(&pngBuf, "png"); err != nil {
@@ -63,63 +61,18 @@ func (f Figure) Save(pathWithoutExt string) error {
 	if err := f.WriteTo(&svgBuf, "svg"); err != nil {
 		return err
 	}
-	dir := filepath.Dir(pathWithoutExt)
-	pngTmp, err := writeTemp(dir, filepath.Base(pathWithoutExt)+".png", pngBuf.Bytes())
-	if err != nil {
-		return err
-	}
-	svgTmp, err := writeTemp(dir, filepath.Base(pathWithoutExt)+".svg", svgBuf.Bytes())
-	if err != nil {
-		os.Remove(pngTmp)
-		return err
-	}
-	if err := os.Rename(pngTmp, pathWithoutExt+".png"); err != nil {
-		os.Remove(pngTmp)
-		os.Remove(svgTmp)
-		return fmt.Errorf("plots: save: %w", err)
-	}
-	if err := os.Rename(svgTmp, pathWithoutExt+".svg"); err != nil {
-		os.Remove(svgTmp)
-		return fmt.Errorf("plots: save: png written, svg not: %w", err)
-	}
-	// Make the renames durable.
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("plots: save: %w", err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("plots: save: sync %s: %w", dir, err)
+	for _, out := range []struct {
+		ext string
+		b   []byte
+	}{{".png", pngBuf.Bytes()}, {".svg", svgBuf.Bytes()}} {
+		if err := atomicfile.Write(pathWithoutExt+out.ext, func(w io.Writer) error {
+			_, err := w.Write(out.b)
+			return err
+		}); err != nil {
+			return fmt.Errorf("plots: save: %w", err)
+		}
 	}
 	return nil
-}
-
-// writeTemp writes data to a new temporary file in dir, syncs and closes
-// it, and returns its name. On error the file is removed.
-func writeTemp(dir, name string, data []byte) (string, error) {
-	tmp, err := os.CreateTemp(dir, "."+name+".tmp-*")
-	if err != nil {
-		return "", fmt.Errorf("plots: save: %w", err)
-	}
-	fail := func(err error) (string, error) {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("plots: save %s: %w", name, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return "", fmt.Errorf("plots: save %s: %w", name, err)
-	}
-	return tmp.Name(), nil
 }
 
 // WriteTo renders the figure as format ("png" or "svg") to w.

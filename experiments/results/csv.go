@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"math"
 	"slices"
@@ -143,7 +144,7 @@ func WriteTrials(path string, plan *experiments.Plan, measures []string, trials 
 	if err != nil {
 		return err
 	}
-	return WriteAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		if err := cw.Write(TrialsHeader(plan.Axes, measures)); err != nil {
 			return err
@@ -179,7 +180,7 @@ func WriteSummary(path string, plan *experiments.Plan, measures []string, trials
 	for _, t := range sorted {
 		byPoint[t.Point] = append(byPoint[t.Point], t)
 	}
-	return WriteAtomic(path, func(w io.Writer) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		if err := cw.Write(SummaryHeader(plan.Axes, measures)); err != nil {
 			return err

@@ -4,7 +4,7 @@
 // The files are a pure function of the plan, the trials' measures, the binary's build information and
 // the command line the caller records: nothing in them depends on wall-clock time, on the order in
 // which trials finished or on the number of workers, so two runs of the same sweep give byte-identical
-// files. Every file is written atomically (WriteAtomic): a failed write leaves no partial file and
+// files. Every file is written atomically (internal/atomicfile): a failed write leaves no partial file and
 // leaves an existing file as it was.
 //
 // Numbers are written as FormatNumber does: integral values as integers ("42", "1500000"), other values

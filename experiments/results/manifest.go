@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"os"
 	"runtime/debug"
@@ -135,7 +136,7 @@ func SpecSHA256(plan *experiments.Plan) string {
 
 // WriteManifest writes m to path, atomically: indented JSON, keys in a fixed order, a final newline.
 func WriteManifest(path string, m *Manifest) error {
-	return WriteAtomic(path, func(w io.Writer) error { return encodeManifest(w, m) })
+	return atomicfile.Write(path, func(w io.Writer) error { return encodeManifest(w, m) })
 }
 
 func encodeManifest(w io.Writer, m *Manifest) error {

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -100,7 +101,7 @@ func (j *journal) start(id journalID, cols []string) error {
 	if err := j.f.Sync(); err != nil {
 		return fmt.Errorf("sweep: %w", err)
 	}
-	return results.SyncDir(filepath.Dir(j.path))
+	return atomicfile.SyncDir(filepath.Dir(j.path))
 }
 
 // openJournal reads the journal at path for plan and opens it for appending. It returns the trials it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -82,7 +83,7 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 			return Result{}, fmt.Errorf("sweep: %w", err)
 		}
 		// Best effort: the new directory's own entry survives a crash with its parent synced.
-		results.SyncDir(filepath.Dir(filepath.Clean(o.Out)))
+		atomicfile.SyncDir(filepath.Dir(filepath.Clean(o.Out)))
 	}
 
 	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials}
@@ -126,7 +127,7 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 		// The failed trial would fail again on resume (same seed): the journal cannot lead anywhere.
 		j.close()
 		os.Remove(jpath)
-		results.SyncDir(o.Out)
+		atomicfile.SyncDir(o.Out)
 		return res, r.failure.err
 	case r.ioErr != nil:
 		j.close()
@@ -153,7 +154,7 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	if err := os.Remove(jpath); err != nil {
 		return res, fmt.Errorf("sweep: %w", err)
 	}
-	return res, results.SyncDir(o.Out)
+	return res, atomicfile.SyncDir(o.Out)
 }
 
 // check validates plan and o without touching the file system, and fills in o's defaults.

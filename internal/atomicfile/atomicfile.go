@@ -1,4 +1,6 @@
-package results
+// Package atomicfile writes files so that a reader, or a crash, sees either the old file or the whole
+// new one, never a part: result files, figures and traces all go through it.
+package atomicfile
 
 import (
 	"bufio"
@@ -9,15 +11,15 @@ import (
 	"path/filepath"
 )
 
-// WriteAtomic writes a file through write: into a temporary file in path's directory, which is synced
+// Write writes a file through write: into a temporary file in path's directory, which is synced
 // and renamed to path only if write succeeds; the directory is synced after the rename so that the new
 // file survives a crash. On any error the temporary file is removed and an existing file at path is
 // left untouched. The directory must exist.
-func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
+func Write(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("results: %w", err)
+		return fmt.Errorf("atomicfile: %w", err)
 	}
 	tmp := f.Name()
 	defer func() {
@@ -28,23 +30,23 @@ func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
 	}()
 	bw := bufio.NewWriterSize(f, 64<<10)
 	if err := write(bw); err != nil {
-		return fmt.Errorf("results: %s: %w", path, err)
+		return fmt.Errorf("atomicfile: %s: %w", path, err)
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return fmt.Errorf("atomicfile: %w", err)
 	}
-	// CreateTemp makes the file private; results are meant to be shared like any other output.
+	// CreateTemp makes the file private; what is written here is ordinary output, meant to be shared.
 	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return fmt.Errorf("atomicfile: %w", err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return fmt.Errorf("atomicfile: %w", err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return fmt.Errorf("atomicfile: %w", err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("results: %w", err)
+		return fmt.Errorf("atomicfile: %w", err)
 	}
 	return SyncDir(dir)
 }
@@ -53,7 +55,7 @@ func WriteAtomic(path string, write func(w io.Writer) error) (err error) {
 func SyncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("results: %w", err)
+		return fmt.Errorf("atomicfile: %w", err)
 	}
 	err = d.Sync()
 	if cerr := d.Close(); err == nil {
@@ -61,7 +63,7 @@ func SyncDir(dir string) error {
 	}
 	// Some file systems cannot sync a directory; the rename is then as durable as they make it.
 	if err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("results: sync %s: %w", dir, err)
+		return fmt.Errorf("atomicfile: sync %s: %w", dir, err)
 	}
 	return nil
 }
