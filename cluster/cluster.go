@@ -192,7 +192,9 @@ func (c *Cluster) host(id uint64) *host { return c.hosts[id-1] }
 func (c *Cluster) sendRaft(m *raft.Message) {
 	if c.scenario != nil && c.scenario.blocks(m) {
 		c.metrics.withheld++
-		c.trace.drop(m.From, m.To, &envelope{kind: envRaft, msg: *m}, "scenario")
+		if c.trace.on() {
+			c.trace.drop(m.From, m.To, &envelope{kind: envRaft, msg: *m}, "scenario")
+		}
 		return
 	}
 	size := m.Size()
