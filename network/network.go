@@ -2,9 +2,7 @@ package network
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
-	"time"
 
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
@@ -206,8 +204,7 @@ func (nw *Network[T]) forward(k, at uint64) {
 	if link.Bandwidth > 0 {
 		// Rounded, not truncated: 65 bytes at 1MB/s is 64999.99999999999ns in float64 and must be 65µs.
 		// Saturating: a bandwidth near zero makes a transmission last forever, not wrap into the past.
-		tx := math.Round(float64(f.size) / link.Bandwidth * float64(sim.Second))
-		done = done.Add(time.Duration(min(tx, float64(sim.Never))))
+		done = done.Add(sim.FloatSeconds(float64(f.size) / link.Bandwidth))
 	}
 	ls.busyUntil = done
 	arrive := done

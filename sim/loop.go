@@ -1,6 +1,9 @@
 package sim
 
-import "fmt"
+import (
+	"fmt"
+	"time"
+)
 
 // Handler receives the events scheduled for it. The arg given at scheduling time comes back unchanged, so
 // one handler can serve many kinds of event without a closure (and an allocation) per event.
@@ -110,9 +113,37 @@ func (l *Loop) At(at Time, h Handler, arg uint64) Timer {
 	return Timer{slot: s + 1, gen: sl.gen}
 }
 
-// After schedules h.Fire(arg) d nanoseconds from now.
+// Reserve sets aside n places in the total order of events, as though n events were scheduled now,
+// and returns the first: AtReserved(at, first+k, …) later schedules an event into the k-th place, so that
+// it fires before every event scheduled after the Reserve for the same instant. A schedule that is
+// drawn lazily, one event when the one before fires, uses it to fire exactly as it would have had it
+// been scheduled whole at the start. Reserving 1<<62 places leaves as many again for the rest of a run.
+func (l *Loop) Reserve(n uint64) uint64 {
+	first := l.seq
+	l.seq += n
+	return first
+}
+
+// AtReserved schedules h.Fire(arg) at time at, in the place seq of the total order that an earlier
+// Reserve set aside. Each reserved place is for one event; a place not reserved panics, as does an
+// instant in the past.
+func (l *Loop) AtReserved(at Time, seq uint64, h Handler, arg uint64) Timer {
+	if seq >= l.seq {
+		panic(fmt.Sprintf("sim: place %d in the order of events was not reserved", seq))
+	}
+	t := l.At(at, h, arg)
+	l.seq-- // At took a fresh place; give it back
+	i := int(l.slots[t.slot-1].pos)
+	l.heap[i].seq = seq
+	// The reserved place is earlier than the fresh one At gave: the entry can only need to move up.
+	l.up(i)
+	return t
+}
+
+// After schedules h.Fire(arg) d nanoseconds from now, or at Never if that is later than Never (the
+// sum saturates; it does not wrap into the past).
 func (l *Loop) After(d Time, h Handler, arg uint64) Timer {
-	return l.At(l.now+d, h, arg)
+	return l.At(l.now.Add(time.Duration(d)), h, arg)
 }
 
 // Scheduled reports whether t refers to an event that has not yet fired or been cancelled.
@@ -206,9 +237,13 @@ func (l *Loop) Stop() { l.stop = true }
 
 // RunUntil fires every event due at or before end, in order, then sets the time to end. It returns early,
 // with the time at the last event fired, if a handler calls Stop; it reports whether it ran to end.
+//
+// An event due at Never never fires: it is what a delay that saturated (a transmission at a bandwidth
+// near 0, a timer of the longest duration) comes to, and is later than any instant a run reaches.
 func (l *Loop) RunUntil(end Time) bool {
 	l.stop = false
-	for len(l.heap) > 0 && l.heap[0].at <= end {
+	last := min(end, Never-1)
+	for len(l.heap) > 0 && l.heap[0].at <= last {
 		l.Step()
 		if l.stop {
 			return false

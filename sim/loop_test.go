@@ -63,6 +63,19 @@ func TestLoopOrder(t *testing.T) {
 				panic("stale handle reused")
 			}
 		}, []uint64{1, 7}},
+		{"reserved places fire before later events of the same instant", func(l *Loop, r *recorder) {
+			l.At(5, r, 1)
+			base := l.Reserve(3)
+			l.At(5, r, 5)
+			l.At(4, r, 0)
+			l.AtReserved(5, base+2, r, 4)
+			l.AtReserved(5, base, r, 2)
+			l.AtReserved(5, base+1, r, 3)
+		}, []uint64{0, 1, 2, 3, 4, 5}},
+		{"after saturates at Never, which never comes", func(l *Loop, r *recorder) {
+			l.At(Never-1, HandlerFunc(func(uint64) { l.After(Second, r, 2); l.At(Never-1, r, 3) }), 0)
+			l.After(Never, r, 1)
+		}, []uint64{3}},
 		{"stale handle after slot reuse", func(l *Loop, r *recorder) {
 			t1 := l.At(1, r, 1)
 			l.Cancel(t1)
@@ -230,4 +243,15 @@ func BenchmarkTimerReset(b *testing.B) {
 		k := i % len(timers)
 		timers[k] = l.Reset(timers[k], Time(i%977+1)*Millisecond, c, 0)
 	}
+}
+
+func TestAtReservedRefusesAPlaceNotReserved(t *testing.T) {
+	l := NewLoop()
+	base := l.Reserve(2)
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic for a place beyond the reserved ones")
+		}
+	}()
+	l.AtReserved(1, base+2, HandlerFunc(func(uint64) {}), 0)
 }

@@ -1,6 +1,9 @@
 package sim
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Time is an instant of virtual time: nanoseconds since the start of the run.
 type Time int64
@@ -15,8 +18,44 @@ const (
 	Never Time = 1<<63 - 1
 )
 
+// MaxDuration is the longest span of simulated time, from the start of a run to Never: the value every
+// conversion and sum below saturates at.
+const MaxDuration = time.Duration(Never)
+
+// twoTo63 is float64(MaxDuration) rounded up: the first float64 that does not fit in a Duration.
+const twoTo63 = 1 << 63
+
+// FloatNanos rounds x nanoseconds to the nearest Duration, saturating: NaN and anything not above 0 give
+// 0 (no span in the simulator is negative), and anything from 2^63 on (+Inf included) gives
+// MaxDuration. A plain time.Duration(x) is undefined for such values and in practice wraps into the
+// past, which the event loop refuses with a panic; every float-to-time conversion of the simulator
+// goes through here (a transmission of size/bandwidth, a disk write, a latency sample, a chaos gap).
+func FloatNanos(x float64) time.Duration {
+	switch {
+	case !(x > 0):
+		return 0
+	case x >= twoTo63:
+		return MaxDuration
+	}
+	return time.Duration(math.Round(x))
+}
+
+// FloatSeconds is FloatNanos of s seconds: the time to move b bytes at r bytes/s is FloatSeconds(b/r),
+// which is MaxDuration, not a wrapped negative span, when r is close to 0.
+func FloatSeconds(s float64) time.Duration { return FloatNanos(s * float64(Second)) }
+
+// AddDurations returns a+b for non-negative spans, saturating at MaxDuration: a heavy-tailed sample
+// plus an offset, or a backlog plus one more transmission, never wraps around.
+func AddDurations(a, b time.Duration) time.Duration {
+	if b > MaxDuration-a {
+		return MaxDuration
+	}
+	return a + b
+}
+
 // Add returns t advanced by d, saturating at Never: a delay drawn from a heavy-tailed distribution
-// can be as large as a Duration holds, and must not wrap around into the past.
+// can be as large as a Duration holds, and must not wrap around into the past. t is an instant of a
+// run, so not negative.
 func (t Time) Add(d time.Duration) Time {
 	if d > 0 && t > Never-Time(d) {
 		return Never

@@ -3,6 +3,8 @@ package disk
 import (
 	"math/rand/v2"
 	"time"
+
+	"github.com/raftsim/raftsim/sim"
 )
 
 // Latency is a distribution of fsync times (models/latency.Dist satisfies it).
@@ -78,7 +80,9 @@ func (d *Disk) start() time.Duration {
 			t = d.cfg.Fsync.Sample(d.rng)
 		}
 		if d.cfg.Bandwidth > 0 {
-			t += time.Duration(float64(d.queuedByte) / d.cfg.Bandwidth * float64(time.Second))
+			// Rounded as the network rounds a transmission, and saturating: a bandwidth near zero makes
+			// the write last forever (the node never hears back from its disk), not end in the past.
+			t = sim.AddDurations(t, sim.FloatSeconds(float64(d.queuedByte)/d.cfg.Bandwidth))
 		}
 	}
 	d.inWrite, d.queued, d.queuedByte, d.queuedData = d.queued, 0, 0, false

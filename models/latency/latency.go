@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/raftsim/raftsim/sim"
 )
 
 type kind uint8
@@ -35,11 +37,9 @@ var kindNames = [...]string{
 const kindList = "const, uniform, normal, exp, lognormal, pareto"
 
 const (
-	// maxDuration is where samples, quantiles and means saturate.
-	maxDuration = time.Duration(math.MaxInt64)
-	// twoTo63 is float64(math.MaxInt64): the first float that does not fit
-	// in a time.Duration.
-	twoTo63 = 9223372036854775808.0
+	// maxDuration is where samples, quantiles and means saturate: the
+	// simulator's own bound (sim.FloatNanos, sim.AddDurations).
+	maxDuration = sim.MaxDuration
 
 	// minNormalMass is the smallest probability a normal's truncation
 	// interval may hold. Below it the truncated CDF is dominated by rounding
@@ -504,21 +504,9 @@ func (d *Dist) hiString() string {
 }
 
 // toDuration rounds x nanoseconds to a Duration, mapping NaN and negative
-// values to 0 and saturating at maxDuration.
-func toDuration(x float64) time.Duration {
-	switch {
-	case !(x > 0):
-		return 0
-	case x >= twoTo63:
-		return maxDuration
-	}
-	return time.Duration(math.Round(x))
-}
+// values to 0 and saturating at maxDuration: the simulator's one
+// float-to-time conversion.
+func toDuration(x float64) time.Duration { return sim.FloatNanos(x) }
 
 // addSat returns a+b for non-negative a and b, saturating at maxDuration.
-func addSat(a, b time.Duration) time.Duration {
-	if b > maxDuration-a {
-		return maxDuration
-	}
-	return a + b
-}
+func addSat(a, b time.Duration) time.Duration { return sim.AddDurations(a, b) }
