@@ -48,7 +48,7 @@ type Cluster struct {
 	quorum int
 
 	clients   []*clientHost // index id-1
-	faults    []fault.Event
+	faults    faultFeed
 	faultRand *rand.Rand // choices a fault event leaves open (which nodes crash with the leader)
 
 	scenario *leaderCrash // the LeaderCrash scenario, if configured
@@ -113,17 +113,10 @@ func New(cfg Config) (*Cluster, error) {
 		c.clients = append(c.clients, ch)
 	}
 
-	c.faults = append(c.faults, cfg.Faults...)
-	if cfg.CrashRecovery != nil {
-		c.faults = append(c.faults, crashRecoverySchedule(&cfg)...)
-	}
+	c.faults = faultFeed{c: c, src: cfg.faultSource()}
 	if cfg.LeaderCrash != nil {
 		c.scenario = &leaderCrash{c: c}
 	}
-	if cfg.Chaos {
-		c.faults = append(c.faults, fault.Chaos(sim.Stream(cfg.Seed, "chaos"), cfg.Nodes, cfg.Duration, cfg.ChaosOptions)...)
-	}
-	fault.Sort(c.faults)
 	return c, nil
 }
 
@@ -147,18 +140,15 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 	if c.cfg.Bootstrap != 0 {
 		c.loop.At(0, c.host(uint64(c.cfg.Bootstrap)), uint64(raft.ElectionTimeout))
 	}
-	for i, f := range c.faults {
-		if f.At < c.cfg.Duration {
-			c.loop.At(sim.Time(f.At), faultHandler{c}, uint64(i))
-		}
-	}
+	c.faults.start()
 	for _, ch := range c.clients {
 		ch.client.Start()
 	}
 	if c.scenario != nil {
 		c.loop.At(sim.Time(c.cfg.LeaderCrash.After), c.scenario, 0)
 	}
-	end := sim.Time(c.cfg.Duration)
+	// A run of the longest duration ends just before Never, which no event reaches.
+	end := min(sim.Time(c.cfg.Duration), sim.Never-1)
 	c.loop.RunUntil(end)
 	if err := ctx.Err(); err != nil && c.err == nil {
 		c.err = fmt.Errorf("cluster: interrupted at %v of simulated time: %w", c.loop.Now(), err)
@@ -264,10 +254,49 @@ type clientHost struct {
 
 func (ch *clientHost) Fire(uint64) { ch.client.Timer() }
 
-// faultHandler fires the fault schedule.
-type faultHandler struct{ c *Cluster }
+// faultFeed fires the fault schedule, drawing each event only when the one before it fires: a run's
+// faults cost memory and time as they happen, not up front, and a schedule with a fault every
+// nanosecond starts at once (and stops on Ctrl-C like any other run).
+//
+// The events fire exactly as they would had the whole schedule been scheduled when the run started:
+// start reserves a block of places in the loop's order of events there, and the k-th event takes the
+// k-th place, so at any instant the faults still fire before whatever the run scheduled for that
+// instant after it started, and in the schedule's own order.
+type faultFeed struct {
+	c    *Cluster
+	src  fault.Source
+	cur  fault.Event
+	base uint64 // the first reserved place
+	k    uint64 // events scheduled so far
+}
 
-func (f faultHandler) Fire(i uint64) { f.c.applyFault(&f.c.faults[i]) }
+// reserved is how many places the schedule may take: more events than a run can fire, and still 2^62
+// places left for the rest of the run.
+const reserved = 1 << 62
+
+func (f *faultFeed) start() {
+	f.base = f.c.loop.Reserve(reserved)
+	f.next()
+}
+
+// next schedules the schedule's next event before the end of the run, if there is one.
+func (f *faultFeed) next() {
+	e, ok := f.src.Next()
+	if !ok || e.At >= f.c.cfg.Duration || f.k == reserved {
+		f.src = nil
+		return
+	}
+	f.cur = e
+	f.c.loop.AtReserved(sim.Time(e.At), f.base+f.k, f, 0)
+	f.k++
+}
+
+// Fire applies the current event and schedules the next.
+func (f *faultFeed) Fire(uint64) {
+	e := f.cur
+	f.c.applyFault(&e)
+	f.next()
+}
 
 func (c *Cluster) applyFault(e *fault.Event) {
 	switch e.Kind {

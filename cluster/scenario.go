@@ -1,39 +1,27 @@
 package cluster
 
 import (
-	"time"
-
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
 )
 
-// crashRecoverySchedule draws each node's alternating up and down spans from its own streams
-// ("mttf/ID", "mttr/ID"), so adding a node changes no other node's failures.
-func crashRecoverySchedule(cfg *Config) []fault.Event {
-	var out []fault.Event
-	for id := 1; id <= cfg.Nodes; id++ {
-		up := sim.StreamN(cfg.Seed, "mttf", id)
-		down := sim.StreamN(cfg.Seed, "mttr", id)
-		// A span at least as long as what is left of the run ends the schedule; comparing before adding
-		// keeps a heavy-tailed draw from overflowing.
-		var t time.Duration
-		for {
-			d := max(cfg.CrashRecovery.MTTF.Sample(up), time.Nanosecond)
-			if d >= cfg.Duration-t {
-				break
-			}
-			t += d
-			out = append(out, fault.Event{At: t, Kind: fault.Crash, Node: int64(id)})
-			d = max(cfg.CrashRecovery.MTTR.Sample(down), time.Nanosecond)
-			if d >= cfg.Duration-t {
-				break
-			}
-			t += d
-			out = append(out, fault.Event{At: t, Kind: fault.Restart, Node: int64(id)})
+// faultSource is the run's whole fault schedule: the configured events, each node's crash-recovery
+// faults drawn from its own streams ("mttf/ID", "mttr/ID", so adding a node changes no other node's
+// failures) and the chaos schedule (stream "chaos"), merged in that order of precedence among events at
+// the same instant.
+func (c *Config) faultSource() fault.Source {
+	srcs := []fault.Source{fault.List(c.Faults)}
+	if cr := c.CrashRecovery; cr != nil {
+		for id := 1; id <= c.Nodes; id++ {
+			srcs = append(srcs, fault.CrashRecovery(int64(id), cr.MTTF, cr.MTTR,
+				sim.StreamN(c.Seed, "mttf", id), sim.StreamN(c.Seed, "mttr", id), c.Duration))
 		}
 	}
-	return out
+	if c.Chaos {
+		srcs = append(srcs, fault.NewChaos(sim.Stream(c.Seed, "chaos"), c.Nodes, c.Duration, c.ChaosOptions))
+	}
+	return fault.Merge(srcs...)
 }
 
 // leaderCrash runs the LeaderCrash scenario. Its phases:

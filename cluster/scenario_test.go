@@ -71,9 +71,9 @@ func TestCrashRecoverySchedule(t *testing.T) {
 	byNode := func(evs []fault.Event, id int64) []fault.Event {
 		return slices.DeleteFunc(slices.Clone(evs), func(e fault.Event) bool { return e.Node != id })
 	}
-	five := crashRecoverySchedule(&cfg)
+	five := fault.Collect(cfg.faultSource(), cfg.Duration)
 	cfg.Nodes = 7
-	seven := crashRecoverySchedule(&cfg)
+	seven := fault.Collect(cfg.faultSource(), cfg.Duration)
 	for id := int64(1); id <= 5; id++ {
 		a, b := byNode(five, id), byNode(seven, id)
 		if !slices.EqualFunc(a, b, func(x, y fault.Event) bool { return x.At == y.At && x.Kind == y.Kind }) {

@@ -2,7 +2,6 @@ package fault
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -297,93 +296,4 @@ type ChaosOptions struct {
 	MeanInterval time.Duration
 	// Quiet is a span at the start with no fault, so that a first leader can be elected.
 	Quiet time.Duration
-}
-
-// Chaos draws a crash, restart and partition schedule over [0, duration) for n nodes from r. Every
-// choice comes from r, so the schedule is a function of the stream's seed.
-func Chaos(r *rand.Rand, n int, duration time.Duration, o ChaosOptions) []Event {
-	mean := o.MeanInterval
-	if mean <= 0 {
-		// At least 1ns: a mean of 0 (a duration under 10ns) would never move t forward.
-		mean = max(duration/10, 1)
-	}
-	var out []Event
-	down := make([]bool, n+1)
-	var crashed []int64
-	t := o.Quiet
-	for {
-		t += time.Duration(r.ExpFloat64() * float64(mean))
-		if t >= duration {
-			break
-		}
-		switch x := r.Float64(); {
-		case x < 0.20: // crash a random live node
-			if alive := liveNodes(down); len(alive) > 0 {
-				id := alive[r.IntN(len(alive))]
-				down[id] = true
-				crashed = append(crashed, id)
-				out = append(out, Event{At: t, Kind: Crash, Node: id})
-			}
-		case x < 0.30: // crash the leader, whoever it is
-			out = append(out, Event{At: t, Kind: Crash, Leader: true})
-		case x < 0.55: // restart a node crashed earlier (a leader crash may have hit anyone: restart is harmless on a live node)
-			if r.IntN(4) == 0 {
-				// Restart everyone: the only way back for nodes the leader crashes took, whose IDs the
-				// schedule cannot know in advance.
-				for id := int64(1); id <= int64(n); id++ {
-					out = append(out, Event{At: t, Kind: Restart, Node: id})
-					down[id] = false
-				}
-				crashed = crashed[:0]
-				continue
-			}
-			var id int64
-			if len(crashed) > 0 && r.IntN(3) > 0 {
-				k := r.IntN(len(crashed))
-				id = crashed[k]
-				crashed = slices.Delete(crashed, k, k+1)
-			} else {
-				id = int64(r.IntN(n) + 1)
-			}
-			down[id] = false
-			out = append(out, Event{At: t, Kind: Restart, Node: id})
-		case x < 0.70: // partition into two or three random groups
-			k := 2 + r.IntN(2)
-			groups := make([][]int64, k)
-			for id := int64(1); id <= int64(n); id++ {
-				g := r.IntN(k)
-				groups[g] = append(groups[g], id)
-			}
-			groups = slices.DeleteFunc(groups, func(g []int64) bool { return len(g) == 0 })
-			if len(groups) >= 2 {
-				out = append(out, Event{At: t, Kind: Partition, Groups: groups})
-			}
-		case x < 0.80: // cut a few random directed edges (one-way faults)
-			if n >= 2 {
-				var edges []topology.Edge
-				for k := 1 + r.IntN(n); k > 0; k-- {
-					from := int64(r.IntN(n) + 1)
-					to := int64(r.IntN(n-1) + 1)
-					if to >= from {
-						to++
-					}
-					edges = append(edges, topology.Edge{From: from, To: to})
-				}
-				out = append(out, Event{At: t, Kind: Cut, Edges: edges})
-			}
-		default:
-			out = append(out, Event{At: t, Kind: Heal})
-		}
-	}
-	return out
-}
-
-func liveNodes(down []bool) []int64 {
-	var out []int64
-	for id := 1; id < len(down); id++ {
-		if !down[id] {
-			out = append(out, int64(id))
-		}
-	}
-	return out
 }

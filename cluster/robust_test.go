@@ -1,0 +1,161 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/models/latency"
+	"github.com/raftsim/raftsim/sim"
+)
+
+// TestFaultScheduleIsLazy: a fault every nanosecond on every node for an hour (about 10^13 events)
+// builds at once, runs, and stops soon after its context is cancelled: the schedule is drawn as the
+// run reaches it, not before.
+func TestFaultScheduleIsLazy(t *testing.T) {
+	cfg := Default()
+	cfg.Duration = time.Hour
+	cfg.CrashRecovery = &CrashRecovery{MTTF: latency.MustParse("const:1ns"), MTTR: latency.MustParse("const:1ns")}
+	cfg.Chaos, cfg.ChaosOptions.MeanInterval = true, time.Nanosecond
+	start := time.Now()
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("New took %v", d)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	_, err = c.RunContext(ctx)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want the context's", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("the run stopped %v after it started, long after its context was cancelled", d)
+	}
+	if c.Loop().Fired() < 10000 {
+		t.Fatalf("only %d events fired", c.Loop().Fired())
+	}
+}
+
+// TestLazyFaultsFireAsAList: drawing the schedule as the run goes fires exactly what the whole schedule,
+// drawn first and given as a list, fires: the same trace, byte for byte, ties at one instant included
+// (constant spans put crash-recovery faults, chaos faults and listed faults on the same instants).
+func TestLazyFaultsFireAsAList(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(c *Config)
+	}{
+		{"crash-recovery", func(c *Config) {
+			c.CrashRecovery = &CrashRecovery{MTTF: latency.MustParse("exp:3s"), MTTR: latency.MustParse("exp:1s")}
+		}},
+		{"chaos", func(c *Config) { c.Chaos, c.ChaosOptions.MeanInterval = true, time.Second }},
+		{"ties", func(c *Config) {
+			c.CrashRecovery = &CrashRecovery{MTTF: latency.MustParse("const:1s"), MTTR: latency.MustParse("const:1s")}
+			c.Faults = []fault.Event{{At: 2 * time.Second, Kind: fault.Heal}, {At: 3 * time.Second, Kind: fault.Crash, Leader: true}}
+			c.Chaos, c.ChaosOptions.MeanInterval = true, time.Second
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for seed := uint64(1); seed <= 3; seed++ {
+				cfg := Default()
+				cfg.Seed, cfg.Duration, cfg.Check = seed, 15*time.Second, true
+				tt.mod(&cfg)
+				var lazy, listed bytes.Buffer
+				cfg.Trace = &lazy
+				run(t, cfg)
+				evs := fault.Collect(cfg.faultSource(), cfg.Duration)
+				if len(evs) < 5 {
+					t.Fatalf("seed %d: only %d faults", seed, len(evs))
+				}
+				cfg.Faults, cfg.Chaos, cfg.CrashRecovery = evs, false, nil
+				cfg.Trace = &listed
+				run(t, cfg)
+				if !bytes.Equal(lazy.Bytes(), listed.Bytes()) {
+					t.Fatalf("seed %d: the lazy schedule's trace differs from the listed one's", seed)
+				}
+			}
+		})
+	}
+}
+
+// TestExtremeTimes: bandwidths, latencies and durations at the ends of their ranges run without a
+// panic; what cannot arrive (a transmission or a write that lasts forever) simply never does, and the
+// run ends. Before time arithmetic saturated, a bandwidth of 1e-300 B/s wrapped the transmission time
+// into the past and the event loop panicked.
+func TestExtremeTimes(t *testing.T) {
+	lat := latency.MustParse
+	forever := 2562047 * time.Hour // the longest duration the flags parse, nearly MaxDuration
+	tests := []struct {
+		name    string
+		mod     func(c *Config)
+		commits bool // whether writes should commit
+	}{
+		{"link bandwidth 1e-300 B/s", func(c *Config) { c.Link.Bandwidth = 1e-300 }, false},
+		{"link bandwidth 1e300 B/s", func(c *Config) { c.Link.Bandwidth = 1e300 }, true},
+		{"disk bandwidth 1e-300 B/s", func(c *Config) { c.DiskBandwidth = 1e-300 }, false},
+		{"disk bandwidth 1e300 B/s", func(c *Config) { c.DiskBandwidth = 1e300 }, true},
+		{"latency 1000000h", func(c *Config) { c.Link.Latency = lat("const:1000000h") }, false},
+		{"latency of the longest duration", func(c *Config) { c.Link.Latency = lat("const:2562047h") }, false},
+		{"pareto latency, alpha 0.05", func(c *Config) { c.Link.Latency = lat("pareto:1ms:0.05") }, false},
+		{"lognormal latency, sigma 30", func(c *Config) { c.Link.Latency = lat("lognormal:1ms:30") }, false},
+		{"fsync pareto, alpha 0.05", func(c *Config) { c.Fsync = lat("pareto:1ms:0.05") }, false},
+		{"fsync and latency of the longest duration", func(c *Config) {
+			c.Fsync, c.Link.Latency = lat("const:2562047h"), lat("const:2562047h")
+		}, false},
+		{"run of the longest duration, timers near its end", func(c *Config) {
+			c.Duration = forever
+			c.ElectionMin, c.ElectionMax, c.Heartbeat = 1000000*time.Hour, 2000000*time.Hour, 500000*time.Hour
+			c.Link.Latency, c.Fsync = lat("const:100000h"), lat("const:100000h")
+			c.Workload.Timeout, c.Workload.Deadline = 1000000*time.Hour, forever
+			c.Faults = []fault.Event{{At: forever - time.Nanosecond, Kind: fault.Crash, Leader: true}}
+			c.LeaderCrash = &LeaderCrash{After: forever - time.Millisecond}
+		}, true},
+		{"leader-crash retries past Never", func(c *Config) {
+			c.Duration = sim.MaxDuration
+			c.ElectionMin, c.ElectionMax = sim.MaxDuration/2, sim.MaxDuration/2
+			c.LeaderCrash = &LeaderCrash{After: sim.MaxDuration - 500*time.Microsecond} // no leader: retried every 1ms
+			c.Clients = 0
+		}, false},
+		{"chaos over the longest duration, gaps near it", func(c *Config) {
+			c.Duration = forever
+			c.ElectionMin, c.ElectionMax, c.Heartbeat = 1000000*time.Hour, 2000000*time.Hour, 500000*time.Hour
+			c.Chaos, c.ChaosOptions.MeanInterval, c.ChaosOptions.Quiet = true, 1000000*time.Hour, 1000000*time.Hour
+			c.Clients = 0
+		}, false},
+		{"crash-recovery over the longest duration", func(c *Config) {
+			c.Duration = forever
+			c.ElectionMin, c.ElectionMax, c.Heartbeat = 1000000*time.Hour, 2000000*time.Hour, 500000*time.Hour
+			c.CrashRecovery = &CrashRecovery{MTTF: lat("pareto:1000000h:0.5"), MTTR: lat("exp:2000000h")}
+			c.Clients = 0
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Default()
+			cfg.Duration, cfg.Check = 3*time.Second, true
+			tt.mod(&cfg)
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			c, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, err := c.RunContext(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.EndMS != float64(cfg.Duration.Round(time.Microsecond))/1e6 && cfg.LeaderCrash == nil {
+				t.Fatalf("the run ended at %vms, not at its end %v", s.EndMS, cfg.Duration)
+			}
+			if tt.commits != (s.ClientOps.OK > 0) {
+				t.Fatalf("%d writes committed, want commits: %v", s.ClientOps.OK, tt.commits)
+			}
+		})
+	}
+}
