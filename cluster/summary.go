@@ -139,7 +139,8 @@ func (c *Cluster) summary() Summary {
 	for _, d := range []struct {
 		name string
 		n    uint64
-	}{{"loss", c.net.Drops[network.DropLoss]}, {"cut", c.net.Drops[network.DropCut]}, {"unreachable", c.net.Drops[network.DropUnreachable]}} {
+	}{{"loss", c.net.Drops[network.DropLoss]}, {"cut", c.net.Drops[network.DropCut]}, {"unreachable", c.net.Drops[network.DropUnreachable]},
+		{"overflow", c.net.Drops[network.DropOverflow]}} {
 		s.Dropped[d.name] = d.n
 	}
 	if c.err != nil {

@@ -16,9 +16,18 @@ const (
 	DropLoss        Drop = iota + 1 // the link's loss probability struck
 	DropCut                         // the edge was cut when the message tried to use it, or while it was on it
 	DropUnreachable                 // no path to the destination over edges that are up
+	DropOverflow                    // the link already held LinkCapacity messages
+	numDrops
 )
 
-var dropNames = [...]string{DropLoss: "loss", DropCut: "cut", DropUnreachable: "unreachable"}
+var dropNames = [...]string{DropLoss: "loss", DropCut: "cut", DropUnreachable: "unreachable", DropOverflow: "overflow"}
+
+// LinkCapacity is how many messages one link holds at once, waiting to be transmitted, being
+// transmitted or propagating; a message sent on a full link is dropped (DropOverflow). It is the
+// connection's buffer: etcd drops a Raft message when the send buffer of its stream to that peer, 4096
+// messages, is full. Without it, a sender that outpaces its link (a heartbeat every few nanoseconds, a
+// bandwidth near zero, a latency of hours) piles up messages, and memory, for as long as the run lasts.
+const LinkCapacity = 4096
 
 func (d Drop) String() string {
 	if int(d) < len(dropNames) && dropNames[d] != "" {
@@ -35,10 +44,22 @@ type Endpoint[T any] interface {
 	Dropped(from, to uint64, v *T, why Drop)
 }
 
+// linkState is the dynamic state of one directed link: one connection.
+//
+// Invariant: held counts the flights on the link whose gen is the link's gen.
 type linkState struct {
 	busyUntil   sim.Time // when the link finishes transmitting what is queued on it
 	lastArrival sim.Time // arrival time of the last message sent on it, for FIFO order
 	rng         *rand.Rand
+	held        int32  // messages on the link now, up to LinkCapacity
+	gen         uint32 // bumped when the connection is reset: what was on it no longer counts
+}
+
+// linkRef names a link's state: an index into Network.links (between nodes) or, with ext, into
+// Network.extLinks (between an external endpoint and a node).
+type linkRef struct {
+	i   int32
+	ext bool
 }
 
 type flight[T any] struct {
@@ -47,10 +68,17 @@ type flight[T any] struct {
 	hop      uint64 // the node the message travels to now
 	prev     uint64 // the node it left
 	size     int
+	link     linkRef // the link from prev to hop
+	gen      uint32  // that link's gen when the message was put on it
 }
 
 // Network moves messages of type T. Endpoints 1..Nodes are the graph's nodes; Nodes+1..Nodes+External
 // are external endpoints.
+//
+// The state of the links between nodes is a dense table (nodes² entries); that of the links between an
+// external endpoint and a node is made when the first message uses it, since a client talks to a few
+// nodes, not to every endpoint: 100,000 clients cost what their traffic costs, not (nodes+clients)²
+// link states.
 type Network[T any] struct {
 	routed   bool
 	loop     *sim.Loop
@@ -60,13 +88,17 @@ type Network[T any] struct {
 	total    int
 	external topology.Link
 	ep       Endpoint[T]
+	horizon  sim.Time
 
-	links   []linkState // (from-1)*total + (to-1)
-	flights []flight[T]
-	free    []uint64
+	links    []linkState // between nodes: (from-1)*nodes + (to-1)
+	extLinks []linkState // with an external endpoint, in the order first used
+	extIndex map[uint64]int32
+	extOf    [][]int32 // per node (index id-1), its external links
+	flights  []flight[T]
+	free     []uint64
 
 	Sent, Delivered uint64
-	Drops           [4]uint64 // by Drop
+	Drops           [numDrops]uint64 // by Drop
 }
 
 // Routing says how messages find their way between nodes.
@@ -107,8 +139,18 @@ func New[T any](loop *sim.Loop, g *topology.Graph, r Routing, external int, ext 
 	n := g.Len()
 	total := n + external
 	return &Network[T]{routed: r == ShortestPath, loop: loop, g: g, seed: seed, nodes: n, total: total,
-		external: ext, ep: ep, links: make([]linkState, total*total)}
+		external: ext, ep: ep, horizon: sim.Never, links: make([]linkState, n*n),
+		extIndex: map[uint64]int32{}, extOf: make([][]int32, n)}
 }
+
+// SetHorizon makes the network release, as soon as it is sent, a message that would arrive after t:
+// a run that ends at t never sees it arrive, and holding it until then would only cost memory (a
+// latency of a million hours in a one-minute run). It is not a drop: nothing is reported. The
+// default horizon is sim.Never.
+func (nw *Network[T]) SetHorizon(t sim.Time) { nw.horizon = t }
+
+// InFlight returns how many messages the network holds: on a link, or between two hops.
+func (nw *Network[T]) InFlight() int { return len(nw.flights) - len(nw.free) }
 
 // Graph returns the topology the network runs over; cuts are made on it.
 func (nw *Network[T]) Graph() *topology.Graph { return nw.g }
@@ -120,16 +162,67 @@ func (nw *Network[T]) ResetLink(from, to uint64) {
 	if from == 0 || to == 0 || int(from) > nw.total || int(to) > nw.total {
 		return
 	}
-	ls := &nw.links[int(from-1)*nw.total+int(to-1)]
+	if !nw.isExternal(from) && !nw.isExternal(to) {
+		nw.links[int(from-1)*nw.nodes+int(to-1)].reset()
+	} else if i, ok := nw.extIndex[from<<32|to]; ok {
+		nw.extLinks[i].reset()
+	}
+}
+
+// reset starts a new connection: nothing queued, nothing held. The messages on the old one still
+// arrive when due, but no longer count against the new one's capacity.
+func (ls *linkState) reset() {
 	ls.busyUntil, ls.lastArrival = 0, 0
+	ls.held = 0
+	ls.gen++
 }
 
 // ResetNode resets every link into and out of an endpoint, as when it restarts and reconnects.
 func (nw *Network[T]) ResetNode(id uint64) {
-	for other := uint64(1); other <= uint64(nw.total); other++ {
-		nw.ResetLink(id, other)
-		nw.ResetLink(other, id)
+	if id == 0 || int(id) > nw.total {
+		return
 	}
+	if nw.isExternal(id) {
+		for key, i := range nw.extIndex { // order does not matter: each reset is independent
+			if key>>32 == id || key&(1<<32-1) == id {
+				nw.extLinks[i].reset()
+			}
+		}
+		return
+	}
+	for other := 1; other <= nw.nodes; other++ {
+		nw.links[(int(id)-1)*nw.nodes+other-1].reset()
+		nw.links[(other-1)*nw.nodes+int(id)-1].reset()
+	}
+	for _, i := range nw.extOf[id-1] {
+		nw.extLinks[i].reset()
+	}
+}
+
+// linkState returns the state of the link from one endpoint to the next; a link with an external
+// endpoint is made the first time.
+func (nw *Network[T]) linkState(from, to uint64) (*linkState, linkRef) {
+	if !nw.isExternal(from) && !nw.isExternal(to) {
+		i := int32(int(from-1)*nw.nodes + int(to-1))
+		return &nw.links[i], linkRef{i: i}
+	}
+	key := from<<32 | to
+	i, ok := nw.extIndex[key]
+	if !ok {
+		i = int32(len(nw.extLinks))
+		nw.extLinks = append(nw.extLinks, linkState{})
+		nw.extIndex[key] = i
+		node := min(from, to) // the node end: external endpoints are numbered after every node
+		nw.extOf[node-1] = append(nw.extOf[node-1], i)
+	}
+	return &nw.extLinks[i], linkRef{i: i, ext: true}
+}
+
+func (nw *Network[T]) ref(r linkRef) *linkState {
+	if r.ext {
+		return &nw.extLinks[r.i]
+	}
+	return &nw.links[r.i]
 }
 
 // Reachable reports whether a message from one endpoint can currently reach another.
@@ -190,12 +283,16 @@ func (nw *Network[T]) forward(k, at uint64) {
 			return
 		}
 	}
-	ls := &nw.links[int(at-1)*nw.total+int(next-1)]
+	ls, ref := nw.linkState(at, next)
 	if ls.rng == nil {
 		ls.rng = sim.Stream(nw.seed, fmt.Sprintf("link/%d->%d", at, next))
 	}
 	if link.Loss > 0 && ls.rng.Float64() < link.Loss {
 		nw.drop(k, DropLoss)
+		return
+	}
+	if ls.held >= LinkCapacity {
+		nw.drop(k, DropOverflow)
 		return
 	}
 	now := nw.loop.Now()
@@ -213,13 +310,21 @@ func (nw *Network[T]) forward(k, at uint64) {
 	}
 	arrive = max(arrive, ls.lastArrival)
 	ls.lastArrival = arrive
-	f.prev, f.hop = at, next
+	if arrive > nw.horizon {
+		nw.release(k) // it would arrive after the run: nobody will ever see it
+		return
+	}
+	ls.held++
+	f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
 	nw.loop.At(arrive, nw, k)
 }
 
 // Fire is the arrival of flight k at its next hop.
 func (nw *Network[T]) Fire(k uint64) {
 	f := &nw.flights[k]
+	if ls := nw.ref(f.link); ls.gen == f.gen {
+		ls.held--
+	}
 	if !nw.isExternal(f.prev) && !nw.isExternal(f.hop) && !nw.g.Up(int64(f.prev), int64(f.hop)) {
 		nw.drop(k, DropCut)
 		return

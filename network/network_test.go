@@ -252,8 +252,10 @@ func TestLoss(t *testing.T) {
 				loop := sim.NewLoop()
 				rec := &recorder{loop: loop}
 				nw := New[msg](loop, topology.Mesh(2, link("const:1ms", p, 0)), Direct, 0, topology.Link{}, seed, rec)
+				// One send every 100µs on a link of 1ms: the link holds about ten at a time, far from its
+				// capacity.
 				for i := range n {
-					nw.Send(1, 2, 10, msg{i})
+					at(loop, sim.Time(i)*100*sim.Microsecond, func() { nw.Send(1, 2, 10, msg{i}) })
 				}
 				loop.Run()
 				var lost []int
