@@ -168,8 +168,9 @@ type Node struct {
 	applied   uint64 // committed entries handed out in a Ready
 	persisted uint64 // highest index known durable in this node's storage
 
-	prs   []progress
-	votes []int8 // per peer in the current (pre-)election: 0 unknown, 1 granted, -1 refused
+	prs     []progress
+	votes   []int8   // per peer in the current (pre-)election: 0 unknown, 1 granted, -1 refused
+	matches []uint64 // scratch for maybeCommit, one per peer
 
 	inLease bool // heard from the leader within the minimum election timeout
 	// electionArmed: the caller's election timer is running (set or reset and not yet fired or stopped).

@@ -62,31 +62,47 @@ func (p *progress) paused() bool {
 }
 
 // inflights is a ring of the last indices of AppendEntries sent but not yet acknowledged, oldest first.
+// It holds at most size; its buffer grows by doubling as the pipeline fills, so a large MaxInflight
+// costs memory only when that many messages are actually outstanding (1000 nodes with 999 followers
+// each would otherwise allocate 256 entries for every pair up front, 2 GB).
+//
+// Invariant: 0 <= count <= len(buf) <= size.
 type inflights struct {
 	buf   []uint64
+	size  int
 	start int
 	count int
 }
 
 func (in *inflights) init(size int) {
-	if cap(in.buf) >= size {
-		in.buf = in.buf[:size]
-	} else {
-		in.buf = make([]uint64, size)
+	in.size = size
+	if len(in.buf) > size {
+		in.buf = in.buf[:0]
 	}
 	in.reset()
 }
 
 func (in *inflights) reset()     { in.start, in.count = 0, 0 }
-func (in *inflights) full() bool { return in.count == len(in.buf) }
+func (in *inflights) full() bool { return in.count == in.size }
 
 func (in *inflights) add(last uint64) {
+	if in.count == len(in.buf) {
+		in.grow()
+	}
 	i := in.start + in.count
 	if i >= len(in.buf) {
 		i -= len(in.buf)
 	}
 	in.buf[i] = last
 	in.count++
+}
+
+// grow doubles the buffer (up to size), unrolling the ring to the front of the new one.
+func (in *inflights) grow() {
+	buf := make([]uint64, min(max(2*len(in.buf), 8), in.size))
+	n := copy(buf, in.buf[in.start:in.start+min(in.count, len(in.buf)-in.start)])
+	copy(buf[n:], in.buf[:in.count-n])
+	in.buf, in.start = buf, 0
 }
 
 // freeLE forgets every message whose last index is at most to: the follower has acknowledged them.
@@ -127,5 +143,5 @@ func (n *Node) Progress(id uint64) (pp PeerProgress, ok bool) {
 	}
 	pr := &n.prs[i]
 	return PeerProgress{Match: pr.Match, Next: pr.Next, Replicate: pr.State == stateReplicate,
-		ProbeSent: pr.ProbeSent, Inflight: pr.inflight.count, MaxInflight: len(pr.inflight.buf)}, true
+		ProbeSent: pr.ProbeSent, Inflight: pr.inflight.count, MaxInflight: pr.inflight.size}, true
 }
