@@ -57,6 +57,9 @@ type Cluster struct {
 	err     error
 	trace   tracer
 	metrics metrics
+
+	interrupted func() bool // whether the run's context is done; nil when it cannot be
+	diskQueued  int         // persist batches waiting for a disk, all nodes together
 }
 
 // New builds a run from cfg; nothing happens until Run.
@@ -130,8 +133,12 @@ func (c *Cluster) Run() (Summary, error) {
 // ctx's. Checking ctx schedules nothing, so a run that is not cancelled is the same run as Run's.
 func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 	if ctx.Done() != nil {
-		c.loop.SetInterrupt(func() bool { return ctx.Err() != nil })
+		c.interrupted = func() bool { return ctx.Err() != nil }
+		c.loop.SetInterrupt(c.interrupted)
 	}
+	// A run of the longest duration ends just before Never, which no event reaches.
+	end := min(sim.Time(c.cfg.Duration), sim.Never-1)
+	c.net.SetHorizon(end)
 	for _, h := range c.hosts {
 		if err := h.start(); err != nil {
 			return Summary{}, err
@@ -147,8 +154,6 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 	if c.scenario != nil {
 		c.loop.At(sim.Time(c.cfg.LeaderCrash.After), c.scenario, 0)
 	}
-	// A run of the longest duration ends just before Never, which no event reaches.
-	end := min(sim.Time(c.cfg.Duration), sim.Never-1)
 	c.loop.RunUntil(end)
 	if err := ctx.Err(); err != nil && c.err == nil {
 		c.err = fmt.Errorf("cluster: interrupted at %v of simulated time: %w", c.loop.Now(), err)
@@ -191,6 +196,7 @@ func (c *Cluster) sendRaft(m *raft.Message) {
 	c.metrics.sent(m.Type, m.From, size, len(m.Entries) > 0, c.host(m.From).state == raft.Leader)
 	c.trace.sendRaft(m, size)
 	c.net.Send(m.From, m.To, size, envelope{kind: envRaft, msg: *m})
+	c.checkInFlight()
 }
 
 // reply sends a node's answer to a client.
@@ -199,6 +205,7 @@ func (c *Cluster) reply(from uint64, r workload.Reply) {
 	to := uint64(c.cfg.Nodes) + r.Client
 	c.trace.clientMsg("reply", from, to, r.Client, r.Seq, r.OK, r.Leader)
 	c.net.Send(from, to, replyBytes, envelope{kind: envReply, rep: r})
+	c.checkInFlight()
 }
 
 // Deliver implements network.Endpoint.
@@ -228,6 +235,7 @@ func (c *Cluster) SendRequest(to uint64, r workload.Request) {
 	c.metrics.sentClient(0, size)
 	c.trace.clientMsg("request", from, to, r.Client, r.Seq, false, 0)
 	c.net.Send(from, to, size, envelope{kind: envRequest, req: r})
+	c.checkInFlight()
 }
 
 // ArmClient implements workload.Env.
@@ -291,11 +299,16 @@ func (f *faultFeed) next() {
 	f.k++
 }
 
-// Fire applies the current event and schedules the next.
+// Fire applies the current event and schedules the next. A fault can be costly to apply (a partition
+// of a large cluster makes the next message recompute every route), so the run's context is checked
+// after each one too, not only every few thousand events.
 func (f *faultFeed) Fire(uint64) {
 	e := f.cur
 	f.c.applyFault(&e)
 	f.next()
+	if f.c.interrupted != nil && f.c.interrupted() {
+		f.c.loop.Stop()
+	}
 }
 
 func (c *Cluster) applyFault(e *fault.Event) {

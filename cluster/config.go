@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/raftsim/raftsim/models/fault"
@@ -106,25 +107,59 @@ func Default() Config {
 	}
 }
 
-// Validate reports the first impossible setting, naming it as the command line does.
+// Bounds on the settings whose cost grows with their value, checked by Validate: the command line's
+// flags and the spec's fields both go through it, and the spec's parser uses the same numbers for the
+// ranges it documents. The minimum spans are where the rate of messages or events a setting asks for
+// stops being a model of anything and only makes the run unfinishable.
+const (
+	// MaxNodes bounds the cluster size: node-to-node state (links, routes, per-follower progress)
+	// grows as its square.
+	MaxNodes = 1000
+	// MaxClients bounds the closed-loop clients; each costs its own state and traffic.
+	MaxClients = 100000
+	// MaxInflight and MaxBatch bound the pipeline per follower and the entries per AppendEntries.
+	MaxInflight = 1 << 20
+	MaxBatch    = 1 << 20
+	// MaxValueSize bounds the modelled payload of a write (1 GiB); nothing is allocated per byte.
+	MaxValueSize = 1 << 30
+	// MinHeartbeat is the shortest heartbeat interval: a leader sends a message to every follower
+	// each interval.
+	MinHeartbeat = time.Microsecond
+	// MinElectionTimeout is the shortest election timeout: a node that times out sends a vote
+	// request to every other node and writes its term to disk.
+	MinElectionTimeout = time.Microsecond
+	// MinClientTimeout is the shortest client attempt timeout: a client sends its write again each
+	// timeout.
+	MinClientTimeout = time.Microsecond
+)
+
+// Validate reports the first impossible setting, naming it as the command line does: the text before
+// the first ": " is the flag's name (a spec spells it with '_' for '-').
 func (c *Config) Validate() error {
+	const tooFast = "shorter spans send messages faster than any link carries them, so a run of seconds would take hours"
 	switch {
 	case c.Nodes < 1:
 		return fmt.Errorf("nodes: %d: need at least 1", c.Nodes)
-	case c.Nodes > 1000:
-		return fmt.Errorf("nodes: %d: at most 1000 are supported", c.Nodes)
+	case c.Nodes > MaxNodes:
+		return fmt.Errorf("nodes: %d: at most %d are supported (the state between nodes grows as its square)", c.Nodes, MaxNodes)
 	case c.Duration <= 0:
 		return fmt.Errorf("duration: %v: must be positive", c.Duration)
 	case c.ElectionMin <= 0:
 		return fmt.Errorf("election-timeout: minimum %v must be positive", c.ElectionMin)
+	case c.ElectionMin < MinElectionTimeout:
+		return fmt.Errorf("election-timeout: minimum %s: at least %s (%s)", ascii(c.ElectionMin), ascii(MinElectionTimeout), tooFast)
 	case c.ElectionMax < c.ElectionMin:
 		return fmt.Errorf("election-timeout: maximum %v is below the minimum %v", c.ElectionMax, c.ElectionMin)
 	case c.Heartbeat < 0:
 		return fmt.Errorf("heartbeat: %v: must not be negative (0 means half the minimum election timeout)", c.Heartbeat)
+	case c.Heartbeat > 0 && c.Heartbeat < MinHeartbeat:
+		return fmt.Errorf("heartbeat: %s: at least %s (%s)", ascii(c.Heartbeat), ascii(MinHeartbeat), tooFast)
 	case c.Link.Loss < 0 || c.Link.Loss > 1:
 		return fmt.Errorf("loss: %v: must be in [0, 1]", c.Link.Loss)
 	case c.Link.Bandwidth < 0:
 		return fmt.Errorf("bandwidth: %v: must not be negative", c.Link.Bandwidth)
+	case c.DiskBandwidth < 0:
+		return fmt.Errorf("disk-bandwidth: %v: must not be negative", c.DiskBandwidth)
 	case c.Link.Latency == nil:
 		return errors.New("latency: not set")
 	case c.MeasureFrom < 0 || c.MeasureFrom >= c.Duration:
@@ -133,6 +168,28 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("bootstrap: %d: not a node of 1..%d (0 for none)", c.Bootstrap, c.Nodes)
 	case c.Clients < 0:
 		return fmt.Errorf("clients: %d: must not be negative", c.Clients)
+	case c.Clients > MaxClients:
+		return fmt.Errorf("clients: %d: at most %d are supported", c.Clients, MaxClients)
+	case c.MaxInflight < 0 || c.MaxInflight > MaxInflight:
+		return fmt.Errorf("max-inflight: %d: want 1 to %d (0 for the default, 256)", c.MaxInflight, MaxInflight)
+	case c.MaxBatch < 0 || c.MaxBatch > MaxBatch:
+		return fmt.Errorf("max-batch: %d: want 1 to %d (0 for the default, 64)", c.MaxBatch, MaxBatch)
+	case c.Workload.ValueSize > MaxValueSize:
+		return fmt.Errorf("value-size: %d: at most %d (1GiB)", c.Workload.ValueSize, MaxValueSize)
+	case c.Workload.Timeout < 0:
+		return fmt.Errorf("client-timeout: %v: must be positive", c.Workload.Timeout)
+	case c.Workload.Timeout > 0 && c.Workload.Timeout < MinClientTimeout:
+		return fmt.Errorf("client-timeout: %s: at least %s (%s)", ascii(c.Workload.Timeout), ascii(MinClientTimeout), tooFast)
+	case c.Workload.Deadline < 0:
+		return fmt.Errorf("op-deadline: %v: must be positive", c.Workload.Deadline)
+	case c.Workload.Think < 0:
+		return fmt.Errorf("think: %v: must not be negative", c.Workload.Think)
+	case c.Workload.Keys < 0:
+		return fmt.Errorf("keys: %d: must be positive", c.Workload.Keys)
+	case c.ChaosOptions.MeanInterval < 0:
+		return fmt.Errorf("chaos-interval: %v: must not be negative", c.ChaosOptions.MeanInterval)
+	case c.ChaosOptions.Quiet < 0:
+		return fmt.Errorf("chaos-quiet: %v: must not be negative", c.ChaosOptions.Quiet)
 	case c.Graph != nil && c.Graph.Len() != c.Nodes:
 		return fmt.Errorf("topology: the graph has %d nodes but nodes is %d", c.Graph.Len(), c.Nodes)
 	}
@@ -154,6 +211,9 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+// ascii formats d as time.Duration does, with "us" for "µs", as the spec writes durations.
+func ascii(d time.Duration) string { return strings.ReplaceAll(d.String(), "µs", "us") }
 
 // graph builds the run's topology.
 func (c *Config) graph() (*topology.Graph, error) {

@@ -112,6 +112,7 @@ func (h *host) crash() {
 	}
 	h.c.loop.Cancel(h.diskTimer)
 	h.disk.Crash()
+	h.c.diskQueued -= len(h.batches) - h.head
 	h.batches, h.head = h.batches[:0], 0
 	h.proposals, h.phead = h.proposals[:0], 0
 	h.node, h.store = nil, nil
@@ -230,6 +231,10 @@ func (h *host) submit(p *raft.Persist) {
 	b := &h.batches[len(h.batches)-1]
 	*b = batch{seq: p.Seq, hasHS: p.HasHardState, hs: p.HardState, first: p.First, entries: p.Entries,
 		msgs: append(b.msgs[:0], p.Messages...)}
+	if h.c.diskQueued++; h.c.diskQueued > maxDiskQueue {
+		h.c.limit("writes waiting for the disks", maxDiskQueue,
+			"the nodes write faster than their disks complete; see fsync, disk bandwidth, clients and election timeout")
+	}
 	if h.c.check != nil && p.First != 0 {
 		h.c.violation(h.c.check.LogChanged(h.id, p.First, p.Entries))
 	}
@@ -248,6 +253,7 @@ func (h *host) submit(p *raft.Persist) {
 // diskDone makes the batches of the finished write durable and releases their messages.
 func (h *host) diskDone() {
 	n, started, d := h.disk.Done()
+	h.c.diskQueued -= n
 	var last uint64
 	for i := 0; i < n; i++ {
 		b := &h.batches[h.head]
@@ -285,6 +291,10 @@ func (h *host) request(r *workload.Request) {
 	if err != nil {
 		h.c.reply(h.id, workload.Reply{Client: r.Client, Seq: r.Seq, Leader: h.node.Leader()})
 		return
+	}
+	if index > uint64(maxLogEntries/h.c.cfg.Nodes) {
+		h.c.limit("log entries on all nodes together", maxLogEntries,
+			"raftsim keeps every entry on every node, without snapshots; see duration, clients and think")
 	}
 	if h.phead == len(h.proposals) {
 		h.proposals, h.phead = h.proposals[:0], 0

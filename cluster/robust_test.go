@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,3 +160,128 @@ func TestExtremeTimes(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateBounds: settings whose cost grows with their value are bounded in Validate, the one
+// place flags and spec fields both go through; each error names the setting as the command line does
+// and says what the bound is. The bounds themselves are accepted.
+func TestValidateBounds(t *testing.T) {
+	tests := []struct {
+		name string
+		mod  func(c *Config)
+		want string // prefix of the error; "" for none
+	}{
+		{"heartbeat 1ns", func(c *Config) { c.Heartbeat = time.Nanosecond }, "heartbeat: 1ns: at least 1us ("},
+		{"heartbeat at the bound", func(c *Config) { c.Heartbeat = MinHeartbeat }, ""},
+		{"election timeout 1ns", func(c *Config) { c.ElectionMin, c.ElectionMax = 1, 1 }, "election-timeout: minimum 1ns: at least 1us ("},
+		{"election timeout at the bound", func(c *Config) { c.ElectionMin, c.ElectionMax = MinElectionTimeout, MinElectionTimeout }, ""},
+		{"client timeout 1ns", func(c *Config) { c.Workload.Timeout = 1 }, "client-timeout: 1ns: at least 1us ("},
+		{"client timeout negative", func(c *Config) { c.Workload.Timeout = -1 }, "client-timeout: -1ns: must be positive"},
+		{"max-inflight huge", func(c *Config) { c.MaxInflight = 9000000000000000000 }, "max-inflight: 9000000000000000000: want 1 to 1048576"},
+		{"max-inflight at the bound", func(c *Config) { c.MaxInflight = MaxInflight }, ""},
+		{"max-inflight negative", func(c *Config) { c.MaxInflight = -1 }, "max-inflight: -1: want 1 to 1048576"},
+		{"max-batch huge", func(c *Config) { c.MaxBatch = 1 << 40 }, "max-batch: 1099511627776: want 1 to 1048576"},
+		{"nodes 1001", func(c *Config) { c.Nodes = MaxNodes + 1 }, "nodes: 1001: at most 1000"},
+		{"clients 100001", func(c *Config) { c.Clients = MaxClients + 1 }, "clients: 100001: at most 100000"},
+		{"clients at the bound", func(c *Config) { c.Clients = MaxClients }, ""},
+		{"value size over 1GiB", func(c *Config) { c.Workload.ValueSize = MaxValueSize + 1 }, "value-size: 1073741825: at most 1073741824"},
+		{"disk bandwidth negative", func(c *Config) { c.DiskBandwidth = -1 }, "disk-bandwidth: -1: must not be negative"},
+		{"think negative", func(c *Config) { c.Workload.Think = -1 }, "think: -1ns: must not be negative"},
+		{"chaos interval negative", func(c *Config) { c.ChaosOptions.MeanInterval = -1 }, "chaos-interval: -1ns: must not be negative"},
+		{"chaos quiet negative", func(c *Config) { c.ChaosOptions.Quiet = -1 }, "chaos-quiet: -1ns: must not be negative"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Default()
+			tt.mod(&cfg)
+			err := cfg.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("rejected: %v", err)
+			case tt.want != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.want)):
+				t.Fatalf("error %v, want %q…", err, tt.want)
+			}
+			if _, nerr := New(cfg); (nerr == nil) != (err == nil) {
+				t.Fatalf("New and Validate disagree: %v, %v", nerr, err)
+			}
+		})
+	}
+}
+
+// TestLimitsStopRuns: a run that would hold more than the simulator allows stops with a *LimitError
+// naming what overflowed and when, rather than taking all the memory. The limits are lowered here so
+// that each test reaches its limit in a moment; what drives each is the real thing.
+func TestLimitsStopRuns(t *testing.T) {
+	lat := latency.MustParse
+	tests := []struct {
+		name  string
+		limit *int
+		mod   func(c *Config)
+		what  string
+	}{
+		{"messages in flight", &maxInFlight, func(c *Config) {
+			// Clients resend every microsecond into links where nothing arrives for an hour.
+			c.Clients, c.Workload.Timeout, c.Link.Latency = 50, time.Microsecond, lat("const:30m")
+		}, "messages in flight"},
+		{"writes waiting for the disks", &maxDiskQueue, func(c *Config) {
+			// Nodes time out every microsecond and write their new term to a disk that takes an hour.
+			c.ElectionMin, c.ElectionMax, c.Fsync = time.Microsecond, 2*time.Microsecond, lat("const:1h")
+		}, "writes waiting for the disks"},
+		{"log entries", &maxLogEntries, func(c *Config) { c.Clients = 20 }, "log entries on all nodes together"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func(old int) { *tt.limit = old }(*tt.limit)
+			*tt.limit = 10000
+			cfg := Default()
+			cfg.Duration = time.Hour
+			tt.mod(&cfg)
+			c, err := New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			_, err = c.RunContext(ctx)
+			var le *LimitError
+			if !errors.As(err, &le) || le.What != tt.what || le.Limit != 10000 || le.At <= 0 || le.At >= cfg.Duration {
+				t.Fatalf("err = %v, want a LimitError on %s", err, tt.what)
+			}
+		})
+	}
+}
+
+// TestSaturatedLinksDropNotGrow: a heartbeat at the shortest interval over a slow link sends far
+// faster than the link carries; the excess is dropped as overflow (or, once the queue reaches past the
+// end of the run, released) and the run completes. It used to pile up in memory at 100-200 MB/s of
+// wall time.
+func TestSaturatedLinksDropNotGrow(t *testing.T) {
+	cfg := Default()
+	cfg.Duration, cfg.Check = 5*time.Second, true
+	cfg.Heartbeat, cfg.Link.Bandwidth = MinHeartbeat, 125e3 // 1 Mbps: a heartbeat takes 512us to send
+	s := run(t, cfg)
+	if s.Dropped["overflow"] == 0 || s.Elections == 0 {
+		t.Fatalf("dropped %v after %d elections: want overflow drops", s.Dropped, s.Elections)
+	}
+}
+
+// TestTraceWriteErrorStopsRun: a trace that cannot be written ends the run at once instead of
+// simulating on.
+func TestTraceWriteErrorStopsRun(t *testing.T) {
+	cfg := Default()
+	cfg.Duration = 1000000 * time.Hour
+	cfg.Trace = failingWriter{}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.Run()
+	if !errors.Is(err, errDiskFull) || s.EndMS > 1000 {
+		t.Fatalf("err %v at %vms, want the write error within the first second", err, s.EndMS)
+	}
+}
+
+var errDiskFull = errors.New("no space left on device")
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errDiskFull }

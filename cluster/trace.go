@@ -61,6 +61,9 @@ func (t *tracer) end() {
 	t.b = append(t.b, '}', '\n')
 	if _, err := t.w.Write(t.b); err != nil && t.err == nil {
 		t.err = err
+		// A trace that cannot be written (a full disk) ends the run now, not after hours more of
+		// simulation whose trace would be lost anyway.
+		t.loop.Stop()
 	}
 }
 

@@ -97,10 +97,11 @@ const (
 	defaultMaxBatch      = 64
 )
 
-// Limits on values that would otherwise ask the simulator for absurd amounts of memory.
+// Limits on values that would otherwise ask the simulator for absurd amounts of memory: cluster's, which
+// Validate enforces for the command line too.
 const (
-	maxNodes   = 1000
-	maxClients = 100000
+	maxNodes   = cluster.MaxNodes
+	maxClients = cluster.MaxClients
 )
 
 // registry is every parameter, in the canonical order: the top level, then cluster: in the order of
@@ -189,7 +190,7 @@ var registry = []*param{
 		func(c *cluster.Config) *time.Duration { return &c.Workload.Think }),
 	{
 		Param: Param{Name: "value_size", Section: "cluster", Kind: Int, Doc: "modelled bytes of each write's payload"},
-		parse: intParser(0, 1<<30),
+		parse: intParser(0, cluster.MaxValueSize),
 		apply: func(st *state, v string) {
 			x, _ := strconv.ParseUint(v, 10, 32)
 			st.cfg.Workload.ValueSize = uint32(x)
@@ -200,9 +201,9 @@ var registry = []*param{
 		func(st *state) *int { return &st.cfg.Workload.Keys }, defaultKeys),
 	boolParam("cluster", "pre_vote", "enable PreVote (thesis §9.6)", func(c *cluster.Config) *bool { return &c.PreVote }),
 	boolParam("cluster", "check_quorum", "enable CheckQuorum (thesis §6.2)", func(c *cluster.Config) *bool { return &c.CheckQuorum }),
-	intParam("cluster", "max_inflight", "AppendEntries in flight per follower", 1, 1<<20,
+	intParam("cluster", "max_inflight", "AppendEntries in flight per follower", 1, cluster.MaxInflight,
 		func(st *state) *int { return &st.cfg.MaxInflight }, defaultMaxInflight),
-	intParam("cluster", "max_batch", "entries per AppendEntries", 1, 1<<20,
+	intParam("cluster", "max_batch", "entries per AppendEntries", 1, cluster.MaxBatch,
 		func(st *state) *int { return &st.cfg.MaxBatch }, defaultMaxBatch),
 	boolParam("cluster", "check", "check the Raft safety properties as the run goes", func(c *cluster.Config) *bool { return &c.Check }),
 
