@@ -51,6 +51,11 @@ type Plan struct {
 	SpecSHA256 string
 }
 
+// MaxTrials bounds the trials of one sweep, all points together. A sweep keeps every finished trial's
+// measures until it writes the result files, about 300 bytes each, and its trials.csv is about as
+// large; a million trials of even a short run take days of CPU.
+const MaxTrials = 1_000_000
+
 // TrialSeed is the seed of a point's trial: a function of the root seed, the point's key and the
 // trial index only.
 func TrialSeed(root uint64, p *Point, trial int) uint64 {

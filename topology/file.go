@@ -2,11 +2,11 @@ package topology
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/models/latency"
 )
 
@@ -17,12 +17,13 @@ const MaxFileNodes = 1024
 
 // Load reads a topology file; the format is chosen by the extension (.yaml,
 // .yml or .json, case-insensitive). def supplies every link parameter the
-// file leaves out. See the package documentation for the format.
+// file leaves out. See the package documentation for the format. Only a
+// regular file of at most readfile.SpecLimit bytes is read.
 func Load(path string, def Link) (*Graph, error) {
 	if _, err := formatOf(path); err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(path)
+	data, err := readfile.ReadFile(path, readfile.SpecLimit)
 	if err != nil {
 		return nil, fmt.Errorf("topology: %w", err)
 	}

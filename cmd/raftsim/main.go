@@ -20,7 +20,9 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments/sweep"
+	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/safety"
 )
 
@@ -91,8 +93,10 @@ func exitCode(err error, stderr io.Writer) int {
 	var ve *violationError
 	var sv *safety.Violation
 	var ie *sweep.InterruptedError
+	var le *cluster.LimitError     // settings whose run would hold more than raftsim allows
+	var tl *readfile.TooLargeError // an input file over its size cap
 	switch {
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.As(err, &le), errors.As(err, &tl), errors.Is(err, readfile.ErrNotRegular):
 		return 2
 	case errors.As(err, &ve), errors.As(err, &sv):
 		return 3

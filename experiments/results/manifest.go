@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
-	"os"
 	"runtime/debug"
 
 	"github.com/raftsim/raftsim/experiments"
+	"github.com/raftsim/raftsim/internal/readfile"
 )
 
 // ManifestFile, TrialsFile and SummaryFile are the names of the files of a results directory.
@@ -147,9 +147,9 @@ func encodeManifest(w io.Writer, m *Manifest) error {
 	return enc.Encode(m)
 }
 
-// ReadManifest reads the manifest at path.
+// ReadManifest reads the manifest at path (a regular file of at most readfile.ResultLimit bytes).
 func ReadManifest(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.ReadFile(path, readfile.ResultLimit)
 	if err != nil {
 		return nil, fmt.Errorf("results: %w", err)
 	}

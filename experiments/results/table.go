@@ -3,9 +3,10 @@ package results
 import (
 	"encoding/csv"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
+
+	"github.com/raftsim/raftsim/internal/readfile"
 )
 
 // Table is a result file read back: its columns by name and its rows as text. Numbers parse with
@@ -100,8 +101,9 @@ func ReadSummary(path string) (*Table, error) {
 	return t, nil
 }
 
+// readCSV reads a result file: a regular file of at most readfile.ResultLimit bytes.
 func readCSV(path string) (*Table, error) {
-	f, err := os.Open(path)
+	f, err := readfile.Open(path, readfile.ResultLimit)
 	if err != nil {
 		return nil, fmt.Errorf("results: %w", err)
 	}

@@ -297,6 +297,10 @@ func (e *expander) leaf() error {
 	if len(e.pl.points) >= maxPoints {
 		return &Error{File: e.s.File, Path: "axes", Msg: fmt.Sprintf("the sweep has more than %d points", maxPoints)}
 	}
+	if n := len(e.pl.points) + 1; e.s.Trials > experiments.MaxTrials/n {
+		return &Error{File: e.s.File, Line: e.in.line("trials"), Path: "trials",
+			Msg: fmt.Sprintf("%d per point over %d points or more: more than the %d trials a sweep may run", e.s.Trials, n, experiments.MaxTrials)}
+	}
 	st := e.base
 	st.setBy = slices.Clone(e.base.setBy)
 	for j, ax := range e.s.Axes {

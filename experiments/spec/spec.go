@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -14,6 +13,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/raftsim/raftsim/internal/readfile"
 )
 
 // Spec is a parsed, validated experiment. Every value is canonical (the text Canonical writes), so two
@@ -104,9 +105,9 @@ const (
 	maxTrials = 1000000
 )
 
-// Load reads and parses a spec file.
+// Load reads and parses a spec file: a regular file of at most readfile.SpecLimit bytes.
 func Load(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.ReadFile(path, readfile.SpecLimit)
 	if err != nil {
 		return nil, fmt.Errorf("spec: %w", err)
 	}

@@ -17,7 +17,7 @@ func BenchmarkOverhead(b *testing.B) {
 		row[i] = float64(i) / 7
 	}
 	for b.Loop() {
-		o := Options{Out: b.TempDir(), Workers: 4, run: func(cluster.Config) ([]float64, error) { return row, nil }}
+		o := Options{Out: b.TempDir(), Workers: 4, run: func(context.Context, cluster.Config) ([]float64, error) { return row, nil }}
 		if _, err := Run(context.Background(), plan, o); err != nil {
 			b.Fatal(err)
 		}

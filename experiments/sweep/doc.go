@@ -16,8 +16,9 @@
 // its seed and its measures in strconv's shortest round-trip form, so that a resumed sweep reproduces
 // them exactly. A last line cut short by a crash is dropped on resume.
 //
-// Cancelling the context stops the sweep from starting trials; the running ones finish and are
-// journaled, and Run returns an *InterruptedError. Run with Options.Resume then reads the journal,
+// Cancelling the context stops the sweep from starting trials and stops the running ones within a few
+// thousand events (a trial of a hundred thousand simulated hours does not hold up Ctrl-C); a trial
+// stopped that way is not journaled and runs again on resume. Run returns an *InterruptedError. Run with Options.Resume then reads the journal,
 // checks that it belongs to the same spec, seed and trial count, and runs only the missing trials.
 // Without Resume, Run refuses a directory that holds a journal rather than discard it. When every
 // trial is done the result files are written and the journal is removed.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/results"
+	"github.com/raftsim/raftsim/internal/readfile"
 )
 
 // JournalFile is the name of the journal in the results directory.
@@ -107,7 +108,7 @@ func (j *journal) start(id journalID, cols []string) error {
 // openJournal reads the journal at path for plan and opens it for appending. It returns the trials it
 // holds, with Point the position in plan.Points.
 func openJournal(path string, plan *experiments.Plan, id journalID, cols []string) (*journal, []results.Trial, error) {
-	data, err := os.ReadFile(path)
+	data, err := readfile.ReadFile(path, readfile.ResultLimit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sweep: %w", err)
 	}

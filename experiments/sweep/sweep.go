@@ -28,7 +28,7 @@ type Options struct {
 	Command  []string  // recorded in the manifest
 
 	// run replaces the cluster run of a trial in tests; nil means runCluster.
-	run func(cluster.Config) ([]float64, error)
+	run func(context.Context, cluster.Config) ([]float64, error)
 }
 
 // Result is what a completed sweep did and wrote.
@@ -99,27 +99,22 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 		return Result{}, err
 	}
 
-	r := &runner{plan: plan, o: o, j: j, trials: done,
-		finished: make([]int, len(plan.Points)), total: len(plan.Points) * plan.Trials}
+	// Nothing here is allocated per trial of the plan, only per trial done: the trials still to run are
+	// enumerated as they are handed out.
+	r := &runner{plan: plan, o: o, j: j, trials: done, order: results.PointOrder(plan),
+		finished: make([]int, len(plan.Points)), total: len(plan.Points) * plan.Trials,
+		done: make(map[job]bool, len(done))}
 	res := Result{Dir: o.Out, Points: len(plan.Points), Trials: r.total, Resumed: len(done)}
-	isDone := make([][]bool, len(plan.Points))
-	for p := range isDone {
-		isDone[p] = make([]bool, plan.Trials)
-	}
 	for _, t := range done {
-		isDone[t.Point][t.Trial] = true
+		r.done[job{point: t.Point, trial: t.Trial}] = true
 		r.finished[t.Point]++
 	}
-	var pending []job
-	for _, p := range results.PointOrder(plan) {
-		for k := range plan.Trials {
-			if !isDone[p][k] {
-				pending = append(pending, job{point: p, trial: k})
-			}
-		}
+	r.rank = make([]int, len(plan.Points))
+	for i, p := range r.order {
+		r.rank[p] = i
 	}
 
-	r.run(ctx, pending)
+	r.run(ctx)
 	res.Ran = len(r.trials) - res.Resumed
 
 	switch {
@@ -170,6 +165,8 @@ func check(plan *experiments.Plan, o *Options) error {
 		return fmt.Errorf("sweep: trials %d: need at least 1", plan.Trials)
 	case len(plan.Points) == 0:
 		return errors.New("sweep: the plan has no points")
+	case plan.Trials > experiments.MaxTrials/len(plan.Points):
+		return fmt.Errorf("sweep: %d points × %d trials: more than the %d trials a sweep may run", len(plan.Points), plan.Trials, experiments.MaxTrials)
 	}
 	if err := results.CheckPlan(plan, measure.Names); err != nil {
 		return fmt.Errorf("sweep: %w", err)
@@ -195,13 +192,13 @@ func check(plan *experiments.Plan, o *Options) error {
 	return nil
 }
 
-// runCluster runs one trial.
-func runCluster(cfg cluster.Config) ([]float64, error) {
+// runCluster runs one trial; cancelling ctx stops it within a few thousand events.
+func runCluster(ctx context.Context, cfg cluster.Config) ([]float64, error) {
 	c, err := cluster.New(cfg)
 	if err != nil {
 		return nil, err
 	}
-	s, err := c.Run()
+	s, err := c.RunContext(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -212,9 +209,10 @@ type job struct{ point, trial int }
 
 type outcome struct {
 	job
-	seed uint64
-	row  []float64
-	err  error
+	seed        uint64
+	row         []float64
+	err         error
+	interrupted bool // stopped by the context: neither done nor failed, it runs again on resume
 }
 
 // failure is the first failed trial in sweep order among those that ran.
@@ -231,24 +229,27 @@ type runner struct {
 	trials   []results.Trial // done: resumed, then in journal order
 	finished []int           // trials done per point
 	total    int
+	done     map[job]bool // the trials resumed from the journal
+	order    []int        // the points in sweep order (results.PointOrder)
+	rank     []int        // per point, its position in order
 
 	failure *failure
 	ioErr   error
 	prog    *progress
 }
 
-func (r *runner) run(ctx context.Context, pending []job) {
+// rankOf is a trial's position in sweep order, by which the first failure is chosen.
+func (r *runner) rankOf(jb job) int { return r.rank[jb.point]*r.plan.Trials + jb.trial }
+
+func (r *runner) run(ctx context.Context) {
 	if r.o.Progress != nil {
 		r.prog = newProgress(r.o.Progress, time.Now, len(r.plan.Points), r.total)
 		r.prog.resumed(r.finished, r.plan.Trials)
 		defer r.prog.finish()
 	}
-	if len(pending) == 0 {
+	pending := r.total - len(r.done)
+	if pending == 0 {
 		return
-	}
-	rank := make(map[job]int, len(pending))
-	for i, jb := range pending {
-		rank[jb] = i
 	}
 
 	stop := make(chan struct{})
@@ -266,17 +267,23 @@ func (r *runner) run(ctx context.Context, pending []job) {
 	jobs := make(chan job)
 	go func() {
 		defer close(jobs)
-		for _, jb := range pending {
-			select {
-			case jobs <- jb:
-			case <-stop:
-				return
-			case <-ctx.Done():
-				return
+		for _, p := range r.order {
+			for k := range r.plan.Trials {
+				jb := job{point: p, trial: k}
+				if r.done[jb] {
+					continue
+				}
+				select {
+				case jobs <- jb:
+				case <-stop:
+					return
+				case <-ctx.Done():
+					return
+				}
 			}
 		}
 	}()
-	workers := min(r.o.Workers, len(pending))
+	workers := min(r.o.Workers, pending)
 	outs := make(chan outcome, workers)
 	var wg sync.WaitGroup
 	for range workers {
@@ -286,7 +293,7 @@ func (r *runner) run(ctx context.Context, pending []job) {
 				if halted() {
 					continue
 				}
-				o := r.trial(jb)
+				o := r.trial(ctx, jb)
 				if o.err != nil {
 					halt() // at once: the collector may be busy syncing the journal
 				}
@@ -307,8 +314,11 @@ func (r *runner) run(ctx context.Context, pending []job) {
 	}
 	var batch []results.Trial
 	take := func(o outcome) {
+		if o.interrupted {
+			return
+		}
 		if o.err != nil {
-			if rk := rank[o.job]; r.failure == nil || rk < r.failure.rank {
+			if rk := r.rankOf(o.job); r.failure == nil || rk < r.failure.rank {
 				r.failure = &failure{rank: rk, err: o.err}
 			}
 			halt()
@@ -368,13 +378,15 @@ func (r *runner) run(ctx context.Context, pending []job) {
 }
 
 // trial runs one trial.
-func (r *runner) trial(jb job) outcome {
+func (r *runner) trial(ctx context.Context, jb job) outcome {
 	p := &r.plan.Points[jb.point]
 	cfg := p.Config
 	cfg.Seed = experiments.TrialSeed(r.plan.Seed, p, jb.trial)
 	o := outcome{job: jb, seed: cfg.Seed}
-	row, err := r.o.run(cfg)
+	row, err := r.o.run(ctx, cfg)
 	switch {
+	case err != nil && ctx.Err() != nil:
+		o.interrupted = true // whatever went wrong, the trial did not finish: it runs again on resume
 	case err != nil:
 		o.err = fmt.Errorf("sweep: %s: %w", r.name(jb, cfg.Seed, err), err)
 	case len(row) != len(measure.Names):

@@ -170,9 +170,9 @@ type cancelAfter struct {
 	ended   atomic.Int64
 }
 
-func (c *cancelAfter) run(cfg cluster.Config) ([]float64, error) {
+func (c *cancelAfter) run(ctx context.Context, cfg cluster.Config) ([]float64, error) {
 	c.started.Add(1)
-	row, err := runCluster(cfg)
+	row, err := runCluster(ctx, cfg)
 	if c.ended.Add(1) == c.n {
 		c.cancel()
 	}
@@ -195,9 +195,10 @@ func TestInterruptThenResume(t *testing.T) {
 			if !errors.As(err, &ie) || !errors.Is(err, context.Canceled) {
 				t.Fatalf("err = %v, want an interruption", err)
 			}
-			// No trial starts after the cancel; every started one is journaled.
+			// No trial starts after the cancel; the ones running then are stopped, or finish first and are
+			// journaled.
 			started := int(ca.started.Load())
-			if ie.Done != started || ie.Done < tc.after || ie.Done > tc.after+tc.workers-1 || ie.Total != total || res.Ran != ie.Done {
+			if ie.Done > started || started > tc.after+tc.workers-1 || ie.Done < tc.after || ie.Total != total || res.Ran != ie.Done {
 				t.Errorf("done %d of %d, %d started, cancelled after %d with %d workers", ie.Done, ie.Total, started, tc.after, tc.workers)
 			}
 			if msg := err.Error(); !strings.Contains(msg, "--resume") || !strings.Contains(msg, fmt.Sprintf("%d of %d", ie.Done, total)) {
@@ -228,7 +229,10 @@ func TestInterruptThenResume(t *testing.T) {
 
 			var resumedRuns atomic.Int64
 			o.Resume = true
-			o.run = func(cfg cluster.Config) ([]float64, error) { resumedRuns.Add(1); return runCluster(cfg) }
+			o.run = func(ctx context.Context, cfg cluster.Config) ([]float64, error) {
+				resumedRuns.Add(1)
+				return runCluster(ctx, cfg)
+			}
 			res, err = Run(context.Background(), plan, o)
 			if err != nil {
 				t.Fatal(err)
@@ -384,12 +388,12 @@ func TestFailingTrial(t *testing.T) {
 				}
 				before := readFiles(t, dir)
 				var runs atomic.Int64
-				o := Options{Out: dir, Workers: workers, run: func(cfg cluster.Config) ([]float64, error) {
+				o := Options{Out: dir, Workers: workers, run: func(ctx context.Context, cfg cluster.Config) ([]float64, error) {
 					runs.Add(1)
 					if cfg.Seed == badSeed {
 						return nil, tt.err
 					}
-					return runCluster(cfg)
+					return runCluster(ctx, cfg)
 				}}
 				_, err := Run(context.Background(), plan, o)
 				if err == nil {
@@ -418,7 +422,7 @@ func TestFailingTrial(t *testing.T) {
 
 func TestWrongRowLength(t *testing.T) {
 	dir := t.TempDir()
-	o := Options{Out: dir, Workers: 1, run: func(cluster.Config) ([]float64, error) { return []float64{1}, nil }}
+	o := Options{Out: dir, Workers: 1, run: func(context.Context, cluster.Config) ([]float64, error) { return []float64{1}, nil }}
 	_, err := Run(context.Background(), testPlan(1), o)
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("1 measures, want %d", len(measure.Names))) {
 		t.Fatalf("err = %v", err)

@@ -1,0 +1,69 @@
+package spec
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/raftsim/raftsim/internal/readfile"
+)
+
+// TestSpecBounds: the bounds of cluster.Validate (the place flags and spec fields both go through)
+// reach spec fields with the spec's names, and the registry's ranges are cluster's constants.
+func TestSpecBounds(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"heartbeat 1ns", "name: x\ncluster: {heartbeat: 1ns}\n", "spec: t.yaml:2: cluster.heartbeat: heartbeat: 1ns: at least 1us ("},
+		{"client timeout on an axis", "name: x\naxes:\n  - {param: client_timeout, values: [1ms, 1ns]}\n",
+			"spec: t.yaml:3: axes[0] (client_timeout=1ns): client_timeout: 1ns: at least 1us ("},
+		{"election timeout 1ns", "name: x\ncluster: {election_timeout: 1ns}\n", "cluster.election_timeout: election_timeout: minimum 1ns: at least 1us ("},
+		{"max_inflight", "name: x\ncluster: {max_inflight: 1048577}\n", "cluster.max_inflight: 1048577: want 1 to 1048576"},
+		{"max_batch", "name: x\ncluster: {max_batch: 1048577}\n", "cluster.max_batch: 1048577: want 1 to 1048576"},
+		{"clients", "name: x\ncluster: {clients: 100001}\n", "cluster.clients: 100001: want 0 to 100000"},
+		{"value_size", "name: x\ncluster: {value_size: 1073741825}\n", "cluster.value_size: 1073741825: want 0 to 1073741824"},
+		{"trials over all points", "name: x\ntrials: 1000000\naxes:\n  - {param: nodes, values: [1, 2]}\n",
+			"spec: t.yaml:2: trials: 1000000 per point over 2 points or more: more than the 1000000 trials a sweep may run"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.src), "t.yaml")
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+	// At the bounds themselves, specs parse.
+	src := "name: x\ntrials: 1000\ncluster: {heartbeat: 1us, max_inflight: 1048576, clients: 2}\naxes:\n  - {param: nodes, from: 1, to: 1000}\n"
+	if _, err := Parse([]byte(src), "t.yaml"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestLoadRefusesNonFiles: a spec path that is a device, a pipe or a directory is refused at once,
+// before a byte is read; /dev/zero used to be read for ever.
+func TestLoadRefusesNonFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "spec.yaml")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/dev/zero", fifo, dir} {
+		_, err := Load(path)
+		if !errors.Is(err, readfile.ErrNotRegular) || !strings.HasPrefix(err.Error(), "spec: read "+path) {
+			t.Errorf("Load(%s): %v", path, err)
+		}
+	}
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(big, readfile.SpecLimit+1); err != nil {
+		t.Fatal(err)
+	}
+	var tl *readfile.TooLargeError
+	if _, err := Load(big); !errors.As(err, &tl) {
+		t.Errorf("Load of a file over the limit: %v", err)
+	}
+}
