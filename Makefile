@@ -8,7 +8,7 @@ PKGS    := ./...
 # the race detector, in -short mode to keep CI within its budget.
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./experiments/specs/ ./cmd/raftsim/
 
-.PHONY: all build run demo readme test vet fmt fmt-check bench clean
+.PHONY: all build run demo readme test fuzz-short vet fmt fmt-check bench clean
 
 all: build
 
@@ -35,6 +35,12 @@ readme: run
 test: fmt-check vet
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
+	$(MAKE) --no-print-directory fuzz-short
+
+# Fuzzed settings run through the simulator for 15 seconds (cluster/fuzz_test.go); an input that fails
+# is written to cluster/testdata/fuzz/FuzzRun, where every `go test` runs it again.
+fuzz-short:
+	$(GO) test -run '^$$' -fuzz '^FuzzRun$$' -fuzztime 15s ./cluster/
 
 vet:
 	$(GO) vet $(PKGS)

@@ -60,6 +60,8 @@ type Cluster struct {
 
 	interrupted func() bool // whether the run's context is done; nil when it cannot be
 	diskQueued  int         // persist batches waiting for a disk, all nodes together
+	stillAt     sim.Time    // the instant at the last watch
+	stillSince  uint64      // events fired when the loop first got to it
 }
 
 // New builds a run from cfg; nothing happens until Run.
@@ -134,8 +136,8 @@ func (c *Cluster) Run() (Summary, error) {
 func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 	if ctx.Done() != nil {
 		c.interrupted = func() bool { return ctx.Err() != nil }
-		c.loop.SetInterrupt(c.interrupted)
 	}
+	c.loop.SetInterrupt(c.watch)
 	// A run of the longest duration ends just before Never, which no event reaches.
 	end := min(sim.Time(c.cfg.Duration), sim.Never-1)
 	c.net.SetHorizon(end)

@@ -233,7 +233,7 @@ func (h *host) submit(p *raft.Persist) {
 		msgs: append(b.msgs[:0], p.Messages...)}
 	if h.c.diskQueued++; h.c.diskQueued > maxDiskQueue {
 		h.c.limit("writes waiting for the disks", maxDiskQueue,
-			"the nodes write faster than their disks complete; see fsync, disk bandwidth, clients and election timeout")
+			"the nodes write faster than their disks complete (see fsync, disk bandwidth, clients and election timeout)")
 	}
 	if h.c.check != nil && p.First != 0 {
 		h.c.violation(h.c.check.LogChanged(h.id, p.First, p.Entries))
@@ -294,7 +294,7 @@ func (h *host) request(r *workload.Request) {
 	}
 	if index > uint64(maxLogEntries/h.c.cfg.Nodes) {
 		h.c.limit("log entries on all nodes together", maxLogEntries,
-			"raftsim keeps every entry on every node, without snapshots; see duration, clients and think")
+			"raftsim keeps every entry in memory, without snapshots (see duration, clients and think)")
 	}
 	if h.phead == len(h.proposals) {
 		h.proposals, h.phead = h.proposals[:0], 0

@@ -21,6 +21,10 @@ const (
 	// node's log and in its durable copy); five nodes reach it after 1.6 million writes, an hour and a
 	// half of one client writing without pause.
 	MaxLogEntries = 1 << 23
+	// MaxEventsAtOnce bounds the events that fire at one instant of simulated time. With no delay
+	// anywhere (a latency, an fsync and a think time of 0, unlimited bandwidth) a client's writes
+	// complete in no time, and a run would fire events for ever without its time moving on.
+	MaxEventsAtOnce = 1 << 22
 )
 
 // The limits in force; tests lower them.
@@ -28,6 +32,7 @@ var (
 	maxInFlight   = MaxInFlight
 	maxDiskQueue  = MaxDiskQueue
 	maxLogEntries = MaxLogEntries
+	maxAtOnce     = MaxEventsAtOnce
 )
 
 // LimitError stops a run that would hold more than the simulator allows (MaxInFlight, MaxDiskQueue,
@@ -37,27 +42,44 @@ type LimitError struct {
 	At    time.Duration // simulated time when the limit was reached
 	What  string        // what overflowed, e.g. "messages in flight"
 	Limit int
-	Hint  string // the settings that drive it
+	Why   string // why, and the settings that drive it
 }
 
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("cluster: more than %d %s at %v of simulated time: more than raftsim holds (%s)",
-		e.Limit, e.What, e.At, e.Hint)
+	return fmt.Sprintf("cluster: more than %d %s at %v of simulated time: %s", e.Limit, e.What, e.At, e.Why)
 }
 
 // limit stops the run at the first limit reached.
-func (c *Cluster) limit(what string, n int, hint string) {
+func (c *Cluster) limit(what string, n int, why string) {
 	if c.err != nil {
 		return
 	}
-	c.err = &LimitError{At: c.loop.Now().Duration(), What: what, Limit: n, Hint: hint}
+	c.err = &LimitError{At: c.loop.Now().Duration(), What: what, Limit: n, Why: why}
 	c.loop.Stop()
+}
+
+// watch is asked by the loop every few thousand events whether to stop: when the run's context is
+// done, or when simulated time has stood still for more than MaxEventsAtOnce events.
+func (c *Cluster) watch() bool {
+	if c.interrupted != nil && c.interrupted() {
+		return true
+	}
+	if now := c.loop.Now(); now != c.stillAt {
+		c.stillAt, c.stillSince = now, c.loop.Fired()
+		return false
+	}
+	if c.loop.Fired()-c.stillSince > uint64(maxAtOnce) {
+		c.limit("events at one instant", maxAtOnce,
+			"simulated time stands still, since with no latency, fsync or think time a write takes no time at all (give one of them a positive value)")
+		return true
+	}
+	return false
 }
 
 // checkInFlight is called after every message sent.
 func (c *Cluster) checkInFlight() {
 	if c.net.InFlight() > maxInFlight {
 		c.limit("messages in flight", maxInFlight,
-			"the nodes and clients send faster than the links deliver; see heartbeat, election timeout, client timeout, clients, bandwidth and latency")
+			"the nodes and clients send faster than the links deliver them (see heartbeat, election timeout, client timeout, clients, bandwidth and latency)")
 	}
 }

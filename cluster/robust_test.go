@@ -227,6 +227,10 @@ func TestLimitsStopRuns(t *testing.T) {
 			c.ElectionMin, c.ElectionMax, c.Fsync = time.Microsecond, 2*time.Microsecond, lat("const:1h")
 		}, "writes waiting for the disks"},
 		{"log entries", &maxLogEntries, func(c *Config) { c.Clients = 20 }, "log entries on all nodes together"},
+		{"events at one instant", &maxAtOnce, func(c *Config) {
+			// No delay anywhere: writes complete without time moving on.
+			c.Link.Latency, c.Fsync, c.Link.Bandwidth = lat("const:0s"), lat("const:0s"), 0
+		}, "events at one instant"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -87,10 +87,13 @@ func TestRobustBadInput(t *testing.T) {
 }
 
 // TestRobustLimits: a run that would hold more than the simulator allows stops with one line saying what
-// overflowed and exit 2: here clients resend every microsecond into links that take half an hour.
+// overflowed and exit 2: clients that resend every microsecond into links that take half an hour, and
+// a world without any delay, where writes complete without simulated time moving on.
 func TestRobustLimits(t *testing.T) {
 	r := raftsim(t, nil, "run", "--clients", "1000", "--client-timeout", "1us", "--latency", "const:30m", "--duration", "1h")
 	oneLine(t, r, 2, "messages in flight at")
+	r = raftsim(t, nil, "run", "--latency", "const:0s", "--fsync", "0s", "--bandwidth", "unlimited")
+	oneLine(t, r, 2, "events at one instant at")
 }
 
 // TestRobustExtremesRun: values at the ends of their ranges run to the end without a panic. Each of
