@@ -36,7 +36,7 @@ func TestRobustBadInput(t *testing.T) {
 	huge := filepath.Join(dir, "huge.yaml")
 	if f, err := os.Create(huge); err != nil {
 		t.Fatal(err)
-	} else if err := f.Truncate(65 << 20); err != nil { // sparse: 65 MiB without writing it
+	} else if err := f.Truncate(17 << 20); err != nil { // sparse: 17 MiB without writing it
 		t.Fatal(err)
 	} else {
 		f.Close()
@@ -61,7 +61,7 @@ func TestRobustBadInput(t *testing.T) {
 		{[]string{"sweep", "/dev/zero"}, "read /dev/zero: not a regular file (a character device)"},
 		{[]string{"sweep", fifo}, "not a regular file (a named pipe)"},
 		{[]string{"sweep", dir}, "not a regular file (a directory)"},
-		{[]string{"sweep", huge}, "larger than 64 MiB"},
+		{[]string{"sweep", huge}, "larger than 16 MiB"},
 		{[]string{"run", "--topology", fifo}, "not a regular file (a named pipe)"},
 		// A sweep of 1000 points × a million trials used to allocate its per-trial tables up front.
 		{[]string{"sweep", many}, "more than the 1000000 trials a sweep may run"},

@@ -12,8 +12,10 @@
 // since a file may grow or lie about its size, as /proc files do) is refused with a *TooLargeError
 // after at most limit+1 bytes. The limits are generous for real files:
 //
-//	SpecLimit    64 MiB  spec and topology files, which people write (the built-in specs are 2 KB, a
-//	                     1000-node topology with every edge listed about 50 MB)
+//	SpecLimit    16 MiB  spec and topology files (the built-in specs are 2 KB; a topology of 500 nodes
+//	                     with every one of its 250,000 edges listed is 12 MB, and its decoding takes
+//	                     about 60 times that in memory, so a 1000-node one, 50 MB, would take 3 GB:
+//	                     describe such a topology with base, defaults, groups and links instead)
 //	ResultLimit   1 GiB  trials.csv, summary.csv, manifest.json and the sweep journal: a sweep holds at
 //	                     most experiments.MaxTrials (a million) trials, whose trials.csv is about 300 MB
 //

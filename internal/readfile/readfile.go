@@ -11,7 +11,7 @@ import (
 
 // The limits of the kinds of file raftsim reads (see the package documentation).
 const (
-	SpecLimit   = 64 << 20
+	SpecLimit   = 16 << 20
 	ResultLimit = 1 << 30
 )
 
