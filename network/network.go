@@ -199,13 +199,9 @@ func (nw *Network[T]) ResetNode(id uint64) {
 	}
 }
 
-// linkState returns the state of the link from one endpoint to the next; a link with an external
-// endpoint is made the first time.
-func (nw *Network[T]) linkState(from, to uint64) (*linkState, linkRef) {
-	if !nw.isExternal(from) && !nw.isExternal(to) {
-		i := int32(int(from-1)*nw.nodes + int(to-1))
-		return &nw.links[i], linkRef{i: i}
-	}
+// extLink returns the state of the link from one endpoint to another, one of them external; it is made
+// the first time.
+func (nw *Network[T]) extLink(from, to uint64) (*linkState, linkRef) {
 	key := from<<32 | to
 	i, ok := nw.extIndex[key]
 	if !ok {
@@ -262,7 +258,8 @@ func (nw *Network[T]) forward(k, at uint64) {
 	f := &nw.flights[k]
 	next := f.to
 	var link topology.Link
-	if nw.isExternal(at) || nw.isExternal(f.to) {
+	external := nw.isExternal(at) || nw.isExternal(f.to)
+	if external {
 		link = nw.external
 	} else if nw.routed {
 		hop, ok := nw.g.NextHop(int64(at), int64(f.to))
@@ -283,7 +280,14 @@ func (nw *Network[T]) forward(k, at uint64) {
 			return
 		}
 	}
-	ls, ref := nw.linkState(at, next)
+	var ls *linkState
+	var ref linkRef
+	if external {
+		ls, ref = nw.extLink(at, next)
+	} else {
+		ref.i = int32(int(at-1)*nw.nodes + int(next-1))
+		ls = &nw.links[ref.i]
+	}
 	if ls.rng == nil {
 		ls.rng = sim.Stream(nw.seed, fmt.Sprintf("link/%d->%d", at, next))
 	}
