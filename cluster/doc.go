@@ -11,6 +11,13 @@
 // A run is a function of its Config: the same Config gives the same events in the same order, the
 // same trace and the same Summary, on any machine.
 //
+// A run's cost follows what it simulates, not its settings: fault schedules are drawn as the run
+// reaches them, and Validate bounds the settings whose cost grows with their value (MaxNodes,
+// MinHeartbeat, …). What no bound on one setting can keep in check — messages in flight, writes queued
+// for the disks, the log, events at one instant — is limited as the run goes: a run that exceeds a
+// limit stops with a *LimitError. A cancelled context stops a run within a few thousand events, or
+// after the current fault.
+//
 // Two seams are kept for what comes later: every timer a node asks for goes through host.after, the one
 // place a per-node clock rate will apply; and every message for a node enters through host.receive, the
 // one place a per-node service time and queue will go.

@@ -10,6 +10,12 @@
 // moved in place with Reset, and fired or cancelled slots are recycled, so a run in steady state
 // schedules without allocating.
 //
+// Time arithmetic saturates rather than wraps: Time.Add, Loop.After and AddDurations stop at Never,
+// and FloatNanos and FloatSeconds are the one way a float (a transmission time, a latency sample) becomes
+// a span. An event due at Never never fires. A schedule drawn lazily, one event at a time, can still fire
+// in the order it would have had scheduled whole at the start, in places of the order set aside by
+// Reserve.
+//
 // Randomness comes from named streams derived from one root seed (see Stream): each component draws from
 // its own stream, so adding a node, a link or a metric never shifts the draws of any other component.
 //
