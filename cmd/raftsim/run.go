@@ -19,6 +19,7 @@ import (
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/network"
 	"github.com/raftsim/raftsim/safety"
+	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
 )
 
@@ -254,7 +255,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 }
 
 func printSummary(w io.Writer, s *cluster.Summary, cfg cluster.Config) {
-	end := time.Duration(s.EndMS * float64(time.Millisecond))
+	end := sim.FloatNanos(s.EndMS * float64(time.Millisecond)) // saturates at the longest duration
 	fmt.Fprintf(w, "raftsim run: %d nodes, seed %d, %v simulated, %d events\n", s.Nodes, s.Seed, end, s.Events)
 	fmt.Fprintf(w, "  availability    %.4f of the time a leader held a working majority\n", s.Availability)
 	fmt.Fprintf(w, "  client writes   %d ok, %d failed\n", s.ClientOps.OK, s.ClientOps.Failed)

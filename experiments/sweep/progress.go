@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/raftsim/raftsim/sim"
 )
 
 // redrawEvery is the shortest time between two redraws of the progress line.
@@ -91,7 +93,7 @@ func (p *progress) line(elapsed time.Duration) string {
 	if ran := p.trialsDone - p.base; ran > 0 && elapsed > 0 {
 		r := float64(ran) / elapsed.Seconds()
 		rate = fmt.Sprintf("%.1f", r)
-		left := time.Duration(float64(p.trials-p.trialsDone) / r * float64(time.Second))
+		left := sim.FloatSeconds(float64(p.trials-p.trialsDone) / r) // saturates: a slow start does not wrap
 		eta = left.Round(time.Second).String()
 	}
 	return fmt.Sprintf("[%s] points %d/%d  trials %d/%d  %s trials/s  ETA %s",
