@@ -90,6 +90,9 @@ func TestRobustBadInput(t *testing.T) {
 // overflowed and exit 2: clients that resend every microsecond into links that take half an hour, and
 // a world without any delay, where writes complete without simulated time moving on.
 func TestRobustLimits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole simulations, slow under the race detector; the full pass runs them")
+	}
 	r := raftsim(t, nil, "run", "--clients", "1000", "--client-timeout", "1us", "--latency", "const:30m", "--duration", "1h")
 	oneLine(t, r, 2, "messages in flight at")
 	r = raftsim(t, nil, "run", "--latency", "const:0s", "--fsync", "0s", "--bandwidth", "unlimited")
@@ -99,6 +102,9 @@ func TestRobustLimits(t *testing.T) {
 // TestRobustExtremesRun: values at the ends of their ranges run to the end without a panic. Each of
 // the first three panicked before ("schedule at 0s before now"), the client ones ran out of memory.
 func TestRobustExtremesRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("whole simulations, slow under the race detector; the full pass runs them")
+	}
 	tests := [][]string{
 		{"--bandwidth", "1e-300bps"},
 		{"--bandwidth", "1e300GBps"},
