@@ -126,8 +126,9 @@ const (
 	// each interval.
 	MinHeartbeat = time.Microsecond
 	// MinElectionTimeout is the shortest election timeout: a node that times out sends a vote
-	// request to every other node and writes its term to disk.
-	MinElectionTimeout = time.Microsecond
+	// request to every other node and writes its term to disk. It is twice MinHeartbeat so that the
+	// default heartbeat, half the minimum election timeout, is never below MinHeartbeat.
+	MinElectionTimeout = 2 * MinHeartbeat
 	// MinClientTimeout is the shortest client attempt timeout: a client sends its write again each
 	// timeout.
 	MinClientTimeout = time.Microsecond

@@ -172,8 +172,9 @@ func TestValidateBounds(t *testing.T) {
 	}{
 		{"heartbeat 1ns", func(c *Config) { c.Heartbeat = time.Nanosecond }, "heartbeat: 1ns: at least 1us ("},
 		{"heartbeat at the bound", func(c *Config) { c.Heartbeat = MinHeartbeat }, ""},
-		{"election timeout 1ns", func(c *Config) { c.ElectionMin, c.ElectionMax = 1, 1 }, "election-timeout: minimum 1ns: at least 1us ("},
+		{"election timeout 1ns", func(c *Config) { c.ElectionMin, c.ElectionMax = 1, 1 }, "election-timeout: minimum 1ns: at least 2us ("},
 		{"election timeout at the bound", func(c *Config) { c.ElectionMin, c.ElectionMax = MinElectionTimeout, MinElectionTimeout }, ""},
+		{"default heartbeat at the bound", func(c *Config) { c.ElectionMin, c.ElectionMax, c.Heartbeat = MinElectionTimeout, MinElectionTimeout, 0 }, ""},
 		{"client timeout 1ns", func(c *Config) { c.Workload.Timeout = 1 }, "client-timeout: 1ns: at least 1us ("},
 		{"client timeout negative", func(c *Config) { c.Workload.Timeout = -1 }, "client-timeout: -1ns: must be positive"},
 		{"max-inflight huge", func(c *Config) { c.MaxInflight = 9000000000000000000 }, "max-inflight: 9000000000000000000: want 1 to 1048576"},
@@ -223,8 +224,8 @@ func TestLimitsStopRuns(t *testing.T) {
 			c.Clients, c.Workload.Timeout, c.Link.Latency = 50, time.Microsecond, lat("const:30m")
 		}, "messages in flight"},
 		{"writes waiting for the disks", &maxDiskQueue, func(c *Config) {
-			// Nodes time out every microsecond and write their new term to a disk that takes an hour.
-			c.ElectionMin, c.ElectionMax, c.Fsync = time.Microsecond, 2*time.Microsecond, lat("const:1h")
+			// Nodes time out every few microseconds and write their new term to a disk that takes an hour.
+			c.ElectionMin, c.ElectionMax, c.Fsync = MinElectionTimeout, 2*MinElectionTimeout, lat("const:1h")
 		}, "writes waiting for the disks"},
 		{"log entries", &maxLogEntries, func(c *Config) { c.Clients = 20 }, "log entries on all nodes together"},
 		{"events at one instant", &maxAtOnce, func(c *Config) {

@@ -51,7 +51,7 @@ func TestRobustBadInput(t *testing.T) {
 	}{
 		// Each of these used to fill memory, build billions of events or panic.
 		{[]string{"run", "--heartbeat", "1ns"}, "heartbeat: 1ns: at least 1us ("},
-		{[]string{"run", "--election-timeout", "1ns:2ns"}, "election-timeout: minimum 1ns: at least 1us ("},
+		{[]string{"run", "--election-timeout", "1ns:2ns"}, "election-timeout: minimum 1ns: at least 2us ("},
 		{[]string{"run", "--client-timeout", "1ns"}, "client-timeout: 1ns: at least 1us ("},
 		{[]string{"run", "--max-inflight", "9000000000000000000"}, "max-inflight: 9000000000000000000: want 1 to 1048576"},
 		{[]string{"run", "--max-batch", "2000000"}, "max-batch: 2000000: want 1 to 1048576"},

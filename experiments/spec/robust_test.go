@@ -18,7 +18,7 @@ func TestSpecBounds(t *testing.T) {
 		{"heartbeat 1ns", "name: x\ncluster: {heartbeat: 1ns}\n", "spec: t.yaml:2: cluster.heartbeat: heartbeat: 1ns: at least 1us ("},
 		{"client timeout on an axis", "name: x\naxes:\n  - {param: client_timeout, values: [1ms, 1ns]}\n",
 			"spec: t.yaml:3: axes[0] (client_timeout=1ns): client_timeout: 1ns: at least 1us ("},
-		{"election timeout 1ns", "name: x\ncluster: {election_timeout: 1ns}\n", "cluster.election_timeout: election_timeout: minimum 1ns: at least 1us ("},
+		{"election timeout 1ns", "name: x\ncluster: {election_timeout: 1ns}\n", "cluster.election_timeout: election_timeout: minimum 1ns: at least 2us ("},
 		{"max_inflight", "name: x\ncluster: {max_inflight: 1048577}\n", "cluster.max_inflight: 1048577: want 1 to 1048576"},
 		{"max_batch", "name: x\ncluster: {max_batch: 1048577}\n", "cluster.max_batch: 1048577: want 1 to 1048576"},
 		{"clients", "name: x\ncluster: {clients: 100001}\n", "cluster.clients: 100001: want 0 to 100000"},
