@@ -123,6 +123,7 @@ func TestRobustExtremesRun(t *testing.T) {
 		{"--heartbeat", "1us", "--bandwidth", "1Mbps", "--duration", "300ms"},
 		{"--value-size", "1073741824", "--clients", "50"},
 		{"--think", "1ns", "--clients", "5", "--op-deadline", "2562047h"},
+		{"--loss", "1", "--clients", "5", "--client-timeout", "1us"},
 	}
 	for _, args := range tests {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
