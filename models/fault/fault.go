@@ -116,7 +116,11 @@ func ParseIsolate(s string, n int) ([]Event, error) {
 
 func parseAtList(s string, n int, kind Kind, leaderOK bool) ([]Event, error) {
 	var out []Event
-	for _, item := range splitList(s) {
+	list, err := splitList(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, item := range list {
 		id, at, ok := strings.Cut(item, "@")
 		if !ok {
 			return nil, fmt.Errorf("%q: want ID@TIME, e.g. 2@10s", item)
@@ -168,7 +172,14 @@ func parseEdgeEvent(s string, n int, kind Kind) ([]Event, error) {
 		return nil, fmt.Errorf("%q: %w", s, err)
 	}
 	e := Event{At: d, Kind: kind}
-	for _, item := range splitList(rest) {
+	if strings.TrimSpace(rest) == "" {
+		return nil, fmt.Errorf("%q: no edges", s)
+	}
+	list, err := splitList(rest)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", s, err)
+	}
+	for _, item := range list {
 		both := strings.Contains(item, "<->")
 		sep := "->"
 		if both {
@@ -214,7 +225,11 @@ func ParsePartition(s string, n int) ([]Event, error) {
 	seen := map[int64]int{} // node -> 1 + index of its group
 	for gi, grp := range strings.Split(rest, "|") {
 		var g []int64
-		for _, item := range splitList(grp) {
+		list, err := splitList(grp)
+		if err != nil && strings.TrimSpace(grp) != "" {
+			return nil, fmt.Errorf("%q: %w", s, err)
+		}
+		for _, item := range list {
 			id, err := parseNode(item, n)
 			if err != nil {
 				return nil, fmt.Errorf("%q: %w", s, err)
@@ -243,7 +258,11 @@ func ParsePartition(s string, n int) ([]Event, error) {
 // ParseHeal reads "T[,T…]".
 func ParseHeal(s string) ([]Event, error) {
 	var out []Event
-	for _, item := range splitList(s) {
+	list, err := splitList(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, item := range list {
 		d, err := parseTime(item)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", item, err)
@@ -256,14 +275,20 @@ func ParseHeal(s string) ([]Event, error) {
 	return out, nil
 }
 
-func splitList(s string) []string {
+// splitList splits a comma-separated list. An empty item is an error: "1@1s," or "1@1s,,2@2s" is a
+// typo more often than a list of one.
+func splitList(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("%q: empty list", s)
+	}
 	var out []string
 	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+		if p = strings.TrimSpace(p); p == "" {
+			return nil, fmt.Errorf("%q: an empty item (a stray comma?)", s)
 		}
+		out = append(out, p)
 	}
-	return out
+	return out, nil
 }
 
 func parseTime(s string) (time.Duration, error) {
