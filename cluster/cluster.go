@@ -68,9 +68,10 @@ func New(cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Heartbeat == 0 {
-		cfg.Heartbeat = cfg.ElectionMin / 2
+	if err := CheckEdges(cfg.Faults, g); err != nil {
+		return nil, err
 	}
+	cfg.Heartbeat = cfg.HeartbeatInterval()
 	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, quorum: cfg.Nodes/2 + 1,
 		faultRand: sim.Stream(cfg.Seed, "faults")}
 	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
@@ -136,8 +137,13 @@ func (c *Cluster) Run() (Summary, error) {
 // RunContext is Run that also stops, soon after, when ctx is cancelled, returning an error that wraps
 // ctx's. Checking ctx schedules nothing, so a run that is not cancelled is the same run as Run's.
 func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
-	if ctx.Done() != nil {
-		c.loop.SetInterrupt(func() bool { return ctx.Err() != nil })
+	if ctx.Done() != nil || c.cfg.Progress != nil {
+		c.loop.SetInterrupt(func() bool {
+			if c.cfg.Progress != nil {
+				c.cfg.Progress(c.loop.Now().Duration())
+			}
+			return ctx.Err() != nil
+		})
 	}
 	for _, h := range c.hosts {
 		if err := h.start(); err != nil {

@@ -44,6 +44,8 @@ type Summary struct {
 	Events       uint64            `json:"events"`
 	Violations   int               `json:"violations"`
 	Violation    string            `json:"violation,omitempty"`
+	// Warnings are the settings Config.Warnings found doubtful; empty when none.
+	Warnings []string `json:"warnings"`
 }
 
 // ClientOps counts client operations by outcome.
@@ -90,6 +92,7 @@ func (c *Cluster) summary() Summary {
 	s := Summary{
 		Seed:          c.cfg.Seed,
 		Nodes:         c.cfg.Nodes,
+		Warnings:      append([]string{}, c.cfg.Warnings()...),
 		DurationMS:    ms(int64(c.cfg.Duration)),
 		EndMS:         ms(int64(end)),
 		Commits:       m.commitIndex,
