@@ -16,6 +16,7 @@ import (
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/topology"
 )
 
 // Plan expands the axes into points, each with its complete configuration (Seed left 0: it is set per
@@ -398,7 +399,35 @@ func (e *expander) finish(st *state) (cluster.Config, error) {
 		}
 		return fail(name+": "+msg, params...)
 	}
+	if err := e.checkEdges(st); err != nil {
+		return fail(err.Error(), "schedule", "topology")
+	}
 	return *c, nil
+}
+
+// checkEdges checks that the schedule cuts and restores only edges the point's topology has.
+func (e *expander) checkEdges(st *state) error {
+	c := &st.cfg
+	edges := false
+	for _, ev := range c.Faults {
+		edges = edges || ev.Kind == fault.Cut || ev.Kind == fault.Restore
+	}
+	if !edges {
+		return nil
+	}
+	var g *topology.Graph
+	switch {
+	case isGenerated(c.Topology):
+		var err error
+		if g, err = topology.Generate(c.Topology, c.Nodes, c.Link); err != nil {
+			return err
+		}
+	case st.topoFile != "" && e.in.graphs[st.topoFile] != nil:
+		g = e.in.graphs[st.topoFile]
+	default:
+		return nil // a detached spec: its topology file is not read
+	}
+	return cluster.CheckEdges(c.Faults, g)
 }
 
 // blame places a point's error: at the innermost axis among those that set the parameters involved,

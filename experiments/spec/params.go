@@ -674,6 +674,7 @@ type info struct {
 	dir       string         // the spec file's directory; "" for the current one
 	detached  bool           // topology files are not read
 	topoNodes map[string]int // topology file as named -> its node count
+	graphs    map[string]*topology.Graph
 }
 
 func (in *info) line(path string) int { return in.lines[path] }
@@ -707,6 +708,10 @@ func (in *info) topology(s string) (string, error) {
 			return "", fmt.Errorf("%s", trimPkg(err))
 		}
 		in.topoNodes[name] = g.Len()
+		if in.graphs == nil {
+			in.graphs = map[string]*topology.Graph{}
+		}
+		in.graphs[name] = g
 	}
 	return name, nil
 }

@@ -136,12 +136,6 @@ func ParseDetached(data []byte, file string) (*Spec, error) {
 
 func parse(data []byte, file string, detached bool) (*Spec, error) {
 	d := &decoder{file: file}
-	in := &info{lines: map[string]int{}, detached: detached, topoNodes: map[string]int{}}
-	if file != "" {
-		in.dir = filepath.Dir(file)
-	}
-	pc := &parseCtx{d: d, info: in}
-
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -160,7 +154,17 @@ func parse(data []byte, file string, detached bool) (*Spec, error) {
 	if len(doc.Content) == 0 {
 		return nil, &Error{File: file, Msg: "empty file"}
 	}
-	root := doc.Content[0]
+	return parseRoot(doc.Content[0], file, detached)
+}
+
+// parseRoot parses a spec's root node; file and detached are as for parse.
+func parseRoot(root *yaml.Node, file string, detached bool) (*Spec, error) {
+	d := &decoder{file: file}
+	in := &info{lines: map[string]int{}, detached: detached, topoNodes: map[string]int{}}
+	if file != "" {
+		in.dir = filepath.Dir(file)
+	}
+	pc := &parseCtx{d: d, info: in}
 
 	dur := registry[byName["duration"]]
 	s := &Spec{Seed: 1, Trials: 1, File: file, info: in}
