@@ -66,7 +66,7 @@ func TestSweepWorkersAndResume(t *testing.T) {
 	}
 	err := cmd.Wait()
 	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "--resume") {
+	if !ok || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "raftsim sweep testdata/sweep.yaml --out "+cut+" --resume") {
 		t.Fatalf("interrupted sweep: %v, stderr %q; want exit 130 and a hint to --resume", err, stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(cut, "trials.csv")); err == nil {
