@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/raftsim/raftsim/experiments/figures"
+	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
@@ -156,13 +157,14 @@ func quoteArgs(args []string) []string {
 func draw(stdout io.Writer, s *spec.Spec, dir string) error {
 	paths, err := figures.Draw(s, dir)
 	if err != nil {
-		return err
+		return resultsError(err)
 	}
 	compared, err := figures.Compare(s, dir)
 	if err != nil {
-		return err
+		return resultsError(err)
 	}
-	fmt.Fprintf(stdout, "  results: %s, %s, %s\n", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile), filepath.Join(dir, results.ManifestFile))
+	fmt.Fprintf(stdout, "  results: %s, %s, %s, %s\n", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile),
+		filepath.Join(dir, results.SummaryLongFile), filepath.Join(dir, results.ManifestFile))
 	for _, p := range paths {
 		fmt.Fprintf(stdout, "  plot:    %s.png (and .svg)\n", p)
 	}
@@ -272,13 +274,22 @@ func newPlotCmd() *cobra.Command {
 func plotDir(stdout io.Writer, dir string) error {
 	m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile))
 	if err != nil {
-		return usageErrorf("plot: %s: %v", dir, err)
+		return usageErrorf("plot: %v", err)
 	}
 	// Topology files named by the spec are resolved against the directory it was run from; the
 	// figures never need them.
 	s, err := spec.ParseDetached([]byte(m.Spec), filepath.Join(dir, results.ManifestFile))
 	if err != nil {
 		return usageErrorf("plot: %s: the manifest's spec: %v", dir, err)
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		return usageErrorf("plot: %s: the manifest's spec: %v", dir, err)
+	}
+	// Every result file is held against the manifest's plan before anything is drawn: a damaged
+	// directory is refused whole and its plots and comparison stay as they were.
+	if err := results.Check(dir, m, plan, measure.Names); err != nil {
+		return resultsError(err)
 	}
 	return draw(stdout, s, dir)
 }

@@ -14,7 +14,7 @@ import (
 func readResults(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, name := range []string{"trials.csv", "summary.csv", "manifest.json"} {
+	for _, name := range []string{"trials.csv", "summary.csv", "summary_long.csv", "manifest.json"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)

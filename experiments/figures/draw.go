@@ -13,7 +13,6 @@ import (
 
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/plots"
-	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/stats"
 )
@@ -27,11 +26,7 @@ func Draw(s *spec.Spec, dir string) ([]string, error) {
 	if len(s.Plots) == 0 {
 		return nil, nil
 	}
-	d, err := loadTrials(filepath.Join(dir, results.TrialsFile))
-	if err != nil {
-		return nil, err
-	}
-	plan, err := s.Plan()
+	d, plan, err := loadTrials(s, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -183,7 +178,7 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 			l.X = append(l.X, xs[i])
 			l.Y = append(l.Y, y)
 			if band {
-				ci := stats.CI95(vals) // NaN for fewer than two trials: no band there
+				ci := stats.Summarize(vals).CI95 // NaN for fewer than two trials: no band there
 				l.Lo, l.Hi = append(l.Lo, y-ci), append(l.Hi, y+ci)
 			}
 		}

@@ -8,16 +8,21 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/raftsim/raftsim/experiments"
 )
 
-// ManifestFile, TrialsFile and SummaryFile are the names of the files of a results directory.
+// The files of a results directory.
 const (
-	ManifestFile = "manifest.json"
-	TrialsFile   = "trials.csv"
-	SummaryFile  = "summary.csv"
+	ManifestFile    = "manifest.json"
+	TrialsFile      = "trials.csv"
+	SummaryFile     = "summary.csv"
+	SummaryLongFile = "summary_long.csv"
 )
+
+// maxManifest bounds what ReadManifest reads: far more than the canonical spec of any sweep.
+const maxManifest = 16 << 20
 
 // Dependencies whose versions a manifest records: the numerical and plotting libraries that shape the
 // numbers and figures.
@@ -147,16 +152,32 @@ func encodeManifest(w io.Writer, m *Manifest) error {
 	return enc.Encode(m)
 }
 
-// ReadManifest reads the manifest at path.
+// ReadManifest reads the manifest at path. Unknown fields, trailing data and a file over 16 MiB are
+// refused; every problem with the file is a *FileError.
 func ReadManifest(path string) (*Manifest, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("results: %w", err)
+		return nil, &FileError{Path: path, Msg: missing(err)}
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
+		return nil, &FileError{Path: path, Msg: "not a regular file"}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, maxManifest+1))
+	if err != nil {
+		return nil, fmt.Errorf("results: %s: %w", path, err)
+	}
+	if len(data) > maxManifest {
+		return nil, &FileError{Path: path, Msg: fmt.Sprintf("more than %d bytes: not a manifest", maxManifest)}
 	}
 	var m Manifest
 	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("results: %s: %w", path, err)
+		return nil, &FileError{Path: path, Msg: strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	if dec.More() {
+		return nil, &FileError{Path: path, Msg: "data after the manifest"}
 	}
 	return &m, nil
 }

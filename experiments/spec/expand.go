@@ -33,8 +33,10 @@ func (s *Spec) Plan() (*experiments.Plan, error) {
 	canon := s.Canonical()
 	sum := sha256.Sum256(canon)
 	axes := make([]string, len(s.Axes))
+	kinds := make([]experiments.AxisKind, len(s.Axes))
 	for i, a := range s.Axes {
 		axes[i] = a.Name
+		kinds[i] = a.axisKind()
 	}
 	return &experiments.Plan{
 		Name:        s.Name,
@@ -42,10 +44,28 @@ func (s *Spec) Plan() (*experiments.Plan, error) {
 		Seed:        s.Seed,
 		Trials:      s.Trials,
 		Axes:        axes,
+		AxisKinds:   kinds,
 		Points:      pl.points,
 		Spec:        canon,
 		SpecSHA256:  hex.EncodeToString(sum[:]),
 	}, nil
+}
+
+// axisKind is how the result files read the axis's values as numbers: integers and numbers as they
+// are, durations and election timeouts in milliseconds, bandwidths in bits per second; names,
+// booleans, latency specs and variants are categories.
+func (a *Axis) axisKind() experiments.AxisKind {
+	if a.Param == "" {
+		return experiments.Categorical
+	}
+	p := mustParam(a.Param)
+	switch p.Kind {
+	case Int, Float:
+		return experiments.Number
+	case Duration:
+		return experiments.Duration
+	}
+	return p.numeric
 }
 
 // planned is an expanded spec.

@@ -3,7 +3,7 @@
 // Each trial runs the point's configuration with the trial's seed (experiments.TrialSeed) on one
 // goroutine of a pool; a run is single-threaded and shares nothing with the others, so what a trial
 // measures does not depend on the worker count or on scheduling. The result files (manifest.json,
-// trials.csv, summary.csv, see package results) are written once every trial is done, from the
+// trials.csv, summary.csv, summary_long.csv, see package results) are written once every trial is done, from the
 // trials sorted into sweep order: they are byte-identical whatever the number of workers, the order in
 // which trials finished, and whether the sweep was interrupted and resumed on the way.
 //
@@ -13,7 +13,7 @@
 // synced to disk before it counts as done (the trials that finish together share one sync). Its first
 // line names the spec's SHA-256, the root seed and the trials per point; its second is the CSV header
 // point,trial,seed,<measures>; every other line is one trial as CSV: the point's key, the trial index,
-// its seed and its measures in strconv's shortest round-trip form, so that a resumed sweep reproduces
+// its seed (as results.FormatSeed writes it; a decimal seed of an older journal reads too) and its measures in strconv's shortest round-trip form, so that a resumed sweep reproduces
 // them exactly. A last line cut short by a crash is dropped on resume.
 //
 // Cancelling the context stops the sweep from starting trials; the running ones finish and are

@@ -210,9 +210,9 @@ func parseTrials(body []byte, plan *experiments.Plan, cols []string, first int, 
 			return nil, fail("line %d: point %q trial %d appears twice", line, rec[0], k)
 		}
 		seen[[2]int{p, k}] = true
-		seed, err := strconv.ParseUint(rec[2], 10, 64)
+		seed, err := results.ParseSeed(rec[2])
 		if want := experiments.TrialSeed(plan.Seed, &plan.Points[p], k); err != nil || seed != want {
-			return nil, fail("line %d: seed %q is not the trial's seed %d (written by another version?)", line, rec[2], want)
+			return nil, fail("line %d: seed %q is not the trial's seed %s (written by another version?)", line, rec[2], results.FormatSeed(want))
 		}
 		vals := make([]float64, len(rec)-3)
 		for i, s := range rec[3:] {
@@ -226,7 +226,7 @@ func parseTrials(body []byte, plan *experiments.Plan, cols []string, first int, 
 
 // add buffers one trial; sync makes it durable.
 func (j *journal) add(key string, t *results.Trial) error {
-	j.rec = append(j.rec[:0], key, strconv.Itoa(t.Trial), strconv.FormatUint(t.Seed, 10))
+	j.rec = append(j.rec[:0], key, strconv.Itoa(t.Trial), results.FormatSeed(t.Seed))
 	for _, v := range t.Values {
 		// Shortest round-trip form, sign of zero included: a resumed sweep must read back exactly
 		// what it measured.

@@ -39,7 +39,7 @@ type Result struct {
 	Ran     int // trials run by this call
 	Resumed int // trials taken from the journal of an interrupted sweep
 	// The files written, in the order they were written.
-	TrialsPath, SummaryPath, ManifestPath string
+	TrialsPath, SummaryPath, SummaryLongPath, ManifestPath string
 }
 
 // ErrJournal marks a journal that Run will not take as it is: one left by an interrupted sweep when
@@ -62,8 +62,8 @@ func (e *InterruptedError) Error() string {
 
 func (e *InterruptedError) Unwrap() error { return e.Cause }
 
-// Run runs every trial of plan and writes the results directory o.Out: trials.csv, summary.csv and
-// manifest.json. Nothing is created when plan or o is invalid.
+// Run runs every trial of plan and writes the results directory o.Out: trials.csv, summary.csv,
+// summary_long.csv and manifest.json. Nothing is created when plan or o is invalid.
 func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error) {
 	if err := check(plan, &o); err != nil {
 		return Result{}, err
@@ -141,11 +141,15 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	}
 	res.TrialsPath = filepath.Join(o.Out, results.TrialsFile)
 	res.SummaryPath = filepath.Join(o.Out, results.SummaryFile)
+	res.SummaryLongPath = filepath.Join(o.Out, results.SummaryLongFile)
 	res.ManifestPath = filepath.Join(o.Out, results.ManifestFile)
 	if err := results.WriteTrials(res.TrialsPath, plan, measure.Names, r.trials); err != nil {
 		return res, err
 	}
 	if err := results.WriteSummary(res.SummaryPath, plan, measure.Names, r.trials); err != nil {
+		return res, err
+	}
+	if err := results.WriteSummaryLong(res.SummaryLongPath, plan, measure.Names, r.trials); err != nil {
 		return res, err
 	}
 	if err := results.WriteManifest(res.ManifestPath, results.NewManifest(plan, o.Command)); err != nil {

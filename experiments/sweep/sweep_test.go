@@ -23,7 +23,7 @@ import (
 	"github.com/raftsim/raftsim/safety"
 )
 
-var finalFiles = []string{results.TrialsFile, results.SummaryFile, results.ManifestFile}
+var finalFiles = []string{results.TrialsFile, results.SummaryFile, results.SummaryLongFile, results.ManifestFile}
 
 // testPlan is a small sweep: election timeout × clients on a three-node cluster for 300ms simulated,
 // trials per point. Its points are listed in reverse sweep order, so that sorting by Index matters.
@@ -131,30 +131,26 @@ func TestWorkersGiveIdenticalFiles(t *testing.T) {
 // TrialSeed, and measures that really come from the runs.
 func checkTrialsFile(t *testing.T, plan *experiments.Plan, path string) {
 	t.Helper()
-	tab, err := results.ReadTrials(path)
+	// LoadTrials holds the file against the plan: every row in sweep order with its point's coordinates
+	// and its seed from TrialSeed.
+	trials, err := results.LoadTrials(path, plan, measure.Names)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(tab.Axes, plan.Axes) || !slices.Equal(tab.Measures, measure.Names) {
-		t.Fatalf("header %q", tab.Columns)
-	}
-	if len(tab.Rows) != len(plan.Points)*plan.Trials {
-		t.Fatalf("%d rows", len(tab.Rows))
+	if len(trials) != len(plan.Points)*plan.Trials {
+		t.Fatalf("%d rows", len(trials))
 	}
 	order := results.PointOrder(plan)
-	seeds, _ := tab.Strings("seed")
-	events, _ := tab.Floats("events")
-	for r := range tab.Rows {
-		p := &plan.Points[order[r/plan.Trials]]
-		if want := fmt.Sprint(experiments.TrialSeed(plan.Seed, p, r%plan.Trials)); seeds[r] != want {
-			t.Errorf("row %d: seed %s, want %s", r, seeds[r], want)
+	ev := measure.Index("events")
+	var events []float64
+	for r, tr := range trials {
+		if tr.Point != order[r/plan.Trials] || tr.Trial != r%plan.Trials {
+			t.Errorf("row %d: point %d trial %d", r, tr.Point, tr.Trial)
 		}
-		if tab.Rows[r][0] != p.Coords[0].Value || tab.Rows[r][1] != p.Coords[1].Value {
-			t.Errorf("row %d: point %v, want %s", r, tab.Rows[r][:2], p.Key())
+		if tr.Values[ev] <= 0 {
+			t.Errorf("row %d: %v events", r, tr.Values[ev])
 		}
-		if events[r] <= 0 {
-			t.Errorf("row %d: %v events", r, events[r])
-		}
+		events = append(events, tr.Values[ev])
 	}
 	if slices.Min(events) == slices.Max(events) {
 		t.Error("every trial had the same number of events: seeds do not reach the runs")
