@@ -12,6 +12,7 @@ import (
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/measure"
+	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/internal/atomicfile"
 	"github.com/raftsim/raftsim/safety"
 )
@@ -71,7 +72,7 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 			return err
 		}
 	} else {
-		fmt.Fprintf(stdout, "raftsim sweep %s: point %d (%s), trial %d, seed %d\n", s.Name, p.Index, p.Key(), f.trial, cfg.Seed)
+		fmt.Fprintf(stdout, "raftsim sweep %s: point %d (%s), trial %d, seed %s\n", s.Name, p.Index, p.Key(), f.trial, results.FormatSeed(cfg.Seed))
 		row := measure.Row(&sum)
 		for i, name := range measure.Names {
 			fmt.Fprintf(stdout, "  %-24s %s\n", name, strconv.FormatFloat(row[i], 'g', -1, 64))
