@@ -47,7 +47,7 @@ var paramGroups = map[string]string{
 	"faults": groupFaults, "crash_at": groupFaults, "schedule": groupFaults, "chaos": groupFaults,
 	"chaos_interval": groupFaults, "chaos_quiet": groupFaults, "leader_crash": groupFaults,
 	"crash_recovery": groupFaults,
-	"check": groupOutput, "measure_from": groupOutput,
+	"check":          groupOutput, "measure_from": groupOutput,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.
@@ -82,9 +82,9 @@ var partFlags = []partFlag{
 // argValue is a flag's pflag.Value: it records every value given, in command-line order, as a spec.Arg.
 type argValue struct {
 	flag, path, typ, def string
-	boolean             bool
-	args                *[]spec.Arg
-	text                string
+	boolean              bool
+	args                 *[]spec.Arg
+	text                 string
 }
 
 func (v *argValue) String() string { return v.text }
