@@ -331,3 +331,22 @@ func TestExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepWarnings: a sweep whose points have doubtful settings says so on standard error and lists
+// them in the manifest.
+func TestSweepWarnings(t *testing.T) {
+	dir := t.TempDir()
+	specFile := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(specFile, []byte("name: hb\nduration: 1s\ncluster: {heartbeat: 100ms}\n"+
+		"axes:\n  - {param: election_timeout, values: [\"50ms:100ms\", \"300ms:600ms\"]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := raftsim(t, nil, "sweep", specFile, "--out", filepath.Join(dir, "out"), "--quiet")
+	if r.code != 0 || strings.Count(r.stderr, "warning:") != 1 || !strings.Contains(r.stderr, "election_timeout=50ms:100ms: heartbeat 100ms") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	m, err := os.ReadFile(filepath.Join(dir, "out", "manifest.json"))
+	if err != nil || !strings.Contains(string(m), `"election_timeout=50ms:100ms: heartbeat 100ms is not below the minimum election timeout 50ms`) {
+		t.Fatalf("manifest: %v\n%s", err, m)
+	}
+}

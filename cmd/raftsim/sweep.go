@@ -121,6 +121,7 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 	if !f.quiet && isTerminal(stderr) {
 		o.Progress = stderr
 	}
+	printWarnings(stderr, results.Warnings(plan))
 	fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, f.workers, dir)
 	res, err := sweep.Run(ctx, plan, o)
 	if errors.Is(err, sweep.ErrJournal) {
@@ -292,4 +293,16 @@ func plotDir(stdout io.Writer, dir string) error {
 		return resultsError(err)
 	}
 	return draw(stdout, s, dir)
+}
+
+// printWarnings prints a plan's warnings, a few of them: the manifest keeps them all.
+func printWarnings(w io.Writer, warnings []string) {
+	const most = 5
+	for i, msg := range warnings {
+		if i == most {
+			fmt.Fprintf(w, "raftsim: warning: and %d more (manifest.json lists them all)\n", len(warnings)-most)
+			break
+		}
+		fmt.Fprintln(w, "raftsim: warning: "+msg)
+	}
 }

@@ -48,6 +48,9 @@ type Manifest struct {
 	// SpecSHA256 is the hex SHA-256 of Spec, the canonical text of the experiment's spec.
 	SpecSHA256 string `json:"spec_sha256"`
 	Spec       string `json:"spec"`
+	// Warnings are the doubtful settings of the points (cluster.Config.Warnings), each prefixed by the
+	// point's key; empty when there are none.
+	Warnings []string `json:"warnings"`
 }
 
 // Build is what the binary says about itself (runtime/debug.ReadBuildInfo).
@@ -128,7 +131,24 @@ func newManifest(plan *experiments.Plan, command []string, b Build) *Manifest {
 		Build:      b,
 		SpecSHA256: SpecSHA256(plan),
 		Spec:       string(plan.Spec),
+		Warnings:   Warnings(plan),
 	}
+}
+
+// Warnings lists the warnings of every point of plan, in plan order, as "KEY: warning" (the warning
+// alone for a plan with no axis).
+func Warnings(plan *experiments.Plan) []string {
+	out := []string{}
+	for i := range plan.Points {
+		p := &plan.Points[i]
+		for _, w := range p.Config.Warnings() {
+			if k := p.Key(); k != "" {
+				w = k + ": " + w
+			}
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // SpecSHA256 returns plan.SpecSHA256, or the hex SHA-256 of plan.Spec when it is not set.
