@@ -41,6 +41,11 @@ func TestParseErrors(t *testing.T) {
 		{"crash_recovery without mttr", "name: x\nscenario:\n  crash_recovery: {mttf: exp:1s}\n", "spec: t.yaml:3: scenario.crash_recovery: mttr: required"},
 		{"crash_recovery zero mean", "name: x\nscenario:\n  crash_recovery: {mttf: exp:1s, mttr: 0s}\n", "spec: t.yaml:3: scenario.crash_recovery.mttr: const:0s has mean 0; want a positive mean"},
 
+		{"axis named like a numeric column", "name: x\naxes:\n  - {param: heartbeat, values: [10ms, 20ms]}\n  - name: heartbeat_ms\n    variant: [{name: a}, {name: b}]\n",
+			`spec: t.yaml:2: axes: column "heartbeat_ms" appears twice (an axis may not be named like a fixed column, a measure or another axis's numeric column)`},
+		{"axis named like a measure", "name: x\naxes:\n  - name: commits\n    variant: [{name: a}, {name: b}]\n",
+			`spec: t.yaml:2: axes: column "commits" appears twice (an axis may not be named like a fixed column, a measure or another axis's numeric column)`},
+
 		// Points.
 		{"f > n", "name: x\ncluster: {nodes: 3}\nscenario:\n  faults: 4\n  crash_at: 1s\n", "spec: t.yaml:4: scenario.faults: faults 4 > nodes 3"},
 		{"f > n on an axis", "name: x\nscenario: {crash_at: 1s}\naxes:\n  - {param: nodes, values: [3, 5]}\n  - {param: faults, from: 0, to: nodes+1}\n",

@@ -14,6 +14,10 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/raftsim/raftsim/experiments"
+	"github.com/raftsim/raftsim/experiments/measure"
+	"github.com/raftsim/raftsim/experiments/results"
 )
 
 // Spec is a parsed, validated experiment. Every value is canonical (the text Canonical writes), so two
@@ -224,6 +228,18 @@ func parseRoot(root *yaml.Node, file string, detached bool) (*Spec, error) {
 	pl, err := s.expand()
 	if err != nil {
 		return nil, err
+	}
+	// The result files must be writable: no axis named like a fixed column, a measure or another axis's
+	// numeric column ("heartbeat_ms" beside a heartbeat axis), so that a spec that parses always runs.
+	if len(s.Axes) > 0 {
+		plan := &experiments.Plan{Name: s.Name, Seed: s.Seed, Trials: s.Trials, Points: pl.points}
+		for i := range s.Axes {
+			plan.Axes = append(plan.Axes, s.Axes[i].Name)
+			plan.AxisKinds = append(plan.AxisKinds, s.Axes[i].axisKind())
+		}
+		if err := results.CheckPlan(plan, measure.Names); err != nil {
+			return nil, &Error{File: file, Line: in.line("axes"), Path: "axes", Msg: strings.TrimPrefix(err.Error(), "results: ")}
+		}
 	}
 	if plots != nil {
 		if s.Plots, err = pc.plots(plots, plotsPos, s, pl); err != nil {
