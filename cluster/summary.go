@@ -14,8 +14,10 @@ type Summary struct {
 	// leaders' empty entries included.
 	Commits   uint64    `json:"commits"`
 	ClientOps ClientOps `json:"client_ops"`
-	// Elections counts elections started (a node became candidate for a new term); PreElections counts
-	// pre-vote rounds; LeaderChanges counts nodes winning an election.
+	// Elections counts elections started: every time a node became candidate for a new term.
+	// PreElections counts pre-vote rounds started: every time a node with PreVote asked for pre-votes,
+	// including each new round of a node that stayed pre-candidate and timed out again. Both are summed
+	// over all nodes and all their lives. LeaderChanges counts elections won.
 	Elections     uint64 `json:"elections"`
 	PreElections  uint64 `json:"pre_elections"`
 	LeaderChanges uint64 `json:"leader_changes"`
@@ -94,8 +96,6 @@ func (c *Cluster) summary() Summary {
 		EndMS:         ms(int64(end)),
 		Commits:       m.commitIndex,
 		ClientOps:     ClientOps{OK: m.opsOK, Failed: m.opsFailed, OKAfter: m.opsOKAfter, InvokedAfter: m.opsAfter},
-		Elections:     m.elections,
-		PreElections:  m.preElections,
 		LeaderChanges: m.leaderChanges,
 		MaxTerm:       m.maxTerm,
 		MeasureFromMS: ms(int64(m.measureFrom)),
@@ -105,6 +105,11 @@ func (c *Cluster) summary() Summary {
 		Violations:    m.violations,
 		Traffic:       map[string]Traffic{},
 		Dropped:       map[string]uint64{},
+	}
+	for _, h := range c.hosts {
+		p, e := h.campaigns()
+		s.PreElections += p
+		s.Elections += e
 	}
 	if end > 0 {
 		s.Availability = round6(float64(m.upTotal) / float64(end))
