@@ -276,8 +276,9 @@ func (c *Cluster) applyFault(e *fault.Event) {
 			c.crash(e, uint64(e.Node))
 			return
 		}
-		// The leader, then Extra other live nodes drawn from the fault stream. With no leader, all
-		// 1+Extra are drawn: the schedule's count of crashes always happens.
+		// The leader, then Extra other live nodes drawn uniformly from the fault stream. With no leader,
+		// all 1+Extra are drawn: the schedule's count of crashes always happens (the quorum experiment
+		// counts on it), and which nodes it hits is a uniform draw, whatever their numbers.
 		n := 1 + e.Extra
 		if id := c.currentLeader(); id != 0 {
 			c.crash(e, id)
@@ -304,7 +305,7 @@ func (c *Cluster) applyFault(e *fault.Event) {
 			}
 		}
 	default:
-		c.trace.fault(e, 0)
+		c.trace.fault(e, uint64(e.Node)) // the isolated node; 0 for the other kinds, which name none
 		before := c.graph.Cuts()
 		switch e.Kind {
 		case fault.Cut:

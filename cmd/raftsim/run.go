@@ -62,7 +62,7 @@ func newRunFlags() (*pflag.FlagSet, *runFlags) {
 	fs.StringVar(&f.bandwidth, "bandwidth", topology.FormatBandwidth(d.Link.Bandwidth), "link bandwidth, e.g. 1Gbps, 100Mbps, 10MB/s, unlimited")
 	fs.StringVar(&f.topo, "topology", d.Topology, "mesh, star, ring, line, or a topology file (.yaml, .json)")
 	fs.StringVar(&f.routing, "routing", "direct", "direct (only the edge sender->receiver) or shortest-path (forward over other nodes)")
-	fs.StringArrayVar(&f.crash, "crash", nil, "crash nodes: ID@T[,ID@T…]; ID may be 'leader' (whoever leads at T)")
+	fs.StringArrayVar(&f.crash, "crash", nil, "crash nodes: ID@T[,ID@T…]; ID 'leader+K' crashes the leader at T and K more live nodes drawn from the seed ('leader' = 'leader+0'; with no leader, all K+1 are drawn)")
 	fs.StringArrayVar(&f.restart, "restart", nil, "restart crashed nodes from their durable state: ID@T[,…]")
 	fs.StringArrayVar(&f.cut, "cut", nil, "cut directed edges: 'T:1->2,2->1' (A<->B for both directions)")
 	fs.StringArrayVar(&f.partition, "partition", nil, "partition into groups: 'T:1,2|3,4,5'")
