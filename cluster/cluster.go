@@ -416,7 +416,9 @@ func (c *Cluster) crash(e *fault.Event, id uint64) bool {
 	return true
 }
 
-// currentLeader returns the live leader of the highest term, or 0.
+// currentLeader returns the live leader of the highest term, or 0. The answer does not depend on the
+// order of the loop: two live leaders of one term would break Election Safety (the checker's first
+// property), so the highest term names one node; the ID order only settles that impossible tie.
 func (c *Cluster) currentLeader() uint64 {
 	var id, term uint64
 	for _, h := range c.hosts {
@@ -435,7 +437,8 @@ func (c *Cluster) statusChanged() {
 
 // workingLeader returns the leader that holds a working majority, or 0: a live leader such that a
 // majority of nodes, itself included, are alive, in its term, following it, and able to exchange
-// messages with it.
+// messages with it. At most one leader can: two such majorities would share a node, which has one term
+// and follows one leader. So the first found in ID order is the only one.
 func (c *Cluster) workingLeader() uint64 {
 	for _, l := range c.hosts {
 		if !l.alive || l.state != raft.Leader {
