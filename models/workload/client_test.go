@@ -91,13 +91,17 @@ func setup(t *testing.T, cfg Config, seed uint64) (*Client, *fakeEnv) {
 
 // firstDraws returns what a client drawing from seed draws first: its round-robin order of the nodes,
 // then its first key.
-func firstDraws(seed uint64, nodes, keys int) (order []uint64, key uint64) {
+func firstDraws(seed uint64, nodes, keys int) (order []uint32, key uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
-	for _, p := range r.Perm(nodes) {
-		order = append(order, uint64(p+1))
+	for id := range nodes {
+		order = append(order, uint32(id+1))
 	}
+	r.Shuffle(nodes, func(i, j int) { order[i], order[j] = order[j], order[i] })
 	return order, uint64(r.IntN(keys))
 }
+
+// orderAt returns the i-th node of the client's round-robin order.
+func orderAt(c *Client, i int) uint64 { return uint64(c.order[i%len(c.order)]) }
 
 // other returns a node of 1..5 that is neither the client's target nor its suspect.
 func other(c *Client) uint64 {
@@ -119,7 +123,7 @@ func TestStart(t *testing.T) {
 		if !slices.Equal(c.order, order) {
 			t.Fatalf("seed %d: order %v, want %v", seed, c.order, order)
 		}
-		target := order[0]
+		target := uint64(order[0])
 		want := sent{0, target, Request{Client: 7, Seq: 1, Key: key, Value: 7<<32 | 1, Size: 128}}
 		if len(env.sent) != 1 || env.sent[0] != want {
 			t.Fatalf("seed %d: sent %v, want [%v]", seed, env.sent, want)
@@ -221,7 +225,7 @@ func TestRedirectWithoutHint(t *testing.T) {
 				if env.now != backoffStart.Add(20*ms) {
 					t.Fatalf("retry at %v, want %v + 20ms", env.now, backoffStart)
 				}
-				target = c.order[(i+1)%5]
+				target = orderAt(c, i+1)
 				if got := env.last(); got.to != target || got.at != env.now || got.r.Seq != 1 {
 					t.Fatalf("retry %d: %v, want to %d now", i, got, target)
 				}
@@ -239,7 +243,7 @@ func TestAttemptTimeout(t *testing.T) {
 	c, env := setup(t, Config{Timeout: 100 * ms}, 2)
 	for i := 1; i <= 6; i++ {
 		env.fire(c)
-		target := c.order[i%5]
+		target := orderAt(c, i)
 		got := env.last()
 		if len(env.sent) != i+1 || got.to != target || got.at != sim.Time(i*100)*sim.Time(ms) || got.r.Seq != 1 {
 			t.Fatalf("after timeout %d: %v, want to %d at %dms", i, got, target, i*100)
@@ -261,7 +265,7 @@ func TestNoBounce(t *testing.T) {
 		stale := env.last().to
 		env.fire(c) // the stale leader does not answer
 		follower := env.last().to
-		if follower == stale || follower != c.order[1] {
+		if follower == stale || follower != orderAt(c, 1) {
 			t.Fatalf("seed %d: after %d timed out, tried %d, want the next in order %v", seed, stale, follower, c.order)
 		}
 		env.advance(ms)
@@ -271,8 +275,8 @@ func TestNoBounce(t *testing.T) {
 		}
 		env.fire(c) // the backoff
 		third := env.last().to
-		if third != c.order[2] {
-			t.Fatalf("seed %d: third attempt to %d, want %d (order %v)", seed, third, c.order[2], c.order)
+		if third != orderAt(c, 2) {
+			t.Fatalf("seed %d: third attempt to %d, want %d (order %v)", seed, third, orderAt(c, 2), c.order)
 		}
 		env.advance(ms)
 		leader := other(c)
@@ -296,8 +300,8 @@ func TestSuspectForgiven(t *testing.T) {
 	leader := env.last().to
 	env.fire(c) // lost
 	for i := 1; i <= 4; i++ {
-		if got := env.last().to; got != c.order[i] {
-			t.Fatalf("attempt %d to %d, want %d (order %v)", i, got, c.order[i], c.order)
+		if got := env.last().to; got != orderAt(c, i) {
+			t.Fatalf("attempt %d to %d, want %d (order %v)", i, got, orderAt(c, i), c.order)
 		}
 		env.advance(ms)
 		c.Reply(Reply{Client: 7, Seq: 1, Leader: leader})
@@ -314,8 +318,8 @@ func TestSuspectForgiven(t *testing.T) {
 	// The leader times out again: the next pick is the next in order after the last pick (order[0],
 	// which is the leader itself and so passed over: order[1]), not the node after the leader.
 	env.fire(c)
-	if got := env.last().to; got != c.order[1] {
-		t.Fatalf("after the redirect target timed out: to %d, want %d (order %v)", got, c.order[1], c.order)
+	if got := env.last().to; got != orderAt(c, 1) {
+		t.Fatalf("after the redirect target timed out: to %d, want %d (order %v)", got, orderAt(c, 1), c.order)
 	}
 }
 
