@@ -24,6 +24,9 @@ const relabelAlpha = 0.001
 // relabelled copy must not differ under a two-sided Mann–Whitney U test at relabelAlpha. Each case
 // names two labellings that are the same scenario under the permutation given.
 func TestRelabellingInvariance(t *testing.T) {
+	if testing.Short() {
+		t.Skip("360 runs; single-threaded, so the race detector's -short pass gains nothing from them")
+	}
 	base := func(seed uint64) Config {
 		cfg := Default()
 		cfg.Nodes, cfg.Bootstrap, cfg.Clients = 5, 1, 1
