@@ -191,8 +191,8 @@ func (c *Client) Reply(r Reply) {
 		return
 	}
 	// A node that names another leader is followed at once, unless it names the node that has just
-	// failed the client. A node that knows no leader, or names itself but no longer leads, sends the
-	// client on round its order after a pause.
+	// failed the client. After a node that knows no leader, or names itself but no longer leads, the
+	// client pauses, then tries the next node in its order.
 	if r.Leader != 0 && r.Leader != c.target && r.Leader != c.suspect {
 		c.target = r.Leader
 		c.send()
@@ -212,8 +212,11 @@ func (c *Client) Timer() {
 			return
 		}
 		if c.phase == awaiting {
-			// No answer: the next endpoint in the client's order, never straight back to this one.
-			c.suspect, c.suspectLeft = c.target, len(c.order)-1
+			// No answer: the next endpoint in the client's order, never straight back to this one (a
+			// one-node cluster has no other to try).
+			if len(c.order) > 1 {
+				c.suspect, c.suspectLeft = c.target, len(c.order)-1
+			}
 			c.target = c.pick()
 		}
 		c.send()

@@ -512,3 +512,21 @@ func TestKeysDeterministic(t *testing.T) {
 		t.Fatalf("keys %v, want %v", got, []uint64{a[0], a[0], a[0], a[1]})
 	}
 }
+
+// TestOneNode: alone, a client retries its one node after a timeout, and follows it when it names
+// itself leader again.
+func TestOneNode(t *testing.T) {
+	c, env := setup(t, Config{Nodes: 1, Timeout: 100 * ms, Backoff: 10 * ms}, 1)
+	env.fire(c)
+	if got := env.last(); got.to != 1 || len(env.sent) != 2 || c.suspect != 0 {
+		t.Fatalf("after a timeout: %v, suspect %d", got, c.suspect)
+	}
+	env.advance(ms)
+	c.Reply(Reply{Client: 7, Seq: 1})
+	env.fire(c)
+	env.advance(ms)
+	c.Reply(Reply{Client: 7, Seq: 1, OK: true})
+	if len(env.ops) != 1 || env.ops[0].Attempts != 3 || env.last().to != 1 {
+		t.Fatalf("ops %+v, last %v", env.ops, env.last())
+	}
+}
