@@ -3,6 +3,7 @@ module github.com/raftsim/raftsim
 go 1.26.0
 
 require (
+	github.com/dustin/go-humanize v1.1.0
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.1.0

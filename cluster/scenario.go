@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/raftsim/raftsim/models/fault"
@@ -97,6 +98,7 @@ func (lc *leaderCrash) Fire(uint64) {
 		lc.phase = lcDone
 		e := fault.Event{At: c.loop.Now().Duration(), Kind: fault.Crash, Node: int64(lc.leader)}
 		c.crash(&e, lc.leader)
+		c.timeline.add(c.loop.Now(), nil, c.cfg.LeaderCrash, []uint64{lc.leader}, fmt.Sprintf("crashed the leader %d", lc.leader))
 	}
 }
 

@@ -68,7 +68,9 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 		return err
 	}
 	if f.json {
-		if err := json.NewEncoder(stdout).Encode(sum); err != nil {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(sum); err != nil {
 			return err
 		}
 	} else {

@@ -246,6 +246,7 @@ func runRun(ctx context.Context, f *runFlags, stdout, stderr io.Writer) error {
 	}
 	if f.json {
 		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false) // faults read "cut 1s:1->2", not "1-\u003e2"
 		if err := enc.Encode(sum); err != nil {
 			return err
 		}

@@ -37,11 +37,14 @@ func (k Kind) String() string {
 
 // Event is one fault at one instant of simulated time.
 type Event struct {
-	At     time.Duration
-	Kind   Kind
-	Node   int64           // Crash, Restart, Isolate; for Crash with Leader set, 0
-	Leader bool            // Crash: whichever node leads at At, and Extra more
-	Extra  int             // Crash with Leader: how many other live nodes, chosen at random, crash with it
+	At   time.Duration
+	Kind Kind
+	Node int64 // Crash, Restart, Isolate; for Crash with Leader set, 0
+	// Leader, for a Crash, crashes 1+Extra nodes: the node that leads at At and Extra other live nodes
+	// drawn at random; when no node leads at At, all 1+Extra are drawn from the live nodes (fewer if
+	// fewer are live).
+	Leader bool
+	Extra  int
 	Edges  []topology.Edge // Cut, Restore
 	Groups [][]int64       // Partition: nodes in no group form one more group together
 }
@@ -98,8 +101,9 @@ func Sort(events []Event) {
 // The parse functions read the command line's short forms. Their errors describe the problem in the
 // text; the caller adds which flag or field it came from. n is the number of nodes (IDs 1..n).
 
-// ParseCrash reads "ID@T[,ID@T…]" where ID may be "leader" (whichever node leads at T) or "leader+K"
-// (the leader and K other live nodes chosen at random: K+1 crashes in all).
+// ParseCrash reads "ID@T[,ID@T…]" where ID may be "leader+K": K+1 crashes in all, the node that leads at
+// T and K other live nodes chosen at random, or K+1 live nodes chosen at random when none leads
+// (Event.Leader); "leader" is "leader+0".
 func ParseCrash(s string, n int) ([]Event, error) {
 	return parseAtList(s, n, Crash, true)
 }
