@@ -102,7 +102,7 @@ func draw(stdout io.Writer, s *spec.Spec, dir string) error {
 	}
 	fmt.Fprintf(stdout, "  results: %s, %s, %s\n", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile), filepath.Join(dir, results.ManifestFile))
 	for _, p := range paths {
-		fmt.Fprintf(stdout, "  plot:    %s.png (and .svg)\n", p)
+		fmt.Fprintf(stdout, "  plot:    %s.png (and .svg, .pdf)\n", p)
 	}
 	if compared {
 		fmt.Fprintf(stdout, "  compared with the paper: %s, %s\n", filepath.Join(dir, figures.ComparisonCSV), filepath.Join(dir, figures.ComparisonMD))
