@@ -159,14 +159,21 @@ func listCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
 }
 
 func plotCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprintln(stdout, "Usage: raftsim plot DIR\n\nRedraw an experiment's plots and comparison from its result files alone.")
-		return nil
+	fs := pflag.NewFlagSet("plot", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	style := fs.String("spec", "", "draw the plots and reference of this spec `FILE` (or built-in) instead of the results' own; its cluster, scenario and axes must be the results'")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprint(stdout, "Usage: raftsim plot DIR [--spec FILE]\n\nRedraw an experiment's plots and comparison from its result files alone.\n\nFlags:\n")
+			fmt.Fprint(stdout, fs.FlagUsages())
+			return nil
+		}
+		return usageErrorf("plot: %v", err)
 	}
-	if len(args) != 1 {
+	if fs.NArg() != 1 {
 		return usageErrorf("plot: want one results directory")
 	}
-	dir := args[0]
+	dir := fs.Arg(0)
 	m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile))
 	if err != nil {
 		return usageErrorf("plot: %s: %v", dir, err)
@@ -177,5 +184,23 @@ func plotCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return usageErrorf("plot: %s: the manifest's spec: %v", dir, err)
 	}
+	if *style != "" {
+		if s, err = restyle(s, *style); err != nil {
+			return err
+		}
+	}
 	return draw(stdout, s, dir)
+}
+
+// restyle returns the results' spec s with the plots and reference of the spec file (or built-in)
+// named by `plot --spec`, which must describe the same experiment (spec.Spec.Restyle).
+func restyle(s *spec.Spec, file string) (*spec.Spec, error) {
+	style, err := loadSpec(file)
+	if err != nil {
+		return nil, err
+	}
+	if s, err = s.Restyle(style); err != nil {
+		return nil, usageErrorf("plot --spec: %v", err)
+	}
+	return s, nil
 }

@@ -762,3 +762,74 @@ func (pc *parseCtx) reference(n *yaml.Node, p pos, s *Spec, pl *planned) (*Refer
 	}
 	return r, err
 }
+
+// Restyle returns s with the plots and the reference of style: `raftsim plot DIR --spec FILE` redraws
+// a results directory's figures in a new style without running the sweep again. style must describe
+// the experiment s ran — the same duration, cluster: and scenario: settings, and axes — so that its
+// plots are drawn from the trials they name; the error otherwise names the first field that differs.
+// The name, seed and trials may differ: the plots are drawn from the trials the results hold.
+func (s *Spec) Restyle(style *Spec) (*Spec, error) {
+	differ := func(field, here, there string) error {
+		line := 0
+		if style.info != nil {
+			line = style.info.line(field)
+		}
+		return &Error{File: style.File, Line: line, Path: field,
+			Msg: fmt.Sprintf("%s, but the results were run with %s: restyling keeps the cluster, scenario and axes", here, there)}
+	}
+	if s.Duration != style.Duration {
+		return nil, differ("duration", fmtDur(style.Duration), fmtDur(s.Duration))
+	}
+	for i, set := range style.Settings {
+		if i >= len(s.Settings) || s.Settings[i].Param != set.Param {
+			return nil, fmt.Errorf("spec: %s: settings out of step with the results' spec", style.File) // a bug
+		}
+		if there := s.Settings[i].Value; set.Value != there {
+			p := mustParam(set.Param)
+			return nil, differ(p.Section+"."+p.Name, orNone(set.Value), orNone(there))
+		}
+	}
+	for i := range max(len(s.Axes), len(style.Axes)) {
+		field := fmt.Sprintf("axes[%d]", i)
+		switch {
+		case i >= len(style.Axes):
+			return nil, differ("axes", fmt.Sprintf("%d axes", len(style.Axes)), fmt.Sprintf("%d", len(s.Axes)))
+		case i >= len(s.Axes):
+			return nil, differ(field, flowText(axisNode(&style.Axes[i])), fmt.Sprintf("%d axes", len(s.Axes)))
+		}
+		if here, there := flowText(axisNode(&style.Axes[i])), flowText(axisNode(&s.Axes[i])); here != there {
+			return nil, differ(field, here, there)
+		}
+	}
+	out := *s
+	out.Plots, out.Reference = style.Plots, style.Reference
+	return &out, nil
+}
+
+func orNone(v string) string {
+	if v == "" {
+		return "none"
+	}
+	return v
+}
+
+// flowText is node n as one line of YAML.
+func flowText(n *yaml.Node) string {
+	var flow func(*yaml.Node) *yaml.Node
+	flow = func(n *yaml.Node) *yaml.Node {
+		c := *n
+		if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
+			c.Style = yaml.FlowStyle
+		}
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, k := range n.Content {
+			c.Content[i] = flow(k)
+		}
+		return &c
+	}
+	b, err := yaml.Marshal(flow(n))
+	if err != nil {
+		return fmt.Sprint(err) // cannot happen for the nodes Canonical builds
+	}
+	return strings.TrimSpace(string(b))
+}
