@@ -102,6 +102,27 @@ func TestPlotRestyle(t *testing.T) {
 	}
 }
 
+// TestPlotTooSmall: a figure too small for its panels is bad input (exit 2) that a restyle can cure;
+// the results stay.
+func TestPlotTooSmall(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "q")
+	if r := raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", dir, "--quiet"); r.code != 0 {
+		t.Fatalf("sweep quorum: %d %s", r.code, r.stderr)
+	}
+	builtin, _ := specs.Get("quorum")
+	path := filepath.Join(t.TempDir(), "tiny.yaml")
+	if err := os.WriteFile(path, []byte(strings.Replace(string(builtin), "height: 4", "height: 1", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := raftsim(t, nil, "plot", dir, "--spec", path)
+	if r.code != 2 || !strings.Contains(r.stderr, "too small") || !strings.Contains(r.stderr, "the results are kept") {
+		t.Errorf("a figure too small: exit %d, %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "trials.csv")); err != nil {
+		t.Error(err)
+	}
+}
+
 // TestPlotSizeBounds: a figure too large to draw in bounded memory is refused with one line naming the
 // field and the bound, before anything runs.
 func TestPlotSizeBounds(t *testing.T) {

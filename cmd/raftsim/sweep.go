@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/raftsim/raftsim/experiments/figures"
+	"github.com/raftsim/raftsim/experiments/plots"
 	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
@@ -93,6 +94,9 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // draw writes the spec's plots and comparison from the result files in dir and says where they are.
 func draw(stdout io.Writer, s *spec.Spec, dir string) error {
 	paths, err := figures.Draw(s, dir)
+	if errors.Is(err, plots.ErrTooSmall) {
+		return usageErrorf("%v: the results are kept; give the plot a larger width or height and redraw with raftsim plot %s --spec FILE", err, dir)
+	}
 	if err != nil {
 		return err
 	}

@@ -493,7 +493,7 @@ func layoutWith(rows, titled [][]*plot.Plot, area draw.Canvas, padOf func(i, j i
 	}
 	rowH := freeH / vg.Length(nr)
 	if normal > 0 && colW[slices.Index(bars, false)] < minDataSize || rowH < minDataSize {
-		return nil, nil, fmt.Errorf("plots: figure: too small: panels get %.2gin x %.2gin for data, want at least %.2gin",
+		return nil, nil, fmt.Errorf("%w: panels get %.2gin x %.2gin for data, want at least %.2gin", ErrTooSmall,
 			max(free/vg.Length(max(normal, 1)), 0)/vg.Inch, max(rowH, 0)/vg.Inch, minDataSize/vg.Inch)
 	}
 
@@ -655,3 +655,7 @@ func abs(v vg.Length) vg.Length {
 }
 
 var errNoPanels = errors.New("plots: figure: no panels")
+
+// ErrTooSmall is the error (wrapped) of a figure whose size leaves its
+// panels too little room for their data; a larger Width or Height cures it.
+var ErrTooSmall = errors.New("plots: figure: too small")

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -147,6 +148,9 @@ func TestFigureErrors(t *testing.T) {
 			err := tt.fig.WriteTo(&bytes.Buffer{}, "png")
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "plots: figure: ") {
 				t.Errorf("error = %v, want one containing %q", err, tt.want)
+			}
+			if tooSmall := errors.Is(err, ErrTooSmall); tooSmall != (tt.name == "too small") {
+				t.Errorf("errors.Is(%v, ErrTooSmall) = %v", err, tooSmall)
 			}
 		})
 	}
