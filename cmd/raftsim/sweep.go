@@ -15,6 +15,7 @@ import (
 
 	"github.com/raftsim/raftsim/experiments/figures"
 	"github.com/raftsim/raftsim/experiments/measure"
+	"github.com/raftsim/raftsim/experiments/plots"
 	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
@@ -157,6 +158,9 @@ func quoteArgs(args []string) []string {
 // draw writes the spec's plots and comparison from the result files in dir and says where they are.
 func draw(stdout io.Writer, s *spec.Spec, dir string) error {
 	paths, err := figures.Draw(s, dir)
+	if errors.Is(err, plots.ErrTooSmall) {
+		return usageErrorf("%v: the results are kept; give the plot a larger width or height and redraw with raftsim plot %s --spec FILE", err, dir)
+	}
 	if err != nil {
 		return resultsError(err)
 	}
@@ -167,7 +171,7 @@ func draw(stdout io.Writer, s *spec.Spec, dir string) error {
 	fmt.Fprintf(stdout, "  results: %s, %s, %s, %s\n", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile),
 		filepath.Join(dir, results.SummaryLongFile), filepath.Join(dir, results.ManifestFile))
 	for _, p := range paths {
-		fmt.Fprintf(stdout, "  plot:    %s.png (and .svg)\n", p)
+		fmt.Fprintf(stdout, "  plot:    %s.png (and .svg, .pdf)\n", p)
 	}
 	if compared {
 		fmt.Fprintf(stdout, "  compared with the paper: %s, %s\n", filepath.Join(dir, figures.ComparisonCSV), filepath.Join(dir, figures.ComparisonMD))
@@ -261,18 +265,24 @@ func newShowCmd() *cobra.Command {
 }
 
 func newPlotCmd() *cobra.Command {
-	return &cobra.Command{
+	var style string
+	cmd := &cobra.Command{
 		Use:   "plot DIR",
 		Short: "redraw an experiment's plots from its result files",
-		Long:  "Redraw an experiment's plots and comparison from the files of its results directory alone.",
-		Args:  exactArgs(1, "one results directory"),
+		Long: "Redraw an experiment's plots and comparison from the files of its results directory alone.\n\n" +
+			"With --spec, draw the plots and reference of another spec file instead (restyle without rerunning):\n" +
+			"its cluster, scenario and axes must be the results' own.",
+		Example: "  raftsim plot out/fig16\n  raftsim plot out/fig16 --spec my-fig16-style.yaml",
+		Args:    exactArgs(1, "one results directory"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return plotDir(cmd.OutOrStdout(), args[0])
+			return plotDir(cmd.OutOrStdout(), args[0], style)
 		},
 	}
+	cmd.Flags().StringVar(&style, "spec", "", "draw the plots and reference of this spec `FILE` (or built-in) instead of the results' own")
+	return cmd
 }
 
-func plotDir(stdout io.Writer, dir string) error {
+func plotDir(stdout io.Writer, dir, style string) error {
 	m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile))
 	if err != nil {
 		return usageErrorf("plot: %v", err)
@@ -292,6 +302,11 @@ func plotDir(stdout io.Writer, dir string) error {
 	if err := results.Check(dir, m, plan, measure.Names); err != nil {
 		return resultsError(err)
 	}
+	if style != "" {
+		if s, err = restyle(s, style); err != nil {
+			return err
+		}
+	}
 	return draw(stdout, s, dir)
 }
 
@@ -305,4 +320,17 @@ func printWarnings(w io.Writer, warnings []string) {
 		}
 		fmt.Fprintln(w, "raftsim: warning: "+msg)
 	}
+}
+
+// restyle returns the results' spec s with the plots and reference of the spec file (or built-in)
+// named by `plot --spec`, which must describe the same experiment (spec.Spec.Restyle).
+func restyle(s *spec.Spec, file string) (*spec.Spec, error) {
+	style, err := loadSpec(file)
+	if err != nil {
+		return nil, err
+	}
+	if s, err = s.Restyle(style); err != nil {
+		return nil, usageErrorf("plot --spec: %v", err)
+	}
+	return s, nil
 }
