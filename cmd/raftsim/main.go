@@ -6,7 +6,7 @@
 //	raftsim sweep SPEC [flags]   run an experiment (a built-in or a spec file) into a results directory
 //	raftsim list                 list the built-in experiments
 //	raftsim show NAME            print a built-in experiment's spec, to start one of your own from
-//	raftsim plot DIR             redraw an experiment's plots from its result files
+//	raftsim plot DIR [--spec F]  redraw an experiment's plots from its result files (restyled by F)
 //	raftsim version              print the version and build of this binary
 //	raftsim help [command]       describe a command and its flags
 //
