@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -231,10 +230,29 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if f.trace == "" {
 		err = run(nil)
 	} else {
-		if st, serr := os.Stat(filepath.Dir(f.trace)); serr != nil || !st.IsDir() {
-			return usageErrorf("--trace %s: directory %s does not exist", f.trace, filepath.Dir(f.trace))
+		// Opened before the run, so that a path that cannot take the trace is refused at once. A regular
+		// file is replaced only by Commit; standard output, a device or a pipe is written as the run goes
+		// (atomicfile.Create). The trace is committed after a violation too: it is the evidence.
+		if ts, serr := os.Stat(f.trace); serr == nil {
+			if tp, terr := os.Stat(f.topo); terr == nil && os.SameFile(ts, tp) {
+				return usageErrorf("--trace %s: is the --topology file", f.trace)
+			}
 		}
-		err = atomicfile.Write(f.trace, run)
+		tf, terr := atomicfile.Create(ctx, f.trace)
+		var pe *atomicfile.PathError
+		if errors.As(terr, &pe) {
+			return usageErrorf("--trace %s: %v", f.trace, pe.Err)
+		} else if terr != nil {
+			return terr // interrupted while waiting for a pipe's reader
+		}
+		if f.trace == atomicfile.Stdout {
+			stdout = stderr // the trace owns standard output; the summary goes to standard error
+		}
+		if err = run(tf); err == nil {
+			err = tf.Commit()
+		} else {
+			tf.Abort() // interrupted: a regular file is left as it was
+		}
 	}
 	if err != nil {
 		return err

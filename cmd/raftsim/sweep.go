@@ -18,6 +18,7 @@ import (
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
 	"github.com/raftsim/raftsim/experiments/sweep"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 )
 
 func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -29,6 +30,7 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	seed := fs.Uint64("seed", 0, "root seed, instead of the spec's")
 	trials := fs.Int("trials", 0, "trials per point, instead of the spec's")
 	resume := fs.Bool("resume", false, "finish an interrupted sweep without redoing its finished trials")
+	force := fs.Bool("force", false, "replace the results of another spec, seed or trial count in --out (raftsim's own files only)")
 	quiet := fs.Bool("quiet", false, "no progress bar")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
@@ -40,6 +42,9 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if fs.NArg() != 1 {
 		return usageErrorf("sweep: want one SPEC (a built-in: %s, or a spec file)", strings.Join(specs.Names(), ", "))
+	}
+	if *force && *resume {
+		return usageErrorf("sweep: --force and --resume exclude each other: --resume finishes the sweep in --out, --force replaces it")
 	}
 	if *workers < 1 {
 		return usageErrorf("--workers %d: want at least 1", *workers)
@@ -67,31 +72,49 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
-	// A directory holding another experiment's results is not overwritten: its plots and comparison
-	// would be left beside this one's files.
-	if m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile)); err == nil && m.Experiment != s.Name {
-		return usageErrorf("sweep: %s holds the results of experiment %q, not %q: choose another --out", dir, m.Experiment, s.Name)
+	// sweep.Run refuses a directory holding another spec's results (and one another process is
+	// writing); with --force it removes them first, plots and comparison included.
+	o := sweep.Options{Out: dir, Workers: *workers, Resume: *resume, Force: *force, Command: command,
+		Derived: derivedFiles,
+		// Drawn while the directory is still locked.
+		Finish: func(res sweep.Result) error {
+			if res.Resumed > 0 {
+				fmt.Fprintf(stdout, "  resumed %d finished trials, ran %d\n", res.Resumed, res.Ran)
+			}
+			return draw(stdout, s, dir)
+		},
 	}
-	o := sweep.Options{Out: dir, Workers: *workers, Resume: *resume, Command: command}
 	if !*quiet && isTerminal(os.Stderr) {
 		o.Progress = stderr
 	}
 	fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, *workers, dir)
-	res, err := sweep.Run(ctx, plan, o)
-	if errors.Is(err, sweep.ErrJournal) {
+	_, err = sweep.Run(ctx, plan, o)
+	if errors.Is(err, sweep.ErrRefused) {
+		// A directory refused as it is (another spec's results, one in use, nothing to resume) is a bad
+		// --out: exit 2, like any bad input, and nothing was written.
 		return usageErrorf("%v", err)
 	}
+	return err
+}
+
+// derivedFiles are the files drawn from the results old describes, which --force removes with them.
+func derivedFiles(old *results.Manifest) []string {
+	if old == nil {
+		return figures.Outputs(nil)
+	}
+	s, err := spec.ParseDetached([]byte(old.Spec), results.ManifestFile)
 	if err != nil {
-		return err
+		return figures.Outputs(nil) // its plots cannot be named; other files stay
 	}
-	if res.Resumed > 0 {
-		fmt.Fprintf(stdout, "  resumed %d finished trials, ran %d\n", res.Resumed, res.Ran)
-	}
-	return draw(stdout, s, dir)
+	return figures.Outputs(s)
 }
 
 // draw writes the spec's plots and comparison from the result files in dir and says where they are.
+// The caller holds dir's lock.
 func draw(stdout io.Writer, s *spec.Spec, dir string) error {
+	// Best effort: temporary files of killed writers are litter, not a reason to stop.
+	atomicfile.Clean(dir)
+	atomicfile.Clean(filepath.Join(dir, figures.PlotsDir))
 	paths, err := figures.Draw(s, dir)
 	if err != nil {
 		return err
@@ -167,7 +190,20 @@ func plotCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
 		return usageErrorf("plot: want one results directory")
 	}
 	dir := args[0]
-	m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile))
+	mpath := filepath.Join(dir, results.ManifestFile)
+	if _, err := os.Stat(mpath); err != nil {
+		return usageErrorf("plot: %s: %v", dir, err) // not a results directory: no lock file made there
+	}
+	// Redrawing rewrites plots and the comparison: not while a sweep writes the directory.
+	lock, err := results.Lock(dir)
+	var busy *results.LockedError
+	if errors.As(err, &busy) {
+		return usageErrorf("plot: %v: wait for it to finish", err)
+	} else if err != nil {
+		return usageErrorf("plot: %s: %v", dir, err)
+	}
+	defer lock.Unlock()
+	m, err := results.ReadManifest(mpath)
 	if err != nil {
 		return usageErrorf("plot: %s: %v", dir, err)
 	}
