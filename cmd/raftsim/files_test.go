@@ -493,3 +493,21 @@ func TestLockedOut(t *testing.T) {
 		t.Errorf("plot after the lock was released: exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// TestPlotsNotADirectory: a file where the plots go is refused by sweep and plot before any work (it
+// made sweep fail after writing the results, with exit 1).
+func TestPlotsNotADirectory(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "q")
+	if r := raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", out, "--quiet"); r.code != 0 {
+		t.Fatalf("sweep quorum: %d %s", r.code, r.stderr)
+	}
+	plots := filepath.Join(out, "plots")
+	os.RemoveAll(plots)
+	os.WriteFile(plots, []byte("mine"), 0o644)
+	before := listDir(t, out)
+	oneLine(t, raftsim(t, nil, "plot", out), plots+" is not a directory")
+	oneLine(t, raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", out), plots+" is not a directory")
+	if after := listDir(t, out); after != before {
+		t.Errorf("files changed:\n%s\nwas:\n%s", after, before)
+	}
+}

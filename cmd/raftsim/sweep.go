@@ -87,6 +87,9 @@ func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !*quiet && isTerminal(os.Stderr) {
 		o.Progress = stderr
 	}
+	if err := checkPlotsDir(s, dir); err != nil {
+		return usageErrorf("sweep: %v: move it away, or choose another --out", err)
+	}
 	fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, *workers, dir)
 	_, err = sweep.Run(ctx, plan, o)
 	if errors.Is(err, sweep.ErrRefused) {
@@ -213,5 +216,18 @@ func plotCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return usageErrorf("plot: %s: the manifest's spec: %v", dir, err)
 	}
+	if err := checkPlotsDir(s, dir); err != nil {
+		return usageErrorf("plot: %v: move it away", err)
+	}
 	return draw(stdout, s, dir)
+}
+
+// checkPlotsDir refuses, before any work, a results directory where the spec's plots cannot be drawn
+// because something else sits where the plots directory goes.
+func checkPlotsDir(s *spec.Spec, dir string) error {
+	p := filepath.Join(dir, figures.PlotsDir)
+	if st, err := os.Stat(p); len(s.Plots) > 0 && err == nil && !st.IsDir() {
+		return fmt.Errorf("%s is not a directory, and the plots go there", p)
+	}
+	return nil
 }
