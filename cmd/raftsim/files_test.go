@@ -19,7 +19,7 @@ import (
 )
 
 // traceArgs is a short run whose trace the tests below compare byte for byte.
-var traceArgs = []string{"run", "--duration", "3s", "--clients", "2", "--crash", "leader@1s", "--seed", "5"}
+var traceArgs = []string{"run", "--duration", "1s", "--clients", "2", "--crash", "leader@500ms", "--seed", "5"}
 
 // referenceTrace writes the trace of traceArgs to a regular file and returns it.
 func referenceTrace(t *testing.T) []byte {
@@ -406,9 +406,9 @@ func names(t *testing.T, dir string) []string {
 // files only, and does not go with --resume.
 func TestSweepOutRefused(t *testing.T) {
 	base := t.TempDir()
-	out := filepath.Join(base, "q")
-	if r := raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", out, "--quiet"); r.code != 0 {
-		t.Fatalf("sweep quorum: %d %s", r.code, r.stderr)
+	out := filepath.Join(base, "p")
+	if r := raftsim(t, nil, "sweep", "testdata/plotted.yaml", "--out", out, "--quiet"); r.code != 0 {
+		t.Fatalf("sweep plotted: %d %s", r.code, r.stderr)
 	}
 	os.WriteFile(filepath.Join(out, "notes.txt"), []byte("mine"), 0o644)
 	os.WriteFile(filepath.Join(out, "plots", "mine.png"), []byte("mine"), 0o644)
@@ -421,15 +421,15 @@ func TestSweepOutRefused(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"sweep", "quorum", "--resume", "--out", filepath.Join(base, "missing")}, "does not exist: there is no sweep to resume"},
-		{[]string{"sweep", "quorum", "--resume", "--out", empty}, "holds no unfinished sweep"},
-		{[]string{"sweep", "quorum", "--trials", "1", "--resume", "--out", out}, "holds the finished results of this sweep, nothing to resume"},
-		{[]string{"sweep", "quorum", "--trials", "2", "--out", out}, out + " holds the results of another spec (trials 1, not 2): choose another --out, or --force to replace them"},
-		{[]string{"sweep", "quorum", "--trials", "1", "--seed", "9", "--out", out}, "(seed 1, not 9)"},
-		{[]string{"sweep", "testdata/sweep.yaml", "--out", out}, `experiment "quorum", not "clitest"`},
-		{[]string{"sweep", "quorum", "--force", "--resume", "--out", out}, "--force and --resume exclude each other"},
-		{[]string{"sweep", "quorum", "--out", file}, "is not a directory"},
-		{[]string{"sweep", "quorum", "--out", filepath.Join(file, "sub")}, "not a directory"},
+		{[]string{"sweep", "testdata/plotted.yaml", "--resume", "--out", filepath.Join(base, "missing")}, "does not exist: there is no sweep to resume"},
+		{[]string{"sweep", "testdata/plotted.yaml", "--resume", "--out", empty}, "holds no unfinished sweep"},
+		{[]string{"sweep", "testdata/plotted.yaml", "--resume", "--out", out}, "holds the finished results of this sweep, nothing to resume"},
+		{[]string{"sweep", "testdata/plotted.yaml", "--trials", "3", "--out", out}, out + " holds the results of another spec (trials 2, not 3): choose another --out, or --force to replace them"},
+		{[]string{"sweep", "testdata/plotted.yaml", "--seed", "9", "--out", out}, ", not 9)"},
+		{[]string{"sweep", "testdata/sweep.yaml", "--out", out}, `experiment "plotted", not "clitest"`},
+		{[]string{"sweep", "testdata/plotted.yaml", "--force", "--resume", "--out", out}, "--force and --resume exclude each other"},
+		{[]string{"sweep", "testdata/plotted.yaml", "--out", file}, "is not a directory"},
+		{[]string{"sweep", "testdata/plotted.yaml", "--out", filepath.Join(file, "sub")}, "not a directory"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -441,7 +441,7 @@ func TestSweepOutRefused(t *testing.T) {
 		})
 	}
 
-	// --force: the quorum results, plots and all, are replaced; the user's files stay.
+	// --force: the results, plots and all, are replaced; the user's files stay.
 	r := raftsim(t, nil, "sweep", "testdata/sweep.yaml", "--trials", "2", "--force", "--out", out, "--quiet")
 	if r.code != 0 {
 		t.Fatalf("--force: exit %d: %s", r.code, r.stderr)
@@ -472,9 +472,9 @@ func TestDamagedJournal(t *testing.T) {
 // TestLockedOut: while another process holds a results directory, sweep and plot are refused (exit 2)
 // and change nothing.
 func TestLockedOut(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "q")
-	if r := raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", out, "--quiet"); r.code != 0 {
-		t.Fatalf("sweep quorum: %d %s", r.code, r.stderr)
+	out := filepath.Join(t.TempDir(), "p")
+	if r := raftsim(t, nil, "sweep", "testdata/plotted.yaml", "--out", out, "--quiet"); r.code != 0 {
+		t.Fatalf("sweep plotted: %d %s", r.code, r.stderr)
 	}
 	l, err := results.Lock(out)
 	if err != nil {
@@ -484,7 +484,7 @@ func TestLockedOut(t *testing.T) {
 	before := listDir(t, out)
 	msg := fmt.Sprintf("in use by another raftsim (pid %d)", os.Getpid())
 	oneLine(t, raftsim(t, nil, "plot", out), msg)
-	oneLine(t, raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", out), msg)
+	oneLine(t, raftsim(t, nil, "sweep", "testdata/plotted.yaml", "--out", out), msg)
 	if after := listDir(t, out); after != before {
 		t.Errorf("files changed:\n%s\nwas:\n%s", after, before)
 	}
@@ -497,16 +497,16 @@ func TestLockedOut(t *testing.T) {
 // TestPlotsNotADirectory: a file where the plots go is refused by sweep and plot before any work (it
 // made sweep fail after writing the results, with exit 1).
 func TestPlotsNotADirectory(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "q")
-	if r := raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", out, "--quiet"); r.code != 0 {
-		t.Fatalf("sweep quorum: %d %s", r.code, r.stderr)
+	out := filepath.Join(t.TempDir(), "p")
+	if r := raftsim(t, nil, "sweep", "testdata/plotted.yaml", "--out", out, "--quiet"); r.code != 0 {
+		t.Fatalf("sweep plotted: %d %s", r.code, r.stderr)
 	}
 	plots := filepath.Join(out, "plots")
 	os.RemoveAll(plots)
 	os.WriteFile(plots, []byte("mine"), 0o644)
 	before := listDir(t, out)
 	oneLine(t, raftsim(t, nil, "plot", out), plots+" is not a directory")
-	oneLine(t, raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", out), plots+" is not a directory")
+	oneLine(t, raftsim(t, nil, "sweep", "testdata/plotted.yaml", "--out", out), plots+" is not a directory")
 	if after := listDir(t, out); after != before {
 		t.Errorf("files changed:\n%s\nwas:\n%s", after, before)
 	}
