@@ -13,7 +13,6 @@ import (
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/results"
-	"github.com/raftsim/raftsim/internal/atomicfile"
 	"github.com/raftsim/raftsim/safety"
 )
 
@@ -59,12 +58,7 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 		}
 		return runErr
 	}
-	if f.trace == "" {
-		err = run(nil)
-	} else {
-		err = atomicfile.Write(f.trace, run)
-	}
-	if err != nil {
+	if stdout, err = withTrace(ctx, f.trace, cfg.Topology, stdout, stderr, run); err != nil {
 		return err
 	}
 	if f.json {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -155,7 +154,7 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 			}
 		}
 		if g == groupOutput {
-			fs.StringVar(&f.trace, "trace", "", "write every event as JSON Lines to `FILE` (format: docs/trace.md)")
+			fs.StringVar(&f.trace, "trace", "", "write every event as JSON Lines to `FILE` (- for standard output; format: docs/trace.md)")
 			fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object")
 			fs.BoolVar(&f.noBar, "quiet", false, "no progress bar")
 			for _, n := range []string{"trace", "json", "quiet"} {
@@ -232,14 +231,7 @@ func runRun(ctx context.Context, f *runFlags, stdout, stderr io.Writer) error {
 		}
 		return runErr // interrupted: the trace is dropped, not left half-written
 	}
-	if f.trace == "" {
-		err = run(nil)
-	} else {
-		if st, serr := os.Stat(filepath.Dir(f.trace)); serr != nil || !st.IsDir() {
-			return usageErrorf("--trace %s: directory %s does not exist", f.trace, filepath.Dir(f.trace))
-		}
-		err = atomicfile.Write(f.trace, run)
-	}
+	stdout, err = withTrace(ctx, f.trace, cfg.Topology, stdout, stderr, run)
 	bar.finish()
 	if err != nil {
 		return err
@@ -257,4 +249,35 @@ func runRun(ctx context.Context, f *runFlags, stdout, stderr io.Writer) error {
 		return &violationError{v}
 	}
 	return nil
+}
+
+// withTrace calls run with the trace file at path ("" for none, "-" for standard output), opened before
+// the run so that a path that cannot take the trace is refused at once (exit 2). A regular file is
+// replaced only when run succeeds (atomicfile.Create); standard output, a device or a pipe is written
+// as the run goes. When the trace takes standard output, the summary goes to standard error: withTrace
+// returns where it goes. topology is the run's topology setting, which the trace may not overwrite.
+func withTrace(ctx context.Context, path, topology string, stdout, stderr io.Writer, run func(io.Writer) error) (io.Writer, error) {
+	if path == "" {
+		return stdout, run(nil)
+	}
+	if ts, err := os.Stat(path); err == nil {
+		if tp, err := os.Stat(topology); err == nil && os.SameFile(ts, tp) {
+			return stdout, usageErrorf("--trace %s: is the --topology file", path)
+		}
+	}
+	tf, err := atomicfile.Create(ctx, path)
+	var pe *atomicfile.PathError
+	if errors.As(err, &pe) {
+		return stdout, usageErrorf("--trace %s: %v", path, pe.Err)
+	} else if err != nil {
+		return stdout, err // interrupted while waiting for a pipe's reader
+	}
+	if path == atomicfile.Stdout {
+		stdout = stderr // the trace owns standard output
+	}
+	if err := run(tf); err != nil {
+		tf.Abort() // interrupted: a regular file is left as it was
+		return stdout, err
+	}
+	return stdout, tf.Commit()
 }

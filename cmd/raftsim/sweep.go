@@ -20,6 +20,7 @@ import (
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
 	"github.com/raftsim/raftsim/experiments/sweep"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 )
 
 // sweepFlags are the flags of `raftsim sweep`.
@@ -29,6 +30,7 @@ type sweepFlags struct {
 	seed           uint64
 	trials         int
 	resume, quiet  bool
+	force          bool
 	point          string
 	trial          int
 	trace          string
@@ -61,10 +63,11 @@ func newSweepCmd() *cobra.Command {
 	fs.Uint64Var(&f.seed, "seed", 0, "root seed, instead of the spec's")
 	fs.IntVar(&f.trials, "trials", 0, "trials per point, instead of the spec's")
 	fs.BoolVar(&f.resume, "resume", false, "finish an interrupted sweep without redoing its finished trials")
+	fs.BoolVar(&f.force, "force", false, "replace the results of another spec, seed or trial count in --out (raftsim's own files only)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	fs.StringVar(&f.point, "point", "", "replay one trial: the point, as its index in the sweep (0 = first row of summary.csv) or its coordinates 'axis=value,...'")
 	fs.IntVar(&f.trial, "trial", -1, "replay one trial: the trial's index (the trial column of trials.csv)")
-	fs.StringVar(&f.trace, "trace", "", "replay one trial: write its events as JSON Lines to `FILE`")
+	fs.StringVar(&f.trace, "trace", "", "replay one trial: write its events as JSON Lines to `FILE` (- for standard output)")
 	fs.BoolVar(&f.json, "json", false, "replay one trial: print its summary as one JSON object")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		f.seedSet, f.trSet = cmd.Flags().Changed("seed"), cmd.Flags().Changed("trials")
@@ -113,19 +116,33 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
-	// A directory holding another experiment's results is not overwritten: its plots and comparison
-	// would be left beside this one's files.
-	if m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile)); err == nil && m.Experiment != s.Name {
-		return usageErrorf("sweep: %s holds the results of experiment %q, not %q: choose another --out", dir, m.Experiment, s.Name)
+	// sweep.Run refuses a directory holding another spec's results (and one another process is
+	// writing); with --force it removes them first, plots and comparison included.
+	if f.force && f.resume {
+		return usageErrorf("sweep: --force and --resume exclude each other: --resume finishes the sweep in --out, --force replaces it")
 	}
-	o := sweep.Options{Out: dir, Workers: f.workers, Resume: f.resume, Command: command}
+	o := sweep.Options{Out: dir, Workers: f.workers, Resume: f.resume, Force: f.force, Command: command,
+		Derived: derivedFiles,
+		// Drawn while the directory is still locked.
+		Finish: func(res sweep.Result) error {
+			if res.Resumed > 0 {
+				fmt.Fprintf(stdout, "  resumed %d finished trials, ran %d\n", res.Resumed, res.Ran)
+			}
+			return draw(stdout, s, dir)
+		},
+	}
 	if !f.quiet && isTerminal(stderr) {
 		o.Progress = stderr
 	}
+	if err := checkPlotsDir(s, dir); err != nil {
+		return usageErrorf("sweep: %v: move it away, or choose another --out", err)
+	}
 	printWarnings(stderr, results.Warnings(plan))
 	fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, f.workers, dir)
-	res, err := sweep.Run(ctx, plan, o)
-	if errors.Is(err, sweep.ErrJournal) {
+	_, err = sweep.Run(ctx, plan, o)
+	if errors.Is(err, sweep.ErrRefused) {
+		// A directory refused as it is (another spec's results, one in use, nothing to resume) is a bad
+		// --out: exit 2, like any bad input, and nothing was written.
 		return usageErrorf("%v", err)
 	}
 	var ie *sweep.InterruptedError
@@ -134,13 +151,19 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 		resume := append(append([]string{}, command...), "--out", dir, "--resume")
 		return fmt.Errorf("%w: %s", err, strings.Join(quoteArgs(resume), " "))
 	}
+	return err
+}
+
+// derivedFiles are the files drawn from the results old describes, which --force removes with them.
+func derivedFiles(old *results.Manifest) []string {
+	if old == nil {
+		return figures.Outputs(nil)
+	}
+	s, err := spec.ParseDetached([]byte(old.Spec), results.ManifestFile)
 	if err != nil {
-		return err
+		return figures.Outputs(nil) // its plots cannot be named; other files stay
 	}
-	if res.Resumed > 0 {
-		fmt.Fprintf(stdout, "  resumed %d finished trials, ran %d\n", res.Resumed, res.Ran)
-	}
-	return draw(stdout, s, dir)
+	return figures.Outputs(s)
 }
 
 // quoteArgs quotes the arguments a shell would split or expand.
@@ -156,7 +179,11 @@ func quoteArgs(args []string) []string {
 }
 
 // draw writes the spec's plots and comparison from the result files in dir and says where they are.
+// The caller holds dir's lock.
 func draw(stdout io.Writer, s *spec.Spec, dir string) error {
+	// Best effort: temporary files of killed writers are litter, not a reason to stop.
+	atomicfile.Clean(dir)
+	atomicfile.Clean(filepath.Join(dir, figures.PlotsDir))
 	paths, err := figures.Draw(s, dir)
 	if errors.Is(err, plots.ErrTooSmall) {
 		return usageErrorf("%v: the results are kept; give the plot a larger width or height and redraw with raftsim plot %s --spec FILE", err, dir)
@@ -283,7 +310,20 @@ func newPlotCmd() *cobra.Command {
 }
 
 func plotDir(stdout io.Writer, dir, style string) error {
-	m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile))
+	mpath := filepath.Join(dir, results.ManifestFile)
+	if _, err := os.Stat(mpath); err != nil {
+		return usageErrorf("plot: %s: %v", dir, err) // not a results directory: no lock file made there
+	}
+	// Redrawing rewrites plots and the comparison: not while a sweep writes the directory.
+	lock, err := results.Lock(dir)
+	var busy *results.LockedError
+	if errors.As(err, &busy) {
+		return usageErrorf("plot: %v: wait for it to finish", err)
+	} else if err != nil {
+		return usageErrorf("plot: %s: %v", dir, err)
+	}
+	defer lock.Unlock()
+	m, err := results.ReadManifest(mpath)
 	if err != nil {
 		return usageErrorf("plot: %v", err)
 	}
@@ -306,6 +346,9 @@ func plotDir(stdout io.Writer, dir, style string) error {
 		if s, err = restyle(s, style); err != nil {
 			return err
 		}
+	}
+	if err := checkPlotsDir(s, dir); err != nil {
+		return usageErrorf("plot: %v: move it away", err)
 	}
 	return draw(stdout, s, dir)
 }
@@ -333,4 +376,14 @@ func restyle(s *spec.Spec, file string) (*spec.Spec, error) {
 		return nil, usageErrorf("plot --spec: %v", err)
 	}
 	return s, nil
+}
+
+// checkPlotsDir refuses, before any work, a results directory where the spec's plots cannot be drawn
+// because something else sits where the plots directory goes.
+func checkPlotsDir(s *spec.Spec, dir string) error {
+	p := filepath.Join(dir, figures.PlotsDir)
+	if st, err := os.Stat(p); len(s.Plots) > 0 && err == nil && !st.IsDir() {
+		return fmt.Errorf("%s is not a directory, and the plots go there", p)
+	}
+	return nil
 }

@@ -7,7 +7,7 @@
 // the command line the caller records: nothing in them depends on wall-clock time, on the order in
 // which trials finished or on the number of workers, so two runs of the same sweep give byte-identical
 // files. Every file is written atomically (internal/atomicfile): a failed write leaves no partial file and
-// leaves an existing file as it was.
+// leaves an existing file as it was. Lock holds a results directory for one process at a time.
 //
 // Numbers are written as FormatNumber does: integral values as integers ("42", "1500000"), other values
 // in the shortest form that parses back to the same float64 ("0.1", "1.5e-07"), NaN as "NaN" and

@@ -22,6 +22,23 @@
 // Without Resume, Run refuses a directory that holds a journal rather than discard it. When every
 // trial is done the result files are written and the journal is removed.
 //
+// # The results directory
+//
+// A sweep holds its directory from start to end with results.Lock, an flock on .raftsim.lock inside
+// it, released when the process ends however it ends: a second sweep (or `raftsim plot`) on the same
+// directory is refused at once and writes nothing, and a sweep killed with SIGKILL leaves no stale
+// lock. The lock file itself stays. Holding the lock, Run first removes the temporary files that
+// killed writers left (atomicfile.Clean).
+//
+// Run takes a directory that is new, holds nothing of raftsim's, or holds the finished results or the
+// journal of the same sweep (same canonical spec, by its SHA-256, seed and trials per point). With
+// Resume it needs a journal: a directory that does not exist, is empty or holds only finished
+// results is refused. Without Resume it refuses a journal, the results of another sweep (the message
+// says what differs: experiment, trials, seed, other settings), and a manifest, journal or
+// trials.csv it cannot read as raftsim's own — unless Options.Force, which removes raftsim's own
+// files (results.Files, the journal and the files Options.Derived names, plots and comparison for the
+// CLI) before the sweep starts, and nothing else. Every refusal wraps ErrRefused.
+//
 // A trial that fails (a safety violation, a configuration the cluster rejects) fails the sweep: no
 // more trials start, no result file is written, and the journal is removed, since the same seed would
 // fail again on resume. Errors writing the journal keep it, so the sweep can be resumed once the cause
