@@ -8,7 +8,7 @@ PKGS    := ./...
 # the race detector, in -short mode to keep CI within its budget.
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./experiments/specs/ ./cmd/raftsim/
 
-.PHONY: all build run demo readme test fuzz-short vet fmt fmt-check bench clean
+.PHONY: all build run demo readme test fuzz-short check vet fmt fmt-check bench clean
 
 all: build
 
@@ -41,6 +41,11 @@ test: fmt-check vet
 # is written to cluster/testdata/fuzz/FuzzRun, where every `go test` runs it again.
 fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzRun$$' -fuzztime 15s ./cluster/
+
+# The quick edit-test loop (under two minutes on 2 cores): formatting, vet, and every package's tests in
+# -short mode (fewer chaos seeds, the built-in experiments at reduced size, no race detector).
+check: fmt-check vet
+	$(GO) test -count=1 -short $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)

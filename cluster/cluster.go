@@ -52,6 +52,7 @@ type Cluster struct {
 	faultRand *rand.Rand // choices a fault event leaves open (which nodes crash with the leader)
 
 	scenario *leaderCrash // the LeaderCrash scenario, if configured
+	timeline timeline     // the faults as they happened
 
 	check   *safety.Checker
 	err     error
@@ -73,9 +74,10 @@ func New(cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Heartbeat == 0 {
-		cfg.Heartbeat = cfg.ElectionMin / 2
+	if err := CheckEdges(cfg.Faults, g); err != nil {
+		return nil, err
 	}
+	cfg.Heartbeat = cfg.HeartbeatInterval()
 	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, quorum: cfg.Nodes/2 + 1,
 		faultRand: sim.Stream(cfg.Seed, "faults")}
 	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
@@ -317,14 +319,27 @@ func (c *Cluster) applyFault(e *fault.Event) {
 	switch e.Kind {
 	case fault.Crash:
 		if !e.Leader {
-			c.crash(e, uint64(e.Node))
+			id := uint64(e.Node)
+			effect := fmt.Sprintf("crashed %d", id)
+			if h := c.host(id); h.alive && h.state == raft.Leader {
+				effect += ", the leader"
+			}
+			if c.crash(e, id) {
+				c.timeline.add(c.loop.Now(), e, nil, []uint64{id}, effect)
+			} else {
+				c.timeline.add(c.loop.Now(), e, nil, nil, fmt.Sprintf("no effect: node %d was down", id))
+			}
 			return
 		}
-		// The leader, then Extra other live nodes drawn from the fault stream. With no leader, all
-		// 1+Extra are drawn: the schedule's count of crashes always happens.
+		// The leader, then Extra other live nodes drawn uniformly from the fault stream. With no leader,
+		// all 1+Extra are drawn: the schedule's count of crashes always happens (the quorum experiment
+		// counts on it), and which nodes it hits is a uniform draw, whatever their numbers.
 		n := 1 + e.Extra
-		if id := c.currentLeader(); id != 0 {
-			c.crash(e, id)
+		var hit []uint64
+		leader := c.currentLeader()
+		if leader != 0 {
+			c.crash(e, leader)
+			hit = append(hit, leader)
 			n--
 		}
 		for ; n > 0; n-- {
@@ -337,18 +352,37 @@ func (c *Cluster) applyFault(e *fault.Event) {
 			if len(live) == 0 {
 				break
 			}
-			c.crash(e, live[c.faultRand.IntN(len(live))])
+			id := live[c.faultRand.IntN(len(live))]
+			c.crash(e, id)
+			hit = append(hit, id)
 		}
+		var effect string
+		switch {
+		case leader != 0 && len(hit) == 1:
+			effect = fmt.Sprintf("crashed the leader %d", leader)
+		case leader != 0:
+			effect = fmt.Sprintf("crashed the leader %d and %s, drawn", leader, nodeList(hit[1:]))
+		case len(hit) > 0:
+			effect = fmt.Sprintf("no leader: crashed %s, drawn", nodeList(hit))
+		default:
+			effect = "no effect: no node was up"
+		}
+		c.timeline.add(c.loop.Now(), e, nil, hit, effect)
 	case fault.Restart:
-		c.trace.fault(e, uint64(e.Node))
-		if h := c.host(uint64(e.Node)); !h.alive {
-			if err := h.start(); err != nil {
-				c.err = fmt.Errorf("cluster: restart node %d: %w", e.Node, err)
-				c.loop.Stop()
-			}
+		id := uint64(e.Node)
+		c.trace.fault(e, id)
+		h := c.host(id)
+		if h.alive {
+			c.timeline.add(c.loop.Now(), e, nil, nil, fmt.Sprintf("no effect: node %d was up", id))
+			return
+		}
+		c.timeline.add(c.loop.Now(), e, nil, []uint64{id}, fmt.Sprintf("restarted %d", id))
+		if err := h.start(); err != nil {
+			c.err = fmt.Errorf("cluster: restart node %d: %w", e.Node, err)
+			c.loop.Stop()
 		}
 	default:
-		c.trace.fault(e, 0)
+		c.trace.fault(e, uint64(e.Node)) // the isolated node; 0 for the other kinds, which name none
 		before := c.graph.Cuts()
 		switch e.Kind {
 		case fault.Cut:
@@ -363,43 +397,73 @@ func (c *Cluster) applyFault(e *fault.Event) {
 			c.graph.HealAll()
 		}
 		// Every edge that was cut or restored starts a new connection.
-		after := c.graph.Cuts()
-		for _, ed := range symmetricDifference(before, after) {
-			c.net.ResetLink(uint64(ed.From), uint64(ed.To))
+		cut, restored := edgeChanges(before, c.graph.Cuts())
+		var touched []bool // by node ID
+		for _, changed := range [][]topology.Edge{cut, restored} {
+			for _, ed := range changed {
+				c.net.ResetLink(uint64(ed.From), uint64(ed.To))
+				if touched == nil {
+					touched = make([]bool, c.cfg.Nodes+1)
+				}
+				touched[ed.From], touched[ed.To] = true, true
+			}
 		}
+		var hit []uint64
+		for id, t := range touched {
+			if t {
+				hit = append(hit, uint64(id))
+			}
+		}
+		var effect string
+		switch {
+		case len(cut) > 0 && len(restored) > 0:
+			effect = fmt.Sprintf("cut %d and restored %s, of nodes %s", len(cut), edges(len(restored)), nodeList(hit))
+		case len(cut) > 0:
+			effect = fmt.Sprintf("cut %s, of nodes %s", edges(len(cut)), nodeList(hit))
+		case len(restored) > 0:
+			effect = fmt.Sprintf("restored %s, of nodes %s", edges(len(restored)), nodeList(hit))
+		default:
+			effect = "no effect: no edge changed"
+		}
+		c.timeline.add(c.loop.Now(), e, nil, hit, effect)
 		c.statusChanged()
 	}
 }
 
-// symmetricDifference returns the edges in exactly one of two sorted edge lists, sorted.
-func symmetricDifference(a, b []topology.Edge) []topology.Edge {
-	var out []topology.Edge
+// edgeChanges compares two sorted lists of cut edges: cut holds the edges cut in after only, restored
+// those cut in before only; both sorted.
+func edgeChanges(before, after []topology.Edge) (cut, restored []topology.Edge) {
 	i, j := 0, 0
 	less := func(x, y topology.Edge) bool { return x.From < y.From || x.From == y.From && x.To < y.To }
-	for i < len(a) || j < len(b) {
+	for i < len(before) || j < len(after) {
 		switch {
-		case j == len(b) || i < len(a) && less(a[i], b[j]):
-			out = append(out, a[i])
+		case j == len(after) || i < len(before) && less(before[i], after[j]):
+			restored = append(restored, before[i])
 			i++
-		case i == len(a) || less(b[j], a[i]):
-			out = append(out, b[j])
+		case i == len(before) || less(after[j], before[i]):
+			cut = append(cut, after[j])
 			j++
 		default:
 			i, j = i+1, j+1
 		}
 	}
-	return out
+	return cut, restored
 }
 
-func (c *Cluster) crash(e *fault.Event, id uint64) {
+// crash crashes node id, if it is up, and reports whether it was.
+func (c *Cluster) crash(e *fault.Event, id uint64) bool {
 	c.trace.fault(e, id)
-	if id != 0 && c.host(id).alive {
-		c.metrics.crashed(c, id)
-		c.host(id).crash()
+	if id == 0 || !c.host(id).alive {
+		return false
 	}
+	c.metrics.crashed(c, id)
+	c.host(id).crash()
+	return true
 }
 
-// currentLeader returns the live leader of the highest term, or 0.
+// currentLeader returns the live leader of the highest term, or 0. The answer does not depend on the
+// order of the loop: two live leaders of one term would break Election Safety (the checker's first
+// property), so the highest term names one node; the ID order only settles that impossible tie.
 func (c *Cluster) currentLeader() uint64 {
 	var id, term uint64
 	for _, h := range c.hosts {
@@ -418,7 +482,8 @@ func (c *Cluster) statusChanged() {
 
 // workingLeader returns the leader that holds a working majority, or 0: a live leader such that a
 // majority of nodes, itself included, are alive, in its term, following it, and able to exchange
-// messages with it.
+// messages with it. At most one leader can: two such majorities would share a node, which has one term
+// and follows one leader. So the first found in ID order is the only one.
 func (c *Cluster) workingLeader() uint64 {
 	for _, l := range c.hosts {
 		if !l.alive || l.state != raft.Leader {

@@ -62,6 +62,9 @@ type Config struct {
 	MeasureFrom time.Duration
 
 	Trace io.Writer // every event as JSON Lines; nil for none
+	// Progress, when set, is called now and then (every few thousand events) with the simulated time
+	// reached, for a progress display; it must not touch the run.
+	Progress func(now time.Duration)
 	// History, when set, receives every completed client operation.
 	History workload.Recorder
 }
@@ -95,7 +98,7 @@ func Default() Config {
 		Duration:    60 * time.Second,
 		ElectionMin: 150 * time.Millisecond,
 		ElectionMax: 300 * time.Millisecond,
-		Heartbeat:   75 * time.Millisecond,
+		Heartbeat:   0, // half the minimum election timeout, whatever the timeout is set to
 		Fsync:       latency.Const(time.Millisecond),
 		Link: topology.Link{
 			Latency:   latency.MustParse("uniform:500us:1500us"),
@@ -210,7 +213,29 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("faults: %v: node %d is not in 1..%d", e, e.Node, c.Nodes)
 		}
 	}
-	return nil
+	return c.validateSchedule()
+}
+
+// HeartbeatInterval is the leader's heartbeat interval the run uses: Heartbeat, or half the minimum
+// election timeout when Heartbeat is 0 (the Raft paper's rule, §9.3 of the extended paper).
+func (c *Config) HeartbeatInterval() time.Duration {
+	if c.Heartbeat == 0 {
+		return c.ElectionMin / 2
+	}
+	return c.Heartbeat
+}
+
+// Warnings lists settings that are allowed but are seldom what was meant: the run goes ahead, and the
+// summary and a sweep's manifest record them. A heartbeat at or above the minimum election timeout
+// breaks the thesis's timing rule (broadcastTime ≪ electionTimeout, §3.4 of the thesis and §9.3 of the
+// paper): followers time out between heartbeats and the cluster churns, which researchers may show on
+// purpose.
+func (c *Config) Warnings() []string {
+	var w []string
+	if hb := c.HeartbeatInterval(); hb >= c.ElectionMin {
+		w = append(w, fmt.Sprintf("heartbeat %v is not below the minimum election timeout %v: followers will time out between heartbeats and elections will churn", hb, c.ElectionMin))
+	}
+	return w
 }
 
 // ascii formats d as time.Duration does, with "us" for "µs", as the spec writes durations.

@@ -55,6 +55,19 @@ type host struct {
 	state  raft.State
 	lead   uint64
 	commit uint64
+
+	// pre-vote rounds and elections started by the node's earlier lives (raft.Node counts its own)
+	pastPreVotes, pastElections uint64
+}
+
+// campaigns returns the pre-vote rounds and elections the node has started over all its lives.
+func (h *host) campaigns() (preVotes, elections uint64) {
+	preVotes, elections = h.pastPreVotes, h.pastElections
+	if h.alive {
+		p, e := h.node.Campaigns()
+		preVotes, elections = preVotes+p, elections+e
+	}
+	return preVotes, elections
 }
 
 // Fire handles the host's own events: timers and disk completions.
@@ -106,6 +119,7 @@ func (h *host) crash() {
 		return
 	}
 	wasLeader := h.state == raft.Leader
+	h.pastPreVotes, h.pastElections = h.campaigns()
 	h.alive = false
 	for i := range h.timers {
 		h.c.loop.Cancel(h.timers[i])
@@ -193,12 +207,6 @@ func (h *host) observe() (elected bool) {
 	h.c.trace.state(h.id, state, term, lead)
 	m := &h.c.metrics
 	m.maxTerm = max(m.maxTerm, term)
-	switch {
-	case state == raft.Candidate && (prevState != raft.Candidate || term != prevTerm):
-		m.elections++
-	case state == raft.PreCandidate && prevState != raft.PreCandidate:
-		m.preElections++
-	}
 	if state == raft.Leader && (prevState != raft.Leader || term != prevTerm) {
 		m.leaderChanges++
 		elected = true

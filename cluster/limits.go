@@ -59,8 +59,12 @@ func (c *Cluster) limit(what string, n int, why string) {
 }
 
 // watch is asked by the loop every few thousand events whether to stop: when the run's context is
-// done, or when simulated time has stood still for more than MaxEventsAtOnce events.
+// done, or when simulated time has stood still for more than MaxEventsAtOnce events. It reports the
+// run's progress (Config.Progress) on the way.
 func (c *Cluster) watch() bool {
+	if c.cfg.Progress != nil {
+		c.cfg.Progress(c.loop.Now().Duration())
+	}
 	if c.interrupted != nil && c.interrupted() {
 		return true
 	}

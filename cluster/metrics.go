@@ -41,11 +41,11 @@ func classOf(t raft.MsgType, entries bool) int {
 type metrics struct {
 	measureFrom sim.Time
 
-	elections, preElections, leaderChanges, maxTerm uint64
-	commitIndex                                     uint64
-	violations                                      int
-	droppedDown                                     uint64
-	withheld                                        uint64 // messages a scenario kept from their destination
+	leaderChanges, maxTerm uint64
+	commitIndex            uint64
+	violations             int
+	droppedDown            uint64
+	withheld               uint64 // messages a scenario kept from their destination
 
 	opsOK, opsFailed         uint64
 	opsOKAfter, opsAfter     uint64 // operations invoked at or after measureFrom

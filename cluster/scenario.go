@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"fmt"
+
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
@@ -85,6 +87,7 @@ func (lc *leaderCrash) Fire(uint64) {
 		lc.phase = lcDone
 		e := fault.Event{At: c.loop.Now().Duration(), Kind: fault.Crash, Node: int64(lc.leader)}
 		c.crash(&e, lc.leader)
+		c.timeline.add(c.loop.Now(), nil, c.cfg.LeaderCrash, []uint64{lc.leader}, fmt.Sprintf("crashed the leader %d", lc.leader))
 	}
 }
 

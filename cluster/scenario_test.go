@@ -46,7 +46,7 @@ func TestLeaderCrash(t *testing.T) {
 		}
 		// The downtime is at least the time from the crash to the earliest possible election: the
 		// election timeout minus at most one heartbeat interval.
-		if min := float64(cfg.ElectionMin-cfg.ElectionMin/2) / 1e6; s.ElectionDowntime.MeanMS < min {
+		if min := float64(cfg.ElectionMin-cfg.ElectionMin/2) / 1e6; float64(s.ElectionDowntime.MeanMS) < min {
 			t.Fatalf("seed %d: downtime %vms below the %vms floor", seed, s.ElectionDowntime.MeanMS, min)
 		}
 	}

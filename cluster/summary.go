@@ -1,9 +1,18 @@
 package cluster
 
-import "github.com/raftsim/raftsim/network"
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/raftsim/raftsim/network"
+)
 
 // Summary is what `raftsim run` prints: the run's outcome in one object. Field names are the JSON keys;
-// later tooling depends on them, so they only ever gain siblings.
+// later tooling depends on them, so they only ever gain siblings. docs/summary.md lists every field
+// with its unit and when it is null.
+//
+// A measure that the run gave no sample of (a latency when no write succeeded, a downtime when no
+// leader crashed) is a NullFloat holding NaN, written as null: never a 0 that reads as a measurement.
 type Summary struct {
 	Seed       uint64  `json:"seed"`
 	Nodes      int     `json:"nodes"`
@@ -14,8 +23,10 @@ type Summary struct {
 	// leaders' empty entries included.
 	Commits   uint64    `json:"commits"`
 	ClientOps ClientOps `json:"client_ops"`
-	// Elections counts elections started (a node became candidate for a new term); PreElections counts
-	// pre-vote rounds; LeaderChanges counts nodes winning an election.
+	// Elections counts elections started: every time a node became candidate for a new term.
+	// PreElections counts pre-vote rounds started: every time a node with PreVote asked for pre-votes,
+	// including each new round of a node that stayed pre-candidate and timed out again. Both are summed
+	// over all nodes and all their lives. LeaderChanges counts elections won.
 	Elections     uint64 `json:"elections"`
 	PreElections  uint64 `json:"pre_elections"`
 	LeaderChanges uint64 `json:"leader_changes"`
@@ -23,14 +34,17 @@ type Summary struct {
 	// Availability is the fraction of simulated time, from time 0, during which a leader held a working
 	// majority: it was alive, and a majority of nodes, itself included, were alive, in its term,
 	// following it, and able to exchange messages with it.
-	Availability float64 `json:"availability"`
-	// AvailabilityAfter is the same fraction over [measure_from, end].
-	AvailabilityAfter float64 `json:"availability_after"`
-	MeasureFromMS     float64 `json:"measure_from_ms"`
-	// CommitLatencyMS is client send to client reply of successful writes, retries included.
+	// Null if the run ended at time 0.
+	Availability NullFloat `json:"availability"`
+	// AvailabilityAfter is the same fraction over [measure_from, end]; null if the run ended at or
+	// before measure_from.
+	AvailabilityAfter NullFloat `json:"availability_after"`
+	MeasureFromMS     float64   `json:"measure_from_ms"`
+	// CommitLatencyMS is client send to client reply of successful writes, retries included; every
+	// field null if no write succeeded.
 	CommitLatencyMS Latency `json:"commit_latency_ms"`
-	// LastCommitMS is when the last successful write completed (-1 if none did).
-	LastCommitMS float64 `json:"last_commit_ms"`
+	// LastCommitMS is when the last successful write completed; null if none did.
+	LastCommitMS NullFloat `json:"last_commit_ms"`
 	// ElectionDowntime: from a leader's crash until every live node follows a leader of a later term.
 	ElectionDowntime Downtime `json:"election_downtime"`
 	// Messages and Bytes count everything sent: Raft messages and client traffic.
@@ -39,12 +53,48 @@ type Summary struct {
 	Traffic     map[string]Traffic `json:"traffic"`
 	LeaderBytes uint64             `json:"leader_bytes"`
 	// MaxNodeBytes is what the busiest node sent.
-	MaxNodeBytes uint64            `json:"max_node_bytes"`
-	Dropped      map[string]uint64 `json:"dropped"`
-	Events       uint64            `json:"events"`
-	Violations   int               `json:"violations"`
-	Violation    string            `json:"violation,omitempty"`
+	MaxNodeBytes uint64 `json:"max_node_bytes"`
+	// Dropped counts the messages, Raft and client, that never reached their destination, by reason:
+	// "loss" (the link lost it), "cut" (its edge was cut when it was sent or arrived), "unreachable" (no
+	// edge, or no path of up edges with shortest-path routing), "down" (it reached a node that was
+	// down), "scenario" (the leader-crash scenario withheld it from a stale follower; such a message is
+	// not counted as sent).
+	Dropped    map[string]uint64 `json:"dropped"`
+	Events     uint64            `json:"events"`
+	Violations int               `json:"violations"`
+	Violation  string            `json:"violation,omitempty"`
+	// Faults lists the run's faults as they happened, in time order: the first 1000 of FaultsTotal.
+	Faults      []FaultHit `json:"faults"`
+	FaultsTotal uint64     `json:"faults_total"`
+	// Warnings are the settings Config.Warnings found doubtful; empty when none.
+	Warnings []string `json:"warnings"`
 }
+
+// NullFloat is a measure that may have no sample: NaN then, and null in JSON. A null reads back as NaN,
+// so a summary survives a round trip through JSON.
+type NullFloat float64
+
+// MarshalJSON writes NaN as null and any other value as encoding/json writes a float64.
+func (f NullFloat) MarshalJSON() ([]byte, error) {
+	if math.IsNaN(float64(f)) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(float64(f))
+}
+
+// UnmarshalJSON reads null as NaN.
+func (f *NullFloat) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = NullFloat(math.NaN())
+		return nil
+	}
+	return json.Unmarshal(b, (*float64)(f))
+}
+
+// Valid reports whether f holds a sample.
+func (f NullFloat) Valid() bool { return !math.IsNaN(float64(f)) }
+
+var null = NullFloat(math.NaN())
 
 // ClientOps counts client operations by outcome.
 type ClientOps struct {
@@ -55,25 +105,27 @@ type ClientOps struct {
 	InvokedAfter uint64 `json:"invoked_after"`
 }
 
-// Latency is a distribution summary in milliseconds.
+// Latency is a distribution summary in milliseconds; every field is null when there is no sample.
 type Latency struct {
-	P50  float64 `json:"p50"`
-	P90  float64 `json:"p90"`
-	P99  float64 `json:"p99"`
-	P999 float64 `json:"p999"`
-	Max  float64 `json:"max"`
-	Mean float64 `json:"mean"`
+	P50  NullFloat `json:"p50"`
+	P90  NullFloat `json:"p90"`
+	P99  NullFloat `json:"p99"`
+	P999 NullFloat `json:"p999"`
+	Max  NullFloat `json:"max"`
+	Mean NullFloat `json:"mean"`
 }
 
 // Downtime summarises the measured elections after leader crashes.
 type Downtime struct {
-	Count      uint64  `json:"count"`
-	Unfinished uint64  `json:"unfinished"`
-	MeanMS     float64 `json:"mean_ms"`
-	MaxMS      float64 `json:"max_ms"`
+	// Count is the elections measured (finished); Unfinished those still running at the end.
+	Count      uint64 `json:"count"`
+	Unfinished uint64 `json:"unfinished"`
+	// MeanMS and MaxMS are over the finished elections; null when none finished.
+	MeanMS NullFloat `json:"mean_ms"`
+	MaxMS  NullFloat `json:"max_ms"`
 	// TermsPerElection is the mean number of terms from the crashed leader's to the new leader's: 1
-	// when the first election succeeds; each split vote adds one.
-	TermsPerElection float64 `json:"terms_per_election"`
+	// when the first election succeeds; each split vote adds one. Null when no election finished.
+	TermsPerElection NullFloat `json:"terms_per_election"`
 	// Terms is that number summed over the measured elections.
 	Terms uint64 `json:"terms"`
 }
@@ -88,42 +140,52 @@ func (c *Cluster) summary() Summary {
 	m := &c.metrics
 	end := c.loop.Now()
 	s := Summary{
-		Seed:          c.cfg.Seed,
-		Nodes:         c.cfg.Nodes,
-		DurationMS:    ms(int64(c.cfg.Duration)),
-		EndMS:         ms(int64(end)),
-		Commits:       m.commitIndex,
-		ClientOps:     ClientOps{OK: m.opsOK, Failed: m.opsFailed, OKAfter: m.opsOKAfter, InvokedAfter: m.opsAfter},
-		Elections:     m.elections,
-		PreElections:  m.preElections,
-		LeaderChanges: m.leaderChanges,
-		MaxTerm:       m.maxTerm,
-		MeasureFromMS: ms(int64(m.measureFrom)),
-		LastCommitMS:  -1,
-		LeaderBytes:   m.leaderBytes,
-		Events:        c.loop.Fired(),
-		Violations:    m.violations,
-		Traffic:       map[string]Traffic{},
-		Dropped:       map[string]uint64{},
+		Seed:              c.cfg.Seed,
+		Nodes:             c.cfg.Nodes,
+		Warnings:          append([]string{}, c.cfg.Warnings()...),
+		DurationMS:        ms(int64(c.cfg.Duration)),
+		EndMS:             ms(int64(end)),
+		Commits:           m.commitIndex,
+		ClientOps:         ClientOps{OK: m.opsOK, Failed: m.opsFailed, OKAfter: m.opsOKAfter, InvokedAfter: m.opsAfter},
+		LeaderChanges:     m.leaderChanges,
+		MaxTerm:           m.maxTerm,
+		MeasureFromMS:     ms(int64(m.measureFrom)),
+		Availability:      null,
+		LastCommitMS:      null,
+		AvailabilityAfter: null,
+		CommitLatencyMS:   Latency{P50: null, P90: null, P99: null, P999: null, Max: null, Mean: null},
+		ElectionDowntime:  Downtime{MeanMS: null, MaxMS: null, TermsPerElection: null},
+		LeaderBytes:       m.leaderBytes,
+		Events:            c.loop.Fired(),
+		Violations:        m.violations,
+		Traffic:           map[string]Traffic{},
+		Dropped:           map[string]uint64{},
+	}
+	for _, h := range c.hosts {
+		p, e := h.campaigns()
+		s.PreElections += p
+		s.Elections += e
 	}
 	if end > 0 {
-		s.Availability = round6(float64(m.upTotal) / float64(end))
+		s.Availability = NullFloat(round6(float64(m.upTotal) / float64(end)))
 	}
 	if span := end - m.measureFrom; span > 0 {
-		s.AvailabilityAfter = round6(float64(m.upFrom) / float64(span))
+		s.AvailabilityAfter = NullFloat(round6(float64(m.upFrom) / float64(span)))
 	}
 	if m.opsOK > 0 {
-		s.LastCommitMS = ms(int64(m.lastOK))
+		s.LastCommitMS = NullFloat(ms(int64(m.lastOK)))
 		h := m.latency
 		s.CommitLatencyMS = Latency{
-			P50: ms(h.Quantile(0.50)), P90: ms(h.Quantile(0.90)), P99: ms(h.Quantile(0.99)),
-			P999: ms(h.Quantile(0.999)), Max: ms(h.Max()), Mean: ms(int64(h.Mean())),
+			P50: NullFloat(ms(h.Quantile(0.50))), P90: NullFloat(ms(h.Quantile(0.90))),
+			P99: NullFloat(ms(h.Quantile(0.99))), P999: NullFloat(ms(h.Quantile(0.999))),
+			Max: NullFloat(ms(h.Max())), Mean: NullFloat(ms(int64(h.Mean()))),
 		}
 	}
 	if m.downCount > 0 {
-		s.ElectionDowntime = Downtime{Count: m.downCount, MeanMS: ms(int64(m.downtimes.Mean())),
-			MaxMS: ms(m.downtimes.Max()), TermsPerElection: round6(float64(m.downTerms) / float64(m.downCount)),
-			Terms: m.downTerms}
+		s.ElectionDowntime = Downtime{Count: m.downCount, MeanMS: NullFloat(ms(int64(m.downtimes.Mean()))),
+			MaxMS:            NullFloat(ms(m.downtimes.Max())),
+			TermsPerElection: NullFloat(round6(float64(m.downTerms) / float64(m.downCount))),
+			Terms:            m.downTerms}
 	}
 	s.ElectionDowntime.Unfinished = m.downPending
 	for k := range NumClasses {
@@ -142,6 +204,10 @@ func (c *Cluster) summary() Summary {
 	}{{"loss", c.net.Drops[network.DropLoss]}, {"cut", c.net.Drops[network.DropCut]}, {"unreachable", c.net.Drops[network.DropUnreachable]},
 		{"overflow", c.net.Drops[network.DropOverflow]}} {
 		s.Dropped[d.name] = d.n
+	}
+	s.Faults, s.FaultsTotal = c.timeline.hits, c.timeline.total
+	if s.Faults == nil {
+		s.Faults = []FaultHit{}
 	}
 	if c.err != nil {
 		s.Violation = c.err.Error()

@@ -44,7 +44,10 @@ type Plan struct {
 	Seed        uint64 // root seed
 	Trials      int    // per point
 	Axes        []string
-	Points      []Point
+	// AxisKinds says, per axis, how its values read as numbers (see AxisKind); nil or short means
+	// Categorical for the axes it does not cover.
+	AxisKinds []AxisKind
+	Points    []Point
 	// Spec is the canonical text of the spec the plan came from and SpecSHA256 its hash; the manifest
 	// records both.
 	Spec       []byte

@@ -4,7 +4,9 @@
 // client proposals (Propose) and notice that a write reached stable storage (Persisted). Its outputs are
 // collected in a Ready: messages to send, state and entries to persist, entries to apply, and timers to
 // arm or stop. The caller — the simulator — delivers, persists and keeps time, so every choice the node
-// makes is a function of its inputs and of the random stream it was given.
+// makes is a function of its inputs and of the random stream it was given. Besides its role, term and
+// leader, the node reports one thing its state cannot show: how many pre-vote rounds and elections it
+// has started (Campaigns), since a pre-candidate that times out starts a new round in the same state.
 //
 // What it implements, with the sections of the extended Raft paper (Ongaro & Ousterhout 2014) and of
 // Ongaro's thesis (2014) that define it:

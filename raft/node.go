@@ -179,6 +179,11 @@ type Node struct {
 	// that vote only once the batch is (0: no such vote pending).
 	selfVoteSeq uint64
 
+	// preVoteRounds and elections count the campaigns this node started since New, for the caller's
+	// measures: a pre-vote round per campaign(true) — a pre-candidate that times out starts another in
+	// the same state — and an election per campaign(false), each in a new term.
+	preVoteRounds, elections uint64
+
 	step func(n *Node, m *Message)
 	in   Message // the message being stepped
 
@@ -245,6 +250,11 @@ func (n *Node) State() State { return n.state }
 
 // Leader returns the leader the node knows of in its current term, or None.
 func (n *Node) Leader() uint64 { return n.lead }
+
+// Campaigns returns how many pre-vote rounds and elections the node has started since New. A node
+// that stays pre-candidate or candidate and times out again starts another of each; its role and term
+// alone (pre-candidates keep their term) cannot tell the caller so.
+func (n *Node) Campaigns() (preVoteRounds, elections uint64) { return n.preVoteRounds, n.elections }
 
 // Commit returns the commit index as far as this node knows it.
 func (n *Node) Commit() uint64 { return n.commit }

@@ -42,10 +42,12 @@ func (n *Node) becomeFollower(term, lead uint64) {
 func (n *Node) campaign(pre bool) {
 	voteType, term := MsgVote, n.term+1
 	if pre {
+		n.preVoteRounds++
 		n.reset(n.term)
 		n.state = PreCandidate
 		voteType = MsgPreVote
 	} else {
+		n.elections++
 		n.reset(term)
 		n.state = Candidate
 		n.vote = n.id

@@ -1,8 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 
+	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/experiments/sweep"
+	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/safety"
 )
 
@@ -19,3 +26,29 @@ func usageErrorf(format string, args ...any) error {
 type violationError struct{ v *safety.Violation }
 
 func (e *violationError) Error() string { return e.v.Error() }
+
+// exitCode prints err as one line, prefixed "raftsim: ", and maps it to the exit status: 0 ok, 1
+// failure, 2 bad input, 3 safety violation, 130 interrupted.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	// One line, whatever a library put in its message.
+	msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", " ")), " ")
+	fmt.Fprintln(stderr, "raftsim: "+msg)
+	var ue *usageError
+	var ve *violationError
+	var sv *safety.Violation
+	var ie *sweep.InterruptedError
+	var le *cluster.LimitError     // settings whose run would hold more than raftsim allows
+	var tl *readfile.TooLargeError // an input file over its size cap
+	switch {
+	case errors.As(err, &ue), errors.As(err, &le), errors.As(err, &tl), errors.Is(err, readfile.ErrNotRegular):
+		return 2
+	case errors.As(err, &ve), errors.As(err, &sv):
+		return 3
+	case errors.As(err, &ie), errors.Is(err, context.Canceled):
+		return 130
+	}
+	return 1
+}

@@ -109,7 +109,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run", "--nodes", "3", "--topology", "testdata/five.yaml"}, "5 nodes"},
 		{[]string{"run", "extra"}, "unexpected argument"},
 		{[]string{"run", "--stale", "2"}, "--leader-crash"},
-		{[]string{"run", "--mttf", "exp:10s"}, "--mttf and --mttr"},
+		{[]string{"run", "--mttf", "exp:10s"}, "--mttf exp:10s: needs --mttr"},
 		{[]string{"run", "--mttf", "exp:10s", "--mttr", "soon"}, "--mttr"},
 		{[]string{"run", "--leader-crash", "1s", "--stale", "4"}, "stale 4"},
 		{[]string{"run", "--measure-from", "5s", "--duration", "2s"}, "measure-from"},

@@ -16,8 +16,8 @@ import (
 // every long run and sweep must stop on Ctrl-C with exit 130. The library halves are in the cluster,
 // network, sim, fault, raft, sweep, spec and readfile packages (each a robust_test.go or named test).
 
-// oneLine fails unless r is exit code with a single line on stderr containing want, and no stack trace.
-func oneLine(t *testing.T, r result, code int, want string) {
+// exitLine fails unless r is exit code with a single line on stderr containing want, and no stack trace.
+func exitLine(t *testing.T, r result, code int, want string) {
 	t.Helper()
 	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
 	if r.code != code || len(lines) != 1 || !strings.Contains(r.stderr, want) || strings.Contains(r.stderr, "goroutine") {
@@ -50,12 +50,12 @@ func TestRobustBadInput(t *testing.T) {
 		want string
 	}{
 		// Each of these used to fill memory, build billions of events or panic.
-		{[]string{"run", "--heartbeat", "1ns"}, "heartbeat: 1ns: at least 1us ("},
-		{[]string{"run", "--election-timeout", "1ns:2ns"}, "election-timeout: minimum 1ns: at least 2us ("},
-		{[]string{"run", "--client-timeout", "1ns"}, "client-timeout: 1ns: at least 1us ("},
-		{[]string{"run", "--max-inflight", "9000000000000000000"}, "max-inflight: 9000000000000000000: want 1 to 1048576"},
-		{[]string{"run", "--max-batch", "2000000"}, "max-batch: 2000000: want 1 to 1048576"},
-		{[]string{"run", "--clients", "100001"}, "clients: 100001: at most 100000"},
+		{[]string{"run", "--heartbeat", "1ns"}, "1ns: at least 1us ("},
+		{[]string{"run", "--election-timeout", "1ns:2ns"}, "minimum 1ns: at least 2us ("},
+		{[]string{"run", "--client-timeout", "1ns"}, "1ns: at least 1us ("},
+		{[]string{"run", "--max-inflight", "9000000000000000000"}, "9000000000000000000: want 1 to 1048576"},
+		{[]string{"run", "--max-batch", "2000000"}, "2000000: want 1 to 1048576"},
+		{[]string{"run", "--clients", "100001"}, "100001: want 0 to 100000"},
 		// Files that are not regular files are refused before anything is read: /dev/zero used to be
 		// read for ever, and a named pipe blocks in open until someone writes to it.
 		{[]string{"sweep", "/dev/zero"}, "read /dev/zero: not a regular file (a character device)"},
@@ -75,7 +75,7 @@ func TestRobustBadInput(t *testing.T) {
 				args = append(args, "--out", filepath.Join(dir, "out"))
 			}
 			r := raftsim(t, nil, args...)
-			oneLine(t, r, 2, tt.want)
+			exitLine(t, r, 2, tt.want)
 			if d := time.Since(start); d > 20*time.Second {
 				t.Fatalf("took %v to refuse", d)
 			}
@@ -94,9 +94,9 @@ func TestRobustLimits(t *testing.T) {
 		t.Skip("whole simulations, slow under the race detector; the full pass runs them")
 	}
 	r := raftsim(t, nil, "run", "--clients", "1000", "--client-timeout", "1us", "--latency", "const:30m", "--duration", "1h")
-	oneLine(t, r, 2, "messages in flight at")
+	exitLine(t, r, 2, "messages in flight at")
 	r = raftsim(t, nil, "run", "--latency", "const:0s", "--fsync", "0s", "--bandwidth", "unlimited")
-	oneLine(t, r, 2, "events at one instant at")
+	exitLine(t, r, 2, "events at one instant at")
 }
 
 // TestRobustExtremesRun: values at the ends of their ranges run to the end without a panic. Each of

@@ -11,98 +11,194 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/spf13/pflag"
+	"github.com/spf13/cobra"
 
 	"github.com/raftsim/raftsim/experiments/figures"
+	"github.com/raftsim/raftsim/experiments/measure"
+	"github.com/raftsim/raftsim/experiments/plots"
 	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
 	"github.com/raftsim/raftsim/experiments/sweep"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 )
 
-func sweepCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := pflag.NewFlagSet("sweep", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+// sweepFlags are the flags of `raftsim sweep`.
+type sweepFlags struct {
+	out            string
+	workers        int
+	seed           uint64
+	trials         int
+	resume, quiet  bool
+	force          bool
+	point          string
+	trial          int
+	trace          string
+	json           bool
+	seedSet, trSet bool
+}
+
+func newSweepCmd() *cobra.Command {
+	f := &sweepFlags{}
+	cmd := &cobra.Command{
+		Use:   "sweep SPEC",
+		Short: "run an experiment: a built-in or a spec file",
+		Long: "Run an experiment into a results directory: SPEC is a built-in (" + strings.Join(specs.Names(), ", ") + ")\n" +
+			"or a spec file (docs/experiments.md; raftsim show NAME prints a built-in to start from).\n\n" +
+			"With --point and --trial, run one trial of the sweep again instead, print its measures and\n" +
+			"summary, and write its trace with --trace: the row of trials.csv it replays is reproduced exactly.",
+		Example: "  raftsim sweep quorum --out out/q --workers 8\n" +
+			"  raftsim sweep my-experiment.yaml --trials 50\n" +
+			"  raftsim sweep my-experiment.yaml --resume\n" +
+			"  raftsim sweep fig16 --point 'election_timeout=150ms:155ms' --trial 17 --trace slow.jsonl",
+		Args: exactArgs(1, "one SPEC (a built-in or a spec file)"),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return specs.Names(), cobra.ShellCompDirectiveDefault
+		},
+	}
+	fs := cmd.Flags()
 	fs.SortFlags = false
-	out := fs.String("out", "", "results directory (default out/<experiment>)")
-	workers := fs.Int("workers", runtime.NumCPU(), "trials run in parallel (results do not depend on it)")
-	seed := fs.Uint64("seed", 0, "root seed, instead of the spec's")
-	trials := fs.Int("trials", 0, "trials per point, instead of the spec's")
-	resume := fs.Bool("resume", false, "finish an interrupted sweep without redoing its finished trials")
-	quiet := fs.Bool("quiet", false, "no progress bar")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintf(stdout, "Usage: raftsim sweep SPEC [flags]\n\nRun an experiment: SPEC is a built-in (%s) or a spec file.\n\nFlags:\n", strings.Join(specs.Names(), ", "))
-			fmt.Fprint(stdout, fs.FlagUsages())
-			return nil
+	fs.StringVar(&f.out, "out", "", "results `DIR` (default out/<experiment>)")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "trials run in parallel (results do not depend on it)")
+	fs.Uint64Var(&f.seed, "seed", 0, "root seed, instead of the spec's")
+	fs.IntVar(&f.trials, "trials", 0, "trials per point, instead of the spec's")
+	fs.BoolVar(&f.resume, "resume", false, "finish an interrupted sweep without redoing its finished trials")
+	fs.BoolVar(&f.force, "force", false, "replace the results of another spec, seed or trial count in --out (raftsim's own files only)")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	fs.StringVar(&f.point, "point", "", "replay one trial: the point, as its index in the sweep (0 = first row of summary.csv) or its coordinates 'axis=value,...'")
+	fs.IntVar(&f.trial, "trial", -1, "replay one trial: the trial's index (the trial column of trials.csv)")
+	fs.StringVar(&f.trace, "trace", "", "replay one trial: write its events as JSON Lines to `FILE` (- for standard output)")
+	fs.BoolVar(&f.json, "json", false, "replay one trial: print its summary as one JSON object")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		f.seedSet, f.trSet = cmd.Flags().Changed("seed"), cmd.Flags().Changed("trials")
+		if f.point != "" || f.trial >= 0 || f.trace != "" || f.json {
+			return replayTrial(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		}
-		return usageErrorf("sweep: %v", err)
+		return runSweep(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
-	if fs.NArg() != 1 {
-		return usageErrorf("sweep: want one SPEC (a built-in: %s, or a spec file)", strings.Join(specs.Names(), ", "))
+	return cmd
+}
+
+// loadPlanned reads SPEC with the --seed and --trials overrides, and returns the spec and the command
+// that reproduces it.
+func loadPlanned(arg string, f *sweepFlags) (*spec.Spec, []string, error) {
+	s, err := loadSpec(arg)
+	if err != nil {
+		return nil, nil, err
 	}
-	if *workers < 1 {
-		return usageErrorf("--workers %d: want at least 1", *workers)
+	command := []string{"raftsim", "sweep", arg}
+	if f.seedSet {
+		s = s.WithSeed(f.seed)
+		command = append(command, "--seed", strconv.FormatUint(f.seed, 10))
 	}
-	s, err := loadSpec(fs.Arg(0))
+	if f.trSet {
+		if s, err = s.WithTrials(f.trials); err != nil {
+			return nil, nil, usageErrorf("--trials %d: want at least 1", f.trials)
+		}
+		command = append(command, "--trials", strconv.Itoa(f.trials))
+	}
+	return s, command, nil
+}
+
+func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.Writer) error {
+	if f.workers < 1 {
+		return usageErrorf("--workers %d: want at least 1", f.workers)
+	}
+	s, command, err := loadPlanned(arg, f)
 	if err != nil {
 		return err
-	}
-	command := []string{"raftsim", "sweep", fs.Arg(0)}
-	if fs.Changed("seed") {
-		s = s.WithSeed(*seed)
-		command = append(command, "--seed", strconv.FormatUint(*seed, 10))
-	}
-	if fs.Changed("trials") {
-		if s, err = s.WithTrials(*trials); err != nil {
-			return usageErrorf("--trials %d: want at least 1", *trials)
-		}
-		command = append(command, "--trials", strconv.Itoa(*trials))
 	}
 	plan, err := s.Plan()
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
-	dir := *out
+	dir := f.out
 	if dir == "" {
 		dir = filepath.Join("out", s.Name)
 	}
-	// A directory holding another experiment's results is not overwritten: its plots and comparison
-	// would be left beside this one's files.
-	if m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile)); err == nil && m.Experiment != s.Name {
-		return usageErrorf("sweep: %s holds the results of experiment %q, not %q: choose another --out", dir, m.Experiment, s.Name)
+	// sweep.Run refuses a directory holding another spec's results (and one another process is
+	// writing); with --force it removes them first, plots and comparison included.
+	if f.force && f.resume {
+		return usageErrorf("sweep: --force and --resume exclude each other: --resume finishes the sweep in --out, --force replaces it")
 	}
-	o := sweep.Options{Out: dir, Workers: *workers, Resume: *resume, Command: command}
-	if !*quiet && isTerminal(os.Stderr) {
+	o := sweep.Options{Out: dir, Workers: f.workers, Resume: f.resume, Force: f.force, Command: command,
+		Derived: derivedFiles,
+		// Drawn while the directory is still locked.
+		Finish: func(res sweep.Result) error {
+			if res.Resumed > 0 {
+				fmt.Fprintf(stdout, "  resumed %d finished trials, ran %d\n", res.Resumed, res.Ran)
+			}
+			return draw(stdout, s, dir)
+		},
+	}
+	if !f.quiet && isTerminal(stderr) {
 		o.Progress = stderr
 	}
-	fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, *workers, dir)
-	res, err := sweep.Run(ctx, plan, o)
-	if errors.Is(err, sweep.ErrJournal) {
+	if err := checkPlotsDir(s, dir); err != nil {
+		return usageErrorf("sweep: %v: move it away, or choose another --out", err)
+	}
+	printWarnings(stderr, results.Warnings(plan))
+	fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, f.workers, dir)
+	_, err = sweep.Run(ctx, plan, o)
+	if errors.Is(err, sweep.ErrRefused) {
+		// A directory refused as it is (another spec's results, one in use, nothing to resume) is a bad
+		// --out: exit 2, like any bad input, and nothing was written.
 		return usageErrorf("%v", err)
 	}
+	var ie *sweep.InterruptedError
+	if errors.As(err, &ie) {
+		// The whole command to finish the sweep, --out included.
+		resume := append(append([]string{}, command...), "--out", dir, "--resume")
+		return fmt.Errorf("%w: %s", err, strings.Join(quoteArgs(resume), " "))
+	}
+	return err
+}
+
+// derivedFiles are the files drawn from the results old describes, which --force removes with them.
+func derivedFiles(old *results.Manifest) []string {
+	if old == nil {
+		return figures.Outputs(nil)
+	}
+	s, err := spec.ParseDetached([]byte(old.Spec), results.ManifestFile)
 	if err != nil {
-		return err
+		return figures.Outputs(nil) // its plots cannot be named; other files stay
 	}
-	if res.Resumed > 0 {
-		fmt.Fprintf(stdout, "  resumed %d finished trials, ran %d\n", res.Resumed, res.Ran)
+	return figures.Outputs(s)
+}
+
+// quoteArgs quotes the arguments a shell would split or expand.
+func quoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		if a == "" || strings.ContainsAny(a, " \t\n'\"\\$`*?[]{}()<>|&;#~!") {
+			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+		}
+		out[i] = a
 	}
-	return draw(stdout, s, dir)
+	return out
 }
 
 // draw writes the spec's plots and comparison from the result files in dir and says where they are.
+// The caller holds dir's lock.
 func draw(stdout io.Writer, s *spec.Spec, dir string) error {
+	// Best effort: temporary files of killed writers are litter, not a reason to stop.
+	atomicfile.Clean(dir)
+	atomicfile.Clean(filepath.Join(dir, figures.PlotsDir))
 	paths, err := figures.Draw(s, dir)
+	if errors.Is(err, plots.ErrTooSmall) {
+		return usageErrorf("%v: the results are kept; give the plot a larger width or height and redraw with raftsim plot %s --spec FILE", err, dir)
+	}
 	if err != nil {
-		return err
+		return resultsError(err)
 	}
 	compared, err := figures.Compare(s, dir)
 	if err != nil {
-		return err
+		return resultsError(err)
 	}
-	fmt.Fprintf(stdout, "  results: %s, %s, %s\n", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile), filepath.Join(dir, results.ManifestFile))
+	fmt.Fprintf(stdout, "  results: %s, %s, %s, %s\n", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile),
+		filepath.Join(dir, results.SummaryLongFile), filepath.Join(dir, results.ManifestFile))
 	for _, p := range paths {
-		fmt.Fprintf(stdout, "  plot:    %s.png (and .svg)\n", p)
+		fmt.Fprintf(stdout, "  plot:    %s.png (and .svg, .pdf)\n", p)
 	}
 	if compared {
 		fmt.Fprintf(stdout, "  compared with the paper: %s, %s\n", filepath.Join(dir, figures.ComparisonCSV), filepath.Join(dir, figures.ComparisonMD))
@@ -127,49 +223,109 @@ func loadSpec(arg string) (*spec.Spec, error) {
 		}
 		return s, nil
 	}
-	return nil, usageErrorf("sweep: %q is neither a built-in experiment (%s) nor a spec file", arg, strings.Join(specs.Names(), ", "))
+	msg := fmt.Sprintf("%q is neither a built-in experiment (%s) nor a spec file", arg, strings.Join(specs.Names(), ", "))
+	if s := closest(arg, specs.Names()); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return nil, usageErrorf("sweep: %s", msg)
 }
 
-func isTerminal(f *os.File) bool {
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+// closest returns the name nearest to s, if close enough to be a typo.
+func closest(s string, names []string) string {
+	best, bestD := "", 3
+	for _, n := range names {
+		if d := levenshtein(s, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
 }
 
-func listCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
-	if len(args) > 0 {
-		if args[0] == "-h" || args[0] == "--help" {
-			fmt.Fprintln(stdout, "Usage: raftsim list\n\nList the built-in experiments, one line each.")
+func newListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "list the built-in experiments",
+		Long:  "List the built-in experiments, one line each: name, description, size.",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			for _, name := range specs.Names() {
+				b, _ := specs.Get(name)
+				s, err := spec.Parse(b, name+".yaml")
+				if err != nil {
+					return fmt.Errorf("built-in %s: %w", name, err)
+				}
+				plan, err := s.Plan()
+				if err != nil {
+					return fmt.Errorf("built-in %s: %w", name, err)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%-10s %s (%d points × %d trials)\n", name, s.Description, len(plan.Points), plan.Trials)
+			}
 			return nil
-		}
-		return usageErrorf("list: unexpected argument %q", args[0])
+		},
 	}
-	for _, name := range specs.Names() {
-		b, _ := specs.Get(name)
-		s, err := spec.Parse(b, name+".yaml")
-		if err != nil {
-			return fmt.Errorf("built-in %s: %w", name, err)
-		}
-		plan, err := s.Plan()
-		if err != nil {
-			return fmt.Errorf("built-in %s: %w", name, err)
-		}
-		fmt.Fprintf(stdout, "%-10s %s (%d points × %d trials)\n", name, s.Description, len(plan.Points), plan.Trials)
-	}
-	return nil
 }
 
-func plotCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
-	if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
-		fmt.Fprintln(stdout, "Usage: raftsim plot DIR\n\nRedraw an experiment's plots and comparison from its result files alone.")
-		return nil
+func newShowCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "show NAME",
+		Short: "print a built-in experiment's spec, to start one of your own from",
+		Long: "Print a built-in experiment's spec file as it is embedded in the binary, comments included.\n" +
+			"Save it, edit it and run it with raftsim sweep FILE; docs/experiments.md describes every key.",
+		Example: "  raftsim show quorum > my-quorum.yaml",
+		Args:    exactArgs(1, "one built-in experiment's NAME ("+strings.Join(specs.Names(), ", ")+")"),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return specs.Names(), cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			b, ok := specs.Get(args[0])
+			if !ok {
+				msg := fmt.Sprintf("show: %q is not a built-in experiment (%s)", args[0], strings.Join(specs.Names(), ", "))
+				if s := closest(args[0], specs.Names()); s != "" {
+					msg += fmt.Sprintf("; did you mean %q?", s)
+				}
+				return usageErrorf("%s", msg)
+			}
+			_, err := cmd.OutOrStdout().Write(b)
+			return err
+		},
 	}
-	if len(args) != 1 {
-		return usageErrorf("plot: want one results directory")
+}
+
+func newPlotCmd() *cobra.Command {
+	var style string
+	cmd := &cobra.Command{
+		Use:   "plot DIR",
+		Short: "redraw an experiment's plots from its result files",
+		Long: "Redraw an experiment's plots and comparison from the files of its results directory alone.\n\n" +
+			"With --spec, draw the plots and reference of another spec file instead (restyle without rerunning):\n" +
+			"its cluster, scenario and axes must be the results' own.",
+		Example: "  raftsim plot out/fig16\n  raftsim plot out/fig16 --spec my-fig16-style.yaml",
+		Args:    exactArgs(1, "one results directory"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return plotDir(cmd.OutOrStdout(), args[0], style)
+		},
 	}
-	dir := args[0]
-	m, err := results.ReadManifest(filepath.Join(dir, results.ManifestFile))
-	if err != nil {
+	cmd.Flags().StringVar(&style, "spec", "", "draw the plots and reference of this spec `FILE` (or built-in) instead of the results' own")
+	return cmd
+}
+
+func plotDir(stdout io.Writer, dir, style string) error {
+	mpath := filepath.Join(dir, results.ManifestFile)
+	if _, err := os.Stat(mpath); err != nil {
+		return usageErrorf("plot: %s: %v", dir, err) // not a results directory: no lock file made there
+	}
+	// Redrawing rewrites plots and the comparison: not while a sweep writes the directory.
+	lock, err := results.Lock(dir)
+	var busy *results.LockedError
+	if errors.As(err, &busy) {
+		return usageErrorf("plot: %v: wait for it to finish", err)
+	} else if err != nil {
 		return usageErrorf("plot: %s: %v", dir, err)
+	}
+	defer lock.Unlock()
+	m, err := results.ReadManifest(mpath)
+	if err != nil {
+		return usageErrorf("plot: %v", err)
 	}
 	// Topology files named by the spec are resolved against the directory it was run from; the
 	// figures never need them.
@@ -177,5 +333,57 @@ func plotCmd(_ context.Context, args []string, stdout, _ io.Writer) error {
 	if err != nil {
 		return usageErrorf("plot: %s: the manifest's spec: %v", dir, err)
 	}
+	plan, err := s.Plan()
+	if err != nil {
+		return usageErrorf("plot: %s: the manifest's spec: %v", dir, err)
+	}
+	// Every result file is held against the manifest's plan before anything is drawn: a damaged
+	// directory is refused whole and its plots and comparison stay as they were.
+	if err := results.Check(dir, m, plan, measure.Names); err != nil {
+		return resultsError(err)
+	}
+	if style != "" {
+		if s, err = restyle(s, style); err != nil {
+			return err
+		}
+	}
+	if err := checkPlotsDir(s, dir); err != nil {
+		return usageErrorf("plot: %v: move it away", err)
+	}
 	return draw(stdout, s, dir)
+}
+
+// printWarnings prints a plan's warnings, a few of them: the manifest keeps them all.
+func printWarnings(w io.Writer, warnings []string) {
+	const most = 5
+	for i, msg := range warnings {
+		if i == most {
+			fmt.Fprintf(w, "raftsim: warning: and %d more (manifest.json lists them all)\n", len(warnings)-most)
+			break
+		}
+		fmt.Fprintln(w, "raftsim: warning: "+msg)
+	}
+}
+
+// restyle returns the results' spec s with the plots and reference of the spec file (or built-in)
+// named by `plot --spec`, which must describe the same experiment (spec.Spec.Restyle).
+func restyle(s *spec.Spec, file string) (*spec.Spec, error) {
+	style, err := loadSpec(file)
+	if err != nil {
+		return nil, err
+	}
+	if s, err = s.Restyle(style); err != nil {
+		return nil, usageErrorf("plot --spec: %v", err)
+	}
+	return s, nil
+}
+
+// checkPlotsDir refuses, before any work, a results directory where the spec's plots cannot be drawn
+// because something else sits where the plots directory goes.
+func checkPlotsDir(s *spec.Spec, dir string) error {
+	p := filepath.Join(dir, figures.PlotsDir)
+	if st, err := os.Stat(p); len(s.Plots) > 0 && err == nil && !st.IsDir() {
+		return fmt.Errorf("%s is not a directory, and the plots go there", p)
+	}
+	return nil
 }

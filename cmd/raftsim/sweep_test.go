@@ -14,7 +14,7 @@ import (
 func readResults(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	for _, name := range []string{"trials.csv", "summary.csv", "manifest.json"} {
+	for _, name := range []string{"trials.csv", "summary.csv", "summary_long.csv", "manifest.json"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -66,7 +66,7 @@ func TestSweepWorkersAndResume(t *testing.T) {
 	}
 	err := cmd.Wait()
 	ee, ok := err.(*exec.ExitError)
-	if !ok || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "--resume") {
+	if !ok || ee.ExitCode() != 130 || !strings.Contains(stderr.String(), "raftsim sweep testdata/sweep.yaml --out "+cut+" --resume") {
 		t.Fatalf("interrupted sweep: %v, stderr %q; want exit 130 and a hint to --resume", err, stderr.String())
 	}
 	if _, err := os.Stat(filepath.Join(cut, "trials.csv")); err == nil {

@@ -39,7 +39,7 @@ func Compare(s *spec.Spec, dir string) (bool, error) {
 	if ref == nil {
 		return false, nil
 	}
-	d, err := loadTrials(filepath.Join(dir, results.TrialsFile))
+	d, _, err := loadTrials(s, dir)
 	if err != nil {
 		return true, err
 	}

@@ -3,11 +3,14 @@ package figures
 import (
 	"fmt"
 	"math"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/raftsim/raftsim/experiments"
+	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/stats"
@@ -16,28 +19,40 @@ import (
 // trials is trials.csv in a form the panels can query.
 type trials struct {
 	axes     []string
-	measures map[string]int // measure -> column
+	measures map[string]int // measure -> position in trialRow.values
 	rows     []trialRow
 }
 
 type trialRow struct {
-	coords []string // by axis
-	cells  []string // the whole row
+	coords []string  // by axis
+	values []float64 // by measure, in the order of measure.Names
 }
 
-func loadTrials(path string) (*trials, error) {
-	t, err := results.ReadTrials(path)
+// loadTrials reads dir/trials.csv, checked against the plan of s (results.LoadTrials), and returns it
+// with the plan. A damaged file is a *results.FileError, returned before anything is drawn.
+func loadTrials(s *spec.Spec, dir string) (*trials, *experiments.Plan, error) {
+	plan, err := s.Plan()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	d := &trials{axes: t.Axes, measures: map[string]int{}}
-	for _, m := range t.Measures {
-		d.measures[m] = t.Index(m)
+	ts, err := results.LoadTrials(filepath.Join(dir, results.TrialsFile), plan, measure.Names)
+	if err != nil {
+		return nil, nil, err
 	}
-	for _, r := range t.Rows {
-		d.rows = append(d.rows, trialRow{coords: r[:len(t.Axes)], cells: r})
+	d := &trials{axes: plan.Axes, measures: map[string]int{}}
+	for i, m := range measure.Names {
+		d.measures[m] = i
 	}
-	return d, nil
+	coords := make([][]string, len(plan.Points))
+	for i := range plan.Points {
+		for _, c := range plan.Points[i].Coords {
+			coords[i] = append(coords[i], c.Value)
+		}
+	}
+	for _, t := range ts {
+		d.rows = append(d.rows, trialRow{coords: coords[t.Point], values: t.Values})
+	}
+	return d, plan, nil
 }
 
 func (d *trials) axis(name string) (int, error) {
@@ -114,39 +129,32 @@ func (d *trials) measure(sel selection, name string) ([]float64, error) {
 	}
 	var out []float64
 	for _, r := range sel {
-		x, err := results.ParseNumber(d.rows[r].cells[c])
-		if err != nil {
-			return nil, fmt.Errorf("figures: %s: %w", name, err)
-		}
-		if !math.IsNaN(x) {
+		if x := d.rows[r].values[c]; !math.IsNaN(x) {
 			out = append(out, x)
 		}
 	}
 	return out, nil
 }
 
-// stat computes a named statistic of xs (mean, min, max or a percentile pN); NaN for no values.
+// stat computes a named statistic of xs (mean, min, max or a percentile pN) as summary.csv does
+// (stats.Summarize); NaN for no values.
 func stat(xs []float64, name string) float64 {
-	if len(xs) == 0 {
-		return math.NaN()
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
+	s := stats.Summarize(xs)
 	switch name {
 	case "", "mean":
-		return stats.Mean(s)
+		return s.Mean
 	case "min":
-		return s[0]
+		return s.Min
 	case "max":
-		return s[len(s)-1]
+		return s.Max
 	case "p50":
-		return stats.Percentile(s, 50)
+		return s.P50
 	case "p90":
-		return stats.Percentile(s, 90)
+		return s.P90
 	case "p99":
-		return stats.Percentile(s, 99)
+		return s.P99
 	case "p999":
-		return stats.Percentile(s, 99.9)
+		return s.P999
 	}
 	return math.NaN()
 }

@@ -7,13 +7,13 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/plots"
-	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/stats"
 )
@@ -21,17 +21,13 @@ import (
 // PlotsDir is where Draw writes, under the results directory.
 const PlotsDir = "plots"
 
-// Draw draws every plot the spec declares from dir/trials.csv into dir/plots, as PNG and SVG, and
-// returns the paths written without their extension.
+// Draw draws every plot the spec declares from dir/trials.csv into dir/plots, as PNG, SVG and PDF
+// (plots.Formats), and returns the paths written without their extension.
 func Draw(s *spec.Spec, dir string) ([]string, error) {
 	if len(s.Plots) == 0 {
 		return nil, nil
 	}
-	d, err := loadTrials(filepath.Join(dir, results.TrialsFile))
-	if err != nil {
-		return nil, err
-	}
-	plan, err := s.Plan()
+	d, plan, err := loadTrials(s, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +37,7 @@ func Draw(s *spec.Spec, dir string) ([]string, error) {
 	}
 	var written []string
 	for _, p := range s.Plots {
-		fig := plots.Figure{Title: p.Title, Width: vg.Length(p.Width) * vg.Inch, Height: vg.Length(p.Height) * vg.Inch}
+		fig := plots.Figure{Title: p.Title, Width: vg.Length(p.Width) * vg.Inch, Height: vg.Length(p.Height) * vg.Inch, DPI: p.DPI}
 		for r, row := range p.Rows {
 			var cells []*plot.Plot
 			for c, panel := range row {
@@ -151,10 +147,20 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 		style   int
 	}
 	var groups []group
+	var defaultY string // the y axis's label when the legend leaves out what the lines share
 	switch {
 	case len(p.Measures) > 0:
-		for _, m := range p.Measures {
-			groups = append(groups, group{measureLabel(m), sel, m, 0})
+		labels := make([]string, len(p.Measures))
+		for i, m := range p.Measures {
+			labels[i] = measureLabel(m)
+		}
+		// "commit latency p50 (ms)", "… p90 (ms)": the legend says p50, p90; the y axis the rest.
+		prefix, suffix, short := commonWords(labels)
+		if prefix != "" || suffix != "" {
+			defaultY = strings.TrimSpace(prefix + " " + suffix)
+		}
+		for i, m := range p.Measures {
+			groups = append(groups, group{short[i], sel, m, 0})
 		}
 	case p.Series != "":
 		sa, err := d.axis(p.Series)
@@ -164,6 +170,9 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 		for _, v := range d.values(sel, sa) {
 			groups = append(groups, group{valueLabel(p.Series, v), d.with(sel, sa, v), p.Measure, d.style(sa, v)})
 		}
+	case len(p.Predictions) > 0:
+		// Beside a prediction, the measured line is "measured"; the y axis names the measure.
+		groups = append(groups, group{"measured", sel, p.Measure, 0})
 	default:
 		groups = append(groups, group{measureLabel(p.Measure), sel, p.Measure, 0})
 	}
@@ -183,7 +192,7 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 			l.X = append(l.X, xs[i])
 			l.Y = append(l.Y, y)
 			if band {
-				ci := stats.CI95(vals) // NaN for fewer than two trials: no band there
+				ci := stats.Summarize(vals).CI95 // NaN for fewer than two trials: no band there
 				l.Lo, l.Hi = append(l.Lo, y-ci), append(l.Hi, y+ci)
 			}
 		}
@@ -197,17 +206,19 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 		lines = append(lines, l)
 	}
 	ylabel := p.YLabel
-	if ylabel == "" {
-		if len(p.Measures) > 0 {
-			ylabel = unitOf(p.Measures)
-		} else {
-			ylabel = measureLabel(p.Measure)
-		}
+	switch {
+	case ylabel != "":
+	case defaultY != "":
+		ylabel = defaultY
+	case len(p.Measures) > 0:
+		ylabel = unitOf(p.Measures)
+	default:
+		ylabel = measureLabel(p.Measure)
 	}
 	o := plots.LinesOptions{Title: p.Title, XLabel: or(p.XLabel, axisLabel(p.X)), YLabel: ylabel,
 		ErrorBars: p.Error == "bars", LogY: p.LogY}
 	if p.YRange != nil {
-		o.YMin, o.YMax = &p.YRange.Min, &p.YRange.Max
+		o.YMin, o.YMax = p.YRange.Min, p.YRange.Max
 	}
 	return plots.Lines(lines, o)
 }
@@ -286,22 +297,34 @@ func heatmapPanel(d *trials, sel selection, p *spec.Panel) (*plot.Plot, *plot.Pl
 		return nil, nil, err
 	}
 	g := plots.Grid{X: xs, Y: ys, Z: make([][]float64, len(ys))}
+	var unswept, undefined bool // cells that are no point of the sweep, and points whose stat is NaN
 	for i, yi := range yo {
 		g.Z[i] = make([]float64, len(xs))
 		for j, xj := range xo {
 			cell := d.with(d.with(sel, xa, xvals[xj]), ya, yvals[yi])
 			g.Z[i][j] = math.NaN()
-			if len(cell) > 0 {
-				vals, err := d.measure(cell, p.Measure)
-				if err != nil {
-					return nil, nil, err
-				}
-				g.Z[i][j] = stat(vals, p.Stat)
+			if len(cell) == 0 {
+				unswept = true
+				continue
 			}
+			vals, err := d.measure(cell, p.Measure)
+			if err != nil {
+				return nil, nil, err
+			}
+			g.Z[i][j] = stat(vals, p.Stat)
+			undefined = undefined || math.IsNaN(g.Z[i][j])
 		}
 	}
 	o := plots.HeatmapOptions{Title: p.Title, XLabel: or(p.XLabel, axisLabel(p.X)), YLabel: or(p.YLabel, axisLabel(p.Y)),
 		ZLabel: or(p.ZLabel, measureLabel(p.Measure)), Annotate: p.Annotate}
+	switch {
+	case unswept && undefined:
+		o.MissingLabel = "not in the sweep, or no value"
+	case unswept:
+		o.MissingLabel = "not in the sweep"
+	case undefined:
+		o.MissingLabel = "no value"
+	}
 	if p.ZRange != nil {
 		o.ZMin, o.ZMax = p.ZRange.Min, p.ZRange.Max
 	}
@@ -351,6 +374,45 @@ func or(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// commonWords returns the whole words that every label starts with and ends with, and the labels
+// without them; if that would leave a label empty, nothing is taken out.
+func commonWords(labels []string) (prefix, suffix string, rest []string) {
+	if len(labels) < 2 {
+		return "", "", labels
+	}
+	words := make([][]string, len(labels))
+	for i, l := range labels {
+		words[i] = strings.Fields(l)
+	}
+	shortest := slices.MinFunc(words, func(a, b []string) int { return len(a) - len(b) })
+	pre := 0
+	for pre < len(shortest) && all(words, func(w []string) bool { return w[pre] == words[0][pre] }) {
+		pre++
+	}
+	suf := 0
+	for suf < len(shortest)-pre && all(words, func(w []string) bool { return w[len(w)-1-suf] == words[0][len(words[0])-1-suf] }) {
+		suf++
+	}
+	if pre+suf >= len(shortest) {
+		return "", "", labels
+	}
+	rest = make([]string, len(labels))
+	for i, w := range words {
+		rest[i] = strings.Join(w[pre:len(w)-suf], " ")
+	}
+	trim := func(s string) string { return strings.Trim(s, ",;:") }
+	return trim(strings.Join(words[0][:pre], " ")), trim(strings.Join(words[0][len(words[0])-suf:], " ")), rest
+}
+
+func all[T any](xs []T, f func(T) bool) bool {
+	for _, x := range xs {
+		if !f(x) {
+			return false
+		}
+	}
+	return true
 }
 
 // unitOf names the y axis of several measures drawn together by their shared unit.

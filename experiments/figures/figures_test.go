@@ -3,8 +3,10 @@ package figures
 import (
 	"bytes"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/raftsim/raftsim/experiments/results"
@@ -74,7 +76,7 @@ func TestRedrawIdentical(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out [][]byte
-		for _, ext := range []string{".png", ".svg"} {
+		for _, ext := range []string{".png", ".svg", ".pdf"} {
 			b, err := os.ReadFile(filepath.Join(dir, PlotsDir, "small"+ext))
 			if err != nil {
 				t.Fatal(err)
@@ -104,6 +106,59 @@ func TestMajorityUp(t *testing.T) {
 	} {
 		if got := majorityUp(tt.n, tt.p); got < tt.want-1e-12 || got > tt.want+1e-12 {
 			t.Errorf("majorityUp(%d, %v) = %v, want %v", tt.n, tt.p, got, tt.want)
+		}
+	}
+}
+
+// TestRangeEnds: a range end of 0 is an end like any other (x_range: [0, 600] starts the axis at 0,
+// not at the data's minimum); null leaves that end to the data.
+func TestRangeEnds(t *testing.T) {
+	s, dir := fixture(t)
+	d, plan, err := loadTrials(s, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zero, top := 0.0, 600.0
+	for _, tt := range []struct {
+		span     *spec.Span
+		lo, hi   float64 // want; NaN: automatic, not this value
+		autoLess bool    // the automatic low end is not below 0 (every latency is positive)
+	}{
+		{&spec.Span{Min: &zero, Max: &top}, 0, 600, false},
+		{&spec.Span{Max: &top}, math.NaN(), 600, true},
+		{nil, math.NaN(), math.NaN(), true},
+	} {
+		panel := s.Plots[0].Rows[0][0] // the CDF of latency_p50_ms
+		panel.XRange = tt.span
+		made, err := drawPanel(d, plan, &panel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := made[0]
+		if !math.IsNaN(tt.lo) && p.X.Min != tt.lo || !math.IsNaN(tt.hi) && p.X.Max != tt.hi {
+			t.Errorf("x_range %+v: axis [%v, %v], want [%v, %v]", tt.span, p.X.Min, p.X.Max, tt.lo, tt.hi)
+		}
+		if tt.autoLess && !(p.X.Min >= 0) {
+			t.Errorf("x_range %+v: automatic low end %v, want the data's padded, not below 0", tt.span, p.X.Min)
+		}
+	}
+}
+
+func TestCommonWords(t *testing.T) {
+	for _, tt := range []struct {
+		in             []string
+		prefix, suffix string
+		rest           []string
+	}{
+		{[]string{"commit latency p50 (ms)", "commit latency p99 (ms)"}, "commit latency", "(ms)", []string{"p50", "p99"}},
+		{[]string{"bytes per write", "leader egress bytes per write"}, "", "", []string{"bytes per write", "leader egress bytes per write"}},
+		{[]string{"bytes sent per write, all nodes", "bytes sent per write, leader"}, "bytes sent per write", "", []string{"all nodes", "leader"}},
+		{[]string{"messages per write", "bytes per write"}, "", "per write", []string{"messages", "bytes"}},
+		{[]string{"availability"}, "", "", []string{"availability"}},
+	} {
+		p, s, r := commonWords(tt.in)
+		if p != tt.prefix || s != tt.suffix || !slices.Equal(r, tt.rest) {
+			t.Errorf("commonWords(%q) = %q, %q, %q; want %q, %q, %q", tt.in, p, s, r, tt.prefix, tt.suffix, tt.rest)
 		}
 	}
 }

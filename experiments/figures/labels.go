@@ -29,9 +29,9 @@ var measureLabels = map[string]string{
 	"latency_max_ms":        "commit latency max (ms)",
 	"latency_mean_ms":       "commit latency mean (ms)",
 	"msgs_per_op":           "messages per write",
-	"bytes_per_op":          "bytes per write",
-	"leader_bytes_per_op":   "leader egress bytes per write",
-	"max_node_bytes_per_op": "busiest node's bytes per write",
+	"bytes_per_op":          "bytes sent per write, all nodes",
+	"leader_bytes_per_op":   "bytes sent per write, leader",
+	"max_node_bytes_per_op": "bytes sent per write, busiest node",
 }
 
 // axisLabel names an axis for a plot.

@@ -8,8 +8,8 @@
 //
 //   - availability: fraction of simulated time, from 0 to the end, during which a leader held a working
 //     majority (alive, and a majority of nodes, itself included, alive, in its term, following it and
-//     able to exchange messages with it).
-//   - availability_after: the same over [measure_from, end].
+//     able to exchange messages with it); NaN if the run ended at time 0.
+//   - availability_after: the same over [measure_from, end]; NaN if the run ended by measure_from.
 //   - success_rate: of the client writes invoked at or after measure_from, the fraction acknowledged
 //     within the operation deadline.
 //   - ops_ok, ops_failed: client writes acknowledged, and not acknowledged within the deadline.

@@ -69,14 +69,14 @@ func Row(s *cluster.Summary) []float64 {
 	case d.Unfinished > 0:
 		downtime = math.Inf(1)
 	case d.Count > 0:
-		downtime = d.MeanMS
+		downtime = float64(d.MeanMS)
 	}
 	if d.Count > 0 {
-		terms = d.TermsPerElection
+		terms = float64(d.TermsPerElection)
 		splits = float64(d.Terms - d.Count)
 	}
 	l := s.CommitLatencyMS
-	lat := []float64{l.P50, l.P90, l.P99, l.P999, l.Max, l.Mean}
+	lat := []float64{float64(l.P50), float64(l.P90), float64(l.P99), float64(l.P999), float64(l.Max), float64(l.Mean)}
 	if s.ClientOps.OK == 0 {
 		for i := range lat {
 			lat[i] = nan
@@ -84,8 +84,8 @@ func Row(s *cluster.Summary) []float64 {
 	}
 	cls := func(name string) float64 { return perOp(s.Traffic[name].Bytes) }
 	row := []float64{
-		s.Availability,
-		s.AvailabilityAfter,
+		float64(s.Availability), // NaN when the run had no time to measure
+		float64(s.AvailabilityAfter),
 		success,
 		float64(s.ClientOps.OK),
 		float64(s.ClientOps.Failed),

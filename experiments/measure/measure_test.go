@@ -48,4 +48,18 @@ func TestRow(t *testing.T) {
 	if d := row[Index("election_downtime_ms")]; !math.IsInf(d, 1) {
 		t.Errorf("unfinished election: downtime %v, want +Inf", d)
 	}
+
+	// A summary's null stays NaN: availability of a run that ended at 0 or by measure_from, and every
+	// latency when no write succeeded.
+	nan := cluster.NullFloat(math.NaN())
+	s = cluster.Summary{Availability: nan, AvailabilityAfter: nan, LastCommitMS: nan,
+		CommitLatencyMS:  cluster.Latency{P50: nan, P90: nan, P99: nan, P999: nan, Max: nan, Mean: nan},
+		ElectionDowntime: cluster.Downtime{MeanMS: nan, MaxMS: nan, TermsPerElection: nan}}
+	row = Row(&s)
+	for _, name := range []string{"availability", "availability_after", "latency_p50_ms", "latency_mean_ms",
+		"election_downtime_ms", "terms_per_election"} {
+		if !math.IsNaN(row[Index(name)]) {
+			t.Errorf("%s = %v from a null, want NaN", name, row[Index(name)])
+		}
+	}
 }

@@ -15,8 +15,8 @@ import (
 )
 
 // A heatmap of availability over cluster size n and fault count f, with
-// the majority boundary n = 2f+1 drawn over it and the colour bar in its
-// own narrow column.
+// the majority boundary n = 2f+1 drawn over it along the cell edges and
+// the colour bar in its own narrow column.
 func ExampleHeatmap() {
 	g := plots.Grid{X: []float64{3, 4, 5, 6, 7}, Y: []float64{0, 1, 2, 3}}
 	for _, f := range g.Y {
@@ -33,9 +33,10 @@ func ExampleHeatmap() {
 		}
 		g.Z = append(g.Z, row)
 	}
+	zero, one := 0.0, 1.0
 	heat, bar, err := plots.Heatmap(g, plots.HeatmapOptions{
 		XLabel: "cluster size n", YLabel: "faults f", ZLabel: "availability",
-		ZMin: 0, ZMax: 1, Annotate: true,
+		ZMin: &zero, ZMax: &one, Annotate: true, MissingLabel: "no cluster (f >= n)",
 		Overlays: []plots.Overlay{{Label: "n = 2f+1", X: []float64{2, 8}, Y: []float64{0.5, 3.5}, Dashed: true}},
 	})
 	if err != nil {
@@ -52,7 +53,7 @@ func ExampleHeatmap() {
 	// Output: true
 }
 
-// Empirical CDFs of commit latency on a log axis, saved as PNG and SVG.
+// Empirical CDFs of commit latency on a log axis, saved as PNG, SVG and PDF.
 func ExampleCDF() {
 	p, err := plots.CDF([]plots.Series{
 		{Label: "n = 3", Values: []float64{1.2, 1.9, 2.4, 3.1, 8.5}},
@@ -77,6 +78,7 @@ func ExampleCDF() {
 		fmt.Println(e.Name())
 	}
 	// Output:
+	// latency.pdf
 	// latency.png
 	// latency.svg
 }

@@ -22,10 +22,19 @@ import (
 // Panels' data areas are aligned across each row and column. Columns that
 // hold only colour bars (from Heatmap) are narrow; rows holding heatmaps
 // are sized so that heatmap cells are square, leaving any spare room as
-// margin. Width and Height are the size of the whole figure; 0 picks 3.6 in
-// per ordinary column, 0.9 in per colour-bar column and 2.7 in per row.
-// Title, if set, is centred above the panels. DPI is the resolution of
-// PNG output; 0 means DefaultDPI. SVG output does not depend on it.
+// margin. A panel's legend goes inside its data area where it hides no
+// data, or else above the data area (see legend). Width and Height are the
+// size of the whole figure; 0 picks 3.6 in per ordinary column, 0.9 in per
+// colour-bar column and 2.7 in per row (see DefaultSize). Title, if set, is
+// centred above the panels. DPI is the resolution of PNG output; 0 means
+// DefaultDPI. SVG and PDF output do not depend on it.
+//
+// The size and resolution are bounded (MaxInches, MinDPI, MaxDPI,
+// MaxMegapixels), so that drawing takes bounded memory.
+//
+// While it draws, Figure moves crowded legends of its panels above their
+// data areas and puts them back afterwards, so one plot must not be drawn
+// by two figures at the same time.
 type Figure struct {
 	Rows          [][]*plot.Plot
 	Width, Height vg.Length
@@ -36,6 +45,22 @@ type Figure struct {
 // DefaultDPI is the default PNG resolution, enough for print.
 const DefaultDPI = 300
 
+// Bounds on a figure. Journals ask for figures at most a page in size
+// (about 7 × 9.5 in) and line art at 600 dpi, which is 24 megapixels; the
+// bounds leave room for a poster panel (20 × 12 in at 300 dpi is 22
+// megapixels) while keeping the PNG in bounded memory: it is rendered as
+// 4 bytes a pixel, so MaxMegapixels take about 160 MB, plus the encoder's
+// buffers. PDF and SVG are vector formats and do not depend on the DPI.
+const (
+	MaxInches     = 20
+	MinDPI        = 72
+	MaxDPI        = 600
+	MaxMegapixels = 40
+)
+
+// Formats are the formats WriteTo writes, in the order Save writes them.
+var Formats = []string{"png", "svg", "pdf"}
+
 const (
 	figMargin   = vg.Length(6)  // around the figure
 	figGapX     = vg.Length(14) // between columns
@@ -44,29 +69,27 @@ const (
 	defaultColW = 3.6 * vg.Inch
 	defaultBarW = 0.9 * vg.Inch
 	defaultRowH = 2.7 * vg.Inch
-	minDataSize = 0.4 * vg.Inch // smallest data area Figure will draw
+	titleRoom   = 0.35 * vg.Inch // added to the default height for a title
+	minDataSize = 0.4 * vg.Inch  // smallest data area Figure will draw
 )
 
-// Save writes the figure to pathWithoutExt+".png" and pathWithoutExt+".svg".
-// Both images are rendered in memory first, so an invalid figure writes
-// nothing. Each file is then written atomically (internal/atomicfile), so a
-// reader sees either the old or the new complete file, never a partial one.
-// (If writing the SVG fails after the PNG was written, the PNG is new and
-// the SVG old.)
+// Save writes the figure to pathWithoutExt+".png", ".svg" and ".pdf". All
+// images are rendered in memory first, so an invalid figure writes
+// nothing. Each file is then written atomically (internal/atomicfile), so
+// a reader sees either the old or the new complete file, never a partial
+// one. (If writing one file fails after another was written, the earlier
+// ones are new and the later ones old.)
 func (f Figure) Save(pathWithoutExt string) error {
-	var pngBuf, svgBuf bytes.Buffer
-	if err := f.WriteTo(&pngBuf, "png"); err != nil {
-		return err
+	bufs := make([]bytes.Buffer, len(Formats))
+	for i, format := range Formats {
+		if err := f.WriteTo(&bufs[i], format); err != nil {
+			return err
+		}
 	}
-	if err := f.WriteTo(&svgBuf, "svg"); err != nil {
-		return err
-	}
-	for _, out := range []struct {
-		ext string
-		b   []byte
-	}{{".png", pngBuf.Bytes()}, {".svg", svgBuf.Bytes()}} {
-		if err := atomicfile.Write(pathWithoutExt+out.ext, func(w io.Writer) error {
-			_, err := w.Write(out.b)
+	for i, format := range Formats {
+		b := bufs[i].Bytes()
+		if err := atomicfile.Write(pathWithoutExt+"."+format, func(w io.Writer) error {
+			_, err := w.Write(b)
 			return err
 		}); err != nil {
 			return fmt.Errorf("plots: save: %w", err)
@@ -75,7 +98,7 @@ func (f Figure) Save(pathWithoutExt string) error {
 	return nil
 }
 
-// WriteTo renders the figure as format ("png" or "svg") to w.
+// WriteTo renders the figure as format ("png", "svg" or "pdf") to w.
 func (f Figure) WriteTo(w io.Writer, format string) error {
 	if err := f.check(); err != nil {
 		return err
@@ -83,11 +106,7 @@ func (f Figure) WriteTo(w io.Writer, format string) error {
 	width, height := f.size()
 	switch format {
 	case "png":
-		dpi := f.DPI
-		if dpi == 0 {
-			dpi = DefaultDPI
-		}
-		c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(dpi))
+		c := vgimg.NewWith(vgimg.UseWH(width, height), vgimg.UseDPI(f.dpi()))
 		if err := f.draw(draw.New(c)); err != nil {
 			return err
 		}
@@ -111,9 +130,18 @@ func (f Figure) WriteTo(w io.Writer, format string) error {
 			return fmt.Errorf("plots: figure: write svg: %w", err)
 		}
 		return nil
+	case "pdf":
+		return f.writePDF(w, width, height)
 	default:
-		return fmt.Errorf("plots: figure: unknown format %q, want png or svg", format)
+		return fmt.Errorf("plots: figure: unknown format %q, want png, svg or pdf", format)
 	}
+}
+
+func (f Figure) dpi() int {
+	if f.DPI == 0 {
+		return DefaultDPI
+	}
+	return f.DPI
 }
 
 // svgFontFallback lets SVG viewers without Liberation Sans fall back to
@@ -145,32 +173,78 @@ func (f Figure) check() error {
 	if f.Width < 0 || f.Height < 0 {
 		return fmt.Errorf("plots: figure: negative size %v x %v", f.Width, f.Height)
 	}
-	if f.DPI < 0 {
-		return fmt.Errorf("plots: figure: negative DPI %d", f.DPI)
+	if f.DPI != 0 && (f.DPI < MinDPI || f.DPI > MaxDPI) {
+		return fmt.Errorf("plots: figure: %d dpi: want %d to %d", f.DPI, MinDPI, MaxDPI)
+	}
+	w, h := f.size()
+	return CheckSize(float64(w/vg.Inch), float64(h/vg.Inch), f.dpi())
+}
+
+// CheckSize checks a figure's width and height in inches and its PNG
+// resolution against the bounds.
+func CheckSize(width, height float64, dpi int) error {
+	if width > MaxInches || height > MaxInches {
+		return fmt.Errorf("plots: figure: %.3g x %.3g in: want at most %d in a side", width, height, MaxInches)
+	}
+	if mp := width * height * float64(dpi) * float64(dpi) / 1e6; mp > MaxMegapixels {
+		return fmt.Errorf("plots: figure: %.3g x %.3g in at %d dpi is %.1f megapixels: want at most %d (lower the dpi or the size; PDF and SVG do not depend on dpi)",
+			width, height, dpi, mp, MaxMegapixels)
 	}
 	return nil
 }
 
 // size returns the figure size, filling in defaults.
 func (f Figure) size() (w, h vg.Length) {
+	dw, dh := defaultSize(barColumns(f.Rows), len(f.Rows), f.Title != "")
 	w, h = f.Width, f.Height
 	if w == 0 {
-		for j, bar := range barColumns(f.Rows) {
-			if j > 0 {
-				w += figGapX
-			}
-			if bar {
-				w += defaultBarW
-			} else {
-				w += defaultColW
-			}
-		}
+		w = dw
 	}
 	if h == 0 {
-		h = defaultRowH * vg.Length(len(f.Rows))
-		if f.Title != "" {
-			h += 0.35 * vg.Inch
+		h = dh
+	}
+	return w, h
+}
+
+// DefaultSize returns the size a Figure takes when its Width and Height
+// are 0. Each row lists its cells, true for a colour bar (a heatmap is two
+// cells: false, true); rows may differ in length, the missing cells being
+// empty. titled says whether the figure has a title.
+func DefaultSize(rows [][]bool, titled bool) (w, h vg.Length) {
+	ncol := 0
+	for _, r := range rows {
+		ncol = max(ncol, len(r))
+	}
+	bars := make([]bool, ncol)
+	for j := range bars {
+		n, nbar := 0, 0
+		for _, r := range rows {
+			if j < len(r) {
+				n++
+				if r[j] {
+					nbar++
+				}
+			}
 		}
+		bars[j] = n > 0 && n == nbar
+	}
+	return defaultSize(bars, len(rows), titled)
+}
+
+func defaultSize(bars []bool, rows int, titled bool) (w, h vg.Length) {
+	for j, bar := range bars {
+		if j > 0 {
+			w += figGapX
+		}
+		if bar {
+			w += defaultBarW
+		} else {
+			w += defaultColW
+		}
+	}
+	h = defaultRowH * vg.Length(rows)
+	if titled {
+		h += titleRoom
 	}
 	return w, h
 }
@@ -203,16 +277,50 @@ func (f Figure) draw(c draw.Canvas) error {
 			}
 		}
 	}
-	cells, titleY, err := layout(bare, f.Rows, area)
-	if err != nil {
-		return err
+	// Lay out, then draw every panel on a probe canvas: legends with no
+	// free place inside their data area report themselves, move above it,
+	// and the figure is laid out again. If that leaves too little room for
+	// the data, those legends go back inside, where they hide the least. A
+	// legend moves at most twice, so this ends.
+	var moved, last []*legend
+	defer func() {
+		for _, l := range moved {
+			l.above, l.cols, l.wrap, l.stay = false, 0, 0, false
+		}
+	}()
+	var cells [][]draw.Canvas
+	var titleY []vg.Length
+	for {
+		var err error
+		cells, titleY, err = layout(bare, f.Rows, area)
+		if err != nil && len(last) > 0 {
+			for _, l := range last {
+				l.above, l.stay = false, true
+			}
+			last = nil
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		probe := probePanels(bare, cells)
+		if len(probe.crowded) == 0 {
+			break
+		}
+		last = last[:0]
+		for _, cr := range probe.crowded {
+			cr.l.setAbove(cr.width)
+			moved = append(moved, cr.l)
+			last = append(last, cr.l)
+		}
 	}
 	for i, row := range bare {
 		for j, p := range row {
 			if p == nil {
 				continue
 			}
-			p.Draw(cells[i][j])
+			pc := &panelCanvas{Canvas: cells[i][j].Canvas, cell: panelCell(bare, cells, i, j)}
+			p.Draw(draw.Canvas{Canvas: pc, Rectangle: cells[i][j].Rectangle})
 			if t := f.Rows[i][j].Title; t.Text != "" {
 				d := p.DataCanvas(cells[i][j])
 				top := titleY[i] + t.Padding + t.TextStyle.Rectangle(t.Text).Size().Y
@@ -221,6 +329,30 @@ func (f Figure) draw(c draw.Canvas) error {
 		}
 	}
 	return nil
+}
+
+// probePanels draws the panels on a probeCanvas in their cells.
+func probePanels(rows [][]*plot.Plot, cells [][]draw.Canvas) *probeCanvas {
+	probe := &probeCanvas{}
+	for i, row := range rows {
+		for j, p := range row {
+			if p != nil {
+				pc := &panelCanvas{Canvas: probe, cell: panelCell(rows, cells, i, j), probe: probe}
+				p.Draw(draw.Canvas{Canvas: pc, Rectangle: cells[i][j].Rectangle})
+			}
+		}
+	}
+	return probe
+}
+
+// panelCell returns the cell of panel (i, j), with its colour bar's cell
+// if the next column holds one.
+func panelCell(rows [][]*plot.Plot, cells [][]draw.Canvas, i, j int) vg.Rectangle {
+	r := cells[i][j].Rectangle
+	if j+1 < len(rows[i]) && rows[i][j+1] != nil && isColorBar(rows[i][j+1]) {
+		r.Max.X = cells[i][j+1].Max.X
+	}
+	return r
 }
 
 // barColumns reports which columns hold only colour bars.
@@ -361,7 +493,7 @@ func layoutWith(rows, titled [][]*plot.Plot, area draw.Canvas, padOf func(i, j i
 	}
 	rowH := freeH / vg.Length(nr)
 	if normal > 0 && colW[slices.Index(bars, false)] < minDataSize || rowH < minDataSize {
-		return nil, nil, fmt.Errorf("plots: figure: too small: panels get %.2gin x %.2gin for data, want at least %.2gin",
+		return nil, nil, fmt.Errorf("%w: panels get %.2gin x %.2gin for data, want at least %.2gin", ErrTooSmall,
 			max(free/vg.Length(max(normal, 1)), 0)/vg.Inch, max(rowH, 0)/vg.Inch, minDataSize/vg.Inch)
 	}
 
@@ -523,3 +655,7 @@ func abs(v vg.Length) vg.Length {
 }
 
 var errNoPanels = errors.New("plots: figure: no panels")
+
+// ErrTooSmall is the error (wrapped) of a figure whose size leaves its
+// panels too little room for their data; a larger Width or Height cures it.
+var ErrTooSmall = errors.New("plots: figure: too small")

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"os"
 	"path/filepath"
@@ -27,7 +28,7 @@ func TestDeterminism(t *testing.T) {
 		}
 	}
 	for _, name := range goldenNames {
-		for _, format := range []string{"png", "svg"} {
+		for _, format := range Formats {
 			var a, b, c bytes.Buffer
 			if err := first[name].WriteTo(&a, format); err != nil {
 				t.Fatal(err)
@@ -78,8 +79,47 @@ func TestFigureFormats(t *testing.T) {
 	if strings.Contains(s, "font-family:Liberation Sans;") || !strings.Contains(s, "'Liberation Sans',Arial,Helvetica,sans-serif") {
 		t.Error("svg text lacks the metric-compatible font fallback")
 	}
-	if err := fig.WriteTo(&svg, "pdf"); err == nil || !strings.Contains(err.Error(), `unknown format "pdf"`) {
-		t.Errorf("WriteTo(pdf) error = %v, want unknown format", err)
+	var pdf bytes.Buffer
+	if err := fig.WriteTo(&pdf, "pdf"); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")) {
+		t.Error("pdf output lacks the PDF header")
+	}
+	// 3 x 2 in is 216 x 144 pt.
+	if !bytes.Contains(pdf.Bytes(), []byte("/MediaBox [0 0 216.00 144.00]")) {
+		t.Error("pdf page has the wrong size")
+	}
+	if err := fig.WriteTo(&svg, "eps"); err == nil || !strings.Contains(err.Error(), `unknown format "eps"`) {
+		t.Errorf("WriteTo(eps) error = %v, want unknown format", err)
+	}
+}
+
+// TestPDF checks what a PDF viewer would get wrong: the same figure gives
+// the same bytes (no wall-clock date, no map order), and text reaches the
+// embedded Windows-1252 fonts encoded, not as UTF-8 bytes.
+func TestPDF(t *testing.T) {
+	render := func() []byte {
+		p, err := Lines([]Line{{Label: "150–155 ms", X: []float64{1, 2}, Y: []float64{1e-3, 1}}},
+			LinesOptions{Title: "en dash – and minus −", LogY: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		if err := (Figure{Rows: [][]*plot.Plot{{p}}, Width: 4 * vg.Inch, Height: 3 * vg.Inch}).WriteTo(&buf, "pdf"); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	a, b := render(), render()
+	if !bytes.Equal(a, b) {
+		t.Error("two renders of one figure differ")
+	}
+	if !bytes.Contains(a, []byte("/CreationDate (D:19700101000000)")) {
+		t.Error("the PDF's creation date is not the fixed epoch")
+	}
+	if got := toCP1252("150–155 ms, ×2, ≥"); got != "150\x96155 ms, \xd72, ?" {
+		t.Errorf("toCP1252 = %q", got)
 	}
 }
 
@@ -96,7 +136,11 @@ func TestFigureErrors(t *testing.T) {
 		{"all nil", Figure{Rows: [][]*plot.Plot{{nil, nil}}}, "no panels"},
 		{"ragged", Figure{Rows: [][]*plot.Plot{{p, p}, {p}}}, "row 1 has 1 panels, row 0 has 2"},
 		{"negative", Figure{Rows: [][]*plot.Plot{{p}}, Width: -1}, "negative size"},
-		{"negative dpi", Figure{Rows: [][]*plot.Plot{{p}}, DPI: -3}, "negative DPI"},
+		{"negative dpi", Figure{Rows: [][]*plot.Plot{{p}}, DPI: -3}, "-3 dpi: want 72 to 600"},
+		{"dpi too high", Figure{Rows: [][]*plot.Plot{{p}}, DPI: 1200}, "1200 dpi: want 72 to 600"},
+		{"too wide", Figure{Rows: [][]*plot.Plot{{p}}, Width: 100 * vg.Inch, Height: 100 * vg.Inch}, "100 x 100 in: want at most 20 in a side"},
+		{"too many pixels", Figure{Rows: [][]*plot.Plot{{p}}, Width: 20 * vg.Inch, Height: 20 * vg.Inch, DPI: 600}, "is 144.0 megapixels: want at most 40"},
+		{"default too wide", Figure{Rows: [][]*plot.Plot{{p, p, p, p, p, p}}}, "want at most 20 in a side"},
 		{"too small", Figure{Rows: [][]*plot.Plot{{cdfLogXPlot(t), p, linesErrorBarsPlot(t)}}, Width: 5.5 * vg.Inch, Height: 1.6 * vg.Inch}, "too small"},
 	}
 	for _, tt := range tests {
@@ -104,6 +148,9 @@ func TestFigureErrors(t *testing.T) {
 			err := tt.fig.WriteTo(&bytes.Buffer{}, "png")
 			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "plots: figure: ") {
 				t.Errorf("error = %v, want one containing %q", err, tt.want)
+			}
+			if tooSmall := errors.Is(err, ErrTooSmall); tooSmall != (tt.name == "too small") {
+				t.Errorf("errors.Is(%v, ErrTooSmall) = %v", err, tooSmall)
 			}
 		})
 	}
@@ -210,10 +257,10 @@ func TestSave(t *testing.T) {
 	if err := fig.Save(base); err != nil {
 		t.Fatal(err)
 	}
-	if got := dirNames(t, dir); !slices.Equal(got, []string{"avail.png", "avail.svg"}) {
-		t.Errorf("directory holds %q, want just avail.png and avail.svg", got)
+	if got := dirNames(t, dir); !slices.Equal(got, []string{"avail.pdf", "avail.png", "avail.svg"}) {
+		t.Errorf("directory holds %q, want just avail.pdf, avail.png and avail.svg", got)
 	}
-	for _, format := range []string{"png", "svg"} {
+	for _, format := range Formats {
 		var want bytes.Buffer
 		if err := fig.WriteTo(&want, format); err != nil {
 			t.Fatal(err)

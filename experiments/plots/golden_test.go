@@ -117,7 +117,7 @@ func raftGrid() Grid {
 func heatmapPlots(t testing.TB) (*plot.Plot, *plot.Plot) {
 	heat, bar, err := Heatmap(raftGrid(), HeatmapOptions{
 		Title: "Availability", XLabel: "cluster size n", YLabel: "faults f", ZLabel: "availability",
-		ZMin: 0, ZMax: 1, Annotate: true,
+		ZMin: ptr(0), ZMax: ptr(1), Annotate: true, MissingLabel: "f ≥ n",
 		Overlays: []Overlay{{Label: "n = 2f+1", X: []float64{0.5, 9.5}, Y: []float64{-0.25, 4.25}, Dashed: true}},
 	})
 	if err != nil {

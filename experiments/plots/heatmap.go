@@ -23,23 +23,30 @@ type Grid struct {
 	Z    [][]float64
 }
 
-// Overlay is a line drawn over a heatmap, such as n = 2f+1. It is drawn
-// dark on a white halo so it shows on every cell colour. NaN points break
-// the line.
+// Overlay is a boundary drawn over a heatmap, such as n = 2f+1. The line
+// through the points (X[k], Y[k]) splits each column of cells into those
+// whose centre lies on or below it and those above; the overlay is drawn
+// between the two, along cell edges, as a staircase, so it never crosses a
+// cell or its label. It is dark on a white halo, to show on every cell
+// colour. A column where the line is undefined (outside its x values, or
+// at a NaN) has no boundary: the staircase breaks there.
 type Overlay struct {
 	Label  string
 	X, Y   []float64
 	Dashed bool
 }
 
-// HeatmapOptions configures Heatmap. ZMin and ZMax fix the colour scale;
-// if both are 0 it spans the data. Values outside it get the end colours.
-// Annotate prints each cell's value in the cell.
+// HeatmapOptions configures Heatmap. ZMin and ZMax, when non-nil, fix that
+// end of the colour scale (values beyond it get the end colour); a nil end
+// is the data's. Annotate prints each cell's value in the cell, every value
+// with the same decimals. MissingLabel, if set, is the legend entry of the
+// hatched cells where Z is NaN (say "not in the sweep").
 type HeatmapOptions struct {
 	Title, XLabel, YLabel, ZLabel string
-	ZMin, ZMax                    float64
+	ZMin, ZMax                    *float64
 	Annotate                      bool
 	Overlays                      []Overlay
+	MissingLabel                  string
 }
 
 // Heatmap returns a heatmap of g and, separately, its vertical colour bar
@@ -52,53 +59,69 @@ type HeatmapOptions struct {
 // X spacing and as tall as the smallest Y spacing, so uneven grids keep
 // equal cells and leave blanks for missing values. The colour map is
 // viridis-like with luminance rising linearly with the value, so it reads
-// in greyscale and for colour-blind readers. Labelled overlays get a
-// legend, placed where it hides the fewest cells.
+// in greyscale and for colour-blind readers. Labelled overlays, and the
+// hatched cells if MissingLabel is set, get a legend over no cell.
 //
 // It returns an error if g's shape is wrong, X or Y is not strictly
 // increasing and finite, Z holds an infinity, an overlay's X and Y differ
-// in length, or ZMin >= ZMax when given.
+// in length, or the colour range given is empty or not finite.
 func Heatmap(g Grid, o HeatmapOptions) (heat *plot.Plot, colorbar *plot.Plot, err error) {
+	heat, colorbar, _, err = heatmap(g, o)
+	return heat, colorbar, err
+}
+
+// heatmap is Heatmap, also returning the plotters it added to the heat plot, for tests to look at.
+func heatmap(g Grid, o HeatmapOptions) (heat *plot.Plot, colorbar *plot.Plot, added []plot.Plotter, err error) {
 	orig := g
 	dx, err := cellSize("x", g.X)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	dy, err := cellSize("y", g.Y)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if len(g.Z) != len(g.Y) {
-		return nil, nil, fmt.Errorf("plots: heatmap: Z has %d rows, want len(Y) = %d", len(g.Z), len(g.Y))
+		return nil, nil, nil, fmt.Errorf("plots: heatmap: Z has %d rows, want len(Y) = %d", len(g.Z), len(g.Y))
 	}
 	zmin, zmax := math.Inf(1), math.Inf(-1)
 	for i, row := range g.Z {
 		if len(row) != len(g.X) {
-			return nil, nil, fmt.Errorf("plots: heatmap: Z row %d has %d values, want len(X) = %d", i, len(row), len(g.X))
+			return nil, nil, nil, fmt.Errorf("plots: heatmap: Z row %d has %d values, want len(X) = %d", i, len(row), len(g.X))
 		}
 		for j, z := range row {
 			if math.IsInf(z, 0) {
-				return nil, nil, fmt.Errorf("plots: heatmap: Z[%d][%d] is %v", i, j, z)
+				return nil, nil, nil, fmt.Errorf("plots: heatmap: Z[%d][%d] is %v", i, j, z)
 			}
 			if !math.IsNaN(z) {
 				zmin, zmax = min(zmin, z), max(zmax, z)
 			}
 		}
 	}
+	if o.ZMin != nil {
+		zmin = *o.ZMin
+	}
+	if o.ZMax != nil {
+		zmax = *o.ZMax
+	}
 	switch {
-	case o.ZMin != 0 || o.ZMax != 0:
-		if !(o.ZMin < o.ZMax) {
-			return nil, nil, fmt.Errorf("plots: heatmap: colour range [%v, %v] is empty", o.ZMin, o.ZMax)
-		}
-		zmin, zmax = o.ZMin, o.ZMax
-	case math.IsInf(zmin, 1): // every cell is NaN
+	case math.IsNaN(zmin) || math.IsNaN(zmax) || math.IsInf(zmin, 0) && o.ZMin != nil || math.IsInf(zmax, 0) && o.ZMax != nil:
+		return nil, nil, nil, fmt.Errorf("plots: heatmap: colour range [%v, %v] is not finite", zmin, zmax)
+	case math.IsInf(zmin, 1) || math.IsInf(zmax, -1): // every cell is NaN, and an end is open
 		zmin, zmax = 0, 1
+		if o.ZMin != nil {
+			zmin, zmax = *o.ZMin, *o.ZMin+1
+		} else if o.ZMax != nil {
+			zmin, zmax = *o.ZMax-1, *o.ZMax
+		}
+	case zmin > zmax || zmin == zmax && (o.ZMin != nil || o.ZMax != nil):
+		return nil, nil, nil, fmt.Errorf("plots: heatmap: colour range [%v, %v] is empty", zmin, zmax)
 	case zmin == zmax:
 		zmin, zmax = widen(zmin, false)
 	}
 	for k, ov := range o.Overlays {
 		if len(ov.X) != len(ov.Y) {
-			return nil, nil, fmt.Errorf("plots: heatmap: overlay %d (%q): %d x values, %d y values", k, ov.Label, len(ov.X), len(ov.Y))
+			return nil, nil, nil, fmt.Errorf("plots: heatmap: overlay %d (%q): %d x values, %d y values", k, ov.Label, len(ov.X), len(ov.Y))
 		}
 	}
 
@@ -110,7 +133,11 @@ func Heatmap(g Grid, o HeatmapOptions) (heat *plot.Plot, colorbar *plot.Plot, er
 	}
 	cells := &heatCells{grid: g, dx: dx, dy: dy, zmin: zmin, zmax: zmax}
 	heat = newPlot(o.Title, o.XLabel, o.YLabel)
-	heat.Add(cells)
+	add := func(ps ...plot.Plotter) {
+		heat.Add(ps...)
+		added = append(added, ps...)
+	}
+	add(cells)
 	leg := &legend{prefer: []anchor{upperLeft, lowerRight, upperRight, lowerLeft}}
 	for i := range g.Y {
 		for j := range g.X {
@@ -120,16 +147,25 @@ func Heatmap(g Grid, o HeatmapOptions) (heat *plot.Plot, colorbar *plot.Plot, er
 			}
 		}
 	}
+	// Every halo first, then every line, so that where two boundaries
+	// share an edge the later one's halo does not hide the earlier line:
+	// a dashed line over a solid one shows both.
+	halo := draw.LineStyle{Color: overlayHalo, Width: vg.Points(lineWidth + 2)}
+	stairs := make([][]plotter.XYs, len(o.Overlays))
 	for k, ov := range o.Overlays {
-		halo := draw.LineStyle{Color: overlayHalo, Width: vg.Points(lineWidth + 2)}
+		stairs[k] = cells.staircase(ov)
+		for _, seg := range stairs[k] {
+			add(plotOnly{&plotter.Line{XYs: seg, LineStyle: halo}})
+			leg.avoid.polylines = append(leg.avoid.polylines, seg)
+		}
+	}
+	for k, ov := range o.Overlays {
 		main := draw.LineStyle{Color: overlayColor(k), Width: vg.Points(lineWidth)}
 		if ov.Dashed {
 			main.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
 		}
-		segs, _ := runs(ov.X, ov.Y, finite)
-		for _, seg := range segs {
-			heat.Add(plotOnly{&plotter.Line{XYs: seg, LineStyle: halo}}, plotOnly{&plotter.Line{XYs: seg, LineStyle: main}})
-			leg.avoid.polylines = append(leg.avoid.polylines, seg)
+		for _, seg := range stairs[k] {
+			add(plotOnly{&plotter.Line{XYs: seg, LineStyle: main}})
 		}
 		if ov.Label != "" {
 			leg.entries = append(leg.entries, legendEntry{label: ov.Label, thumbs: []plot.Thumbnailer{
@@ -137,10 +173,13 @@ func Heatmap(g Grid, o HeatmapOptions) (heat *plot.Plot, colorbar *plot.Plot, er
 			}})
 		}
 	}
-	if o.Annotate {
-		heat.Add(heatLabels{cells})
+	if o.MissingLabel != "" && cells.hasNaN() {
+		leg.entries = append(leg.entries, legendEntry{label: o.MissingLabel, thumbs: []plot.Thumbnailer{hatchThumb{}}})
 	}
-	heat.Add(leg)
+	if o.Annotate {
+		add(heatLabels{cells})
+	}
+	add(leg)
 	// The axes span the cells exactly (overlays are clipped to them) and
 	// carry the cell size so Figure can make the cells square.
 	heat.X.Min, heat.X.Max = g.X[0]-dx/2, g.X[len(g.X)-1]+dx/2
@@ -158,7 +197,7 @@ func Heatmap(g Grid, o HeatmapOptions) (heat *plot.Plot, colorbar *plot.Plot, er
 	colorbar.X.Min, colorbar.X.Max = 0, 1
 	colorbar.Y.Min, colorbar.Y.Max = zmin, zmax
 	colorbar.X.Scale = colorBarScale{}
-	return heat, colorbar, nil
+	return heat, colorbar, added, nil
 }
 
 // cellSize validates a heatmap coordinate slice and returns the cell
@@ -340,39 +379,126 @@ func (h *heatCells) Plot(c draw.Canvas, plt *plot.Plot) {
 			c.Fill(fill.Path())
 		}
 	}
-	// Hatch not-applicable cells with lines x - y = k·spacing on the
-	// canvas, so the hatching runs on unbroken across neighbouring cells.
-	const spacing = vg.Length(4)
-	sty := draw.LineStyle{Color: nanHatch, Width: vg.Points(0.5)}
 	for i := range ny {
 		for j := range nx {
-			if !math.IsNaN(h.grid.Z[i][j]) {
-				continue
-			}
-			r := h.screen(i, j, c, plt)
-			k0 := math.Ceil(float64((r.Min.X - r.Max.Y) / spacing))
-			k1 := math.Floor(float64((r.Max.X - r.Min.Y) / spacing))
-			for k := k0; k <= k1; k++ {
-				off := vg.Length(k) * spacing
-				a := vg.Point{X: off + r.Min.Y, Y: r.Min.Y}
-				b := vg.Point{X: off + r.Max.Y, Y: r.Max.Y}
-				if p, q, ok := clipSegment(a, b, r); ok && p != q {
-					c.StrokeLine2(sty, p.X, p.Y, q.X, q.Y)
-				}
+			if math.IsNaN(h.grid.Z[i][j]) {
+				hatch(&c, h.screen(i, j, c, plt))
 			}
 		}
 	}
 }
 
+// hatch draws the hatching of not-applicable cells over r: lines
+// x - y = k·spacing on the canvas, so that it runs on unbroken across
+// neighbouring cells.
+func hatch(c *draw.Canvas, r vg.Rectangle) {
+	const spacing = vg.Length(4)
+	sty := draw.LineStyle{Color: nanHatch, Width: vg.Points(0.5)}
+	k0 := math.Ceil(float64((r.Min.X - r.Max.Y) / spacing))
+	k1 := math.Floor(float64((r.Max.X - r.Min.Y) / spacing))
+	for k := k0; k <= k1; k++ {
+		off := vg.Length(k) * spacing
+		a := vg.Point{X: off + r.Min.Y, Y: r.Min.Y}
+		b := vg.Point{X: off + r.Max.Y, Y: r.Max.Y}
+		if p, q, ok := clipSegment(a, b, r); ok && p != q {
+			c.StrokeLine2(sty, p.X, p.Y, q.X, q.Y)
+		}
+	}
+}
+
+// hatchThumb is the legend swatch of not-applicable cells.
+type hatchThumb struct{}
+
+func (hatchThumb) Thumbnail(c *draw.Canvas) {
+	r := c.Rectangle
+	c.SetColor(nanFill)
+	c.Fill(r.Path())
+	hatch(c, r)
+	c.SetLineStyle(draw.LineStyle{Color: nanHatch, Width: vg.Points(0.5)})
+	c.Stroke(r.Path())
+}
+
+func (h *heatCells) hasNaN() bool {
+	for _, row := range h.grid.Z {
+		for _, z := range row {
+			if math.IsNaN(z) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// staircase returns the boundary of overlay ov along cell edges, as runs
+// of vertices in data units (see Overlay).
+func (h *heatCells) staircase(ov Overlay) []plotter.XYs {
+	g := h.grid
+	var out []plotter.XYs
+	var cur plotter.XYs
+	flush := func() {
+		if len(cur) > 1 {
+			out = append(out, cur)
+		}
+		cur = nil
+	}
+	for _, x := range g.X {
+		level := interpolate(ov.X, ov.Y, x)
+		if math.IsNaN(level) {
+			flush()
+			continue
+		}
+		// The cells at or below the line: a tolerance of a millionth of a
+		// cell keeps a centre that lies on the line (f = (n-1)/2) below it.
+		k := 0
+		for k < len(g.Y) && g.Y[k] <= level+h.dy*1e-6 {
+			k++
+		}
+		edge := g.Y[0] - h.dy/2
+		if k > 0 {
+			edge = g.Y[k-1] + h.dy/2
+		}
+		cur = append(cur, plotter.XY{X: x - h.dx/2, Y: edge}, plotter.XY{X: x + h.dx/2, Y: edge})
+	}
+	flush()
+	return out
+}
+
+// interpolate returns the polyline (xs, ys) at x: linear between the
+// first pair of consecutive vertices around x, NaN if there is none or a
+// vertex is NaN.
+func interpolate(xs, ys []float64, x float64) float64 {
+	for k := 1; k < len(xs); k++ {
+		x0, x1 := xs[k-1], xs[k]
+		if x0 > x1 {
+			x0, x1 = x1, x0
+		}
+		if x < x0 || x > x1 {
+			continue
+		}
+		if !finite(xs[k-1], ys[k-1]) || !finite(xs[k], ys[k]) {
+			return math.NaN()
+		}
+		if xs[k] == xs[k-1] {
+			return max(ys[k-1], ys[k])
+		}
+		t := (x - xs[k-1]) / (xs[k] - xs[k-1])
+		return ys[k-1] + t*(ys[k]-ys[k-1])
+	}
+	return math.NaN()
+}
+
 // heatLabels prints each cell's value in it. It is a separate plotter so
 // it can be drawn after the overlays and stay readable. All labels share
 // one font size: the largest (up to annotateMax) at which every label fits
-// its cell; if that is below annotateMin, labels are left out.
+// its cell; if that is below annotateMin, labels are left out. They share
+// one format too (cellFormat), so 1 and 0 read "1.00" and "0.00" beside
+// 0.97, and "1" and "0" when every value is an integer.
 type heatLabels struct{ cells *heatCells }
 
 // Plot implements plot.Plotter.
 func (l heatLabels) Plot(c draw.Canvas, plt *plot.Plot) {
 	h := l.cells
+	label := cellFormat(h.grid.Z)
 	r := h.screen(0, 0, c, plt)
 	w, ht := r.Max.X-r.Min.X, r.Max.Y-r.Min.Y
 	size := min(vg.Length(annotateMax), 0.4*ht)
@@ -381,7 +507,7 @@ func (l heatLabels) Plot(c draw.Canvas, plt *plot.Plot) {
 			if math.IsNaN(z) {
 				continue
 			}
-			if tw := textStyle(size, 0, 0).Width(cellLabel(z)); tw > 0.88*w {
+			if tw := textStyle(size, 0, 0).Width(label(z)); tw > 0.88*w {
 				size *= 0.88 * w / tw
 			}
 		}
@@ -399,7 +525,7 @@ func (l heatLabels) Plot(c draw.Canvas, plt *plot.Plot) {
 			if isDark(colorAt(z, h.zmin, h.zmax)) {
 				sty.Color = color.White
 			}
-			c.FillText(sty, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: (r.Min.Y + r.Max.Y) / 2}, cellLabel(z))
+			c.FillText(sty, vg.Point{X: (r.Min.X + r.Max.X) / 2, Y: (r.Min.Y + r.Max.Y) / 2}, label(z))
 		}
 	}
 }
@@ -420,15 +546,40 @@ func (n noGlyphBoxes) Plot(c draw.Canvas, plt *plot.Plot) { n.l.Plot(c, plt) }
 
 func (n noGlyphBoxes) DataRange() (xmin, xmax, ymin, ymax float64) { return n.l.DataRange() }
 
-// cellLabel formats a cell value with three significant digits and no
-// exponent for ordinary magnitudes (0.999, 12.5, 1234).
-func cellLabel(z float64) string {
-	a := math.Abs(z)
-	if a == 0 || a >= 1e6 || a < 1e-4 {
-		return formatNumber(z, 3)
+// cellFormat returns the format of the cell labels of z: integers when
+// every value is one; otherwise three significant digits (0.999, 0.0125,
+// 12.5, 1234), at least as many decimals as the largest magnitude gets, so
+// that 1 and 0 read "1.00" and "0.00" beside 0.997; and for magnitudes from
+// 1e6 or below 1e-4, three significant digits with an exponent.
+func cellFormat(z [][]float64) func(float64) string {
+	big, ints := 0.0, true
+	for _, row := range z {
+		for _, v := range row {
+			if math.IsNaN(v) {
+				continue
+			}
+			big = max(big, math.Abs(v))
+			ints = ints && v == math.Trunc(v)
+		}
 	}
-	prec := max(0, 2-int(math.Floor(math.Log10(a))))
-	return strconv.FormatFloat(z, 'f', prec, 64)
+	if ints && big < 1e6 {
+		return func(v float64) string { return strconv.FormatFloat(v, 'f', 0, 64) }
+	}
+	decimals := func(a float64) int { return max(0, 2-int(math.Floor(math.Log10(a)))) }
+	common := 0
+	if big > 0 {
+		common = decimals(big)
+	}
+	return func(v float64) string {
+		a := math.Abs(v)
+		switch {
+		case a >= 1e6 || a > 0 && a < 1e-4:
+			return formatNumber(v, 3)
+		case a == 0:
+			return strconv.FormatFloat(0, 'f', common, 64)
+		}
+		return strconv.FormatFloat(v, 'f', max(common, decimals(a)), 64)
+	}
 }
 
 // colorBar draws a vertical colour scale over the whole data area with
@@ -446,7 +597,7 @@ const (
 )
 
 func (b *colorBar) ticks() []plot.Tick {
-	return plot.DefaultTicks{}.Ticks(b.zmin, b.zmax)
+	return niceTicks{}.Ticks(b.zmin, b.zmax)
 }
 
 // DataRange implements plot.DataRanger.

@@ -24,8 +24,10 @@ type Line struct {
 }
 
 // LinesOptions configures Lines. ErrorBars draws Lo..Hi as error bars
-// instead of a translucent band. YMin and YMax, when non-nil, fix the y
-// range; otherwise it fits the data, bands included.
+// instead of a translucent band. YMin and YMax, when non-nil, fix that end
+// of the y range exactly; a nil end fits the data, bands included, with a
+// margin of a few percent so no marker sits on the frame. The x range
+// always fits the data with that margin.
 type LinesOptions struct {
 	Title, XLabel, YLabel string
 	ErrorBars             bool
@@ -84,20 +86,19 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 	if math.IsInf(ymin, 1) {
 		return nil, errors.New("plots: lines: no drawable point")
 	}
-	if o.YMin != nil {
-		ymin = *o.YMin
+	ymin, ymax, err := axisRange(ymin, ymax, o.YMin, o.YMax, o.LogY)
+	if err != nil {
+		return nil, fmt.Errorf("plots: lines: y %w", err)
 	}
-	if o.YMax != nil {
-		ymax = *o.YMax
-	}
-	if o.LogY && !(ymin > 0) {
-		return nil, fmt.Errorf("plots: lines: log y axis needs a positive minimum, have %v", ymin)
-	}
-	if ymin >= ymax {
-		if o.YMin != nil || o.YMax != nil || ymin > ymax {
-			return nil, fmt.Errorf("plots: lines: y range [%v, %v] is empty", ymin, ymax)
+	xmin, xmax := math.Inf(1), math.Inf(-1)
+	for _, x := range allX {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			xmin, xmax = min(xmin, x), max(xmax, x)
 		}
-		ymin, ymax = widen(ymin, o.LogY)
+	}
+	xmin, xmax, err = axisRange(xmin, xmax, nil, nil, false)
+	if err != nil {
+		return nil, fmt.Errorf("plots: lines: x %w", err)
 	}
 
 	p := newPlot(o.Title, o.XLabel, o.YLabel)
@@ -164,13 +165,21 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 	}
 	p.Add(leg)
 
+	// Plotters widen the axes to their data as they are added; the
+	// padded ranges computed above replace that.
+	p.X.Min, p.X.Max = xmin, xmax
 	p.Y.Min, p.Y.Max = ymin, ymax
 	if o.LogY {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = logTicks{}
+		p.Y.Tick.Label.Handler = newPowerText()
+	} else {
+		p.Y.Tick.Marker = niceTicks{}
 	}
 	if t, ok := integerTicks(allX); ok {
 		p.X.Tick.Marker = t
+	} else {
+		p.X.Tick.Marker = niceTicks{}
 	}
 	return p, nil
 }

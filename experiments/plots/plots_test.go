@@ -36,24 +36,30 @@ func TestFormatNumber(t *testing.T) {
 	}
 }
 
-func TestCellLabel(t *testing.T) {
+func TestCellFormat(t *testing.T) {
 	tests := []struct {
-		z    float64
-		want string
+		name string
+		z    []float64
+		want []string
 	}{
-		{1, "1.00"},
-		{0.9993, "0.999"},
-		{0.00714, "0.00714"},
-		{12.46, "12.5"},
-		{1234.4, "1234"},
-		{-0.5, "-0.500"},
-		{0, "0"},
-		{2e6, "2e6"},
+		{"integers", []float64{1, 0, math.NaN(), 7}, []string{"1", "0", "NaN", "7"}},
+		{"three digits, at least the largest's decimals", []float64{1, 0, 0.9993, 0.00714, 0.5}, []string{"1.00", "0.00", "0.999", "0.00714", "0.500"}},
+		{"tens", []float64{12.46, 3}, []string{"12.5", "3.00"}},
+		{"thousands", []float64{1234.4, 0.5}, []string{"1234", "0.500"}},
+		{"negative", []float64{-0.5, 0.25}, []string{"-0.500", "0.250"}},
+		{"huge", []float64{2e6, 1}, []string{"2e6", "1.00"}},
+		{"huge fractions", []float64{2.5e6, 1.5}, []string{"2.5e6", "1.50"}},
+		{"tiny", []float64{3e-5, 1.5e-5}, []string{"3e-5", "1.5e-5"}},
 	}
 	for _, tt := range tests {
-		if got := cellLabel(tt.z); got != tt.want {
-			t.Errorf("cellLabel(%v) = %q, want %q", tt.z, got, tt.want)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			f := cellFormat([][]float64{tt.z})
+			for i, z := range tt.z {
+				if got := f(z); got != tt.want[i] && !math.IsNaN(z) {
+					t.Errorf("%v reads %q, want %q", z, got, tt.want[i])
+				}
+			}
+		})
 	}
 }
 
@@ -73,12 +79,12 @@ func TestLogTicks(t *testing.T) {
 		min, max float64
 		want     []string
 	}{
-		{"decades", 0.7, 170, []string{"1", "10", "100"}},
-		{"below one", 0.003, 0.2, []string{"0.01", "0.1"}},
+		{"decades", 0.7, 170, []string{"10^0", "10^1", "10^2"}},
+		{"below one", 0.003, 0.2, []string{"10^\u22122", "10^\u22121"}},
 		{"one decade adds 2 and 5", 150, 3400, []string{"200", "500", "1000", "2000"}},
 		{"one 1-2-5 tick labels every mantissa", 0.3, 0.9, []string{"0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9"}},
 		{"narrow labels every mantissa", 2, 4, []string{"2", "3", "4"}},
-		{"many decades thinned", 1, 1e12, []string{"1", "100", "10000", "1e6", "1e8", "1e10", "1e12"}},
+		{"many decades thinned", 1, 1e12, []string{"10^0", "10^2", "10^4", "10^6", "10^8", "10^10", "10^12"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -239,9 +245,12 @@ func TestCDFRanges(t *testing.T) {
 		o        CDFOptions
 		min, max float64
 	}{
-		{"auto", []float64{2, 9, 4}, CDFOptions{}, 2, 9},
-		{"log ignores non-positive", []float64{0, -3, 0.5, 40}, CDFOptions{LogX: true}, 0.5, 40},
-		{"explicit", []float64{2, 9}, CDFOptions{XMin: 1, XMax: 5}, 1, 5},
+		{"auto, padded", []float64{2, 9, 4}, CDFOptions{}, 2 - 7*rangePad, 9 + 7*rangePad},
+		{"log ignores non-positive", []float64{0, -3, 0.5, 40}, CDFOptions{LogX: true}, 0.5 / math.Pow(80, rangePad), 40 * math.Pow(80, rangePad)},
+		{"explicit", []float64{2, 9}, CDFOptions{XMin: ptr(1), XMax: ptr(5)}, 1, 5},
+		{"explicit zero is not automatic", []float64{2, 9}, CDFOptions{XMin: ptr(0), XMax: ptr(600)}, 0, 600},
+		{"one end explicit", []float64{2, 9}, CDFOptions{XMin: ptr(0)}, 0, 9 + 9*rangePad},
+		{"margin stops at zero", []float64{2, 9}, CDFOptions{XMax: ptr(100)}, 0, 100},
 		{"single value widened", []float64{10, 10}, CDFOptions{}, 9, 11},
 	}
 	for _, tt := range tests {
@@ -250,7 +259,7 @@ func TestCDFRanges(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.X.Min != tt.min || p.X.Max != tt.max || p.Y.Min != 0 || p.Y.Max != 1 {
+			if math.Abs(p.X.Min-tt.min) > 1e-12 || math.Abs(p.X.Max-tt.max) > 1e-12 || p.Y.Min != 0 || p.Y.Max != 1 {
 				t.Errorf("x [%v, %v] y [%v, %v], want x [%v, %v] y [0, 1]", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max, tt.min, tt.max)
 			}
 		})
@@ -273,7 +282,7 @@ func TestBuilderErrors(t *testing.T) {
 			return err
 		}, "positive minimum"},
 		{"cdf inverted range", func() error {
-			_, err := CDF([]Series{{Values: []float64{1}}}, CDFOptions{XMin: 5, XMax: 2})
+			_, err := CDF([]Series{{Values: []float64{1}}}, CDFOptions{XMin: ptr(5), XMax: ptr(2)})
 			return err
 		}, "is empty"},
 		{"lines none", func() error { _, err := Lines(nil, LinesOptions{}); return err }, "no lines"},
@@ -318,7 +327,7 @@ func TestBuilderErrors(t *testing.T) {
 			_, _, err := Heatmap(Grid{X: grid.X, Y: grid.Y, Z: [][]float64{{1, inf}}}, HeatmapOptions{})
 			return err
 		}, "Z[0][1] is +Inf"},
-		{"heatmap z range", func() error { _, _, err := Heatmap(grid, HeatmapOptions{ZMin: 1, ZMax: 1}); return err }, "colour range"},
+		{"heatmap z range", func() error { _, _, err := Heatmap(grid, HeatmapOptions{ZMin: ptr(1), ZMax: ptr(1)}); return err }, "colour range"},
 		{"heatmap overlay", func() error {
 			_, _, err := Heatmap(grid, HeatmapOptions{Overlays: []Overlay{{X: []float64{1}}}})
 			return err
@@ -403,26 +412,33 @@ func TestLegendAvoidsData(t *testing.T) {
 		entries: []legendEntry{{label: "series"}},
 		prefer:  []anchor{upperRight, upperLeft, lowerLeft},
 	}
-	w, h, _ := leg.size()
-	empty := leg.place(c, p, w, h)
-	if empty.X+w < 290 || empty.Y+h < 190 {
-		t.Fatalf("with no data the legend is at %v, want the upper right", empty)
+	w, h := leg.size(1)
+	empty, free := leg.place(c, p, w, h)
+	if !free || empty.X+w < 290 || empty.Y+h < 190 {
+		t.Fatalf("with no data the legend is at %v (free %v), want the upper right", empty, free)
 	}
 	leg.avoid.polylines = []plotter.XYs{{{X: 0.5, Y: 0.6}, {X: 1, Y: 1}}, {{X: 0.55, Y: 1}, {X: 1, Y: 0.6}}}
-	got := leg.place(c, p, w, h)
-	if got.X > 10 || got.Y+h < 190 {
-		t.Errorf("legend at %v, want the upper left (data fills the upper right)", got)
+	got, free := leg.place(c, p, w, h)
+	if !free || got.X > 10 || got.Y+h < 190 {
+		t.Errorf("legend at %v (free %v), want the upper left (data fills the upper right)", got, free)
 	}
 	r := vg.Rectangle{Min: got, Max: vg.Point{X: got.X + w, Y: got.Y + h}}
 	if s := leg.avoid.score(r, c, p); s != 0 {
 		t.Errorf("chosen position hides %v data segments", s)
+	}
+	// Data everywhere: no free place.
+	for x := 0.0; x <= 1; x += 0.05 {
+		leg.avoid.polylines = append(leg.avoid.polylines, plotter.XYs{{X: x, Y: 0}, {X: x, Y: 1}})
+	}
+	if _, free := leg.place(c, p, w, h); free {
+		t.Error("a place was found free in a data area full of lines")
 	}
 }
 
 func TestHeatmapCopiesGrid(t *testing.T) {
 	g := raftGrid()
 	heat, bar := func() (*plot.Plot, *plot.Plot) {
-		h, b, err := Heatmap(g, HeatmapOptions{ZMin: 0, ZMax: 1})
+		h, b, err := Heatmap(g, HeatmapOptions{ZMin: ptr(0), ZMax: ptr(1)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -443,26 +459,149 @@ func TestHeatmapCopiesGrid(t *testing.T) {
 }
 
 // An unfinished outcome (+Inf) counts towards the total but is not drawn: the curve stops at the
-// fraction of finite values and runs flat to the right edge.
+// largest finite value, at the fraction of finite values, and does not run on to the right edge; an
+// arrow head marks its end and the legend gives the count.
 func TestCDFCensored(t *testing.T) {
 	inf := math.Inf(1)
-	pts := ecdfSteps([]float64{1, 2, inf, inf}, 0.5, 10, false, false, true)
+	pts := ecdfSteps([]float64{1, 2, inf, inf}, 0.5, 10, false, false, false)
 	last := pts[len(pts)-1]
-	if last.X != 10 || last.Y != 0.5 {
-		t.Fatalf("last vertex %v, want (10, 0.5)", last)
+	if last.X != 2 || last.Y != 0.5 {
+		t.Fatalf("last vertex %v, want (2, 0.5): the largest finite value at 2 of 4", last)
 	}
 	for _, p := range pts {
-		if math.IsInf(p.X, 0) || p.Y > 0.5 {
+		if math.IsInf(p.X, 0) || p.X > 2 || p.Y > 0.5 {
 			t.Fatalf("vertex %v drawn beyond the finite values", p)
 		}
+	}
+	if pts := ecdfSteps([]float64{inf, inf}, 0.5, 10, false, false, false); len(pts) != 0 {
+		t.Errorf("all censored: %v drawn, want nothing", pts)
 	}
 	if _, err := CDF([]Series{{Label: "x", Values: []float64{inf}}}, CDFOptions{}); err == nil {
 		t.Fatal("a CDF of only +Inf without an x range was accepted")
 	}
-	if _, err := CDF([]Series{{Label: "a", Values: []float64{1, inf}}, {Label: "b", Values: []float64{inf}}}, CDFOptions{LogX: true}); err != nil {
-		t.Fatalf("censored series: %v", err)
-	}
 	if _, err := CDF([]Series{{Label: "x", Values: []float64{1, math.Inf(-1)}}}, CDFOptions{}); err == nil {
 		t.Fatal("-Inf was accepted")
+	}
+
+	_, added, err := cdf([]Series{
+		{Label: "150–150 ms", Values: []float64{100, 200, 300, inf, inf}},
+		{Label: "150–300 ms", Values: []float64{100, 150, 160}},
+		{Label: "", Values: []float64{inf, inf}},
+	}, CDFOptions{LogX: true, XMax: ptr(1e5)})
+	if err != nil {
+		t.Fatalf("censored series: %v", err)
+	}
+	leg := added[len(added)-1].(*legend)
+	var labels []string
+	for _, e := range leg.entries {
+		labels = append(labels, e.label)
+	}
+	want := []string{"150–150 ms (2 of 5 unfinished)", "150–300 ms", "(2 of 2 unfinished)"}
+	if !slices.Equal(labels, want) {
+		t.Errorf("legend %q, want %q", labels, want)
+	}
+	// The lines as drawn: the censored one ends at (300, 3/5), the other runs on at 1 to the edge.
+	var ends []plotter.XY
+	var arrows []plotter.XY
+	for _, pl := range added {
+		switch v := pl.(type) {
+		case noGlyphBoxes:
+			ends = append(ends, v.l.XYs[len(v.l.XYs)-1])
+		case censorEnd:
+			arrows = append(arrows, v.at)
+		}
+	}
+	if !slices.Equal(ends, []plotter.XY{{X: 300, Y: 0.6}, {X: 1e5, Y: 1}}) {
+		t.Errorf("curves end at %v, want (300, 0.6) and (1e5, 1)", ends)
+	}
+	if !slices.Equal(arrows, []plotter.XY{{X: 300, Y: 0.6}}) {
+		t.Errorf("arrow heads at %v, want one at (300, 0.6)", arrows)
+	}
+}
+
+// TestNiceTicks: labelled ticks at multiples of 1, 2 or 5 times a power of ten, three to six of them,
+// all distinct and with the same decimals, however narrow the range (gonum's default ticks label
+// 150.0001..150.0003 "150, 150, 150" and 12..1366 "250.00, 750.00, 1250.00").
+func TestNiceTicks(t *testing.T) {
+	tests := []struct {
+		lo, hi float64
+		want   []string
+	}{
+		{0, 1, []string{"0.0", "0.2", "0.4", "0.6", "0.8", "1.0"}},
+		{470, 2560, []string{"500", "1000", "1500", "2000", "2500"}},
+		{12, 1366, []string{"200", "400", "600", "800", "1000", "1200"}},
+		{129, 181, []string{"130", "140", "150", "160", "170", "180"}},
+		{0.97, 0.9995, []string{"0.970", "0.975", "0.980", "0.985", "0.990", "0.995"}},
+		{150.0001, 150.0003, []string{"150.00010", "150.00015", "150.00020", "150.00025", "150.00030"}},
+		{-0.3, 0.3, []string{"-0.2", "0.0", "0.2"}},
+		{1e6, 3e6, []string{"1e6", "1.5e6", "2e6", "2.5e6", "3e6"}},
+		{0, 600, []string{"0", "200", "400", "600"}},
+	}
+	for _, tt := range tests {
+		ts := niceTicks{}.Ticks(tt.lo, tt.hi)
+		got := labels(ts)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("[%v, %v]: labels %q, want %q", tt.lo, tt.hi, got, tt.want)
+		}
+		for i, tk := range ts {
+			if tk.Value < tt.lo-1e-9*math.Abs(tt.lo) || tk.Value > tt.hi+1e-9*math.Abs(tt.hi) {
+				t.Errorf("[%v, %v]: tick %v outside", tt.lo, tt.hi, tk.Value)
+			}
+			if i > 0 && tk.Value <= ts[i-1].Value {
+				t.Errorf("[%v, %v]: ticks not increasing at %d", tt.lo, tt.hi, i)
+			}
+		}
+	}
+	// Any range: 2 to 6 distinct labels.
+	for _, r := range [][2]float64{{1e-9, 2e-9}, {3, 3.0000001}, {-1e12, 1e12}, {0.1, 0.1000001}, {1e15, 1e15 + 1000}} {
+		got := labels(niceTicks{}.Ticks(r[0], r[1]))
+		seen := map[string]bool{}
+		for _, l := range got {
+			if seen[l] {
+				t.Errorf("%v: label %q repeats: %q", r, l, got)
+			}
+			seen[l] = true
+		}
+		if len(got) < 2 || len(got) > maxMajorTicks {
+			t.Errorf("%v: %d labels %q", r, len(got), got)
+		}
+	}
+}
+
+// TestHeatmapStaircase: an overlay is drawn along cell edges, between the cells on or below its line and
+// those above: for n = 2f+1 the edge in column n is at f = floor((n-1)/2) + 1/2, so the cell (3, 1),
+// whose centre lies on the line, is below it. A column outside the line's x values has no edge.
+func TestHeatmapStaircase(t *testing.T) {
+	g := raftGrid()
+	_, _, added, err := heatmap(g, HeatmapOptions{Overlays: []Overlay{
+		{Label: "n = 2f+1", X: []float64{0.5, 9.5}, Y: []float64{-0.25, 4.25}},
+		{Label: "part", X: []float64{2, 4}, Y: []float64{0, 1}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []plotter.XYs
+	for _, p := range added {
+		if o, ok := p.(plotOnly); ok {
+			if l := o.p.(*plotter.Line); l.LineStyle.Color != overlayHalo {
+				lines = append(lines, l.XYs)
+			}
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("%d overlay lines, want 2", len(lines))
+	}
+	var want plotter.XYs
+	for n := 1; n <= 9; n++ {
+		edge := float64((n-1)/2) + 0.5
+		want = append(want, plotter.XY{X: float64(n) - 0.5, Y: edge}, plotter.XY{X: float64(n) + 0.5, Y: edge})
+	}
+	if !slices.Equal(lines[0], want) {
+		t.Errorf("n = 2f+1 drawn along %v, want %v", lines[0], want)
+	}
+	// The line from (2, 0) to (4, 1): columns 2, 3, 4 only; in column 3 it is at 0.5, above f = 0.
+	part := plotter.XYs{{X: 1.5, Y: 0.5}, {X: 2.5, Y: 0.5}, {X: 2.5, Y: 0.5}, {X: 3.5, Y: 0.5}, {X: 3.5, Y: 1.5}, {X: 4.5, Y: 1.5}}
+	if !slices.Equal(lines[1], part) {
+		t.Errorf("partial line drawn along %v, want %v", lines[1], part)
 	}
 }

@@ -157,14 +157,15 @@ func formatNumber(v float64, sig int) string {
 }
 
 // logTicks labels powers of ten on a log axis, with unlabelled minor
-// ticks at 2..9 times each power. When fewer than two powers of ten fall
-// in range it also labels 2× and 5×; across many decades it labels every
+// ticks at 2..9 times each power. Across two decades or more, powers are
+// labelled 10^k (drawn with a superscript by powerText); across fewer, it
+// also labels 2× and 5× in plain numbers, and across many it labels every
 // k-th power so labels do not collide. (plot.LogTicks mislabels ranges
 // that start below 1.)
 type logTicks struct{}
 
 func (logTicks) Ticks(min, max float64) []plot.Tick {
-	if !(min > 0) || !(max > min) {
+	if !(min > 0) || !(max > min) || math.IsInf(max, 0) {
 		return nil
 	}
 	lo := int(math.Floor(math.Log10(min)))
@@ -206,7 +207,11 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 				continue
 			}
 			t := plot.Tick{Value: v}
-			if labelled[m] && (m != 1 || decades < 2 || mod(e, step) == 0) {
+			switch {
+			case !labelled[m]:
+			case decades >= 2 && m == 1 && mod(e, step) == 0:
+				t.Label = powerLabel(e)
+			case decades < 2:
 				t.Label = formatNumber(v, 6)
 			}
 			ticks = append(ticks, t)
@@ -215,12 +220,89 @@ func (logTicks) Ticks(min, max float64) []plot.Tick {
 	return ticks
 }
 
+// powerLabel is the label of 10^e, as powerText draws it.
+func powerLabel(e int) string {
+	if e < 0 {
+		return "10^" + minusSign + strconv.Itoa(-e)
+	}
+	return "10^" + strconv.Itoa(e)
+}
+
+// minusSign is U+2212, the typographic minus, as wide as a plus.
+const minusSign = "\u2212"
+
+// niceTicks puts labelled ticks at round values, the multiples of the
+// smallest step of 1, 2 or 5 times a power of ten that gives at most six
+// of them (three at least), and unlabelled minor ticks between them (five
+// per step of 1 or 5, four per step of 2). Every label has the decimals of
+// the step, so labels differ however narrow the range, and they line up:
+// 0.0, 0.2, …, 1.0.
+type niceTicks struct{}
+
+// maxMajorTicks is the most labelled ticks niceTicks puts on an axis.
+const maxMajorTicks = 6
+
+func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(hi > lo) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+		return nil
+	}
+	step, mant, exp := niceStep(lo, hi)
+	minor := step / 5
+	if mant == 2 {
+		minor = step / 4
+	}
+	// Round values are k*step (major) and k*minor; computing them from
+	// integers keeps 0.1+0.2 errors out of both values and labels.
+	k0, k1 := math.Ceil(lo/minor-1e-9), math.Floor(hi/minor+1e-9)
+	if math.Abs(k0) > 1<<52 || math.Abs(k1) > 1<<52 {
+		return nil // the range is below float64 resolution at this magnitude: k++ would not move
+	}
+	per := math.Round(step / minor)
+	decimals := max(0, -exp)
+	big := math.Max(math.Abs(lo), math.Abs(hi))
+	sci := big >= 1e6 || big < 1e-4
+	sig := int(math.Floor(math.Log10(big))) - exp + 1
+	var ticks []plot.Tick
+	for k := k0; k <= k1; k++ {
+		t := plot.Tick{Value: k * minor}
+		if math.Mod(k, per) == 0 {
+			t.Value = (k / per) * step
+			if sci {
+				t.Label = formatNumber(t.Value, max(sig, 1))
+			} else {
+				t.Label = strconv.FormatFloat(t.Value, 'f', decimals, 64)
+			}
+			if t.Value == 0 {
+				t.Value = 0 // no -0
+				t.Label = strings.TrimPrefix(t.Label, "-")
+			}
+		}
+		ticks = append(ticks, t)
+	}
+	return ticks
+}
+
+// niceStep returns the smallest step m·10^e, m in {1, 2, 5}, whose
+// multiples in [lo, hi] number at most maxMajorTicks.
+func niceStep(lo, hi float64) (step float64, m, e int) {
+	e = int(math.Floor(math.Log10(hi-lo))) - 1
+	for {
+		for _, m := range []int{1, 2, 5} {
+			s := float64(m) * math.Pow10(e)
+			if math.Floor(hi/s+1e-9)-math.Ceil(lo/s-1e-9)+1 <= maxMajorTicks {
+				return s, m, e
+			}
+		}
+		e++
+	}
+}
+
 func mod(a, b int) int { return ((a % b) + b) % b }
 
 // integerTicks returns ticks at integers for an axis whose data values
 // are all integers (cluster sizes, fault counts): every distinct value when
-// there are few, otherwise gonum's default ticks with non-integer labels
-// demoted to minor ticks. ok is false if some value is not an integer.
+// there are few, otherwise niceTicks with non-integer labels demoted to
+// minor ticks. ok is false if some value is not an integer.
 func integerTicks(values []float64) (t plot.Ticker, ok bool) {
 	var distinct []float64
 	seen := func(v float64) bool {
@@ -253,7 +335,7 @@ func integerTicks(values []float64) (t plot.Ticker, ok bool) {
 		return plot.ConstantTicks(ticks), true
 	}
 	return plot.TickerFunc(func(min, max float64) []plot.Tick {
-		ts := plot.DefaultTicks{}.Ticks(min, max)
+		ts := niceTicks{}.Ticks(min, max)
 		for i := range ts {
 			if ts[i].Value != math.Trunc(ts[i].Value) {
 				ts[i].Label = ""

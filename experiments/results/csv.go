@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"math"
 	"slices"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/stats"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 )
 
 // Trial is one finished trial of a plan.
@@ -27,24 +27,40 @@ type Trial struct {
 
 // Fixed columns of the result files, between the axes and the measures.
 const (
-	TrialColumn  = "trial"
-	SeedColumn   = "seed"
-	TrialsColumn = "trials"
+	TrialColumn     = "trial"
+	SeedColumn      = "seed"
+	TrialsColumn    = "trials"
+	MeasureColumn   = "measure"
+	StatisticColumn = "statistic"
+	ValueColumn     = "value"
 )
 
-// SummaryStats are the suffixes of a measure's columns in summary.csv, in column order.
-var SummaryStats = []string{"mean", "ci95", "p50", "p90", "p99", "max"}
+// SummaryStats are the statistics of a measure in summary.csv, in column order (column
+// <measure>_<stat>), and in summary_long.csv (column statistic): see stats.Summary, with n the number
+// of trials that gave the measure a value (NaN left out).
+var SummaryStats = []string{"n", "mean", "sd", "ci95", "min", "p50", "p90", "p99", "p999", "max"}
+
+// AxisColumns returns the leading columns of every result file: each axis, followed by its numeric
+// columns (experiments.AxisKind.Columns).
+func AxisColumns(plan *experiments.Plan) []string {
+	var h []string
+	for i, a := range plan.Axes {
+		h = append(h, a)
+		h = append(h, plan.AxisKind(i).Columns(a)...)
+	}
+	return h
+}
 
 // TrialsHeader returns the header of trials.csv.
-func TrialsHeader(axes, measures []string) []string {
-	h := append([]string{}, axes...)
+func TrialsHeader(plan *experiments.Plan, measures []string) []string {
+	h := AxisColumns(plan)
 	h = append(h, TrialColumn, SeedColumn)
 	return append(h, measures...)
 }
 
 // SummaryHeader returns the header of summary.csv.
-func SummaryHeader(axes, measures []string) []string {
-	h := append([]string{}, axes...)
+func SummaryHeader(plan *experiments.Plan, measures []string) []string {
+	h := AxisColumns(plan)
 	h = append(h, TrialsColumn)
 	for _, m := range measures {
 		for _, s := range SummaryStats {
@@ -54,22 +70,46 @@ func SummaryHeader(axes, measures []string) []string {
 	return h
 }
 
+// SummaryLongHeader returns the header of summary_long.csv.
+func SummaryLongHeader(plan *experiments.Plan) []string {
+	return append(AxisColumns(plan), TrialsColumn, MeasureColumn, StatisticColumn, ValueColumn)
+}
+
+// axisCells returns the cells of AxisColumns for each point of plan, by position in plan.Points.
+func axisCells(plan *experiments.Plan) ([][]string, error) {
+	out := make([][]string, len(plan.Points))
+	for i := range plan.Points {
+		p := &plan.Points[i]
+		for j, c := range p.Coords {
+			out[i] = append(out[i], c.Value)
+			xs, err := plan.AxisKind(j).Numbers(c.Value)
+			if err != nil {
+				return nil, fmt.Errorf("results: point %q: axis %s: %w", p.Key(), c.Axis, err)
+			}
+			for _, x := range xs {
+				out[i] = append(out[i], FormatNumber(x))
+			}
+		}
+	}
+	return out, nil
+}
+
 // CheckPlan reports the first reason the writers would refuse plan with these measures: a point whose
-// coordinates do not follow the axes, two points with the same key, or a column name that is empty or
-// appears twice in either file (an axis named like a measure, say), which would make reading columns
-// by name ambiguous.
+// coordinates do not follow the axes or do not read as their axis's kind says, two points with the
+// same key, or a column name that is empty or appears twice in a file (an axis named like a measure,
+// say), which would make reading columns by name ambiguous.
 func CheckPlan(plan *experiments.Plan, measures []string) error {
 	if plan == nil {
 		return errors.New("results: no plan")
 	}
-	for _, h := range [][]string{TrialsHeader(plan.Axes, measures), SummaryHeader(plan.Axes, measures)} {
+	for _, h := range [][]string{TrialsHeader(plan, measures), SummaryHeader(plan, measures), SummaryLongHeader(plan)} {
 		seen := make(map[string]bool, len(h))
 		for _, c := range h {
 			if c == "" {
 				return errors.New("results: empty column name")
 			}
 			if seen[c] {
-				return fmt.Errorf("results: column %q appears twice (an axis may not be named like a fixed column or a measure)", c)
+				return fmt.Errorf("results: column %q appears twice (an axis may not be named like a fixed column, a measure or another axis's numeric column)", c)
 			}
 			seen[c] = true
 		}
@@ -91,7 +131,8 @@ func CheckPlan(plan *experiments.Plan, measures []string) error {
 		}
 		keys[k] = i
 	}
-	return nil
+	_, err := axisCells(plan)
+	return err
 }
 
 // PointOrder returns the positions of plan's points in output order: by Point.Index, then position.
@@ -137,6 +178,23 @@ func checkTrials(plan *experiments.Plan, measures []string, trials []Trial) ([]T
 	return sorted, nil
 }
 
+// writeCSV writes the header and the records of next (until it returns nil) to path, atomically.
+func writeCSV(path string, header []string, next func() []string) error {
+	return atomicfile.Write(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		for rec := next(); rec != nil; rec = next() {
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
 // WriteTrials writes trials.csv at path, atomically: one row per trial, sorted by point and trial
 // whatever the order of trials.
 func WriteTrials(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
@@ -144,85 +202,149 @@ func WriteTrials(path string, plan *experiments.Plan, measures []string, trials 
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		if err := cw.Write(TrialsHeader(plan.Axes, measures)); err != nil {
-			return err
+	cells, err := axisCells(plan)
+	if err != nil {
+		return err
+	}
+	var rec []string
+	i := 0
+	return writeCSV(path, TrialsHeader(plan, measures), func() []string {
+		if i == len(sorted) {
+			return nil
 		}
-		rec := make([]string, 0, len(plan.Axes)+2+len(measures))
-		for _, t := range sorted {
-			rec = rec[:0]
-			for _, c := range plan.Points[t.Point].Coords {
-				rec = append(rec, c.Value)
-			}
-			rec = append(rec, strconv.Itoa(t.Trial), strconv.FormatUint(t.Seed, 10))
-			for _, v := range t.Values {
-				rec = append(rec, FormatNumber(v))
-			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
+		rec = trialRecord(rec[:0], cells, &sorted[i])
+		i++
+		return rec
 	})
 }
 
-// WriteSummary writes summary.csv at path, atomically: one row per point of plan, in point order, with
-// the statistics of each measure over the point's trials (see the package documentation). A point
-// without trials has trials 0 and NaN statistics.
-func WriteSummary(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
+// trialRecord appends the cells of t's row of trials.csv to rec.
+func trialRecord(rec []string, cells [][]string, t *Trial) []string {
+	rec = append(rec, cells[t.Point]...)
+	rec = append(rec, strconv.Itoa(t.Trial), FormatSeed(t.Seed))
+	for _, v := range t.Values {
+		rec = append(rec, FormatNumber(v))
+	}
+	return rec
+}
+
+// pointSummary is one point's row of statistics: per measure, the values of SummaryStats in order.
+type pointSummary struct {
+	point, trials int
+	stats         [][]float64
+}
+
+// summaries computes the statistics of every point of plan, in output order; a point without trials
+// has trials 0, n 0 and NaN statistics.
+func summaries(plan *experiments.Plan, measures []string, trials []Trial) ([]pointSummary, error) {
 	sorted, err := checkTrials(plan, measures, trials)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byPoint := make([][]Trial, len(plan.Points))
 	for _, t := range sorted {
 		byPoint[t.Point] = append(byPoint[t.Point], t)
 	}
-	return atomicfile.Write(path, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		if err := cw.Write(SummaryHeader(plan.Axes, measures)); err != nil {
-			return err
-		}
-		rec := make([]string, 0, len(plan.Axes)+1+len(measures)*len(SummaryStats))
-		var vals []float64
-		for _, p := range PointOrder(plan) {
-			ts := byPoint[p]
-			rec = rec[:0]
-			for _, c := range plan.Points[p].Coords {
-				rec = append(rec, c.Value)
-			}
-			rec = append(rec, strconv.Itoa(len(ts)))
-			for m := range measures {
-				vals = vals[:0]
-				for _, t := range ts {
-					if v := t.Values[m]; !math.IsNaN(v) {
-						vals = append(vals, v)
-					}
-				}
-				for _, x := range summarize(vals) {
-					rec = append(rec, FormatNumber(x))
+	var out []pointSummary
+	var vals []float64
+	for _, p := range PointOrder(plan) {
+		ts := byPoint[p]
+		ps := pointSummary{point: p, trials: len(ts)}
+		for m := range measures {
+			vals = vals[:0]
+			for _, t := range ts {
+				if v := t.Values[m]; !math.IsNaN(v) {
+					vals = append(vals, v)
 				}
 			}
-			if err := cw.Write(rec); err != nil {
-				return err
-			}
+			ps.stats = append(ps.stats, summaryStats(vals))
 		}
-		cw.Flush()
-		return cw.Error()
-	})
+		out = append(out, ps)
+	}
+	return out, nil
 }
 
-// summarize returns the statistics of SummaryStats, in order, of vals (no NaN among them); it sorts vals.
-func summarize(vals []float64) [6]float64 {
-	nan := math.NaN()
-	if len(vals) == 0 {
-		return [6]float64{nan, nan, nan, nan, nan, nan}
+// summaryStats returns the statistics of SummaryStats, in order, of vals (no NaN among them).
+func summaryStats(vals []float64) []float64 {
+	s := stats.Summarize(vals)
+	return []float64{float64(s.N), s.Mean, s.SD, s.CI95, s.Min, s.P50, s.P90, s.P99, s.P999, s.Max}
+}
+
+// summaryRecords returns the rows of summary.csv.
+func summaryRecords(plan *experiments.Plan, measures []string, trials []Trial) ([][]string, error) {
+	sums, err := summaries(plan, measures, trials)
+	if err != nil {
+		return nil, err
 	}
-	mean, ci := stats.Mean(vals), stats.CI95(vals)
-	slices.Sort(vals)
-	return [6]float64{mean, ci, stats.Percentile(vals, 50), stats.Percentile(vals, 90), stats.Percentile(vals, 99), vals[len(vals)-1]}
+	cells, err := axisCells(plan)
+	if err != nil {
+		return nil, err
+	}
+	recs := make([][]string, len(sums))
+	for i, ps := range sums {
+		rec := append(slices.Clone(cells[ps.point]), strconv.Itoa(ps.trials))
+		for _, st := range ps.stats {
+			for _, x := range st {
+				rec = append(rec, FormatNumber(x))
+			}
+		}
+		recs[i] = rec
+	}
+	return recs, nil
+}
+
+// summaryLongRecords returns the rows of summary_long.csv.
+func summaryLongRecords(plan *experiments.Plan, measures []string, trials []Trial) ([][]string, error) {
+	sums, err := summaries(plan, measures, trials)
+	if err != nil {
+		return nil, err
+	}
+	cells, err := axisCells(plan)
+	if err != nil {
+		return nil, err
+	}
+	var recs [][]string
+	for _, ps := range sums {
+		head := append(slices.Clone(cells[ps.point]), strconv.Itoa(ps.trials))
+		for m, st := range ps.stats {
+			for k, x := range st {
+				recs = append(recs, append(slices.Clone(head), measures[m], SummaryStats[k], FormatNumber(x)))
+			}
+		}
+	}
+	return recs, nil
+}
+
+// WriteSummary writes summary.csv at path, atomically: one row per point of plan, in point order, with
+// the statistics of each measure over the point's trials (see the package documentation). A point
+// without trials has trials 0, n 0 and NaN statistics.
+func WriteSummary(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
+	recs, err := summaryRecords(plan, measures, trials)
+	if err != nil {
+		return err
+	}
+	return writeCSV(path, SummaryHeader(plan, measures), each(recs))
+}
+
+// WriteSummaryLong writes summary_long.csv at path, atomically: what summary.csv holds, one row per
+// point, measure and statistic (the tidy or long form that pandas and ggplot group and facet by).
+func WriteSummaryLong(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
+	recs, err := summaryLongRecords(plan, measures, trials)
+	if err != nil {
+		return err
+	}
+	return writeCSV(path, SummaryLongHeader(plan), each(recs))
+}
+
+func each(recs [][]string) func() []string {
+	i := 0
+	return func() []string {
+		if i == len(recs) {
+			return nil
+		}
+		i++
+		return recs[i-1]
+	}
 }
 
 func sha256Hex(b []byte) string {

@@ -3,21 +3,27 @@ package results
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/internal/readfile"
 )
 
-// ManifestFile, TrialsFile and SummaryFile are the names of the files of a results directory.
+// The files of a results directory.
 const (
-	ManifestFile = "manifest.json"
-	TrialsFile   = "trials.csv"
-	SummaryFile  = "summary.csv"
+	ManifestFile    = "manifest.json"
+	TrialsFile      = "trials.csv"
+	SummaryFile     = "summary.csv"
+	SummaryLongFile = "summary_long.csv"
 )
+
+// maxManifest bounds what ReadManifest reads: far more than the canonical spec of any sweep.
+const maxManifest = 16 << 20
 
 // Dependencies whose versions a manifest records: the numerical and plotting libraries that shape the
 // numbers and figures.
@@ -43,6 +49,9 @@ type Manifest struct {
 	// SpecSHA256 is the hex SHA-256 of Spec, the canonical text of the experiment's spec.
 	SpecSHA256 string `json:"spec_sha256"`
 	Spec       string `json:"spec"`
+	// Warnings are the doubtful settings of the points (cluster.Config.Warnings), each prefixed by the
+	// point's key; empty when there are none.
+	Warnings []string `json:"warnings"`
 }
 
 // Build is what the binary says about itself (runtime/debug.ReadBuildInfo).
@@ -123,7 +132,24 @@ func newManifest(plan *experiments.Plan, command []string, b Build) *Manifest {
 		Build:      b,
 		SpecSHA256: SpecSHA256(plan),
 		Spec:       string(plan.Spec),
+		Warnings:   Warnings(plan),
 	}
+}
+
+// Warnings lists the warnings of every point of plan, in plan order, as "KEY: warning" (the warning
+// alone for a plan with no axis).
+func Warnings(plan *experiments.Plan) []string {
+	out := []string{}
+	for i := range plan.Points {
+		p := &plan.Points[i]
+		for _, w := range p.Config.Warnings() {
+			if k := p.Key(); k != "" {
+				w = k + ": " + w
+			}
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // SpecSHA256 returns plan.SpecSHA256, or the hex SHA-256 of plan.Spec when it is not set.
@@ -147,16 +173,28 @@ func encodeManifest(w io.Writer, m *Manifest) error {
 	return enc.Encode(m)
 }
 
-// ReadManifest reads the manifest at path (a regular file of at most readfile.ResultLimit bytes).
+// ReadManifest reads the manifest at path. Unknown fields, trailing data, a file over 16 MiB and a path
+// that is not a regular file (refused before it is opened for good: a named pipe does not block it,
+// see internal/readfile) are refused; every problem with the file is a *FileError.
 func ReadManifest(path string) (*Manifest, error) {
-	data, err := readfile.ReadFile(path, readfile.ResultLimit)
-	if err != nil {
-		return nil, fmt.Errorf("results: %w", err)
+	data, err := readfile.ReadFile(path, maxManifest)
+	var tl *readfile.TooLargeError
+	switch {
+	case errors.Is(err, readfile.ErrNotRegular):
+		return nil, &FileError{Path: path, Msg: "not a regular file"}
+	case errors.As(err, &tl):
+		return nil, &FileError{Path: path, Msg: fmt.Sprintf("more than %d bytes: not a manifest", maxManifest)}
+	case err != nil:
+		return nil, &FileError{Path: path, Msg: missing(err)}
 	}
 	var m Manifest
 	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("results: %s: %w", path, err)
+		return nil, &FileError{Path: path, Msg: strings.TrimPrefix(err.Error(), "json: ")}
+	}
+	if dec.More() {
+		return nil, &FileError{Path: path, Msg: "data after the manifest"}
 	}
 	return &m, nil
 }

@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/raftsim/raftsim/experiments"
-	"github.com/raftsim/raftsim/experiments/stats"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -29,10 +28,11 @@ func testPlan() *experiments.Plan {
 		return experiments.Point{Index: index, Coords: []experiments.Coord{{Axis: "election_timeout", Value: timeout}, {Axis: "label", Value: label}}}
 	}
 	return &experiments.Plan{
-		Name:   "golden",
-		Seed:   42,
-		Trials: 3,
-		Axes:   []string{"election_timeout", "label"},
+		Name:      "golden",
+		Seed:      42,
+		Trials:    3,
+		Axes:      []string{"election_timeout", "label"},
+		AxisKinds: []experiments.AxisKind{experiments.DurationRange, experiments.Categorical},
 		Points: []experiments.Point{
 			pt(2, "300ms:600ms", `say "hi"`),
 			pt(0, "150ms:300ms", "a,b"),
@@ -45,18 +45,23 @@ func testPlan() *experiments.Plan {
 var testMeasures = []string{"ops_ok", "latency_ms", "downtime_ms"}
 
 // testTrials are deliberately out of order. Point 1 (Index 0) has a NaN latency in one trial and an
-// unfinished election in another; point 0 (Index 2) has no latency at all.
+// unfinished election in another; point 0 (Index 2) has no latency at all. Their seeds are the trials'
+// own (experiments.TrialSeed), as LoadTrials requires.
 func testTrials() []Trial {
+	plan := testPlan()
+	t := func(p, k int, vals ...float64) Trial {
+		return Trial{Point: p, Trial: k, Seed: experiments.TrialSeed(plan.Seed, &plan.Points[p], k), Values: vals}
+	}
 	return []Trial{
-		{Point: 2, Trial: 1, Seed: 7, Values: []float64{2e6, 0.1, 150}},
-		{Point: 1, Trial: 2, Seed: 18446744073709551615, Values: []float64{0, nan, 120.5}},
-		{Point: 0, Trial: 0, Seed: 1, Values: []float64{5, nan, nan}},
-		{Point: 1, Trial: 0, Seed: 2, Values: []float64{12, 1.25, inf}},
-		{Point: 2, Trial: 0, Seed: 3, Values: []float64{1, 1.5e-7, 149}},
-		{Point: 1, Trial: 1, Seed: 4, Values: []float64{13, 3.75, 100}},
-		{Point: 0, Trial: 1, Seed: 5, Values: []float64{6, nan, nan}},
-		{Point: 2, Trial: 2, Seed: 6, Values: []float64{3, 1.0 / 3, 151}},
-		{Point: 0, Trial: 2, Seed: 8, Values: []float64{7, nan, math.Copysign(0, -1)}},
+		t(2, 1, 2e6, 0.1, 150),
+		t(1, 2, 0, nan, 120.5),
+		t(0, 0, 5, nan, nan),
+		t(1, 0, 12, 1.25, inf),
+		t(2, 0, 1, 1.5e-7, 149),
+		t(1, 1, 13, 3.75, 100),
+		t(0, 1, 6, nan, nan),
+		t(2, 2, 3, 1.0/3, 151),
+		t(0, 2, 7, nan, math.Copysign(0, -1)),
 	}
 }
 
@@ -87,13 +92,14 @@ func TestGolden(t *testing.T) {
 	dir := t.TempDir()
 	plan := testPlan()
 	write := map[string]func(string) error{
-		TrialsFile:  func(p string) error { return WriteTrials(p, plan, testMeasures, testTrials()) },
-		SummaryFile: func(p string) error { return WriteSummary(p, plan, testMeasures, testTrials()) },
+		TrialsFile:      func(p string) error { return WriteTrials(p, plan, testMeasures, testTrials()) },
+		SummaryFile:     func(p string) error { return WriteSummary(p, plan, testMeasures, testTrials()) },
+		SummaryLongFile: func(p string) error { return WriteSummaryLong(p, plan, testMeasures, testTrials()) },
 		ManifestFile: func(p string) error {
 			return WriteManifest(p, newManifest(plan, []string{"raftsim", "sweep", "golden.yaml"}, testBuild))
 		},
 	}
-	for _, name := range []string{TrialsFile, SummaryFile, ManifestFile} {
+	for _, name := range []string{TrialsFile, SummaryFile, SummaryLongFile, ManifestFile} {
 		t.Run(name, func(t *testing.T) {
 			path := filepath.Join(dir, name)
 			if err := write[name](path); err != nil {
@@ -118,7 +124,7 @@ func TestWritersIgnoreTrialOrder(t *testing.T) {
 	for _, w := range []struct {
 		name  string
 		write func(string, *experiments.Plan, []string, []Trial) error
-	}{{"trials", WriteTrials}, {"summary", WriteSummary}} {
+	}{{"trials", WriteTrials}, {"summary", WriteSummary}, {"summary_long", WriteSummaryLong}} {
 		a, b := filepath.Join(dir, w.name+"-a"), filepath.Join(dir, w.name+"-b")
 		if err := w.write(a, plan, testMeasures, ts); err != nil {
 			t.Fatal(err)
@@ -174,40 +180,13 @@ func TestFormatNumber(t *testing.T) {
 	}
 }
 
-func TestSummarize(t *testing.T) {
-	tests := []struct {
-		name string
-		vals []float64
-		want [6]float64 // mean, ci95, p50, p90, p99, max; ci95 checked only when want is not -1
-	}{
-		{"empty", nil, [6]float64{nan, nan, nan, nan, nan, nan}},
-		{"one", []float64{4}, [6]float64{4, nan, 4, 4, 4, 4}},
-		{"equal", []float64{2, 2, 2}, [6]float64{2, 0, 2, 2, 2, 2}},
-		{"inf at the top", []float64{1, inf, 2}, [6]float64{inf, nan, 2, inf, inf, inf}},
-		{"two with inf", []float64{1, inf}, [6]float64{inf, nan, inf, inf, inf, inf}},
-		{"all inf", []float64{inf, inf}, [6]float64{inf, 0, inf, inf, inf, inf}},
-		{"finite", []float64{3, 1, 2, 4}, [6]float64{2.5, stats.CI95([]float64{1, 2, 3, 4}), 2.5, 3.7, 3.9699999999999998, 4}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := summarize(slices.Clone(tt.vals))
-			for i, w := range tt.want {
-				g := got[i]
-				if g != w && !(math.IsNaN(g) && math.IsNaN(w)) {
-					t.Errorf("%s = %v, want %v", SummaryStats[i], g, w)
-				}
-			}
-		})
-	}
-}
-
 func TestSummaryDropsNaN(t *testing.T) {
 	plan := testPlan()
 	path := filepath.Join(t.TempDir(), SummaryFile)
 	if err := WriteSummary(path, plan, testMeasures, testTrials()); err != nil {
 		t.Fatal(err)
 	}
-	tab, err := ReadSummary(path)
+	tab, err := ReadTable(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,14 +198,26 @@ func TestSummaryDropsNaN(t *testing.T) {
 	}{
 		{0, "label", "a,b"},
 		{0, "trials", "3"},
-		{0, "latency_ms_mean", "2.5"},   // mean of 1.25 and 3.75; the NaN trial left out
-		{0, "downtime_ms_mean", "+Inf"}, // one unfinished election
-		{0, "downtime_ms_p50", "120.5"}, // the median is still finite
-		{0, "downtime_ms_max", "+Inf"},  //
-		{2, "latency_ms_mean", "NaN"},   // no trial defines it
-		{2, "latency_ms_max", "NaN"},    //
-		{2, "downtime_ms_mean", "0"},    // NaN, NaN, -0: one defined value
-		{2, "downtime_ms_ci95", "NaN"},  // from one value
+		{0, "election_timeout_min_ms", "150"},
+		{0, "election_timeout_max_ms", "300"},
+		{0, "latency_ms_n", "2"},      // the NaN trial is left out, and counted out
+		{0, "latency_ms_mean", "2.5"}, // mean of 1.25 and 3.75
+		{0, "latency_ms_sd", "1.7677669529663689"},
+		{0, "latency_ms_min", "1.25"},
+		{0, "downtime_ms_n", "3"},       // +Inf is a value
+		{0, "downtime_ms_sd", "NaN"},    // but has no spread
+		{0, "downtime_ms_p999", "+Inf"}, //
+		{1, "ops_ok_mean", "666668"},
+		{1, "latency_ms_mean", "0.14444449444444443"}, // (0.1 + 1.5e-7 + 0.3333333333333333)/3 = 0.1444444944444444433…
+		{1, "downtime_ms_p90", "150.8"},               //
+		{2, "latency_ms_n", "0"},                      //
+		{0, "downtime_ms_mean", "+Inf"},               // one unfinished election
+		{0, "downtime_ms_p50", "120.5"},               // the median is still finite
+		{0, "downtime_ms_max", "+Inf"},                //
+		{2, "latency_ms_mean", "NaN"},                 // no trial defines it
+		{2, "latency_ms_max", "NaN"},                  //
+		{2, "downtime_ms_mean", "0"},                  // NaN, NaN, -0: one defined value
+		{2, "downtime_ms_ci95", "NaN"},                // from one value
 		{2, "trials", "3"},
 	} {
 		if got := cell(c.row, c.col); got != c.want {
@@ -235,53 +226,51 @@ func TestSummaryDropsNaN(t *testing.T) {
 	}
 }
 
+// TestRoundTrip: what the writers write, the checked readers read back exactly: every trial with its
+// seed and values (NaN and ±Inf included, -0 as 0), and the summaries against those trials.
 func TestRoundTrip(t *testing.T) {
 	plan := testPlan()
-	dir := t.TempDir()
-	tp, sp, mp := filepath.Join(dir, TrialsFile), filepath.Join(dir, SummaryFile), filepath.Join(dir, ManifestFile)
+	dir := writeDir(t, plan)
 	ts := testTrials()
-	if err := WriteTrials(tp, plan, testMeasures, ts); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteSummary(sp, plan, testMeasures, ts); err != nil {
-		t.Fatal(err)
-	}
-	m := newManifest(plan, []string{"raftsim", "sweep", "x"}, testBuild)
-	if err := WriteManifest(mp, m); err != nil {
-		t.Fatal(err)
-	}
-
-	tab, err := ReadTrials(tp)
+	m, err := ReadManifest(filepath.Join(dir, ManifestFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(tab.Axes, plan.Axes) || !slices.Equal(tab.Measures, testMeasures) {
-		t.Fatalf("axes %q measures %q", tab.Axes, tab.Measures)
+	if err := Check(dir, m, plan, testMeasures); err != nil {
+		t.Fatal(err)
 	}
-	if len(tab.Rows) != len(ts) {
-		t.Fatalf("%d rows, want %d", len(tab.Rows), len(ts))
+	got, err := LoadTrials(filepath.Join(dir, TrialsFile), plan, testMeasures)
+	if err != nil {
+		t.Fatal(err)
 	}
-	sorted, _ := checkTrials(plan, testMeasures, ts)
+	want, _ := checkTrials(plan, testMeasures, ts)
+	if len(got) != len(want) {
+		t.Fatalf("%d trials, want %d", len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Point != w.Point || g.Trial != w.Trial || g.Seed != w.Seed || !slices.EqualFunc(g.Values, w.Values, func(a, b float64) bool {
+			return a == b || (math.IsNaN(a) && math.IsNaN(b))
+		}) {
+			t.Errorf("trial %d: got %+v, want %+v", i, g, w)
+		}
+	}
+	if w := want[len(want)-1].Seed; w < 1<<63 {
+		t.Logf("no seed above 2^63 among the test trials")
+	}
+
+	tab, err := ReadTable(filepath.Join(dir, TrialsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
 	labels, _ := tab.Strings("label")
-	seeds, _ := tab.Floats("seed")
-	for r, tr := range sorted {
+	seeds, _ := tab.Strings("seed")
+	for r, tr := range want {
 		if want := plan.Points[tr.Point].Coords[1].Value; labels[r] != want {
 			t.Errorf("row %d label %q, want %q", r, labels[r], want)
 		}
-		if tr.Seed < 1<<53 && seeds[r] != float64(tr.Seed) {
-			t.Errorf("row %d seed %v, want %d", r, seeds[r], tr.Seed)
-		}
-	}
-	for i, name := range testMeasures {
-		got, err := tab.Floats(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for r, tr := range sorted {
-			w := tr.Values[i]
-			if got[r] != w && !(math.IsNaN(got[r]) && math.IsNaN(w)) {
-				t.Errorf("%s row %d = %v, want %v", name, r, got[r], w)
-			}
+		if back, err := ParseSeed(seeds[r]); err != nil || back != tr.Seed {
+			t.Errorf("row %d seed %q reads %d, %v; want %d", r, seeds[r], back, err, tr.Seed)
 		}
 	}
 	if _, err := tab.Floats("label"); err == nil {
@@ -290,30 +279,28 @@ func TestRoundTrip(t *testing.T) {
 	if _, err := tab.Strings("nope"); err == nil {
 		t.Error("Strings of a missing column: no error")
 	}
-
-	sum, err := ReadSummary(sp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(sum.Axes, plan.Axes) || !slices.Equal(sum.Measures, testMeasures) || len(sum.Rows) != len(plan.Points) {
-		t.Fatalf("summary: axes %q measures %q, %d rows", sum.Axes, sum.Measures, len(sum.Rows))
-	}
-	if _, err := ReadTrials(sp); err == nil {
-		t.Error("ReadTrials accepted a summary")
-	}
-	if _, err := ReadSummary(tp); err == nil {
-		t.Error("ReadSummary accepted a trials file")
-	}
-
-	back, err := ReadManifest(mp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if back.Spec != string(plan.Spec) || back.SpecSHA256 != sha256Hex(plan.Spec) || back.Seed != 42 || back.Trials != 3 ||
-		back.Points != 3 || !slices.Equal(back.Command, m.Command) || back.Build.Deps[PlotModule] != "v0.17.0" ||
-		back.Build.Revision != testBuild.Revision {
+	if back := m; back.Spec != string(plan.Spec) || back.SpecSHA256 != sha256Hex(plan.Spec) || back.Seed != 42 || back.Trials != 3 ||
+		back.Points != 3 || back.Build.Deps[PlotModule] != "v0.17.0" || back.Build.Revision != testBuild.Revision {
 		t.Errorf("manifest round trip: %+v", back)
 	}
+}
+
+// writeDir writes a results directory of plan and testTrials.
+func writeDir(t *testing.T, plan *experiments.Plan) string {
+	t.Helper()
+	dir := t.TempDir()
+	ts := testTrials()
+	for _, err := range []error{
+		WriteTrials(filepath.Join(dir, TrialsFile), plan, testMeasures, ts),
+		WriteSummary(filepath.Join(dir, SummaryFile), plan, testMeasures, ts),
+		WriteSummaryLong(filepath.Join(dir, SummaryLongFile), plan, testMeasures, ts),
+		WriteManifest(filepath.Join(dir, ManifestFile), newManifest(plan, []string{"raftsim", "sweep", "x"}, testBuild)),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
 }
 
 func TestBuildFrom(t *testing.T) {
@@ -395,6 +382,17 @@ func TestWriterErrors(t *testing.T) {
 			return ts
 		}), `points 1 and 2 are both`},
 		{"trial twice", bad(func(p *experiments.Plan, ts []Trial) []Trial { return append(ts, ts[0]) }), "point 2 trial 1 appears twice"},
+		{"axis value not of its kind", bad(func(p *experiments.Plan, ts []Trial) []Trial {
+			p.Points[1].Coords[0].Value = "fast"
+			return ts
+		}), `point "election_timeout=fast label=a,b": axis election_timeout:`},
+		{"numeric column named like an axis", bad(func(p *experiments.Plan, ts []Trial) []Trial {
+			p.Axes[1] = "election_timeout_max_ms"
+			for i := range p.Points {
+				p.Points[i].Coords[1].Axis = "election_timeout_max_ms"
+			}
+			return ts
+		}), `column "election_timeout_max_ms" appears twice`},
 		{"short row", bad(func(p *experiments.Plan, ts []Trial) []Trial { ts[3].Values = ts[3].Values[:2]; return ts }), "2 values for 3 measures"},
 		{"unknown point", bad(func(p *experiments.Plan, ts []Trial) []Trial { ts[0].Point = 3; return ts }), "point 3 not in the plan"},
 	}
@@ -415,19 +413,14 @@ func TestWriterErrors(t *testing.T) {
 	}
 }
 
-func TestReadErrors(t *testing.T) {
+func TestReadTableErrors(t *testing.T) {
 	tests := []struct {
 		name, text string
-		read       func(string) (*Table, error)
 		want       string
 	}{
-		{"empty", "", ReadTrials, "empty file"},
-		{"no seed", "a,trial,x\n1,0,2\n", ReadTrials, `no "trial" column followed by "seed"`},
-		{"ragged", "a,trial,seed,x\n1,0,2\n", ReadTrials, "wrong number of fields"},
-		{"duplicate column", "a,trial,seed,x,x\n", ReadTrials, `column "x" appears twice`},
-		{"no trials", "a,x_mean\n", ReadSummary, `no "trials" column`},
-		{"stats out of order", "a,trials,x_mean,x_ci95,x_p50,x_p90,x_max,x_p99\n", ReadSummary, `want "x_p99"`},
-		{"not a multiple", "a,trials,x_mean,x_ci95\n", ReadSummary, "not a multiple of 6"},
+		{"empty", "", "empty file"},
+		{"ragged", "a,trial,seed,x\n1,0,2\n", "wrong number of fields"},
+		{"duplicate column", "a,trial,seed,x,x\n", `column "x" appears twice`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -435,7 +428,7 @@ func TestReadErrors(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.text), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err := tt.read(path)
+			_, err := ReadTable(path)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want it to say %q", err, tt.want)
 			}

@@ -204,6 +204,9 @@ func (s *Spec) plotNode(pt *Plot) *yaml.Node {
 	if pt.Height != 0 {
 		put(m, "height", scalarNode(Float, fmtFloat(pt.Height)))
 	}
+	if pt.DPI != 0 {
+		put(m, "dpi", scalarNode(Int, strconv.Itoa(pt.DPI)))
+	}
 	rows := seqNode(false)
 	for _, row := range pt.Rows {
 		r := seqNode(false)
@@ -231,7 +234,13 @@ func (s *Spec) panelNode(pn *Panel) *yaml.Node {
 	span := func(k string, sp *Span) {
 		if sp != nil {
 			l := seqNode(true)
-			l.Content = append(l.Content, scalarNode(Float, fmtFloat(sp.Min)), scalarNode(Float, fmtFloat(sp.Max)))
+			for _, end := range []*float64{sp.Min, sp.Max} {
+				if end == nil {
+					l.Content = append(l.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Value: "null"})
+				} else {
+					l.Content = append(l.Content, scalarNode(Float, fmtFloat(*end)))
+				}
+			}
 			put(m, k, l)
 		}
 	}

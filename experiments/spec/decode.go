@@ -16,14 +16,36 @@ import (
 // Error is a problem with a spec, placed in its file. Its text is one line:
 //
 //	spec: quorum.yaml:3: axes[0].to: nodes is axes[1], a later axis: a bound may only name an earlier one
+//
+// An error in settings given on the command line (ParseArgs) names the flag instead:
+//
+//	--nodes 0: want 1 to 1000
 type Error struct {
 	File string // as given to Parse; "" when none was
 	Line int    // 1-based; 0 when the problem has no single place (a default, the whole file)
 	Path string // the field, e.g. "axes[1].to" or "axes[1] (faults=6 at nodes=5)"; "" for the file
 	Msg  string
+	// Flag and Value, when Flag is set, are the command-line flag (without dashes) and the text it was
+	// given, and replace the place.
+	Flag, Value string
 }
 
 func (e *Error) Error() string {
+	if e.Flag != "" {
+		// The parsers start their messages with the value they quote; say it once.
+		msg := e.Msg
+		if e.Value != "" {
+			name := strings.ReplaceAll(e.Flag, "-", "_")
+			for _, p := range []string{e.Value + ": ", strconv.Quote(e.Value) + ": ",
+				"--" + e.Flag + " " + e.Value + " ", name + " " + e.Value + " ", "--" + e.Flag + ": "} {
+				msg = strings.TrimPrefix(msg, p)
+			}
+		}
+		if e.Value == "" {
+			return "--" + e.Flag + ": " + msg
+		}
+		return "--" + e.Flag + " " + e.Value + ": " + msg
+	}
 	var b strings.Builder
 	b.WriteString("spec: ")
 	switch {

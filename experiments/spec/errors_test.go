@@ -41,6 +41,11 @@ func TestParseErrors(t *testing.T) {
 		{"crash_recovery without mttr", "name: x\nscenario:\n  crash_recovery: {mttf: exp:1s}\n", "spec: t.yaml:3: scenario.crash_recovery: mttr: required"},
 		{"crash_recovery zero mean", "name: x\nscenario:\n  crash_recovery: {mttf: exp:1s, mttr: 0s}\n", "spec: t.yaml:3: scenario.crash_recovery.mttr: const:0s has mean 0; want a positive mean"},
 
+		{"axis named like a numeric column", "name: x\naxes:\n  - {param: heartbeat, values: [10ms, 20ms]}\n  - name: heartbeat_ms\n    variant: [{name: a}, {name: b}]\n",
+			`spec: t.yaml:2: axes: column "heartbeat_ms" appears twice (an axis may not be named like a fixed column, a measure or another axis's numeric column)`},
+		{"axis named like a measure", "name: x\naxes:\n  - name: commits\n    variant: [{name: a}, {name: b}]\n",
+			`spec: t.yaml:2: axes: column "commits" appears twice (an axis may not be named like a fixed column, a measure or another axis's numeric column)`},
+
 		// Points.
 		{"f > n", "name: x\ncluster: {nodes: 3}\nscenario:\n  faults: 4\n  crash_at: 1s\n", "spec: t.yaml:4: scenario.faults: faults 4 > nodes 3"},
 		{"f > n on an axis", "name: x\nscenario: {crash_at: 1s}\naxes:\n  - {param: nodes, values: [3, 5]}\n  - {param: faults, from: 0, to: nodes+1}\n",
@@ -121,7 +126,18 @@ func TestParseErrors(t *testing.T) {
 		{"duplicate plot name", "name: x\nplots:\n  - {name: p, rows: [[{kind: cdf, measure: availability}]]}\n  - {name: p, rows: [[{kind: cdf, measure: availability}]]}\n",
 			"spec: t.yaml:4: plots[1].name: p is already plots[0]"},
 		{"empty row", "name: x\nplots:\n  - {name: p, rows: [[]]}\n", "spec: t.yaml:3: plots[0].rows[0]: empty row"},
-		{"bad width", "name: x\nplots:\n  - {name: p, width: 0, rows: [[{kind: cdf, measure: availability}]]}\n", "spec: t.yaml:3: plots[0].width: 0: want inches, more than 0 and at most 100"},
+		{"bad width", "name: x\nplots:\n  - {name: p, width: 0, rows: [[{kind: cdf, measure: availability}]]}\n", "spec: t.yaml:3: plots[0].width: 0: want inches, from 1 to 20"},
+		{"huge plot", "name: x\nplots:\n  - {name: p, width: 100, height: 100, rows: [[{kind: cdf, measure: availability}]]}\n", "spec: t.yaml:3: plots[0].width: 100: want inches, from 1 to 20"},
+		{"dpi too high", "name: x\nplots:\n  - {name: p, dpi: 1200, rows: [[{kind: cdf, measure: availability}]]}\n", "spec: t.yaml:3: plots[0].dpi: 1200: want 72 to 600 dots per inch"},
+		{"dpi not an integer", "name: x\nplots:\n  - {name: p, dpi: 300.5, rows: [[{kind: cdf, measure: availability}]]}\n", "spec: t.yaml:3: plots[0].dpi: want an integer, got number 300.5"},
+		{"too many pixels", "name: x\nplots:\n  - name: p\n    width: 20\n    height: 20\n    dpi: 600\n    rows: [[{kind: cdf, measure: availability}]]\n",
+			"spec: t.yaml:6: plots[0].dpi: 20 x 20 in at 600 dpi is a PNG of 144.0 megapixels, more than 40: lower dpi or the size (the PDF and SVG do not depend on dpi)"},
+		{"too many pixels for a wide page", "name: x\nplots:\n  - {name: p, width: 12, height: 10, dpi: 600, rows: [[{kind: cdf, measure: availability}]]}\n",
+			"spec: t.yaml:3: plots[0].dpi: 12 x 10 in at 600 dpi is a PNG of 43.2 megapixels, more than 40: lower dpi or the size (the PDF and SVG do not depend on dpi)"},
+		{"default width too large", "name: x\nplots:\n  - name: p\n    rows: [[" + strings.Repeat("{kind: cdf, measure: availability}, ", 5) + "{kind: cdf, measure: availability}]]\n",
+			"spec: t.yaml:4: plots[0].rows: the default width for these panels is 22.6 in, more than 20: give width"},
+		{"log axis from zero", "name: x\nplots:\n  - {name: p, rows: [[{kind: cdf, measure: availability, log_x: true, x_range: [0, 10]}]]}\n", "spec: t.yaml:3: plots[0].rows[0][0].x_range: a logarithmic axis takes positive ends only"},
+		{"span of three", "name: x\nplots:\n  - {name: p, rows: [[{kind: cdf, measure: availability, x_range: [0, 1, 2]}]]}\n", "spec: t.yaml:3: plots[0].rows[0][0].x_range: want [MIN, MAX] (null for an automatic end), got 3 items"},
 		{"bad span", "name: x\nplots:\n  - {name: p, rows: [[{kind: cdf, measure: availability, x_range: [5, 1]}]]}\n", "spec: t.yaml:3: plots[0].rows[0][0].x_range: min 5 is not below max 1"},
 
 		// Reference.

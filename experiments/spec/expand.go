@@ -16,6 +16,7 @@ import (
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/topology"
 )
 
 // Plan expands the axes into points, each with its complete configuration (Seed left 0: it is set per
@@ -32,8 +33,10 @@ func (s *Spec) Plan() (*experiments.Plan, error) {
 	canon := s.Canonical()
 	sum := sha256.Sum256(canon)
 	axes := make([]string, len(s.Axes))
+	kinds := make([]experiments.AxisKind, len(s.Axes))
 	for i, a := range s.Axes {
 		axes[i] = a.Name
+		kinds[i] = a.axisKind()
 	}
 	return &experiments.Plan{
 		Name:        s.Name,
@@ -41,10 +44,28 @@ func (s *Spec) Plan() (*experiments.Plan, error) {
 		Seed:        s.Seed,
 		Trials:      s.Trials,
 		Axes:        axes,
+		AxisKinds:   kinds,
 		Points:      pl.points,
 		Spec:        canon,
 		SpecSHA256:  hex.EncodeToString(sum[:]),
 	}, nil
+}
+
+// axisKind is how the result files read the axis's values as numbers: integers and numbers as they
+// are, durations and election timeouts in milliseconds, bandwidths in bits per second; names,
+// booleans, latency specs and variants are categories.
+func (a *Axis) axisKind() experiments.AxisKind {
+	if a.Param == "" {
+		return experiments.Categorical
+	}
+	p := mustParam(a.Param)
+	switch p.Kind {
+	case Int, Float:
+		return experiments.Number
+	case Duration:
+		return experiments.Duration
+	}
+	return p.numeric
 }
 
 // planned is an expanded spec.
@@ -402,7 +423,35 @@ func (e *expander) finish(st *state) (cluster.Config, error) {
 		}
 		return fail(name+": "+msg, params...)
 	}
+	if err := e.checkEdges(st); err != nil {
+		return fail(err.Error(), "schedule", "topology")
+	}
 	return *c, nil
+}
+
+// checkEdges checks that the schedule cuts and restores only edges the point's topology has.
+func (e *expander) checkEdges(st *state) error {
+	c := &st.cfg
+	edges := false
+	for _, ev := range c.Faults {
+		edges = edges || ev.Kind == fault.Cut || ev.Kind == fault.Restore
+	}
+	if !edges {
+		return nil
+	}
+	var g *topology.Graph
+	switch {
+	case isGenerated(c.Topology):
+		var err error
+		if g, err = topology.Generate(c.Topology, c.Nodes, c.Link); err != nil {
+			return err
+		}
+	case st.topoFile != "" && e.in.graphs[st.topoFile] != nil:
+		g = e.in.graphs[st.topoFile]
+	default:
+		return nil // a detached spec: its topology file is not read
+	}
+	return cluster.CheckEdges(c.Faults, g)
 }
 
 // blame places a point's error: at the innermost axis among those that set the parameters involved,

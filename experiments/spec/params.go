@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/network"
@@ -64,6 +65,9 @@ type param struct {
 	apply func(st *state, v string)
 	// get reads the value from a configuration, for the default.
 	get func(c *cluster.Config) string
+	// numeric is how the result files read a Text parameter's values as numbers when it is an axis
+	// (see axisKind); Categorical for most.
+	numeric experiments.AxisKind
 }
 
 // parseCtx is what parameter parsers may need beyond the node: the decoder (for alias budgets) and the
@@ -125,7 +129,8 @@ var registry = []*param{
 		apply: func(st *state, v string) {
 			st.cfg.ElectionMin, st.cfg.ElectionMax, _ = cluster.ParseTimeoutRange(v)
 		},
-		get: func(c *cluster.Config) string { return fmtDur(c.ElectionMin) + ":" + fmtDur(c.ElectionMax) },
+		get:     func(c *cluster.Config) string { return fmtDur(c.ElectionMin) + ":" + fmtDur(c.ElectionMax) },
+		numeric: experiments.DurationRange,
 	},
 	durationParam("cluster", "heartbeat", "leader heartbeat interval; 0s means half the minimum election timeout, the Raft paper's rule", nonNegative,
 		func(c *cluster.Config) *time.Duration { return &c.Heartbeat }),
@@ -423,8 +428,9 @@ func bandwidthParam(section, name, doc string, field func(*cluster.Config) *floa
 			}
 			return topology.FormatBandwidth(b), nil
 		}),
-		apply: func(st *state, v string) { *field(&st.cfg), _ = topology.ParseBandwidth(v) },
-		get:   func(c *cluster.Config) string { return topology.FormatBandwidth(*field(c)) },
+		apply:   func(st *state, v string) { *field(&st.cfg), _ = topology.ParseBandwidth(v) },
+		get:     func(c *cluster.Config) string { return topology.FormatBandwidth(*field(c)) },
+		numeric: experiments.Bandwidth,
 	}
 }
 
@@ -675,6 +681,7 @@ type info struct {
 	dir       string         // the spec file's directory; "" for the current one
 	detached  bool           // topology files are not read
 	topoNodes map[string]int // topology file as named -> its node count
+	graphs    map[string]*topology.Graph
 }
 
 func (in *info) line(path string) int { return in.lines[path] }
@@ -708,6 +715,10 @@ func (in *info) topology(s string) (string, error) {
 			return "", fmt.Errorf("%s", trimPkg(err))
 		}
 		in.topoNodes[name] = g.Len()
+		if in.graphs == nil {
+			in.graphs = map[string]*topology.Graph{}
+		}
+		in.graphs[name] = g
 	}
 	return name, nil
 }

@@ -6,16 +6,19 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/measure"
+	"github.com/raftsim/raftsim/experiments/plots"
 )
 
-// Plot is one figure, drawn from the result files into plots/NAME.png and .svg.
+// Plot is one figure, drawn from the result files into plots/NAME.png, .svg and .pdf.
 type Plot struct {
 	Name          string
 	Title         string
-	Width, Height float64 // inches; 0 leaves the size to the layout
+	Width, Height float64 // inches, 1 to plots.MaxInches; 0 leaves the size to the layout
+	DPI           int     // PNG resolution, plots.MinDPI to plots.MaxDPI; 0 is plots.DefaultDPI
 	Rows          [][]Panel
 }
 
@@ -64,8 +67,9 @@ type Filter struct {
 	Values []string // canonical
 }
 
-// Span is an axis extent.
-type Span struct{ Min, Max float64 }
+// Span is an axis extent. A nil end is automatic (fitted to the data); a non-nil one, 0 included, is
+// the axis's end exactly.
+type Span struct{ Min, Max *float64 }
 
 // Overlay is the line y = Slope*x + Intercept, in the units of the heatmap's axes.
 type Overlay struct {
@@ -105,7 +109,7 @@ type ReferenceRow struct {
 var Stats = []string{"mean", "p50", "p90", "p99", "p999", "min", "max"}
 
 var (
-	plotFields  = []string{"name", "title", "width", "height", "rows"}
+	plotFields  = []string{"name", "title", "width", "height", "dpi", "rows"}
 	panelFields = map[PanelKind][]string{
 		CDF:     {"kind", "title", "measure", "series", "where", "log_x", "xlabel", "x_range"},
 		Lines:   {"kind", "title", "measure", "measures", "series", "x", "where", "stat", "error", "log_y", "xlabel", "ylabel", "y_range", "predictions"},
@@ -131,7 +135,9 @@ func (pc *parseCtx) plots(n *yaml.Node, p pos, s *Spec, pl *planned) ([]Plot, er
 	err := d.seq(n, p, func(_ int, item *yaml.Node, p pos) error {
 		var pt Plot
 		var hasRows bool
+		at := map[string]pos{}
 		err := d.fields(item, p, func(key string, v *yaml.Node, p pos) error {
+			at[key] = p
 			var err error
 			switch key {
 			case "name":
@@ -148,6 +154,12 @@ func (pc *parseCtx) plots(n *yaml.Node, p pos, s *Spec, pl *planned) ([]Plot, er
 				pt.Width, err = pc.size(v, p)
 			case "height":
 				pt.Height, err = pc.size(v, p)
+			case "dpi":
+				var x int64
+				if x, err = d.int(v, p); err == nil && (x < plots.MinDPI || x > plots.MaxDPI) {
+					err = d.errorf(p, "%d: want %d to %d dots per inch", x, plots.MinDPI, plots.MaxDPI)
+				}
+				pt.DPI = int(x)
 			case "rows":
 				hasRows = true
 				err = d.seq(v, p, func(_ int, row *yaml.Node, p pos) error {
@@ -179,6 +191,9 @@ func (pc *parseCtx) plots(n *yaml.Node, p pos, s *Spec, pl *planned) ([]Plot, er
 		case !hasRows:
 			return d.errorf(p, "rows: required")
 		}
+		if err := pc.checkSize(&pt, p, at); err != nil {
+			return err
+		}
 		out = append(out, pt)
 		return nil
 	})
@@ -187,10 +202,60 @@ func (pc *parseCtx) plots(n *yaml.Node, p pos, s *Spec, pl *planned) ([]Plot, er
 
 func (pc *parseCtx) size(n *yaml.Node, p pos) (float64, error) {
 	x, err := pc.d.float(n, p)
-	if err == nil && (x <= 0 || x > 100) {
-		err = pc.d.errorf(p, "%s: want inches, more than 0 and at most 100", fmtFloat(x))
+	if err == nil && (x < 1 || x > plots.MaxInches) {
+		err = pc.d.errorf(p, "%s: want inches, from 1 to %d", fmtFloat(x), plots.MaxInches)
 	}
 	return x, err
+}
+
+// checkSize checks the figure's size as drawn, the layout's default where width or height is left
+// out, and its PNG's pixels, against the bounds of package plots: the error names the field that
+// makes the figure too large.
+func (pc *parseCtx) checkSize(pt *Plot, p pos, at map[string]pos) error {
+	var cells [][]bool // as figures.Draw lays the panels out: a heatmap is a panel and its colour bar
+	for _, row := range pt.Rows {
+		var r []bool
+		for _, pn := range row {
+			r = append(r, false)
+			if pn.Kind == Heatmap {
+				r = append(r, true)
+			}
+		}
+		cells = append(cells, r)
+	}
+	dw, dh := plots.DefaultSize(cells, pt.Title != "")
+	w, h := pt.Width, pt.Height
+	if w == 0 {
+		w = float64(dw / vg.Inch)
+		if w > plots.MaxInches {
+			return pc.d.errorf(at["rows"], "the default width for these panels is %.3g in, more than %d: give width", w, plots.MaxInches)
+		}
+	}
+	if h == 0 {
+		h = float64(dh / vg.Inch)
+		if h > plots.MaxInches {
+			return pc.d.errorf(at["rows"], "the default height for these rows is %.3g in, more than %d: give height", h, plots.MaxInches)
+		}
+	}
+	dpi := pt.DPI
+	if dpi == 0 {
+		dpi = plots.DefaultDPI
+	}
+	if mp := w * h * float64(dpi) * float64(dpi) / 1e6; mp > plots.MaxMegapixels {
+		field := "dpi"
+		switch {
+		case pt.DPI != 0:
+		case pt.Width != 0:
+			field = "width"
+		case pt.Height != 0:
+			field = "height"
+		default:
+			field = "rows"
+		}
+		return pc.d.errorf(at[field], "%.3g x %.3g in at %d dpi is a PNG of %.1f megapixels, more than %d: lower dpi or the size (the PDF and SVG do not depend on dpi)",
+			w, h, dpi, mp, plots.MaxMegapixels)
+	}
+	return nil
 }
 
 // panel reads and checks one panel.
@@ -413,22 +478,32 @@ func (pc *parseCtx) where(n *yaml.Node, p pos, s *Spec, pl *planned) ([]Filter, 
 	return out, nil
 }
 
+// span reads [MIN, MAX], either end null for automatic; null for the whole is no span.
 func (pc *parseCtx) span(n *yaml.Node, p pos) (*Span, error) {
-	var xs []float64
+	if pc.d.isNull(n) {
+		return nil, nil
+	}
+	var ends []*float64
 	err := pc.d.seq(n, p, func(_ int, item *yaml.Node, p pos) error {
+		if pc.d.isNull(item) {
+			ends = append(ends, nil)
+			return nil
+		}
 		x, err := pc.d.float(item, p)
-		xs = append(xs, x)
+		ends = append(ends, &x)
 		return err
 	})
 	switch {
 	case err != nil:
 		return nil, err
-	case len(xs) != 2:
-		return nil, pc.d.errorf(p, "want [MIN, MAX], got %d numbers", len(xs))
-	case xs[0] >= xs[1]:
-		return nil, pc.d.errorf(p, "min %s is not below max %s", fmtFloat(xs[0]), fmtFloat(xs[1]))
+	case len(ends) != 2:
+		return nil, pc.d.errorf(p, "want [MIN, MAX] (null for an automatic end), got %d items", len(ends))
+	case ends[0] == nil && ends[1] == nil:
+		return nil, nil
+	case ends[0] != nil && ends[1] != nil && *ends[0] >= *ends[1]:
+		return nil, pc.d.errorf(p, "min %s is not below max %s", fmtFloat(*ends[0]), fmtFloat(*ends[1]))
 	}
-	return &Span{xs[0], xs[1]}, nil
+	return &Span{ends[0], ends[1]}, nil
 }
 
 func (pc *parseCtx) overlay(n *yaml.Node, p pos) (Overlay, error) {
@@ -527,6 +602,15 @@ func (pc *parseCtx) checkPanel(pn *Panel, p pos, at map[string]pos, s *Spec, pl 
 		}
 		if pn.Stat == "" {
 			pn.Stat = "mean"
+		}
+	}
+	for _, lg := range []struct {
+		on    bool
+		span  *Span
+		field string
+	}{{pn.LogX, pn.XRange, "x_range"}, {pn.LogY, pn.YRange, "y_range"}} {
+		if lg.on && lg.span != nil && (lg.span.Min != nil && *lg.span.Min <= 0 || lg.span.Max != nil && *lg.span.Max <= 0) {
+			return d.errorf(at[lg.field], "a logarithmic axis takes positive ends only")
 		}
 	}
 	if pn.X != "" && (pn.X == pn.Y || pn.X == pn.Series) {
@@ -677,4 +761,75 @@ func (pc *parseCtx) reference(n *yaml.Node, p pos, s *Spec, pl *planned) (*Refer
 		err = d.errorf(rowsPos, "empty: want at least one row")
 	}
 	return r, err
+}
+
+// Restyle returns s with the plots and the reference of style: `raftsim plot DIR --spec FILE` redraws
+// a results directory's figures in a new style without running the sweep again. style must describe
+// the experiment s ran — the same duration, cluster: and scenario: settings, and axes — so that its
+// plots are drawn from the trials they name; the error otherwise names the first field that differs.
+// The name, seed and trials may differ: the plots are drawn from the trials the results hold.
+func (s *Spec) Restyle(style *Spec) (*Spec, error) {
+	differ := func(field, here, there string) error {
+		line := 0
+		if style.info != nil {
+			line = style.info.line(field)
+		}
+		return &Error{File: style.File, Line: line, Path: field,
+			Msg: fmt.Sprintf("%s, but the results were run with %s: restyling keeps the cluster, scenario and axes", here, there)}
+	}
+	if s.Duration != style.Duration {
+		return nil, differ("duration", fmtDur(style.Duration), fmtDur(s.Duration))
+	}
+	for i, set := range style.Settings {
+		if i >= len(s.Settings) || s.Settings[i].Param != set.Param {
+			return nil, fmt.Errorf("spec: %s: settings out of step with the results' spec", style.File) // a bug
+		}
+		if there := s.Settings[i].Value; set.Value != there {
+			p := mustParam(set.Param)
+			return nil, differ(p.Section+"."+p.Name, orNone(set.Value), orNone(there))
+		}
+	}
+	for i := range max(len(s.Axes), len(style.Axes)) {
+		field := fmt.Sprintf("axes[%d]", i)
+		switch {
+		case i >= len(style.Axes):
+			return nil, differ("axes", fmt.Sprintf("%d axes", len(style.Axes)), fmt.Sprintf("%d", len(s.Axes)))
+		case i >= len(s.Axes):
+			return nil, differ(field, flowText(axisNode(&style.Axes[i])), fmt.Sprintf("%d axes", len(s.Axes)))
+		}
+		if here, there := flowText(axisNode(&style.Axes[i])), flowText(axisNode(&s.Axes[i])); here != there {
+			return nil, differ(field, here, there)
+		}
+	}
+	out := *s
+	out.Plots, out.Reference = style.Plots, style.Reference
+	return &out, nil
+}
+
+func orNone(v string) string {
+	if v == "" {
+		return "none"
+	}
+	return v
+}
+
+// flowText is node n as one line of YAML.
+func flowText(n *yaml.Node) string {
+	var flow func(*yaml.Node) *yaml.Node
+	flow = func(n *yaml.Node) *yaml.Node {
+		c := *n
+		if c.Kind == yaml.MappingNode || c.Kind == yaml.SequenceNode {
+			c.Style = yaml.FlowStyle
+		}
+		c.Content = make([]*yaml.Node, len(n.Content))
+		for i, k := range n.Content {
+			c.Content[i] = flow(k)
+		}
+		return &c
+	}
+	b, err := yaml.Marshal(flow(n))
+	if err != nil {
+		return fmt.Sprint(err) // cannot happen for the nodes Canonical builds
+	}
+	return strings.TrimSpace(string(b))
 }

@@ -14,6 +14,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/raftsim/raftsim/experiments"
+	"github.com/raftsim/raftsim/experiments/measure"
+	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/internal/readfile"
 )
 
@@ -137,12 +140,6 @@ func ParseDetached(data []byte, file string) (*Spec, error) {
 
 func parse(data []byte, file string, detached bool) (*Spec, error) {
 	d := &decoder{file: file}
-	in := &info{lines: map[string]int{}, detached: detached, topoNodes: map[string]int{}}
-	if file != "" {
-		in.dir = filepath.Dir(file)
-	}
-	pc := &parseCtx{d: d, info: in}
-
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -161,7 +158,17 @@ func parse(data []byte, file string, detached bool) (*Spec, error) {
 	if len(doc.Content) == 0 {
 		return nil, &Error{File: file, Msg: "empty file"}
 	}
-	root := doc.Content[0]
+	return parseRoot(doc.Content[0], file, detached)
+}
+
+// parseRoot parses a spec's root node; file and detached are as for parse.
+func parseRoot(root *yaml.Node, file string, detached bool) (*Spec, error) {
+	d := &decoder{file: file}
+	in := &info{lines: map[string]int{}, detached: detached, topoNodes: map[string]int{}}
+	if file != "" {
+		in.dir = filepath.Dir(file)
+	}
+	pc := &parseCtx{d: d, info: in}
 
 	dur := registry[byName["duration"]]
 	s := &Spec{Seed: 1, Trials: 1, File: file, info: in}
@@ -221,6 +228,18 @@ func parse(data []byte, file string, detached bool) (*Spec, error) {
 	pl, err := s.expand()
 	if err != nil {
 		return nil, err
+	}
+	// The result files must be writable: no axis named like a fixed column, a measure or another axis's
+	// numeric column ("heartbeat_ms" beside a heartbeat axis), so that a spec that parses always runs.
+	if len(s.Axes) > 0 {
+		plan := &experiments.Plan{Name: s.Name, Seed: s.Seed, Trials: s.Trials, Points: pl.points}
+		for i := range s.Axes {
+			plan.Axes = append(plan.Axes, s.Axes[i].Name)
+			plan.AxisKinds = append(plan.AxisKinds, s.Axes[i].axisKind())
+		}
+		if err := results.CheckPlan(plan, measure.Names); err != nil {
+			return nil, &Error{File: file, Line: in.line("axes"), Path: "axes", Msg: strings.TrimPrefix(err.Error(), "results: ")}
+		}
 	}
 	if plots != nil {
 		if s.Plots, err = pc.plots(plots, plotsPos, s, pl); err != nil {

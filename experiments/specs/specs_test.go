@@ -103,7 +103,7 @@ func runBuiltin(t *testing.T, name string) (*results.Table, string) {
 	if _, err := figures.Compare(s, dir); err != nil {
 		t.Fatal(err)
 	}
-	tab, err := results.ReadSummary(filepath.Join(dir, results.SummaryFile))
+	tab, err := results.ReadTable(filepath.Join(dir, results.SummaryFile))
 	if err != nil {
 		t.Fatal(err)
 	}

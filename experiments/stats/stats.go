@@ -130,36 +130,6 @@ func lerp(a, b, t float64) float64 {
 	return a + d*t
 }
 
-// Summary describes a sample. Percentiles use Percentile (type 7). For an
-// empty sample every float field is NaN; CI95 is NaN for N < 2. If any
-// value is NaN, every float field is NaN, as in numpy.
-type Summary struct {
-	N                   int
-	Mean, CI95          float64
-	P50, P90, P99, P999 float64
-	Min, Max            float64
-}
-
-// Summarize computes the Summary of xs without modifying it.
-func Summarize(xs []float64) Summary {
-	nan := math.NaN()
-	s := Summary{N: len(xs), Mean: nan, CI95: nan, P50: nan, P90: nan, P99: nan, P999: nan, Min: nan, Max: nan}
-	if len(xs) == 0 || slices.ContainsFunc(xs, math.IsNaN) {
-		return s
-	}
-	sorted := slices.Clone(xs)
-	slices.Sort(sorted)
-	s.Mean = Mean(xs)
-	s.CI95 = CI95(xs)
-	s.P50 = Percentile(sorted, 50)
-	s.P90 = Percentile(sorted, 90)
-	s.P99 = Percentile(sorted, 99)
-	s.P999 = Percentile(sorted, 99.9)
-	s.Min = sorted[0]
-	s.Max = sorted[len(sorted)-1]
-	return s
-}
-
 func allEqual(xs []float64) bool {
 	for _, x := range xs[1:] {
 		if x != xs[0] {

@@ -35,14 +35,14 @@ func ExampleRun() {
 	}
 	fmt.Printf("%d trials of %d points: %s, %s, %s\n", res.Trials, res.Points,
 		filepath.Base(res.TrialsPath), filepath.Base(res.SummaryPath), filepath.Base(res.ManifestPath))
-	sum, err := results.ReadSummary(res.SummaryPath)
+	sum, err := results.ReadTable(res.SummaryPath)
 	if err != nil {
 		log.Fatal(err)
 	}
 	nodes, _ := sum.Strings("nodes")
 	trials, _ := sum.Strings("trials")
-	fmt.Println(sum.Columns[:4], nodes, trials)
+	fmt.Println(sum.Columns[:5], nodes, trials)
 	// Output:
 	// 4 trials of 2 points: trials.csv, summary.csv, manifest.json
-	// [nodes trials availability_mean availability_ci95] [3 5] [2 2]
+	// [nodes trials availability_n availability_mean availability_sd] [3 5] [2 2]
 }

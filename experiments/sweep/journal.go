@@ -112,8 +112,9 @@ func openJournal(path string, plan *experiments.Plan, id journalID, cols []strin
 	if err != nil {
 		return nil, nil, fmt.Errorf("sweep: %w", err)
 	}
+	// A journal Run cannot take is bad input, not a failure of the sweep.
 	fail := func(format string, args ...any) error {
-		return fmt.Errorf("sweep: %s: "+format+"; remove it to start the sweep over", append([]any{path}, args...)...)
+		return fmt.Errorf("%w: %s: "+format+"; run without --resume and with --force to start the sweep over", append([]any{ErrRefused, path}, args...)...)
 	}
 	// A crash can cut the last line short; what precedes the last newline was synced whole.
 	end := bytes.LastIndexByte(data, '\n') + 1
@@ -126,16 +127,14 @@ func openJournal(path string, plan *experiments.Plan, id journalID, cols []strin
 		restart = true
 	default:
 		first, _, _ := strings.Cut(string(data), "\n")
+		// Run refuses another sweep's journal before it gets here (dirState.refuse); this is the same
+		// answer for a journal that changed in between.
 		got, ok := parseJournalID(first)
 		switch {
 		case !ok:
 			return nil, nil, fail("not a sweep journal")
-		case got.sha != id.sha:
-			return nil, nil, fmt.Errorf("%w: %s belongs to a sweep of another spec (sha256 %s, this spec's is %s); resume it with that spec, or remove it to start this one over",
-				ErrJournal, path, short(got.sha), short(id.sha))
-		case got.seed != id.seed || got.trials != id.trials:
-			return nil, nil, fmt.Errorf("%w: %s belongs to a sweep with seed %d and %d trials per point, not seed %d and %d; resume it with those, or remove it to start over",
-				ErrJournal, path, got.seed, got.trials, id.seed, id.trials)
+		case got != id:
+			return nil, nil, fail("belongs to a sweep of another spec (%s)", differences(journalIdent(got), journalIdent(id)))
 		}
 		return nil, nil, fail("its columns are not this raftsim's (written by another version?)")
 	}
@@ -211,9 +210,9 @@ func parseTrials(body []byte, plan *experiments.Plan, cols []string, first int, 
 			return nil, fail("line %d: point %q trial %d appears twice", line, rec[0], k)
 		}
 		seen[[2]int{p, k}] = true
-		seed, err := strconv.ParseUint(rec[2], 10, 64)
+		seed, err := results.ParseSeed(rec[2])
 		if want := experiments.TrialSeed(plan.Seed, &plan.Points[p], k); err != nil || seed != want {
-			return nil, fail("line %d: seed %q is not the trial's seed %d (written by another version?)", line, rec[2], want)
+			return nil, fail("line %d: seed %q is not the trial's seed %s (written by another version?)", line, rec[2], results.FormatSeed(want))
 		}
 		vals := make([]float64, len(rec)-3)
 		for i, s := range rec[3:] {
@@ -227,7 +226,7 @@ func parseTrials(body []byte, plan *experiments.Plan, cols []string, first int, 
 
 // add buffers one trial; sync makes it durable.
 func (j *journal) add(key string, t *results.Trial) error {
-	j.rec = append(j.rec[:0], key, strconv.Itoa(t.Trial), strconv.FormatUint(t.Seed, 10))
+	j.rec = append(j.rec[:0], key, strconv.Itoa(t.Trial), results.FormatSeed(t.Seed))
 	for _, v := range t.Values {
 		// Shortest round-trip form, sign of zero included: a resumed sweep must read back exactly
 		// what it measured.

@@ -24,8 +24,17 @@ type Options struct {
 	Out      string    // results directory (created if missing)
 	Workers  int       // trials in parallel; 0 = runtime.NumCPU()
 	Resume   bool      // finish a sweep that was interrupted, without redoing finished trials
+	Force    bool      // replace whatever results Out holds (see Run); not with Resume
 	Progress io.Writer // where the progress bar goes; nil = none
 	Command  []string  // recorded in the manifest
+
+	// Derived lists the files, relative to Out, that the caller made from the results old describes
+	// (plots, a comparison; old is nil when Out holds no readable manifest). Force removes them with
+	// the result files. nil: none.
+	Derived func(old *results.Manifest) []string
+	// Finish, if set, is called once the result files are written, with Out still locked, so that what
+	// the caller draws from them is written under the same lock. Its error is Run's.
+	Finish func(Result) error
 
 	// run replaces the cluster run of a trial in tests; nil means runCluster.
 	run func(context.Context, cluster.Config) ([]float64, error)
@@ -39,13 +48,18 @@ type Result struct {
 	Ran     int // trials run by this call
 	Resumed int // trials taken from the journal of an interrupted sweep
 	// The files written, in the order they were written.
-	TrialsPath, SummaryPath, ManifestPath string
+	TrialsPath, SummaryPath, SummaryLongPath, ManifestPath string
 }
 
-// ErrJournal marks a journal that Run will not take as it is: one left by an interrupted sweep when
-// Resume is off, or one that belongs to another spec, seed or trial count. It is the caller's
-// decision, not a failure of the sweep; the message says what to do.
-var ErrJournal = errors.New("sweep")
+// ErrRefused marks a results directory that Run will not take as it is: one that holds an unfinished
+// sweep when Resume is off, the results of another spec, seed or trial count, a journal or manifest it
+// cannot read, nothing to resume when Resume is on, one that is not a directory or cannot be written,
+// and one that another process holds. It is the caller's decision or bad input, not a failure of the
+// sweep; nothing was written, and the message says what to do.
+var ErrRefused = errors.New("sweep")
+
+// ErrJournal is ErrRefused under its former name.
+var ErrJournal = ErrRefused
 
 // InterruptedError is returned by Run when its context was cancelled before every trial was done. The
 // finished trials are in the journal; Run with Resume finishes the sweep.
@@ -62,35 +76,72 @@ func (e *InterruptedError) Error() string {
 
 func (e *InterruptedError) Unwrap() error { return e.Cause }
 
-// Run runs every trial of plan and writes the results directory o.Out: trials.csv, summary.csv and
-// manifest.json. Nothing is created when plan or o is invalid.
+// Run runs every trial of plan and writes the results directory o.Out: trials.csv, summary.csv,
+// summary_long.csv and manifest.json. Nothing is created when plan or o is invalid, or when the directory is refused (an
+// error wrapping ErrRefused).
+//
+// The directory is locked (results.Lock) from before Run looks at what it holds until Run returns, so
+// that two sweeps never write one directory: the second is refused. Under the lock Run removes the
+// temporary files of writers that were killed (atomicfile.Clean), then takes the directory if it is
+// new, holds nothing of raftsim's, or holds results or an unfinished sweep of the same spec, seed and
+// trial count (the spec's SHA-256 says so): with Resume it must hold an unfinished sweep, which Run
+// finishes; without, an unfinished sweep is refused and finished results are replaced. Anything else
+// is refused, saying what differs, unless Force: Run then removes raftsim's own files first
+// (results.Files, the journal and what o.Derived names) and starts over. Other files are never
+// touched.
 func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error) {
 	if err := check(plan, &o); err != nil {
 		return Result{}, err
 	}
-	jpath := filepath.Join(o.Out, JournalFile)
-	_, err := os.Stat(jpath)
-	exists := err == nil
-	switch {
-	case err != nil && !errors.Is(err, os.ErrNotExist):
-		return Result{}, fmt.Errorf("sweep: %w", err)
-	case exists && !o.Resume:
-		return Result{}, fmt.Errorf("%w: %s holds an unfinished sweep (%s): run again with --resume to finish it, or remove the journal to start over", ErrJournal,
-			o.Out, JournalFile)
+	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials}
+	// Whatever can be refused is refused before the directory is touched...
+	st, err := inspect(o.Out)
+	if err == nil {
+		err = st.refuse(plan, id, &o)
 	}
-	if _, err := os.Stat(o.Out); errors.Is(err, os.ErrNotExist) {
+	if err != nil {
+		// ...but a directory another sweep is writing is refused for that: what it holds is in flux.
+		if busy := results.Held(o.Out); st.exists && busy != nil {
+			return Result{}, busyError(busy)
+		}
+		return Result{}, err
+	}
+	if !st.exists {
 		if err := os.MkdirAll(o.Out, 0o755); err != nil {
-			return Result{}, fmt.Errorf("sweep: %w", err)
+			return Result{}, fmt.Errorf("%w: cannot create %s: %w", ErrRefused, o.Out, err)
 		}
 		// Best effort: the new directory's own entry survives a crash with its parent synced.
 		atomicfile.SyncDir(filepath.Dir(filepath.Clean(o.Out)))
 	}
+	lock, err := results.Lock(o.Out)
+	var busy *results.LockedError
+	if errors.As(err, &busy) {
+		return Result{}, busyError(err)
+	} else if err != nil {
+		return Result{}, fmt.Errorf("%w: cannot write in %s: %w", ErrRefused, o.Out, err)
+	}
+	defer lock.Unlock()
+	// Best effort: a temporary file left behind is litter, not a reason to stop.
+	atomicfile.Clean(o.Out)
+	// ...and decided again under the lock, which makes the answer final.
+	if st, err = inspect(o.Out); err == nil {
+		err = st.refuse(plan, id, &o)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	if o.Force {
+		if err := st.clear(&o); err != nil {
+			return Result{}, err
+		}
+		st.journal = false
+	}
 
-	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials}
+	jpath := filepath.Join(o.Out, JournalFile)
 	cols := append([]string{"point", "trial", "seed"}, measure.Names...)
 	var j *journal
 	var done []results.Trial
-	if exists {
+	if st.journal {
 		j, done, err = openJournal(jpath, plan, id, cols)
 	} else {
 		j, err = createJournal(jpath, id, cols)
@@ -136,11 +187,15 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	}
 	res.TrialsPath = filepath.Join(o.Out, results.TrialsFile)
 	res.SummaryPath = filepath.Join(o.Out, results.SummaryFile)
+	res.SummaryLongPath = filepath.Join(o.Out, results.SummaryLongFile)
 	res.ManifestPath = filepath.Join(o.Out, results.ManifestFile)
 	if err := results.WriteTrials(res.TrialsPath, plan, measure.Names, r.trials); err != nil {
 		return res, err
 	}
 	if err := results.WriteSummary(res.SummaryPath, plan, measure.Names, r.trials); err != nil {
+		return res, err
+	}
+	if err := results.WriteSummaryLong(res.SummaryLongPath, plan, measure.Names, r.trials); err != nil {
 		return res, err
 	}
 	if err := results.WriteManifest(res.ManifestPath, results.NewManifest(plan, o.Command)); err != nil {
@@ -149,7 +204,18 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	if err := os.Remove(jpath); err != nil {
 		return res, fmt.Errorf("sweep: %w", err)
 	}
-	return res, atomicfile.SyncDir(o.Out)
+	if err := atomicfile.SyncDir(o.Out); err != nil {
+		return res, err
+	}
+	if o.Finish != nil {
+		return res, o.Finish(res)
+	}
+	return res, nil
+}
+
+// busyError is Run's error for a directory another process holds.
+func busyError(err error) error {
+	return fmt.Errorf("%w: %w: wait for it to finish, or choose another --out", ErrRefused, err)
 }
 
 // check validates plan and o without touching the file system, and fills in o's defaults.
@@ -159,6 +225,8 @@ func check(plan *experiments.Plan, o *Options) error {
 		return errors.New("sweep: no plan")
 	case o.Out == "":
 		return errors.New("sweep: no output directory")
+	case o.Force && o.Resume:
+		return errors.New("sweep: Force and Resume exclude each other: resume a sweep, or replace it")
 	case o.Workers < 0:
 		return fmt.Errorf("sweep: workers %d: must not be negative", o.Workers)
 	case plan.Trials < 1:

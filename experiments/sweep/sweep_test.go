@@ -23,7 +23,7 @@ import (
 	"github.com/raftsim/raftsim/safety"
 )
 
-var finalFiles = []string{results.TrialsFile, results.SummaryFile, results.ManifestFile}
+var finalFiles = []string{results.TrialsFile, results.SummaryFile, results.SummaryLongFile, results.ManifestFile}
 
 // testPlan is a small sweep: election timeout × clients on a three-node cluster for 300ms simulated,
 // trials per point. Its points are listed in reverse sweep order, so that sorting by Index matters.
@@ -131,30 +131,26 @@ func TestWorkersGiveIdenticalFiles(t *testing.T) {
 // TrialSeed, and measures that really come from the runs.
 func checkTrialsFile(t *testing.T, plan *experiments.Plan, path string) {
 	t.Helper()
-	tab, err := results.ReadTrials(path)
+	// LoadTrials holds the file against the plan: every row in sweep order with its point's coordinates
+	// and its seed from TrialSeed.
+	trials, err := results.LoadTrials(path, plan, measure.Names)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(tab.Axes, plan.Axes) || !slices.Equal(tab.Measures, measure.Names) {
-		t.Fatalf("header %q", tab.Columns)
-	}
-	if len(tab.Rows) != len(plan.Points)*plan.Trials {
-		t.Fatalf("%d rows", len(tab.Rows))
+	if len(trials) != len(plan.Points)*plan.Trials {
+		t.Fatalf("%d rows", len(trials))
 	}
 	order := results.PointOrder(plan)
-	seeds, _ := tab.Strings("seed")
-	events, _ := tab.Floats("events")
-	for r := range tab.Rows {
-		p := &plan.Points[order[r/plan.Trials]]
-		if want := fmt.Sprint(experiments.TrialSeed(plan.Seed, p, r%plan.Trials)); seeds[r] != want {
-			t.Errorf("row %d: seed %s, want %s", r, seeds[r], want)
+	ev := measure.Index("events")
+	var events []float64
+	for r, tr := range trials {
+		if tr.Point != order[r/plan.Trials] || tr.Trial != r%plan.Trials {
+			t.Errorf("row %d: point %d trial %d", r, tr.Point, tr.Trial)
 		}
-		if tab.Rows[r][0] != p.Coords[0].Value || tab.Rows[r][1] != p.Coords[1].Value {
-			t.Errorf("row %d: point %v, want %s", r, tab.Rows[r][:2], p.Key())
+		if tr.Values[ev] <= 0 {
+			t.Errorf("row %d: %v events", r, tr.Values[ev])
 		}
-		if events[r] <= 0 {
-			t.Errorf("row %d: %v events", r, events[r])
-		}
+		events = append(events, tr.Values[ev])
 	}
 	if slices.Min(events) == slices.Max(events) {
 		t.Error("every trial had the same number of events: seeds do not reach the runs")
@@ -297,8 +293,8 @@ func TestResumeRefusesForeignJournal(t *testing.T) {
 		want string
 	}{
 		{"other spec", func(p *experiments.Plan, j []byte) []byte { p.SpecSHA256 = strings.Repeat("ab", 32); return j }, "another spec"},
-		{"other seed", func(p *experiments.Plan, j []byte) []byte { p.Seed = 8; return j }, "seed 7 and 2 trials per point, not seed 8 and 2"},
-		{"other trials", func(p *experiments.Plan, j []byte) []byte { p.Trials = 3; return j }, "seed 7 and 2 trials per point, not seed 7 and 3"},
+		{"other seed", func(p *experiments.Plan, j []byte) []byte { p.Seed = 8; return j }, "another spec (seed 7, not 8)"},
+		{"other trials", func(p *experiments.Plan, j []byte) []byte { p.Trials = 3; return j }, "another spec (trials 2, not 3)"},
 		{"not a journal", func(p *experiments.Plan, j []byte) []byte { return []byte("hello\nworld\n") }, "not a sweep journal"},
 		{"other columns", func(p *experiments.Plan, j []byte) []byte {
 			return bytes.Replace(j, []byte("point,trial,seed,availability,"), []byte("point,trial,seed,uptime,"), 1)
@@ -335,7 +331,7 @@ func TestResumeRefusesForeignJournal(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, err := Run(context.Background(), p, Options{Out: dir, Workers: 2, Resume: true})
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "sweep: ") {
+			if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "sweep: ") {
 				t.Fatalf("err = %v, want it to say %q", err, tt.want)
 			}
 			if after, _ := os.ReadFile(jpath); !bytes.Equal(after, j) {
@@ -348,20 +344,6 @@ func TestResumeRefusesForeignJournal(t *testing.T) {
 			}
 		})
 	}
-}
-
-func TestResumeWithoutJournalRunsAll(t *testing.T) {
-	plan := testPlan(2)
-	want := reference(t, plan)
-	dir := t.TempDir()
-	res, err := Run(context.Background(), plan, Options{Out: dir, Workers: 2, Resume: true, Command: []string{"raftsim", "sweep", "tiny"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Ran != 8 || res.Resumed != 0 {
-		t.Errorf("%+v", res)
-	}
-	sameFiles(t, "resume with nothing to resume", readFiles(t, dir), want)
 }
 
 func TestFailingTrial(t *testing.T) {

@@ -42,23 +42,34 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-// Open opens the regular file at path for reading at most limit bytes: a read past the limit fails
-// with a *TooLargeError (in an *fs.PathError). The caller closes it.
-func Open(path string, limit int64) (io.ReadCloser, error) {
+// OpenRegular opens path for reading, without blocking, and returns it with its FileInfo only if it is
+// a regular file; otherwise the error wraps ErrNotRegular. It is for callers that need the *os.File
+// itself (to read at an offset, say) and cap what they read on their own; the caller closes it.
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
 	// O_NONBLOCK: opening a named pipe would otherwise wait for a writer; on a regular file it does
 	// nothing.
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		f.Close()
-		return nil, err
+		return nil, nil, err
 	}
 	if !st.Mode().IsRegular() {
 		f.Close()
-		return nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(st.Mode()))}
+		return nil, nil, &fs.PathError{Op: "read", Path: path, Err: fmt.Errorf("%w (%s)", ErrNotRegular, kind(st.Mode()))}
+	}
+	return f, st, nil
+}
+
+// Open opens the regular file at path for reading at most limit bytes: a read past the limit fails
+// with a *TooLargeError (in an *fs.PathError). The caller closes it.
+func Open(path string, limit int64) (io.ReadCloser, error) {
+	f, st, err := OpenRegular(path)
+	if err != nil {
+		return nil, err
 	}
 	if st.Size() > limit {
 		f.Close()

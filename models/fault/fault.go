@@ -36,11 +36,14 @@ func (k Kind) String() string {
 
 // Event is one fault at one instant of simulated time.
 type Event struct {
-	At     time.Duration
-	Kind   Kind
-	Node   int64           // Crash, Restart, Isolate; for Crash with Leader set, 0
-	Leader bool            // Crash: whichever node leads at At, and Extra more
-	Extra  int             // Crash with Leader: how many other live nodes, chosen at random, crash with it
+	At   time.Duration
+	Kind Kind
+	Node int64 // Crash, Restart, Isolate; for Crash with Leader set, 0
+	// Leader, for a Crash, crashes 1+Extra nodes: the node that leads at At and Extra other live nodes
+	// drawn at random; when no node leads at At, all 1+Extra are drawn from the live nodes (fewer if
+	// fewer are live).
+	Leader bool
+	Extra  int
 	Edges  []topology.Edge // Cut, Restore
 	Groups [][]int64       // Partition: nodes in no group form one more group together
 }
@@ -97,8 +100,9 @@ func Sort(events []Event) {
 // The parse functions read the command line's short forms. Their errors describe the problem in the
 // text; the caller adds which flag or field it came from. n is the number of nodes (IDs 1..n).
 
-// ParseCrash reads "ID@T[,ID@T…]" where ID may be "leader" (whichever node leads at T) or "leader+K"
-// (the leader and K other live nodes chosen at random: K+1 crashes in all).
+// ParseCrash reads "ID@T[,ID@T…]" where ID may be "leader+K": K+1 crashes in all, the node that leads at
+// T and K other live nodes chosen at random, or K+1 live nodes chosen at random when none leads
+// (Event.Leader); "leader" is "leader+0".
 func ParseCrash(s string, n int) ([]Event, error) {
 	return parseAtList(s, n, Crash, true)
 }
@@ -115,7 +119,11 @@ func ParseIsolate(s string, n int) ([]Event, error) {
 
 func parseAtList(s string, n int, kind Kind, leaderOK bool) ([]Event, error) {
 	var out []Event
-	for _, item := range splitList(s) {
+	list, err := splitList(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, item := range list {
 		id, at, ok := strings.Cut(item, "@")
 		if !ok {
 			return nil, fmt.Errorf("%q: want ID@TIME, e.g. 2@10s", item)
@@ -167,7 +175,14 @@ func parseEdgeEvent(s string, n int, kind Kind) ([]Event, error) {
 		return nil, fmt.Errorf("%q: %w", s, err)
 	}
 	e := Event{At: d, Kind: kind}
-	for _, item := range splitList(rest) {
+	if strings.TrimSpace(rest) == "" {
+		return nil, fmt.Errorf("%q: no edges", s)
+	}
+	list, err := splitList(rest)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %w", s, err)
+	}
+	for _, item := range list {
 		both := strings.Contains(item, "<->")
 		sep := "->"
 		if both {
@@ -213,7 +228,11 @@ func ParsePartition(s string, n int) ([]Event, error) {
 	seen := map[int64]int{} // node -> 1 + index of its group
 	for gi, grp := range strings.Split(rest, "|") {
 		var g []int64
-		for _, item := range splitList(grp) {
+		list, err := splitList(grp)
+		if err != nil && strings.TrimSpace(grp) != "" {
+			return nil, fmt.Errorf("%q: %w", s, err)
+		}
+		for _, item := range list {
 			id, err := parseNode(item, n)
 			if err != nil {
 				return nil, fmt.Errorf("%q: %w", s, err)
@@ -242,7 +261,11 @@ func ParsePartition(s string, n int) ([]Event, error) {
 // ParseHeal reads "T[,T…]".
 func ParseHeal(s string) ([]Event, error) {
 	var out []Event
-	for _, item := range splitList(s) {
+	list, err := splitList(s)
+	if err != nil {
+		return nil, err
+	}
+	for _, item := range list {
 		d, err := parseTime(item)
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", item, err)
@@ -255,14 +278,20 @@ func ParseHeal(s string) ([]Event, error) {
 	return out, nil
 }
 
-func splitList(s string) []string {
+// splitList splits a comma-separated list. An empty item is an error: "1@1s," or "1@1s,,2@2s" is a
+// typo more often than a list of one.
+func splitList(s string) ([]string, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("%q: empty list", s)
+	}
 	var out []string
 	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
+		if p = strings.TrimSpace(p); p == "" {
+			return nil, fmt.Errorf("%q: an empty item (a stray comma?)", s)
 		}
+		out = append(out, p)
 	}
-	return out
+	return out, nil
 }
 
 func parseTime(s string) (time.Duration, error) {

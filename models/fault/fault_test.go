@@ -44,7 +44,7 @@ func TestParse(t *testing.T) {
 		{Crash, "leader+2@1.5s", []Event{{At: 1500 * time.Millisecond, Kind: Crash, Leader: true, Extra: 2}}},
 		{Crash, "leader+0@1s", []Event{{At: s, Kind: Crash, Leader: true}}},
 		{Crash, "leader+4@1s", []Event{{At: s, Kind: Crash, Leader: true, Extra: 4}}}, // every node
-		{Crash, " 1 @ 3s , leader@2s,5@0s,", []Event{
+		{Crash, " 1 @ 3s , leader@2s,5@0s", []Event{
 			{At: 3 * s, Kind: Crash, Node: 1}, {At: 2 * s, Kind: Crash, Leader: true}, {At: 0, Kind: Crash, Node: 5}}},
 		{Restart, "3@1m30s", []Event{{At: 90 * s, Kind: Restart, Node: 3}}},
 		{Restart, "1@1s,1@2s", []Event{{At: s, Kind: Restart, Node: 1}, {At: 2 * s, Kind: Restart, Node: 1}}},
@@ -80,7 +80,7 @@ func TestParseErrors(t *testing.T) {
 		want string
 	}{
 		{Crash, "", `"": empty list`},
-		{Crash, " , ", `" , ": empty list`},
+		{Crash, " , ", `" , ": an empty item (a stray comma?)`},
 		{Crash, "2", `"2": want ID@TIME, e.g. 2@10s`},
 		{Crash, "2@1s,3", `"3": want ID@TIME, e.g. 2@10s`},
 		{Crash, "6@1s", `"6@1s": node 6 is not in 1..5`},
@@ -99,6 +99,11 @@ func TestParseErrors(t *testing.T) {
 		{Isolate, "1@1h@2h", `"1@1h@2h": time "1h@2h" is not a duration like 10s or 1500ms`},
 		{Cut, "5s", `"5s": want TIME:A->B[,C->D], e.g. 5s:1->2,2->1`},
 		{Cut, "5s:", `"5s:": no edges`},
+		{Cut, "5s:1->2,", `"5s:1->2,": "1->2,": an empty item (a stray comma?)`},
+		{Crash, "1@1s,", `"1@1s,": an empty item (a stray comma?)`},
+		{Crash, "1@1s,,2@2s", `"1@1s,,2@2s": an empty item (a stray comma?)`},
+		{Heal, "1s,", `"1s,": an empty item (a stray comma?)`},
+		{Partition, "5s:1,|2", `"5s:1,|2": "1,": an empty item (a stray comma?)`},
 		{Cut, "x:1->2", `"x:1->2": time "x" is not a duration like 10s or 1500ms`},
 		{Cut, "-1s:1->2", `"-1s:1->2": time "-1s" is negative`},
 		{Cut, "5s:1->1", `"5s:1->1": edge "1->1": a node has no edge to itself`},

@@ -88,19 +88,33 @@ const (
 
 // Client is one closed-loop client.
 type Client struct {
-	id     uint64
-	cfg    Config
-	rng    *rand.Rand
-	env    Env
-	rec    Recorder
+	id  uint64
+	cfg Config
+	rng *rand.Rand
+	env Env
+	rec Recorder
+
+	// order is the client's endpoints in its own round-robin order: a permutation of the nodes drawn
+	// once from its stream, so that which node a client tries after which never depends on how the
+	// nodes are numbered. next is the position of the next round-robin pick; a redirect does not move
+	// it, so a redirect back to a node that failed cannot send the client round in a loop.
+	order []uint32 // node IDs; uint32 halves the memory of many clients of a large cluster
+	next  int
+
 	target uint64
-	seq    uint64
-	phase  phase
-	op     Op
-	size   uint32
+	// suspect is the node whose attempt last timed out (0: none). A redirect to it is not followed
+	// until the client has asked every other endpoint once since (suspectLeft picks to go), or until a
+	// write succeeds: a node that did not answer is not trusted on another node's word alone.
+	suspect     uint64
+	suspectLeft int
+
+	seq   uint64
+	phase phase
+	op    Op
+	size  uint32
 }
 
-// New returns a client that draws its keys and first target from rng.
+// New returns a client that draws its round-robin order of the nodes, then its keys, from rng.
 func New(id uint64, cfg Config, rng *rand.Rand, env Env, rec Recorder) *Client {
 	cfg.defaults()
 	return &Client{id: id, cfg: cfg, rng: rng, env: env, rec: rec, size: cfg.ValueSize}
@@ -109,9 +123,14 @@ func New(id uint64, cfg Config, rng *rand.Rand, env Env, rec Recorder) *Client {
 // ID returns the client's ID.
 func (c *Client) ID() uint64 { return c.id }
 
-// Start begins the first operation.
+// Start draws the client's endpoint order and sends the first operation to the first endpoint in it.
 func (c *Client) Start() {
-	c.target = uint64(c.rng.IntN(c.cfg.Nodes) + 1)
+	c.order = make([]uint32, c.cfg.Nodes)
+	for i := range c.order {
+		c.order[i] = uint32(i + 1)
+	}
+	c.rng.Shuffle(len(c.order), func(i, j int) { c.order[i], c.order[j] = c.order[j], c.order[i] })
+	c.target = c.pick()
 	c.issue()
 }
 
@@ -138,8 +157,21 @@ func (c *Client) remaining() time.Duration {
 	return c.cfg.Deadline - c.env.Now().Sub(c.op.Invoke)
 }
 
-func (c *Client) nextTarget() {
-	c.target = c.target%uint64(c.cfg.Nodes) + 1
+// pick returns the next endpoint in the client's round-robin order, passing over the suspect while it
+// is one.
+func (c *Client) pick() uint64 {
+	id := uint64(c.order[c.next])
+	c.next = (c.next + 1) % len(c.order)
+	if id == c.suspect && len(c.order) > 1 {
+		id = uint64(c.order[c.next]) // the suspect is in the order once
+		c.next = (c.next + 1) % len(c.order)
+	}
+	if c.suspectLeft > 0 {
+		if c.suspectLeft--; c.suspectLeft == 0 {
+			c.suspect = 0
+		}
+	}
+	return id
 }
 
 // Reply handles a node's answer. A success for the current operation counts whenever it comes, even
@@ -151,18 +183,22 @@ func (c *Client) Reply(r Reply) {
 	}
 	if r.OK {
 		c.op.Prev = r.Prev
+		c.suspect, c.suspectLeft = 0, 0
 		c.complete(true)
 		return
 	}
 	if c.phase != awaiting {
 		return
 	}
-	if r.Leader != 0 && r.Leader != c.target {
+	// A node that names another leader is followed at once, unless it names the node that has just
+	// failed the client. After a node that knows no leader, or names itself but no longer leads, the
+	// client pauses, then tries the next node in its order.
+	if r.Leader != 0 && r.Leader != c.target && r.Leader != c.suspect {
 		c.target = r.Leader
 		c.send()
 		return
 	}
-	c.nextTarget()
+	c.target = c.pick()
 	c.phase = backoff
 	c.env.ArmClient(c.id, min(c.cfg.Backoff, c.remaining()))
 }
@@ -176,7 +212,12 @@ func (c *Client) Timer() {
 			return
 		}
 		if c.phase == awaiting {
-			c.nextTarget() // no answer: try someone else
+			// No answer: the next endpoint in the client's order, never straight back to this one (a
+			// one-node cluster has no other to try).
+			if len(c.order) > 1 {
+				c.suspect, c.suspectLeft = c.target, len(c.order)-1
+			}
+			c.target = c.pick()
 		}
 		c.send()
 	case thinking:

@@ -89,10 +89,27 @@ func setup(t *testing.T, cfg Config, seed uint64) (*Client, *fakeEnv) {
 	return c, env
 }
 
-// firstDraws returns what a client drawing from seed picks first: its target, then its first key.
-func firstDraws(seed uint64, nodes, keys int) (target, key uint64) {
+// firstDraws returns what a client drawing from seed draws first: its round-robin order of the nodes,
+// then its first key.
+func firstDraws(seed uint64, nodes, keys int) (order []uint32, key uint64) {
 	r := rand.New(rand.NewPCG(seed, 0))
-	return uint64(r.IntN(nodes) + 1), uint64(r.IntN(keys))
+	for id := range nodes {
+		order = append(order, uint32(id+1))
+	}
+	r.Shuffle(nodes, func(i, j int) { order[i], order[j] = order[j], order[i] })
+	return order, uint64(r.IntN(keys))
+}
+
+// orderAt returns the i-th node of the client's round-robin order.
+func orderAt(c *Client, i int) uint64 { return uint64(c.order[i%len(c.order)]) }
+
+// other returns a node of 1..5 that is neither the client's target nor its suspect.
+func other(c *Client) uint64 {
+	for id := uint64(1); ; id++ {
+		if id != c.target && id != c.suspect {
+			return id
+		}
+	}
 }
 
 func TestStart(t *testing.T) {
@@ -102,7 +119,11 @@ func TestStart(t *testing.T) {
 		if c.ID() != 7 {
 			t.Fatalf("ID() = %d", c.ID())
 		}
-		target, key := firstDraws(seed, 5, 1000)
+		order, key := firstDraws(seed, 5, 1000)
+		if !slices.Equal(c.order, order) {
+			t.Fatalf("seed %d: order %v, want %v", seed, c.order, order)
+		}
+		target := uint64(order[0])
 		want := sent{0, target, Request{Client: 7, Seq: 1, Key: key, Value: 7<<32 | 1, Size: 128}}
 		if len(env.sent) != 1 || env.sent[0] != want {
 			t.Fatalf("seed %d: sent %v, want [%v]", seed, env.sent, want)
@@ -182,13 +203,14 @@ func TestRedirectWithHint(t *testing.T) {
 }
 
 // TestRedirectWithoutHint covers a node that knows no leader, and one that names itself (it led when
-// the request came but no longer does): either way the client backs off and tries the next node.
+// the request came but no longer does): either way the client backs off and tries the next node in its
+// own order, round and round.
 func TestRedirectWithoutHint(t *testing.T) {
 	for _, selfHint := range []bool{false, true} {
 		t.Run(fmt.Sprintf("self hint %v", selfHint), func(t *testing.T) {
 			c, env := setup(t, Config{Backoff: 20 * ms}, 4)
 			target := env.last().to
-			for i := range 7 { // round and round: the target wraps from 5 to 1
+			for i := range 7 { // round and round: the order wraps
 				env.advance(ms)
 				hint := uint64(0)
 				if selfHint {
@@ -203,7 +225,7 @@ func TestRedirectWithoutHint(t *testing.T) {
 				if env.now != backoffStart.Add(20*ms) {
 					t.Fatalf("retry at %v, want %v + 20ms", env.now, backoffStart)
 				}
-				target = target%5 + 1
+				target = orderAt(c, i+1)
 				if got := env.last(); got.to != target || got.at != env.now || got.r.Seq != 1 {
 					t.Fatalf("retry %d: %v, want to %d now", i, got, target)
 				}
@@ -219,10 +241,9 @@ func TestRedirectWithoutHint(t *testing.T) {
 
 func TestAttemptTimeout(t *testing.T) {
 	c, env := setup(t, Config{Timeout: 100 * ms}, 2)
-	target := env.last().to
 	for i := 1; i <= 6; i++ {
 		env.fire(c)
-		target = target%5 + 1
+		target := orderAt(c, i)
 		got := env.last()
 		if len(env.sent) != i+1 || got.to != target || got.at != sim.Time(i*100)*sim.Time(ms) || got.r.Seq != 1 {
 			t.Fatalf("after timeout %d: %v, want to %d at %dms", i, got, target, i*100)
@@ -231,6 +252,95 @@ func TestAttemptTimeout(t *testing.T) {
 	c.Reply(Reply{Client: 7, Seq: 1, OK: true})
 	if len(env.ops) != 1 || env.ops[0].Attempts != 7 || env.ops[0].Complete != sim.Time(600*ms) {
 		t.Fatalf("recorded %+v", env.ops)
+	}
+}
+
+// TestNoBounce is the client's half of issue 6's example: a leader cut off in a minority keeps a
+// follower that names it. Once the leader has timed out, the client does not go straight back to it on
+// that follower's word; it goes on round its own order, and follows the first node that names another
+// leader.
+func TestNoBounce(t *testing.T) {
+	for seed := uint64(0); seed < 50; seed++ {
+		c, env := setup(t, Config{Timeout: 100 * ms, Backoff: 10 * ms}, seed)
+		stale := env.last().to
+		env.fire(c) // the stale leader does not answer
+		follower := env.last().to
+		if follower == stale || follower != orderAt(c, 1) {
+			t.Fatalf("seed %d: after %d timed out, tried %d, want the next in order %v", seed, stale, follower, c.order)
+		}
+		env.advance(ms)
+		c.Reply(Reply{Client: 7, Seq: 1, Leader: stale}) // "the leader is the one you gave up on"
+		if len(env.sent) != 2 {
+			t.Fatalf("seed %d: went straight back to %d: %v", seed, stale, env.last())
+		}
+		env.fire(c) // the backoff
+		third := env.last().to
+		if third != orderAt(c, 2) {
+			t.Fatalf("seed %d: third attempt to %d, want %d (order %v)", seed, third, orderAt(c, 2), c.order)
+		}
+		env.advance(ms)
+		leader := other(c)
+		c.Reply(Reply{Client: 7, Seq: 1, Leader: leader}) // a node of the majority names the new leader
+		if got := env.last(); got.to != leader || len(env.sent) != 4 {
+			t.Fatalf("seed %d: after a redirect to %d: %v", seed, leader, got)
+		}
+		env.advance(ms)
+		c.Reply(Reply{Client: 7, Seq: 1, OK: true})
+		if got := env.last(); got.to != leader || got.r.Seq != 2 {
+			t.Fatalf("seed %d: the next operation went to %d, want the leader %d", seed, got.to, leader)
+		}
+	}
+}
+
+// TestSuspectForgiven: a leader that missed one answer (a lost message) is still the leader. Once the
+// client has turned to every other node, each naming it, it goes back to it; and a redirect elsewhere
+// that times out does not move the client's place in its order.
+func TestSuspectForgiven(t *testing.T) {
+	c, env := setup(t, Config{Timeout: 100 * ms, Backoff: 10 * ms}, 3)
+	leader := env.last().to
+	env.fire(c) // lost
+	for i := 1; i <= 4; i++ {
+		if got := env.last().to; got != orderAt(c, i) {
+			t.Fatalf("attempt %d to %d, want %d (order %v)", i, got, orderAt(c, i), c.order)
+		}
+		env.advance(ms)
+		c.Reply(Reply{Client: 7, Seq: 1, Leader: leader})
+		if i < 4 {
+			if len(env.sent) != i+1 {
+				t.Fatalf("attempt %d: followed the redirect to %d before asking every node", i, leader)
+			}
+			env.fire(c)
+		}
+	}
+	if got := env.last(); got.to != leader || len(env.sent) != 6 {
+		t.Fatalf("after every other node named %d: %v", leader, got)
+	}
+	// The leader times out again: the next pick is the next in order after the last pick (order[0],
+	// which is the leader itself and so passed over: order[1]), not the node after the leader.
+	env.fire(c)
+	if got := env.last().to; got != orderAt(c, 1) {
+		t.Fatalf("after the redirect target timed out: to %d, want %d (order %v)", got, orderAt(c, 1), c.order)
+	}
+}
+
+// TestOrderUniform: the node a client tries after another is uniform over the rest, whatever the nodes'
+// numbers. The old client always tried ID%n+1.
+func TestOrderUniform(t *testing.T) {
+	const n, seeds = 5, 2000
+	var pairs [n + 1][n + 1]int
+	for seed := uint64(0); seed < seeds; seed++ {
+		c, env := setup(t, Config{Nodes: n, Timeout: 100 * ms}, seed)
+		a := env.last().to
+		env.fire(c)
+		pairs[a][env.last().to]++
+	}
+	// Each of the 20 ordered pairs is expected 100 times (sd ≈ 9.7): allow ±4 sd.
+	for a := 1; a <= n; a++ {
+		for b := 1; b <= n; b++ {
+			if a == b && pairs[a][b] != 0 || a != b && (pairs[a][b] < 61 || pairs[a][b] > 139) {
+				t.Errorf("%d then %d: %d times of %d", a, b, pairs[a][b], seeds)
+			}
+		}
 	}
 }
 
@@ -255,7 +365,7 @@ func TestDeadline(t *testing.T) {
 		{"hint at the end", Config{Timeout: 100 * ms, Deadline: 250 * ms}, func(c *Client, env *fakeEnv) {
 			if env.now == sim.Time(200*ms) {
 				env.advance(49 * ms)
-				c.Reply(Reply{Client: 7, Seq: 1, Leader: env.last().to%5 + 1})
+				c.Reply(Reply{Client: 7, Seq: 1, Leader: other(c)})
 			}
 		}, 4},
 	}
@@ -400,5 +510,23 @@ func TestKeysDeterministic(t *testing.T) {
 	c2.Reply(Reply{Client: 7, Seq: 1, OK: true})
 	if got := []uint64{env.sent[0].r.Key, env.sent[1].r.Key, env.sent[2].r.Key, env.sent[3].r.Key}; !slices.Equal(got, []uint64{a[0], a[0], a[0], a[1]}) {
 		t.Fatalf("keys %v, want %v", got, []uint64{a[0], a[0], a[0], a[1]})
+	}
+}
+
+// TestOneNode: alone, a client retries its one node after a timeout, and follows it when it names
+// itself leader again.
+func TestOneNode(t *testing.T) {
+	c, env := setup(t, Config{Nodes: 1, Timeout: 100 * ms, Backoff: 10 * ms}, 1)
+	env.fire(c)
+	if got := env.last(); got.to != 1 || len(env.sent) != 2 || c.suspect != 0 {
+		t.Fatalf("after a timeout: %v, suspect %d", got, c.suspect)
+	}
+	env.advance(ms)
+	c.Reply(Reply{Client: 7, Seq: 1})
+	env.fire(c)
+	env.advance(ms)
+	c.Reply(Reply{Client: 7, Seq: 1, OK: true})
+	if len(env.ops) != 1 || env.ops[0].Attempts != 3 || env.last().to != 1 {
+		t.Fatalf("ops %+v, last %v", env.ops, env.last())
 	}
 }

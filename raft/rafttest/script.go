@@ -2,11 +2,14 @@ package rafttest
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/raftsim/raftsim/internal/atomicfile"
 )
 
 // A minimal data-driven test runner in the style of cockroachdb/datadriven, without the dependency.
@@ -168,7 +171,8 @@ func RunScript(t testing.TB, path string, e *Env, update bool) {
 	}
 	if update {
 		rewritten = append(rewritten, lines[copied:]...)
-		if err := os.WriteFile(path, []byte(strings.Join(rewritten, "\n")), 0o644); err != nil {
+		text := strings.Join(rewritten, "\n")
+		if err := atomicfile.Write(path, func(w io.Writer) error { _, err := io.WriteString(w, text); return err }); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/dustin/go-humanize"
+
+	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/sim"
+)
+
+// maxFaultLines bounds the fault timeline of the human summary; --json lists up to 1000 faults.
+const maxFaultLines = 20
+
+// dropReasons are the keys of Summary.Dropped in the order the summary lists them, with their words.
+var dropReasons = []struct{ key, words string }{
+	{"loss", "lost"},
+	{"cut", "on cut edges"},
+	{"unreachable", "unreachable"},
+	{"down", "to down nodes"},
+	{"scenario", "withheld by the scenario"},
+}
+
+// printSummary writes the run's summary for a reader: counts with thousands separators, bytes in B,
+// kB, MB, GB (powers of 1000), times in µs, ms or s. docs/summary.md defines every measure.
+func printSummary(w io.Writer, s *cluster.Summary, cfg cluster.Config) {
+	end := duration(s.EndMS)
+	fmt.Fprintf(w, "raftsim run: %d nodes, seed %d, %v simulated, %s events\n", s.Nodes, s.Seed, end, count(s.Events))
+	if s.Availability.Valid() {
+		fmt.Fprintf(w, "  availability    %.4f of the time a leader held a working majority\n", float64(s.Availability))
+	} else {
+		fmt.Fprintln(w, "  availability    none: the run ended at time 0")
+	}
+	fmt.Fprintf(w, "  client writes   %s ok, %s failed\n", count(s.ClientOps.OK), count(s.ClientOps.Failed))
+	if l := s.CommitLatencyMS; l.P50.Valid() {
+		fmt.Fprintf(w, "  commit latency  p50 %s  p99 %s  max %s\n", duration(float64(l.P50)), duration(float64(l.P99)), duration(float64(l.Max)))
+	}
+	if s.LastCommitMS.Valid() {
+		fmt.Fprintf(w, "  last write      at %s\n", duration(float64(s.LastCommitMS)))
+	}
+	fmt.Fprintf(w, "  log             %s entries committed\n", count(s.Commits))
+	fmt.Fprintf(w, "  elections       %s started, %s won, max term %d", count(s.Elections), count(s.LeaderChanges), s.MaxTerm)
+	if cfg.PreVote {
+		fmt.Fprintf(w, "; %s pre-vote rounds", count(s.PreElections))
+	}
+	fmt.Fprintln(w)
+	if d := s.ElectionDowntime; d.Count > 0 || d.Unfinished > 0 {
+		fmt.Fprint(w, "  leader crashes  ")
+		if d.Count > 0 {
+			fmt.Fprintf(w, "new leader followed by all in %s (mean of %d; max %s), %.2f terms per election",
+				duration(float64(d.MeanMS)), d.Count, duration(float64(d.MaxMS)), float64(d.TermsPerElection))
+			if d.Unfinished > 0 {
+				fmt.Fprint(w, "; ")
+			}
+		}
+		if d.Unfinished > 0 {
+			fmt.Fprintf(w, "%d election still unfinished at the end", d.Unfinished)
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "  network         %s messages, %s\n", count(s.Messages), humanize.Bytes(s.Bytes))
+	var dropped uint64
+	var parts []string
+	for _, r := range dropReasons {
+		if n := s.Dropped[r.key]; n > 0 {
+			dropped += n
+			parts = append(parts, count(n)+" "+r.words)
+		}
+	}
+	if dropped == 0 {
+		fmt.Fprintln(w, "  dropped         none")
+	} else {
+		fmt.Fprintf(w, "  dropped         %s messages: %s\n", count(dropped), strings.Join(parts, ", "))
+	}
+	printFaults(w, s)
+	switch {
+	case !cfg.Check:
+		fmt.Fprintln(w, "  safety          not checked (--check)")
+	case s.Violations == 0:
+		fmt.Fprintln(w, "  safety          checked: no violation")
+	default:
+		fmt.Fprintf(w, "  safety          VIOLATION: %s\n", s.Violation)
+	}
+}
+
+// printFaults writes the fault timeline: when, the fault as written, and what it did.
+func printFaults(w io.Writer, s *cluster.Summary) {
+	if s.FaultsTotal == 0 {
+		return
+	}
+	hits := s.Faults[:min(len(s.Faults), maxFaultLines)]
+	atWidth, faultWidth := 0, 0
+	for _, h := range hits {
+		atWidth = max(atWidth, len(duration(h.AtMS)))
+		faultWidth = max(faultWidth, len(h.Fault))
+	}
+	label := "  faults          "
+	for _, h := range hits {
+		fmt.Fprintf(w, "%s%-*s  %-*s  %s\n", label, atWidth, duration(h.AtMS), faultWidth, h.Fault, h.Effect)
+		label = strings.Repeat(" ", len(label))
+	}
+	if more := s.FaultsTotal - uint64(len(hits)); more > 0 {
+		fmt.Fprintf(w, "%s… and %s more (--json lists the first %d)\n", label, count(more), len(s.Faults))
+	}
+}
+
+// count writes a count with thousands separators: 16,111.
+func count[T ~uint64 | ~int](n T) string { return humanize.Comma(int64(n)) }
+
+// duration writes milliseconds as a duration: to the microsecond below a second ("4.882ms", "500µs"),
+// to the millisecond from a second on ("11.996s", "2m30s").
+func duration(ms float64) string {
+	d := sim.FloatNanos(ms * float64(time.Millisecond)) // rounds, and saturates at the longest duration
+	if d >= time.Second {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Microsecond).String()
+}
