@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -65,4 +66,48 @@ func (p *runProgress) finish() {
 		p.bar = nil
 	}
 	p.off = true
+}
+
+// sweepProgress is the bar of `raftsim sweep`: trials done out of all, with points done, the rate of
+// this run (trials resumed from a journal left out) and the time left.
+type sweepProgress struct {
+	w    io.Writer
+	bar  *progressbar.ProgressBar
+	base int // trials done before this run: resumed
+}
+
+// newSweepProgress returns nil when no bar should be drawn: quiet, or w not a terminal.
+func newSweepProgress(w io.Writer, quiet bool) *sweepProgress {
+	if quiet || !isTerminal(w) {
+		return nil
+	}
+	return &sweepProgress{w: w, base: -1}
+}
+
+// Update implements sweep.Progress.
+func (p *sweepProgress) Update(trialsDone, trials, pointsDone, points int) {
+	if p.bar == nil {
+		p.base = trialsDone
+		p.bar = progressbar.NewOptions(trials-trialsDone,
+			progressbar.OptionSetWriter(p.w),
+			progressbar.OptionSetWidth(20),
+			progressbar.OptionShowCount(),
+			progressbar.OptionShowIts(),
+			progressbar.OptionSetItsString("trials"),
+			progressbar.OptionSetPredictTime(true),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionClearOnFinish(),
+			progressbar.OptionSetRenderBlankState(true),
+		)
+	}
+	p.bar.Describe(fmt.Sprintf("points %d/%d", pointsDone, points))
+	_ = p.bar.Set(trialsDone - p.base)
+}
+
+// Close implements sweep.Progress.
+func (p *sweepProgress) Close() {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+		_ = p.bar.Exit()
+	}
 }

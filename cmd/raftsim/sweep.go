@@ -131,8 +131,8 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 			return draw(stdout, s, dir)
 		},
 	}
-	if !f.quiet && isTerminal(stderr) {
-		o.Progress = stderr
+	if bar := newSweepProgress(stderr, f.quiet); bar != nil {
+		o.Progress = bar
 	}
 	if err := checkPlotsDir(s, dir); err != nil {
 		return usageErrorf("sweep: %v: move it away, or choose another --out", err)

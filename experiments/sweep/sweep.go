@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/raftsim/raftsim/internal/atomicfile"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,13 +18,27 @@ import (
 	"github.com/raftsim/raftsim/safety"
 )
 
+// Progress hears how far a sweep has come, to draw a progress bar. Its methods are called from the
+// goroutine that called Run, never at once; nothing they do reaches the results.
+type Progress interface {
+	// Update says that trialsDone of trials are done (those resumed from the journal included) and
+	// pointsDone of points have every trial done. Run calls it once at the start, after each batch of
+	// finished trials, and about once a second in between, so that a rate and an ETA stay current.
+	Update(trialsDone, trials, pointsDone, points int)
+	// Close says the sweep is over; what was drawn should be cleared.
+	Close()
+}
+
+// progressEvery is how often Run calls Progress.Update while no trial finishes.
+const progressEvery = time.Second
+
 // Options say where and how to run a sweep.
 type Options struct {
 	Out      string    // results directory (created if missing)
 	Workers  int       // trials in parallel; 0 = runtime.NumCPU()
 	Resume   bool      // finish a sweep that was interrupted, without redoing finished trials
 	Force    bool      // replace whatever results Out holds (see Run); not with Resume
-	Progress io.Writer // where the progress bar goes; nil = none
+	Progress Progress  // told how far the sweep has come; nil = nobody
 	Command  []string  // recorded in the manifest
 
 	// Derived lists the files, relative to Out, that the caller made from the results old describes
@@ -303,7 +316,21 @@ type runner struct {
 
 	failure *failure
 	ioErr   error
-	prog    *progress
+}
+
+// progress tells o.Progress how far the sweep has come.
+func (r *runner) progress() {
+	if r.o.Progress == nil {
+		return
+	}
+	done, points := 0, 0
+	for _, f := range r.finished {
+		done += f
+		if f == r.plan.Trials {
+			points++
+		}
+	}
+	r.o.Progress.Update(done, r.total, points, len(r.plan.Points))
 }
 
 // rankOf is a trial's position in sweep order, by which the first failure is chosen.
@@ -311,9 +338,8 @@ func (r *runner) rankOf(jb job) int { return r.rank[jb.point]*r.plan.Trials + jb
 
 func (r *runner) run(ctx context.Context) {
 	if r.o.Progress != nil {
-		r.prog = newProgress(r.o.Progress, time.Now, len(r.plan.Points), r.total)
-		r.prog.resumed(r.finished, r.plan.Trials)
-		defer r.prog.finish()
+		r.progress()
+		defer r.o.Progress.Close()
 	}
 	pending := r.total - len(r.done)
 	if pending == 0 {
@@ -375,8 +401,8 @@ func (r *runner) run(ctx context.Context) {
 	}()
 
 	var tick <-chan time.Time
-	if r.prog != nil {
-		t := time.NewTicker(redrawEvery)
+	if r.o.Progress != nil {
+		t := time.NewTicker(progressEvery)
 		defer t.Stop()
 		tick = t.C
 	}
@@ -433,14 +459,12 @@ func (r *runner) run(ctx context.Context) {
 						r.finished[t.Point]++
 					}
 					r.trials = append(r.trials, batch...)
-					if r.prog != nil {
-						r.prog.done(r.finished, r.plan.Trials, len(batch))
-					}
+					r.progress()
 				}
 			}
 			batch = batch[:0]
 		case <-tick:
-			r.prog.tick()
+			r.progress()
 		}
 	}
 }

@@ -468,77 +468,35 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 	return s.b.Write(p)
 }
 
-func TestProgressOutput(t *testing.T) {
-	plan := testPlan(2)
-	var buf syncBuffer
-	dir := t.TempDir()
-	if _, err := Run(context.Background(), plan, Options{Out: dir, Workers: 2, Progress: &buf}); err != nil {
-		t.Fatal(err)
-	}
-	out := buf.b.String()
-	if !strings.HasPrefix(out, "\r[") || !strings.Contains(out, "points 0/4  trials 0/8") {
-		t.Errorf("progress output %q", out)
-	}
-	// The line is cleared at the end: the last thing written is spaces between carriage returns.
-	last := out[strings.LastIndexByte(out[:len(out)-1], '\r'):]
-	if strings.Trim(last, " \r") != "" || len(last) < 10 {
-		t.Errorf("progress line not cleared: ends with %q", last)
-	}
-	if strings.Contains(out, "\n") {
-		t.Error("progress wrote a newline")
-	}
+// recordedProgress records what Run tells a Progress.
+type recordedProgress struct {
+	updates [][4]int
+	closed  int
 }
 
-// fakeClock is a settable clock for progress.
-type fakeClock struct{ t time.Time }
+func (p *recordedProgress) Update(trialsDone, trials, pointsDone, points int) {
+	p.updates = append(p.updates, [4]int{trialsDone, trials, pointsDone, points})
+}
 
-func (c *fakeClock) now() time.Time { return c.t }
+func (p *recordedProgress) Close() { p.closed++ }
 
-func TestProgressLine(t *testing.T) {
-	clock := &fakeClock{t: time.Unix(1000, 0)}
-	var buf bytes.Buffer
-	p := newProgress(&buf, clock.now, 4, 12)
-	p.resumed([]int{3, 1, 0, 0}, 3) // one point done and four trials from a journal
-	if got, want := buf.String(), "\r[======              ] points 1/4  trials 4/12  - trials/s  ETA -"; got != want {
-		t.Errorf("first line %q, want %q", got, want)
+// TestProgress: Run tells its Progress where it starts (resumed trials included), every batch of
+// finished trials, and the end, counting points done only when every trial of theirs is; and closes it
+// once.
+func TestProgress(t *testing.T) {
+	plan := testPlan(2)
+	dir := t.TempDir()
+	var p recordedProgress
+	if _, err := Run(context.Background(), plan, Options{Out: dir, Workers: 2, Progress: &p}); err != nil {
+		t.Fatal(err)
 	}
-	buf.Reset()
-
-	clock.t = clock.t.Add(50 * time.Millisecond)
-	p.done([]int{3, 2, 0, 0}, 3, 1)
-	if buf.Len() != 0 {
-		t.Errorf("redrawn within %v: %q", redrawEvery, buf.String())
+	if len(p.updates) < 2 || p.updates[0] != [4]int{0, 8, 0, 4} || p.updates[len(p.updates)-1] != [4]int{8, 8, 4, 4} || p.closed != 1 {
+		t.Fatalf("updates %v, closed %d", p.updates, p.closed)
 	}
-	p.tick() // still too soon
-	if buf.Len() != 0 {
-		t.Errorf("redrawn by a tick within %v: %q", redrawEvery, buf.String())
-	}
-	clock.t = clock.t.Add(50 * time.Millisecond)
-	p.tick()
-	// 1 trial run in this call in 100ms: 10/s, 7 left: 0.7s rounds to 1s.
-	if got, want := buf.String(), "\r[========            ] points 1/4  trials 5/12  10.0 trials/s  ETA 1s"; got != want {
-		t.Errorf("line %q, want %q", got, want)
-	}
-	buf.Reset()
-	p.tick()
-	if buf.Len() != 0 {
-		t.Error("an idle tick redrew at once")
-	}
-	clock.t = clock.t.Add(refreshEvery)
-	p.tick()
-	if !strings.Contains(buf.String(), "0.9 trials/s") {
-		t.Errorf("idle refresh %q, want the rate to fall", buf.String())
-	}
-	buf.Reset()
-	clock.t = clock.t.Add(time.Second)
-	p.done([]int{3, 3, 3, 3}, 3, 7)
-	if !strings.Contains(buf.String(), "points 4/4  trials 12/12") || !strings.Contains(buf.String(), "ETA 0s") {
-		t.Errorf("last line %q", buf.String())
-	}
-	width := p.width
-	buf.Reset()
-	p.finish()
-	if got := buf.String(); got != "\r"+strings.Repeat(" ", width)+"\r" {
-		t.Errorf("finish wrote %q", got)
+	for i := 1; i < len(p.updates); i++ {
+		u, prev := p.updates[i], p.updates[i-1]
+		if u[0] < prev[0] || u[2] < prev[2] || u[2] > u[0]/2 {
+			t.Errorf("update %d %v after %v: counts must not fall, and a point is done only with its 2 trials", i, u, prev)
+		}
 	}
 }
