@@ -34,12 +34,12 @@ const progressEvery = time.Second
 
 // Options say where and how to run a sweep.
 type Options struct {
-	Out      string    // results directory (created if missing)
-	Workers  int       // trials in parallel; 0 = runtime.NumCPU()
-	Resume   bool      // finish a sweep that was interrupted, without redoing finished trials
-	Force    bool      // replace whatever results Out holds (see Run); not with Resume
-	Progress Progress  // told how far the sweep has come; nil = nobody
-	Command  []string  // recorded in the manifest
+	Out      string   // results directory (created if missing)
+	Workers  int      // trials in parallel; 0 = runtime.NumCPU()
+	Resume   bool     // finish a sweep that was interrupted, without redoing finished trials
+	Force    bool     // replace whatever results Out holds (see Run); not with Resume
+	Progress Progress // told how far the sweep has come; nil = nobody
+	Command  []string // recorded in the manifest
 
 	// Derived lists the files, relative to Out, that the caller made from the results old describes
 	// (plots, a comparison; old is nil when Out holds no readable manifest). Force removes them with
