@@ -2,18 +2,14 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 
-	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/results"
-	"github.com/raftsim/raftsim/safety"
 )
 
 // replayTrial runs one trial of a sweep again, with its own seed (experiments.TrialSeed), as the sweep
@@ -43,28 +39,12 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 	}
 	cfg := p.Config
 	cfg.Seed = experiments.TrialSeed(plan.Seed, p, f.trial)
-	var sum cluster.Summary
-	var v *safety.Violation
-	run := func(trace io.Writer) error {
-		cfg.Trace = trace
-		c, err := cluster.New(cfg)
-		if err != nil {
-			return err
-		}
-		var runErr error
-		sum, runErr = c.RunContext(ctx)
-		if errors.As(runErr, &v) {
-			return nil
-		}
-		return runErr
-	}
-	if stdout, err = withTrace(ctx, f.trace, cfg.Topology, stdout, stderr, run); err != nil {
+	sum, v, stdout, err := simulate(ctx, cfg, f.trace, f.quiet, stdout, stderr)
+	if err != nil {
 		return err
 	}
 	if f.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(sum); err != nil {
+		if err := writeJSON(stdout, &sum); err != nil {
 			return err
 		}
 	} else {

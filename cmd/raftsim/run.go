@@ -213,7 +213,29 @@ func runRun(ctx context.Context, f *runFlags, stdout, stderr io.Writer) error {
 	if _, err := cluster.New(cfg); err != nil {
 		return usageErrorf("%v", err)
 	}
-	bar := newRunProgress(stderr, f.noBar, cfg.Duration)
+	sum, v, stdout, err := simulate(ctx, cfg, f.trace, f.noBar, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	if f.json {
+		if err := writeJSON(stdout, &sum); err != nil {
+			return err
+		}
+	} else {
+		printSummary(stdout, &sum, cfg)
+	}
+	if v != nil {
+		return &violationError{v}
+	}
+	return nil
+}
+
+// simulate runs cfg once, its trace written to tracePath ("" for none, "-" for standard output; see
+// withTrace) and a progress bar on stderr unless quiet. A safety violation ends the run but is not an
+// error here: the trace is kept as its evidence, and the caller reports it after the summary. It
+// returns where the summary goes: stdout, or stderr when the trace takes standard output.
+func simulate(ctx context.Context, cfg cluster.Config, tracePath string, quiet bool, stdout, stderr io.Writer) (cluster.Summary, *safety.Violation, io.Writer, error) {
+	bar := newRunProgress(stderr, quiet, cfg.Duration)
 	cfg.Progress = bar.update
 	defer bar.finish()
 	var sum cluster.Summary
@@ -231,24 +253,16 @@ func runRun(ctx context.Context, f *runFlags, stdout, stderr io.Writer) error {
 		}
 		return runErr // interrupted: the trace is dropped, not left half-written
 	}
-	stdout, err = withTrace(ctx, f.trace, cfg.Topology, stdout, stderr, run)
-	bar.finish()
-	if err != nil {
-		return err
-	}
-	if f.json {
-		enc := json.NewEncoder(stdout)
-		enc.SetEscapeHTML(false) // faults read "cut 1s:1->2", not "1-\u003e2"
-		if err := enc.Encode(sum); err != nil {
-			return err
-		}
-	} else {
-		printSummary(stdout, &sum, cfg)
-	}
-	if v != nil {
-		return &violationError{v}
-	}
-	return nil
+	stdout, err := withTrace(ctx, tracePath, cfg.Topology, stdout, stderr, run)
+	bar.finish() // before the summary is printed
+	return sum, v, stdout, err
+}
+
+// writeJSON prints a summary as one JSON object and a new line.
+func writeJSON(w io.Writer, sum *cluster.Summary) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // faults read "cut 1s:1->2", not "1-\u003e2"
+	return enc.Encode(sum)
 }
 
 // withTrace calls run with the trace file at path ("" for none, "-" for standard output), opened before
