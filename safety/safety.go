@@ -33,7 +33,7 @@ func (v *Violation) Error() string {
 	for i, id := range v.Nodes {
 		ids[i] = fmt.Sprint(id)
 	}
-	return fmt.Sprintf("safety: %s violated at %v (nodes %s): %s; replay with --seed %d",
+	return fmt.Sprintf("safety: %s violated at %v (nodes %s): %s; seed %d",
 		v.Invariant, v.At, strings.Join(ids, ","), v.Detail, v.Seed)
 }
 

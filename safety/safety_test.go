@@ -105,7 +105,7 @@ func TestCheckerCatches(t *testing.T) {
 				t.Fatalf("violation of %s, want %s: %v", v.Invariant, tt.want, v)
 			}
 			msg := v.Error()
-			for _, s := range []string{tt.want, "1.5s", "--seed 42"} {
+			for _, s := range []string{tt.want, "1.5s", "seed 42"} {
 				if !strings.Contains(msg, s) {
 					t.Errorf("report %q lacks %q", msg, s)
 				}

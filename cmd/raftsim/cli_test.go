@@ -350,3 +350,34 @@ func TestSweepWarnings(t *testing.T) {
 		t.Fatalf("manifest: %v\n%s", err, m)
 	}
 }
+
+// TestFailurePrintsReplay: a failed trial of a sweep prints the command that runs it again on its own,
+// and that command fails the same way; a run's violation prints the run's own command with a trace.
+func TestFailurePrintsReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a trial to a run limit twice")
+	}
+	dir := t.TempDir()
+	specFile := filepath.Join(dir, "stuck.yaml")
+	// No latency, no fsync, no think time: writes take no time and simulated time stands still, which
+	// the run refuses after a bounded number of events.
+	if err := os.WriteFile(specFile, []byte("name: stuck\nduration: 2s\ncluster: {latency: \"const:0s\", fsync: \"const:0s\", bandwidth: unlimited, clients: 1}\n"+
+		"axes:\n  - {param: nodes, values: [3, 5]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := raftsim(t, nil, "sweep", specFile, "--out", filepath.Join(dir, "out"), "--quiet", "--workers", "1")
+	want := "; replay: raftsim sweep " + specFile + " --point nodes=3 --trial 0 --trace trial.jsonl"
+	if r.code == 0 || !strings.Contains(r.stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want it to end with %q", r.code, r.stderr, want)
+	}
+	cause := r.stderr[strings.Index(r.stderr, "cluster:"):strings.Index(r.stderr, "; replay")]
+	r2 := raftsim(t, nil, "sweep", specFile, "--point", "nodes=3", "--trial", "0", "--trace", filepath.Join(dir, "trial.jsonl"))
+	if r2.code != r.code || !strings.Contains(r2.stderr, cause) {
+		t.Errorf("replay: exit %d, %q; want exit %d and %q", r2.code, r2.stderr, r.code, cause)
+	}
+
+	f, _ := parseFlags(t, "--nodes", "3", "--crash", "leader@2s", "--pre-vote", "--check")
+	if got, want := strings.Join(f.replay(), " "), "raftsim run --nodes=3 --crash=leader@2s --pre-vote=true --check=true --trace violation.jsonl"; got != want {
+		t.Errorf("run replay %q, want %q", got, want)
+	}
+}

@@ -22,10 +22,16 @@ func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
 }
 
-// violationError is a safety violation found by the checker. Exit status 3.
-type violationError struct{ v *safety.Violation }
+// violationError is a safety violation found by the checker, with the command that replays the run
+// and writes its trace. Exit status 3.
+type violationError struct {
+	v      *safety.Violation
+	replay []string
+}
 
-func (e *violationError) Error() string { return e.v.Error() }
+func (e *violationError) Error() string {
+	return e.v.Error() + "; replay: " + strings.Join(quoteArgs(e.replay), " ")
+}
 
 // exitCode prints err as one line, prefixed "raftsim: ", and maps it to the exit status: 0 ok, 1
 // failure, 2 bad input, 3 safety violation, 130 interrupted.

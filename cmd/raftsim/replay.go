@@ -56,7 +56,7 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 		printSummary(stdout, &sum, cfg)
 	}
 	if v != nil {
-		return &violationError{v}
+		return &violationError{v, replayCommand(arg, f, p.Key(), f.trial)}
 	}
 	return nil
 }
@@ -101,4 +101,23 @@ func findPoint(plan *experiments.Plan, s string) (*experiments.Point, error) {
 		}
 	}
 	return nil, usageErrorf("--point %s: no point of the sweep has these coordinates", s)
+}
+
+// replayCommand is the command that runs one trial of the sweep of arg again, with its trace.
+func replayCommand(arg string, f *sweepFlags, key string, trial int) []string {
+	cmd := []string{"raftsim", "sweep", arg}
+	if f.seedSet {
+		cmd = append(cmd, "--seed", strconv.FormatUint(f.seed, 10))
+	}
+	if f.trSet {
+		cmd = append(cmd, "--trials", strconv.Itoa(f.trials))
+	}
+	if key == "" {
+		key = "0"
+	}
+	trace := f.trace
+	if trace == "" || trace == "-" {
+		trace = "trial.jsonl"
+	}
+	return append(cmd, "--point", key, "--trial", strconv.Itoa(trial), "--trace", trace)
 }

@@ -165,6 +165,20 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 	return f
 }
 
+// replay is the command that runs the same run again and writes its trace: the settings as given, in
+// their order, as --flag=value.
+func (f *runFlags) replay() []string {
+	cmd := []string{"raftsim", "run"}
+	for _, a := range f.args {
+		cmd = append(cmd, "--"+a.Flag+"="+a.Text)
+	}
+	trace := f.trace
+	if trace == "" || trace == "-" {
+		trace = "violation.jsonl"
+	}
+	return append(cmd, "--trace", trace)
+}
+
 // config reads the settings through the spec parser: one point, one configuration.
 func (f *runFlags) config() (cluster.Config, []string, error) {
 	s, err := spec.ParseArgs(f.args, func(path string) string { return f.flagOf[path] })
@@ -225,7 +239,7 @@ func runRun(ctx context.Context, f *runFlags, stdout, stderr io.Writer) error {
 		printSummary(stdout, &sum, cfg)
 	}
 	if v != nil {
-		return &violationError{v}
+		return &violationError{v, f.replay()}
 	}
 	return nil
 }

@@ -145,6 +145,11 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 		// --out: exit 2, like any bad input, and nothing was written.
 		return usageErrorf("%v", err)
 	}
+	var te *sweep.TrialError
+	if errors.As(err, &te) {
+		// A failed trial runs again on its own, with its trace.
+		return fmt.Errorf("%w; replay: %s", err, strings.Join(quoteArgs(replayCommand(arg, f, te.Key, te.Trial)), " "))
+	}
 	var ie *sweep.InterruptedError
 	if errors.As(err, &ie) {
 		// The whole command to finish the sweep, --out included.

@@ -480,7 +480,7 @@ func (r *runner) trial(ctx context.Context, jb job) outcome {
 	case err != nil && ctx.Err() != nil:
 		o.interrupted = true // whatever went wrong, the trial did not finish: it runs again on resume
 	case err != nil:
-		o.err = fmt.Errorf("sweep: %s: %w", r.name(jb, cfg.Seed, err), err)
+		o.err = &TrialError{Point: jb.point, Key: p.Key(), Trial: jb.trial, Seed: cfg.Seed, Err: err}
 	case len(row) != len(measure.Names):
 		o.err = fmt.Errorf("sweep: %s: %d measures, want %d", r.name(jb, cfg.Seed, nil), len(row), len(measure.Names))
 	default:
@@ -489,15 +489,34 @@ func (r *runner) trial(ctx context.Context, jb job) outcome {
 	return o
 }
 
-// name names a trial in an error; a safety violation names the seed itself.
+// name names a trial in an error.
 func (r *runner) name(jb job, seed uint64, err error) string {
-	var v *safety.Violation
-	s := fmt.Sprintf("trial %d", jb.trial)
-	if len(r.plan.Axes) > 0 {
-		s = fmt.Sprintf("point %q %s", r.plan.Points[jb.point].Key(), s)
+	return (&TrialError{Point: jb.point, Key: r.plan.Points[jb.point].Key(), Trial: jb.trial, Seed: seed, Err: err}).name()
+}
+
+// TrialError is a trial that failed: a safety violation, or a run that could not go on. Run returns
+// the first in sweep order; the trial can be run again on its own from Point and Trial (raftsim sweep
+// SPEC --point K --trial N), and its Seed says what it ran.
+type TrialError struct {
+	Point int    // index of the point in the plan
+	Key   string // the point's key ("" for a plan with no axis)
+	Trial int
+	Seed  uint64
+	Err   error
+}
+
+func (e *TrialError) name() string {
+	s := fmt.Sprintf("trial %d", e.Trial)
+	if e.Key != "" {
+		s = fmt.Sprintf("point %q %s", e.Key, s)
 	}
-	if !errors.As(err, &v) {
-		s += fmt.Sprintf(" (seed %d)", seed)
+	var v *safety.Violation
+	if !errors.As(e.Err, &v) { // a violation names its seed itself
+		s += fmt.Sprintf(" (seed %d)", e.Seed)
 	}
 	return s
 }
+
+func (e *TrialError) Error() string { return fmt.Sprintf("sweep: %s: %v", e.name(), e.Err) }
+
+func (e *TrialError) Unwrap() error { return e.Err }

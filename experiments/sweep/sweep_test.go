@@ -356,7 +356,7 @@ func TestFailingTrial(t *testing.T) {
 		want []string
 	}{
 		{"violation", &safety.Violation{Invariant: "Election Safety", At: time.Millisecond, Nodes: []uint64{1, 2}, Seed: badSeed, Detail: "two leaders in term 3"},
-			[]string{`sweep: point "election_timeout=50ms:100ms clients=1" trial 1: safety: Election Safety violated`, fmt.Sprintf("replay with --seed %d", badSeed)}},
+			[]string{`sweep: point "election_timeout=50ms:100ms clients=1" trial 1: safety: Election Safety violated`, fmt.Sprintf("; seed %d", badSeed)}},
 		{"other error", errors.New("cluster: topology: no such file"),
 			[]string{fmt.Sprintf(`sweep: point "election_timeout=50ms:100ms clients=1" trial 1 (seed %d): cluster: topology: no such file`, badSeed)}},
 	}
