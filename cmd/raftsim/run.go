@@ -203,7 +203,7 @@ func newRunCmd() *cobra.Command {
 			"same parser: a flag --x-y sets the field x_y. Durations are Go durations (150ms, 1m30s); latency\n" +
 			"specs are const:5ms, uniform:2ms:8ms, normal:5ms:1ms, exp:5ms, lognormal:5ms:0.5, pareto:2ms:2.5.",
 		Example: "  raftsim run --nodes 5 --crash 1@10s,2@10s --check\n" +
-			"  raftsim run --crash leader@5s --restart 1@8s --trace run.jsonl\n" +
+			"  raftsim run --bootstrap 1 --crash 1@5s --restart 1@8s --trace run.jsonl\n" +
 			"  raftsim run --partition '5s:1,2|3,4,5' --heal 15s --pre-vote --check-quorum",
 		Args: noArgs,
 	}

@@ -50,7 +50,7 @@ func newSweepCmd() *cobra.Command {
 		Example: "  raftsim sweep quorum --out out/q --workers 8\n" +
 			"  raftsim sweep my-experiment.yaml --trials 50\n" +
 			"  raftsim sweep my-experiment.yaml --resume\n" +
-			"  raftsim sweep fig16 --point 'election_timeout=150ms:155ms' --trial 17 --trace slow.jsonl",
+			"  raftsim sweep fig16 --point 'election_timeout=150ms:155ms' --trial 855 --trace slow.jsonl",
 		Args: exactArgs(1, "one SPEC (a built-in or a spec file)"),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return specs.Names(), cobra.ShellCompDirectiveDefault

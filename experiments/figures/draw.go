@@ -37,6 +37,7 @@ func Draw(s *spec.Spec, dir string) ([]string, error) {
 	}
 	var written []string
 	for _, p := range s.Plots {
+		p = withTrials(p, plan.Trials)
 		fig := plots.Figure{Title: p.Title, Width: vg.Length(p.Width) * vg.Inch, Height: vg.Length(p.Height) * vg.Inch, DPI: p.DPI}
 		for r, row := range p.Rows {
 			var cells []*plot.Plot
@@ -435,4 +436,33 @@ func unitOf(ms []string) string {
 		unit = u
 	}
 	return unit
+}
+
+// TrialsPlaceholder, in a plot's title or a panel's title or labels, stands for the number of trials per
+// point the results hold, so that a figure says how many trials it shows whatever --trials gave.
+const TrialsPlaceholder = "{trials}"
+
+// withTrials returns p with TrialsPlaceholder replaced by trials in every text it draws.
+func withTrials(p spec.Plot, trials int) spec.Plot {
+	n := fmt.Sprint(trials)
+	sub := func(s string) string { return strings.ReplaceAll(s, TrialsPlaceholder, n) }
+	p.Title = sub(p.Title)
+	rows := make([][]spec.Panel, len(p.Rows))
+	for i, row := range p.Rows {
+		rows[i] = make([]spec.Panel, len(row))
+		for j, pn := range row {
+			pn.Title, pn.XLabel, pn.YLabel, pn.ZLabel = sub(pn.Title), sub(pn.XLabel), sub(pn.YLabel), sub(pn.ZLabel)
+			pn.Overlays = slices.Clone(pn.Overlays)
+			for k := range pn.Overlays {
+				pn.Overlays[k].Label = sub(pn.Overlays[k].Label)
+			}
+			pn.Predictions = slices.Clone(pn.Predictions)
+			for k := range pn.Predictions {
+				pn.Predictions[k].Label = sub(pn.Predictions[k].Label)
+			}
+			rows[i][j] = pn
+		}
+	}
+	p.Rows = rows
+	return p
 }

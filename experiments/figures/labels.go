@@ -29,7 +29,7 @@ var measureLabels = map[string]string{
 	"latency_max_ms":        "commit latency max (ms)",
 	"latency_mean_ms":       "commit latency mean (ms)",
 	"msgs_per_op":           "messages per write",
-	"bytes_per_op":          "bytes sent per write, all nodes",
+	"bytes_per_op":          "bytes sent per write, all nodes and clients",
 	"leader_bytes_per_op":   "bytes sent per write, leader",
 	"max_node_bytes_per_op": "bytes sent per write, busiest node",
 }
@@ -59,11 +59,14 @@ func valueLabel(axis, v string) string {
 			return fmt.Sprintf("%d–%d ms", da/time.Millisecond, db/time.Millisecond)
 		}
 	}
-	switch axis {
-	case "nodes":
+	switch {
+	case axis == "nodes":
 		return "n = " + v
-	case "faults":
+	case axis == "faults":
 		return "f = " + v
+	case v == "true" || v == "false":
+		// A boolean alone says nothing: "pre_vote: true" says what is true.
+		return axis + ": " + v
 	}
 	return v
 }

@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -133,7 +135,6 @@ func cdf(series []Series, o CDFOptions) (*plot.Plot, []plot.Plotter, error) {
 		label := series[i].Label
 		if censored {
 			thumb = censorThumb{sty}
-			label = strings.TrimSpace(fmt.Sprintf("%s (%d of %d unfinished)", label, len(s)-finite, len(s)))
 			// The last vertex is the last finite value at its height, unless the range clips it.
 			if len(pts) > 0 {
 				if end := pts[len(pts)-1]; end.X >= lo && end.X <= hi {
@@ -141,6 +142,28 @@ func cdf(series []Series, o CDFOptions) (*plot.Plot, []plot.Plotter, error) {
 					leg.avoid.points = append(leg.avoid.points, end)
 				}
 			}
+		}
+		// A range fixed by the caller may leave finite values off the axis: say how many, so a reader
+		// knows the curve does not show them (a curve leaving the top right below 1 is otherwise mute).
+		var notes []string
+		if censored {
+			notes = append(notes, fmt.Sprintf("%d of %d unfinished", len(s)-finite, len(s)))
+		}
+		if below := sort.SearchFloat64s(s[:finite], lo); below > 0 && o.XMin != nil {
+			notes = append(notes, fmt.Sprintf("%d below %s", below, strconv.FormatFloat(lo, 'g', 4, 64)))
+		}
+		if above := finite - sort.Search(finite, func(k int) bool { return s[k] > hi }); above > 0 && o.XMax != nil {
+			notes = append(notes, fmt.Sprintf("%d beyond %s", above, strconv.FormatFloat(hi, 'g', 4, 64)))
+		}
+		switch {
+		case len(notes) == 1 && !censored: // "36 of 1000 beyond 600"
+			n, rest, _ := strings.Cut(notes[0], " ")
+			notes[0] = fmt.Sprintf("%s of %d %s", n, len(s), rest)
+		case len(notes) > 1 && !censored:
+			notes = append(notes, fmt.Sprintf("of %d", len(s)))
+		}
+		if len(notes) > 0 {
+			label = strings.TrimSpace(fmt.Sprintf("%s (%s)", label, strings.Join(notes, ", ")))
 		}
 		if label != "" {
 			leg.entries = append(leg.entries, legendEntry{label: label, thumbs: []plot.Thumbnailer{thumb}})

@@ -7,6 +7,7 @@ import (
 	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -259,8 +260,9 @@ func (f Figure) draw(c draw.Canvas) error {
 	area := draw.Crop(c, figMargin, -figMargin, figMargin, -figMargin)
 	if f.Title != "" {
 		sty := figTitleStyle()
-		c.FillText(sty, vg.Point{X: area.Center().X, Y: area.Max.Y}, f.Title)
-		area.Max.Y -= sty.Height(f.Title) + vg.Points(6)
+		title := wrapTitle(sty, f.Title, area.Size().X)
+		c.FillText(sty, vg.Point{X: area.Center().X, Y: area.Max.Y}, title)
+		area.Max.Y -= sty.Height(title) + vg.Points(6)
 	}
 	// Panels are drawn from copies without their titles; Figure draws the
 	// titles itself at one height per row, centred over the data areas.
@@ -274,6 +276,12 @@ func (f Figure) draw(c draw.Canvas) error {
 				cp := *p
 				cp.Title.Text = ""
 				bare[i][j] = &cp
+				// A title wider than its column wraps at spaces rather than run over its neighbours
+				// or off the figure. The column's share of the width is what it can have.
+				if t := p.Title.Text; t != "" {
+					p.Title.Text = wrapTitle(p.Title.TextStyle, t, area.Size().X/vg.Length(len(row))-vg.Points(6))
+					defer func() { p.Title.Text = t }()
+				}
 			}
 		}
 	}
@@ -659,3 +667,11 @@ var errNoPanels = errors.New("plots: figure: no panels")
 // ErrTooSmall is the error (wrapped) of a figure whose size leaves its
 // panels too little room for their data; a larger Width or Height cures it.
 var ErrTooSmall = errors.New("plots: figure: too small")
+
+// wrapTitle breaks a title at spaces into lines no wider than width (wrapText), where it can.
+func wrapTitle(sty draw.TextStyle, s string, width vg.Length) string {
+	if width <= 0 || sty.Width(s) <= width {
+		return s
+	}
+	return strings.Join(wrapText(s, width, sty.Width), "\n")
+}

@@ -356,3 +356,27 @@ func BenchmarkFigure(b *testing.B) {
 		}
 	}
 }
+
+// TestWrapTitle: a title wider than its room breaks at spaces into lines that fit; one that fits, or a
+// single word, stays as it is.
+func TestWrapTitle(t *testing.T) {
+	sty := figTitleStyle()
+	long := "Election downtime after a leader crash against n and PreVote, 400 trials per point"
+	width := sty.Width(long) / 3
+	got := wrapTitle(sty, long, width)
+	lines := strings.Split(got, "\n")
+	if len(lines) < 3 || strings.Join(strings.Fields(got), " ") != long {
+		t.Fatalf("wrapTitle: %q", got)
+	}
+	for _, l := range lines {
+		if sty.Width(l) > width {
+			t.Errorf("line %q is wider than %v", l, width)
+		}
+	}
+	if got := wrapTitle(sty, "short", width); got != "short" {
+		t.Errorf("a title that fits became %q", got)
+	}
+	if got := wrapTitle(sty, "Unbreakable", vg.Points(1)); got != "Unbreakable" {
+		t.Errorf("one word became %q", got)
+	}
+}

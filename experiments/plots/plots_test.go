@@ -605,3 +605,38 @@ func TestHeatmapStaircase(t *testing.T) {
 		t.Errorf("partial line drawn along %v, want %v", lines[1], part)
 	}
 }
+
+// TestCDFOffAxis: with a fixed x range, the legend says how many finite values of a series lie off the
+// axis, below it or beyond it; an automatic range shows every value and says nothing.
+func TestCDFOffAxis(t *testing.T) {
+	inf := math.Inf(1)
+	labels := func(o CDFOptions) []string {
+		_, added, err := cdf([]Series{
+			{Label: "a", Values: []float64{50, 100, 200, 700, 900, inf}},
+			{Label: "b", Values: []float64{150, 160}},
+		}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range added[len(added)-1].(*legend).entries {
+			out = append(out, e.label)
+		}
+		return out
+	}
+	if got, want := labels(CDFOptions{XMin: ptr(100), XMax: ptr(600)}), []string{"a (1 of 6 unfinished, 1 below 100, 2 beyond 600)", "b"}; !slices.Equal(got, want) {
+		t.Errorf("fixed range: legend %q, want %q", got, want)
+	}
+	if got, want := labels(CDFOptions{XMax: ptr(600)}), []string{"a (1 of 6 unfinished, 2 beyond 600)", "b"}; !slices.Equal(got, want) {
+		t.Errorf("fixed maximum: legend %q, want %q", got, want)
+	}
+	if got, want := labels(CDFOptions{}), []string{"a (1 of 6 unfinished)", "b"}; !slices.Equal(got, want) {
+		t.Errorf("automatic range: legend %q, want %q", got, want)
+	}
+	if got, want := labels(CDFOptions{XMin: ptr(155), XMax: ptr(600)}), []string{"a (1 of 6 unfinished, 2 below 155, 2 beyond 600)", "b (1 of 2 below 155)"}; !slices.Equal(got, want) {
+		t.Errorf("one note: legend %q, want %q", got, want)
+	}
+	if got, want := labels(CDFOptions{XMin: ptr(155), XMax: ptr(155.5)}), []string{"a (1 of 6 unfinished, 2 below 155, 3 beyond 155.5)", "b (1 below 155, 1 beyond 155.5, of 2)"}; !slices.Equal(got, want) {
+		t.Errorf("two notes: legend %q, want %q", got, want)
+	}
+}
