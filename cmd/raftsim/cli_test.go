@@ -381,3 +381,26 @@ func TestFailurePrintsReplay(t *testing.T) {
 		t.Errorf("run replay %q, want %q", got, want)
 	}
 }
+
+// TestSweepSaysWhatItDoes: a refused sweep prints nothing but its one error line; a sweep run again
+// over its own finished results says so; --force says it replaces.
+func TestSweepSaysWhatItDoes(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "q")
+	args := func(extra ...string) []string {
+		return append([]string{"sweep", "testdata/sweep.yaml", "--out", out, "--quiet", "--trials", "1"}, extra...)
+	}
+	if r := raftsim(t, nil, args()...); r.code != 0 || strings.Contains(r.stdout, "again") {
+		t.Fatalf("first sweep: exit %d, %q", r.code, r.stdout)
+	}
+	if r := raftsim(t, nil, args()...); r.code != 0 || !strings.Contains(r.stdout, "running again the finished sweep") {
+		t.Errorf("second sweep: exit %d, %q", r.code, r.stdout)
+	}
+	r := raftsim(t, nil, append(args(), "--seed", "9")...)
+	if r.code != 2 || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("refused sweep: exit %d, stdout %q, stderr %q; want exit 2, nothing on stdout, one line", r.code, r.stdout, r.stderr)
+	}
+	if r := raftsim(t, nil, append(args(), "--seed", "9", "--force")...); r.code != 0 || !strings.Contains(r.stdout, "--force: replacing") {
+		t.Errorf("forced sweep: exit %d, %q", r.code, r.stdout)
+	}
+}

@@ -53,7 +53,7 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 		for i, name := range measure.Names {
 			fmt.Fprintf(stdout, "  %-24s %s\n", name, strconv.FormatFloat(row[i], 'g', -1, 64))
 		}
-		printSummary(stdout, &sum, cfg)
+		printSummaryAs(stdout, &sum, cfg, "summary", results.FormatSeed(cfg.Seed), "check: true in the spec")
 	}
 	if v != nil {
 		return &violationError{v, replayCommand(arg, f, p.Key(), f.trial)}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,8 +28,14 @@ var dropReasons = []struct{ key, words string }{
 // printSummary writes the run's summary for a reader: counts with thousands separators, bytes in B,
 // kB, MB, GB (powers of 1000), times in µs, ms or s. docs/summary.md defines every measure.
 func printSummary(w io.Writer, s *cluster.Summary, cfg cluster.Config) {
+	printSummaryAs(w, s, cfg, "raftsim run", strconv.FormatUint(s.Seed, 10), "--check")
+}
+
+// printSummaryAs is printSummary with the heading's name, the seed as it should read and the way to
+// turn the safety check on, for the replay of a sweep's trial (whose seed trials.csv writes in hex).
+func printSummaryAs(w io.Writer, s *cluster.Summary, cfg cluster.Config, heading, seed, checkHow string) {
 	end := duration(s.EndMS)
-	fmt.Fprintf(w, "raftsim run: %d nodes, seed %d, %v simulated, %s events\n", s.Nodes, s.Seed, end, count(s.Events))
+	fmt.Fprintf(w, "%s: %d nodes, seed %s, %v simulated, %s events\n", heading, s.Nodes, seed, end, count(s.Events))
 	if s.Availability.Valid() {
 		fmt.Fprintf(w, "  availability    %.4f of the time a leader held a working majority\n", float64(s.Availability))
 	} else {
@@ -78,7 +85,7 @@ func printSummary(w io.Writer, s *cluster.Summary, cfg cluster.Config) {
 	printFaults(w, s)
 	switch {
 	case !cfg.Check:
-		fmt.Fprintln(w, "  safety          not checked (--check)")
+		fmt.Fprintf(w, "  safety          not checked (%s)\n", checkHow)
 	case s.Violations == 0:
 		fmt.Fprintln(w, "  safety          checked: no violation")
 	default:

@@ -123,6 +123,16 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 	}
 	o := sweep.Options{Out: dir, Workers: f.workers, Resume: f.resume, Force: f.force, Command: command,
 		Derived: derivedFiles,
+		// Said once the directory is taken, so that a refused sweep says only why.
+		Begin: func(res sweep.Result) {
+			fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, f.workers, dir)
+			switch {
+			case f.force && res.Replaces:
+				fmt.Fprintf(stdout, "  --force: replacing what %s held\n", dir)
+			case res.Replaces:
+				fmt.Fprintf(stdout, "  running again the finished sweep in %s: the same spec, seed and trials give the same files\n", dir)
+			}
+		},
 		// Drawn while the directory is still locked.
 		Finish: func(res sweep.Result) error {
 			if res.Resumed > 0 {
@@ -138,7 +148,6 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 		return usageErrorf("sweep: %v: move it away, or choose another --out", err)
 	}
 	printWarnings(stderr, results.Warnings(plan))
-	fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, f.workers, dir)
 	_, err = sweep.Run(ctx, plan, o)
 	if errors.Is(err, sweep.ErrRefused) {
 		// A directory refused as it is (another spec's results, one in use, nothing to resume) is a bad
@@ -186,6 +195,12 @@ func quoteArgs(args []string) []string {
 // draw writes the spec's plots and comparison from the result files in dir and says where they are.
 // The caller holds dir's lock.
 func draw(stdout io.Writer, s *spec.Spec, dir string) error {
+	return drawFrom(stdout, s, dir, "results")
+}
+
+// drawFrom is draw, naming the result files with a word: "results" when the sweep wrote them, "from"
+// when plot only read them.
+func drawFrom(stdout io.Writer, s *spec.Spec, dir, word string) error {
 	// Best effort: temporary files of killed writers are litter, not a reason to stop.
 	atomicfile.Clean(dir)
 	atomicfile.Clean(filepath.Join(dir, figures.PlotsDir))
@@ -200,7 +215,7 @@ func draw(stdout io.Writer, s *spec.Spec, dir string) error {
 	if err != nil {
 		return resultsError(err)
 	}
-	fmt.Fprintf(stdout, "  results: %s, %s, %s, %s\n", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile),
+	fmt.Fprintf(stdout, "  %-8s %s, %s, %s, %s\n", word+":", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile),
 		filepath.Join(dir, results.SummaryLongFile), filepath.Join(dir, results.ManifestFile))
 	for _, p := range paths {
 		fmt.Fprintf(stdout, "  plot:    %s.png (and .svg, .pdf)\n", p)
@@ -317,6 +332,11 @@ func newPlotCmd() *cobra.Command {
 func plotDir(stdout io.Writer, dir, style string) error {
 	mpath := filepath.Join(dir, results.ManifestFile)
 	if _, err := os.Stat(mpath); err != nil {
+		// A sweep writing its first results has no manifest yet: say it is at work, not that the
+		// directory is not one of results.
+		if busy := results.Held(dir); busy != nil {
+			return usageErrorf("plot: %v: wait for it to finish", busy)
+		}
 		return usageErrorf("plot: %s: %v", dir, err) // not a results directory: no lock file made there
 	}
 	// Redrawing rewrites plots and the comparison: not while a sweep writes the directory.
@@ -355,7 +375,7 @@ func plotDir(stdout io.Writer, dir, style string) error {
 	if err := checkPlotsDir(s, dir); err != nil {
 		return usageErrorf("plot: %v: move it away", err)
 	}
-	return draw(stdout, s, dir)
+	return drawFrom(stdout, s, dir, "from")
 }
 
 // printWarnings prints a plan's warnings, a few of them: the manifest keeps them all.

@@ -48,6 +48,10 @@ type Options struct {
 	// Finish, if set, is called once the result files are written, with Out still locked, so that what
 	// the caller draws from them is written under the same lock. Its error is Run's.
 	Finish func(Result) error
+	// Begin, if set, is called once Out is taken (locked, and accepted as it is) and before the first
+	// trial, with Points, Trials, Resumed and Replaces set: the place to say what the sweep will do,
+	// which a refused one never reaches.
+	Begin func(Result)
 
 	// run replaces the cluster run of a trial in tests; nil means runCluster.
 	run func(context.Context, cluster.Config) ([]float64, error)
@@ -60,6 +64,9 @@ type Result struct {
 	Trials  int // in all: points × trials per point
 	Ran     int // trials run by this call
 	Resumed int // trials taken from the journal of an interrupted sweep
+	// Replaces says Out held this sweep's finished results, which the sweep runs again and replaces
+	// (with the same files: same spec, seed and trial count); with Force, what it held, whatever it was.
+	Replaces bool
 	// The files written, in the order they were written.
 	TrialsPath, SummaryPath, SummaryLongPath, ManifestPath string
 }
@@ -143,6 +150,7 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
+	replaces := st.manifest != nil && !st.journal || o.Force && (st.manifest != nil || st.journal)
 	if o.Force {
 		if err := st.clear(&o); err != nil {
 			return Result{}, err
@@ -168,10 +176,13 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	r := &runner{plan: plan, o: o, j: j, trials: done, order: results.PointOrder(plan),
 		finished: make([]int, len(plan.Points)), total: len(plan.Points) * plan.Trials,
 		done: make(map[job]bool, len(done))}
-	res := Result{Dir: o.Out, Points: len(plan.Points), Trials: r.total, Resumed: len(done)}
+	res := Result{Dir: o.Out, Points: len(plan.Points), Trials: r.total, Resumed: len(done), Replaces: replaces}
 	for _, t := range done {
 		r.done[job{point: t.Point, trial: t.Trial}] = true
 		r.finished[t.Point]++
+	}
+	if o.Begin != nil {
+		o.Begin(res)
 	}
 	r.rank = make([]int, len(plan.Points))
 	for i, p := range r.order {

@@ -389,9 +389,13 @@ func TestFailingTrial(t *testing.T) {
 				if !errors.Is(err, tt.err) {
 					t.Errorf("err = %v does not wrap the trial's error", err)
 				}
-				// Trials after the failing one are not started (beyond those already running).
-				if n := int(runs.Load()); n > 2*3+2+workers {
-					t.Errorf("%d trials ran after a failure at trial 8", n)
+				// Trials after the failing one are not started. With one worker that is exact: the 7
+				// trials before it in sweep order and itself. With more, those already running may
+				// finish and, if the failing worker is descheduled before it halts the sweep, take
+				// one more each: how many depends on the scheduler, so only the one-worker count is
+				// asserted (a loaded machine under -race once ran all twelve).
+				if n := int(runs.Load()); workers == 1 && n != 2*3+1+1 {
+					t.Errorf("%d trials ran with one worker, want 8: those before the failure and itself", n)
 				}
 				sameFiles(t, "after a failed sweep", readFiles(t, dir), before)
 				if exists(filepath.Join(dir, JournalFile)) {
