@@ -36,9 +36,12 @@ func (e *Error) Error() string {
 		msg := e.Msg
 		if e.Value != "" {
 			name := strings.ReplaceAll(e.Flag, "-", "_")
-			for _, p := range []string{e.Value + ": ", strconv.Quote(e.Value) + ": ",
-				"--" + e.Flag + " " + e.Value + " ", name + " " + e.Value + " ", "--" + e.Flag + ": "} {
-				msg = strings.TrimPrefix(msg, p)
+			for _, p := range []string{name + ": ", "--" + e.Flag + ": ", e.Value + ": ", strconv.Quote(e.Value) + ": ",
+				"--" + e.Flag + " " + e.Value + " ", name + " " + e.Value + " "} {
+				// "faults 6 > nodes 5" keeps its subject: "> nodes 5" alone does not read.
+				if rest := strings.TrimPrefix(msg, p); rest != msg && !strings.ContainsAny(rest[:min(1, len(rest))], "<>=") {
+					msg = rest
+				}
 			}
 		}
 		if e.Value == "" {

@@ -394,6 +394,9 @@ func (e *expander) finish(st *state) (cluster.Config, error) {
 	fault.Sort(evs)
 	c.Faults = evs
 	if lc := c.LeaderCrash; lc != nil {
+		if n < 2 {
+			return fail(fmt.Sprintf("at least 2 nodes are needed (one to crash, one to elect), not %d", n), "leader_crash", "nodes")
+		}
 		if lc.Stale > n-2 {
 			return fail(fmt.Sprintf("leader_crash: stale %d > nodes-2 = %d (a survivor that is not stale must be able to win)", lc.Stale, n-2),
 				"leader_crash", "nodes")

@@ -137,7 +137,10 @@ func parseAtList(s string, n int, kind Kind, leaderOK bool) ([]Event, error) {
 			e.Leader = true
 			if extra, ok := strings.CutPrefix(id, "leader+"); ok {
 				k, err := strconv.Atoi(extra)
-				if err != nil || k < 0 || k >= n {
+				switch {
+				case err != nil || k < 0:
+					return nil, fmt.Errorf("%q: in leader+K, K must be a whole number from 0", item)
+				case k >= n:
 					return nil, fmt.Errorf("%q: in leader+K, K must be a number from 0 to %d", item, n-1)
 				}
 				e.Extra = k
@@ -312,7 +315,10 @@ func parseNode(s string, n int) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("node %q is not a number", s)
 	}
-	if id < 1 || id > int64(n) {
+	if id < 1 {
+		return 0, fmt.Errorf("node %d: node IDs start at 1", id)
+	}
+	if id > int64(n) {
 		return 0, fmt.Errorf("node %d is not in 1..%d", id, n)
 	}
 	return id, nil
