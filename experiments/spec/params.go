@@ -236,6 +236,8 @@ var registry = []*param{
 		func(c *cluster.Config) *time.Duration { return &c.ChaosOptions.MeanInterval }),
 	durationParam("scenario", "chaos_quiet", "span at the start with no chaos fault", nonNegative,
 		func(c *cluster.Config) *time.Duration { return &c.ChaosOptions.Quiet }),
+	durationParam("scenario", "chaos_until", "end of the chaos: no chaos fault from then on (a phase to recover in); 0 for the end of the run", nonNegative,
+		func(c *cluster.Config) *time.Duration { return &c.ChaosOptions.Until }),
 	{
 		Param: Param{Name: "leader_crash", Section: "scenario", Kind: Mapping,
 			Doc: "the Raft paper's leader-crash experiment (Figure 16): {after, stale, stop}"},
