@@ -100,9 +100,31 @@ type plainBool struct{ pflag.Value }
 
 // dispatch runs the command line args (without the program name).
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	root := newRoot(args, stdout, stderr)
+	out := &checkedWriter{w: stdout}
+	root := newRoot(args, out, stderr)
 	root.SetArgs(args)
-	return root.ExecuteContext(ctx)
+	err := root.ExecuteContext(ctx)
+	if err == nil && out.err != nil {
+		// A summary or a spec that never reached its reader is a failure (run > /dev/full exited 0).
+		return fmt.Errorf("writing standard output: %w", out.err)
+	}
+	return err
+}
+
+// checkedWriter remembers the first error of the writes to w, so that output lost to a full disk or a
+// closed pipe is not reported as success; it writes nothing more after one.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.err = err
+	return n, err
 }
 
 // unknownCommand is one line, with cobra's suggestions.

@@ -77,6 +77,12 @@ func TestFlagsAndSpecAgree(t *testing.T) {
 		{[]string{"--crash", "2@6s", "--restart", "2@5s"}, "scenario: {schedule: [\"crash 2@6s\", \"restart 2@5s\"]}", "node 2 is up"},
 		{[]string{"--crash", "2@1s", "--crash", "2@2s"}, "scenario: {schedule: [\"crash 2@1s\", \"crash 2@2s\"]}", "node 2 is already down"},
 		{[]string{"--topology", "ring", "--cut", "1s:1->3"}, "cluster: {topology: ring}\nscenario: {schedule: [\"cut 1s:1->3\"]}", "the topology has no edge 1->3"},
+		{[]string{"--restore", "1s:1->2"}, "scenario: {schedule: [\"restore 1s:1->2\"]}", "edge 1->2 is up: no cut of it comes before"},
+		{[]string{"--cut", "2s:1->2", "--restore", "1s:1->2"}, "scenario: {schedule: [\"cut 2s:1->2\", \"restore 1s:1->2\"]}", "edge 1->2 is up: no cut of it comes before"},
+		{[]string{"--cut", "1s:1->2", "--cut", "2s:1<->2"}, "scenario: {schedule: [\"cut 1s:1->2\", \"cut 2s:1<->2\"]}", "edge 1->2 is already cut"},
+		{[]string{"--cut", "1s:1->2", "--restore", "2s:1->2", "--restore", "3s:1->2"}, "scenario: {schedule: [\"cut 1s:1->2\", \"restore 2s:1->2\", \"restore 3s:1->2\"]}", "edge 1->2 is up (restore 2s:1->2, and no cut since)"},
+		{[]string{"--cut", "1s:1->2,1->2"}, "scenario: {schedule: [\"cut 1s:1->2,1->2\"]}", "edge 1->2 is listed twice"},
+		{[]string{"--nodes", "010"}, "cluster: {nodes: 010}", "leading zero"},
 		{[]string{"--measure-from", "5s", "--duration", "2s"}, "duration: 2s\nscenario: {measure_from: 5s}", "is not before the end of the run"},
 		{[]string{"--faults", "2"}, "scenario: {faults: 2}", "after the first election"},
 		{[]string{"--stale", "2"}, "scenario: {leader_crash: {stale: 2}}", "(when the leader in office is crashed)"},
@@ -97,6 +103,19 @@ func TestFlagsAndSpecAgree(t *testing.T) {
 				t.Errorf("flags: %q\nspec:  %q\nwant both to say %q, the flag's naming the flag", fmsg, serr, tt.want)
 			}
 		})
+	}
+
+	// Schedules whose edges may be cut: a restore after a partition, an isolation or a heal of one.
+	for _, flags := range [][]string{
+		{"--partition", "1s:1,2|3,4,5", "--restore", "2s:1->3"},
+		{"--isolate", "1@1s", "--restore", "2s:1<->2"},
+		{"--cut", "1s:1->2", "--heal", "2s", "--cut", "3s:1->2"},
+		{"--chaos", "--restore", "2s:1->2"},
+	} {
+		f, _ := parseFlags(t, flags...)
+		if _, _, err := f.config(); err != nil {
+			t.Errorf("%v: %v", flags, err)
+		}
 	}
 
 	// Good values: the flags give the spec's configuration.

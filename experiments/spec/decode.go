@@ -184,10 +184,17 @@ func (d *decoder) scalar(n *yaml.Node, p pos, want string, tags ...string) (*yam
 	return n, nil
 }
 
+// leadingZero matches an integer written with a leading zero, which YAML reads as octal ("010" is 8):
+// a reader expects ten, so neither is taken; 0o10 says octal plainly.
+var leadingZero = regexp.MustCompile(`^[-+]?0[0-9_]`)
+
 func (d *decoder) int(n *yaml.Node, p pos) (int64, error) {
 	n, err := d.scalar(n, p, "an integer", "!!int")
 	if err != nil {
 		return 0, err
+	}
+	if leadingZero.MatchString(n.Value) {
+		return 0, d.errorf(p, "%s: an integer with a leading zero is octal in YAML; write it without (or 0o%s for octal)", n.Value, strings.TrimLeft(n.Value, "+-0"))
 	}
 	var x int64
 	if err := n.Decode(&x); err != nil {
@@ -200,6 +207,9 @@ func (d *decoder) uint(n *yaml.Node, p pos) (uint64, error) {
 	n, err := d.scalar(n, p, "a non-negative integer", "!!int")
 	if err != nil {
 		return 0, err
+	}
+	if leadingZero.MatchString(n.Value) {
+		return 0, d.errorf(p, "%s: an integer with a leading zero is octal in YAML; write it without (or 0o%s for octal)", n.Value, strings.TrimLeft(n.Value, "+-0"))
 	}
 	var x uint64
 	if err := n.Decode(&x); err != nil {
