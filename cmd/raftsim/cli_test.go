@@ -423,3 +423,60 @@ func TestSweepSaysWhatItDoes(t *testing.T) {
 		t.Errorf("forced sweep: exit %d, %q", r.code, r.stdout)
 	}
 }
+
+// TestBreakerFindings: what the adversarial tester found after the first round of issue 6, each as the
+// command that showed it.
+func TestBreakerFindings(t *testing.T) {
+	dir := t.TempDir()
+	specFile := filepath.Join(dir, "s.yaml")
+	orig := []byte("name: s\nduration: 1s\naxes:\n  - {param: nodes, values: [3, 5]}\n")
+	if err := os.WriteFile(specFile, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exe, _ := os.Executable()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sweep", specFile, "--point", "0", "--trial", "0", "--trace", specFile}, "is the spec file"},
+		{[]string{"run", "--duration", "1s", "--trace", exe}, "is the raftsim binary"},
+		{[]string{"run", "--trace", ""}, "--trace: an empty path"},
+		{[]string{"sweep", specFile, "--point", "nodes=3,nodes=5", "--trial", "0"}, "axis nodes is given twice"},
+		{[]string{"sweep", specFile, "--point", "0", "--trial", "-2"}, "--trial -2: want a trial's index"},
+		{[]string{"sweep", specFile, "--point", "0", "--trial", "0", "--workers", "3"}, "drop --workers"},
+		{[]string{"sweep", specFile, "--point", "0", "--trial", "0", "--force"}, "drop --force"},
+		{[]string{"sweep", specFile, "--trials", "1000001"}, "--trials 1000001: want 1 to 1000000"},
+		{[]string{"sweep", specFile, "--trials", "600000"}, "--trials 600000: 600000 per point over 2 points"},
+		{[]string{"sweep", specFile, "--seed", "-1"}, "--seed -1: want an integer from 0"},
+		{[]string{"run", "--nodes", "010"}, "--nodes 010: an integer with a leading zero is octal"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := raftsim(t, nil, tt.args...)
+			if r.code != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want exit 2 and one line with %q", r.code, r.stderr, tt.want)
+			}
+		})
+	}
+	if b, _ := os.ReadFile(specFile); string(b) != string(orig) {
+		t.Fatal("the spec file was changed")
+	}
+	// Seeds as trials.csv writes them, and as run and the spec take them (+5, hex).
+	for _, seed := range []string{"+5", "0x1a17_76b1_c64c_4e63"} {
+		if r := raftsim(t, nil, "sweep", specFile, "--seed", seed, "--point", "0", "--trial", "0"); r.code != 0 {
+			t.Errorf("--seed %s: exit %d, %q", seed, r.code, r.stderr)
+		}
+	}
+	// Output that never reached its reader is a failure.
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full")
+	}
+	defer full.Close()
+	for _, args := range [][]string{{"run", "--duration", "1s"}, {"list"}, {"help"}} {
+		var errb strings.Builder
+		if err := dispatch(t.Context(), args, full, &errb); err == nil || !strings.Contains(err.Error(), "writing standard output") {
+			t.Errorf("%v > /dev/full: %v", args, err)
+		}
+	}
+}
