@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
@@ -478,5 +479,27 @@ func TestBreakerFindings(t *testing.T) {
 		if err := dispatch(t.Context(), args, full, &errb); err == nil || !strings.Contains(err.Error(), "writing standard output") {
 			t.Errorf("%v > /dev/full: %v", args, err)
 		}
+	}
+}
+
+// TestLongFaultsCut: a fault of a thousand nodes is cut in the human table (--json keeps it whole), so
+// it does not pad every other line to its width; an error line is bounded too.
+func TestLongFaultsCut(t *testing.T) {
+	long := "partition 1s:" + strings.Repeat("1,", 2000) + "2"
+	s := cluster.Summary{FaultsTotal: 2, Faults: []cluster.FaultHit{
+		{AtMS: 1000, Fault: long, Effect: strings.Repeat("x", 5000)},
+		{AtMS: 2000, Fault: "heal 2s", Effect: "restored"},
+	}}
+	var b strings.Builder
+	printFaults(&b, &s)
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		if n := len([]rune(l)); n > 250 {
+			t.Errorf("a line of %d runes: %.80q…", n, l)
+		}
+	}
+	var e strings.Builder
+	exitCode(usageErrorf("--nodes %s: bad", strings.Repeat("9", 300000)), &e)
+	if n := len(e.String()); n > 3*maxMessage+100 || strings.Count(e.String(), "\n") != 1 {
+		t.Errorf("an error line of %d bytes", n)
 	}
 }

@@ -17,8 +17,6 @@ import (
 // results directory is read or written.
 func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.Writer) error {
 	switch {
-	case f.changed("trial") && f.trial < 0:
-		return usageErrorf("--trial %d: want a trial's index, 0 or more", f.trial)
 	case f.point == "" || f.trial < 0:
 		return usageErrorf("sweep: replaying one trial needs both --point and --trial")
 	}

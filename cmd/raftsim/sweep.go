@@ -35,6 +35,7 @@ type sweepFlags struct {
 	point          string
 	seedText       string
 	trialsText     string
+	trialText      string
 	changed        func(name string) bool
 	trial          int
 	trace          string
@@ -63,23 +64,31 @@ func newSweepCmd() *cobra.Command {
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	fs.StringVar(&f.out, "out", "", "results `DIR` (default out/<experiment>)")
-	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "trials run in parallel, at most the number of CPUs (results do not depend on it)")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "`N` trials run in parallel, at most the number of CPUs (results do not depend on it)")
 	fs.Var(&textValue{&f.seedText, "SEED"}, "seed", "root seed, instead of the spec's: a decimal, or hex as trials.csv writes seeds")
 	fs.Var(&textValue{&f.trialsText, "N"}, "trials", "trials per point, instead of the spec's")
 	fs.BoolVar(&f.resume, "resume", false, "finish an interrupted sweep without redoing its finished trials")
 	fs.BoolVar(&f.force, "force", false, "replace the results of another spec, seed or trial count in --out (raftsim's own files only)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
-	fs.StringVar(&f.point, "point", "", "replay one trial: the point, as its index in the sweep (0 = first row of summary.csv) or its coordinates 'axis=value,...'")
-	fs.IntVar(&f.trial, "trial", -1, "replay one trial: the trial's `N`, its index in the trial column of trials.csv")
+	fs.StringVar(&f.point, "point", "", "replay one trial: the `POINT`, its index in the sweep (0 = first row of summary.csv) or its coordinates 'axis=value,...'")
+	fs.Var(&textValue{&f.trialText, "N"}, "trial", "replay one trial: its index in the trial column of trials.csv")
 	fs.StringVar(&f.trace, "trace", "", "replay one trial: write its events as JSON Lines to `FILE` (- for standard output)")
 	fs.BoolVar(&f.json, "json", false, "replay one trial: print its summary as one JSON object")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		f.seedSet, f.trSet = cmd.Flags().Changed("seed"), cmd.Flags().Changed("trials")
 		f.changed = cmd.Flags().Changed
+		f.trial = -1
+		if f.changed("trial") {
+			n, err := strconv.Atoi(strings.TrimSpace(f.trialText))
+			if err != nil || n < 0 {
+				return usageErrorf("--trial %s: want a trial's index, 0 or more", f.trialText)
+			}
+			f.trial = n
+		}
 		if f.changed("trace") && f.trace == "" {
 			return usageErrorf("--trace: an empty path (- is standard output)")
 		}
-		if f.point != "" || f.trial >= 0 || f.trace != "" || f.json {
+		if f.point != "" || f.changed("trial") || f.trace != "" || f.json {
 			return replayTrial(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		}
 		return runSweep(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
