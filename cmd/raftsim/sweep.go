@@ -285,6 +285,10 @@ func loadSpec(arg string) (*spec.Spec, error) {
 		}
 		return s, nil
 	}
+	// Something written as a path is a file that is not there (or a link that leads nowhere): say so.
+	if _, err := os.Stat(arg); strings.ContainsRune(arg, os.PathSeparator) || filepath.Ext(arg) != "" {
+		return nil, usageErrorf("sweep: spec %v", err)
+	}
 	msg := fmt.Sprintf("%q is neither a built-in experiment (%s) nor a spec file", arg, strings.Join(specs.Names(), ", "))
 	if s := closest(arg, specs.Names()); s != "" {
 		msg += fmt.Sprintf(" (did you mean %q?)", s)
