@@ -61,6 +61,7 @@ type Cluster struct {
 
 	interrupted func() bool // whether the run's context is done; nil when it cannot be
 	diskQueued  int         // persist batches waiting for a disk, all nodes together
+	maxLogIndex uint64      // the longest log a node may hold: its share of maxLogEntries
 	stillAt     sim.Time    // the instant at the last watch
 	stillSince  uint64      // events fired when the loop first got to it
 }
@@ -79,7 +80,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	cfg.Heartbeat = cfg.HeartbeatInterval()
 	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, quorum: cfg.Nodes/2 + 1,
-		faultRand: sim.Stream(cfg.Seed, "faults")}
+		faultRand: sim.Stream(cfg.Seed, "faults"), maxLogIndex: uint64(maxLogEntries / cfg.Nodes)}
 	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
 	if cfg.Trace != nil {
 		c.trace = newTracer(cfg.Trace, c.loop)

@@ -243,6 +243,12 @@ func TestLimitsStopRuns(t *testing.T) {
 			c.ElectionMin, c.ElectionMax, c.Fsync = MinElectionTimeout, 2*MinElectionTimeout, lat("const:1h")
 		}, "writes waiting for the disks"},
 		{"log entries", &maxLogEntries, func(c *Config) { c.Clients = 20 }, "log entries on all nodes together"},
+		{"log entries from elections alone", &maxLogEntries, func(c *Config) {
+			// No client: the log grows by the empty entry of each new leader, which the limit, checked
+			// only on client writes, never saw.
+			c.Clients, c.Link.Latency = 0, lat("exp:1ms")
+			c.ElectionMin, c.ElectionMax = 5*time.Millisecond, 10*time.Millisecond
+		}, "log entries on all nodes together"},
 		{"events at one instant", &maxAtOnce, func(c *Config) {
 			// No delay anywhere: writes complete without time moving on.
 			c.Link.Latency, c.Fsync, c.Link.Bandwidth = lat("const:0s"), lat("const:0s"), 0
