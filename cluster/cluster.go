@@ -175,9 +175,17 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 // Loop exposes the event loop, for benchmarks and tests that count events.
 func (c *Cluster) Loop() *sim.Loop { return c.loop }
 
-// violation stops the run at the first safety violation.
+// violation stops the run at the first safety violation. Every call into the checker ends here, so
+// the checker's memory is bounded here too.
 func (c *Cluster) violation(v *safety.Violation) {
-	if v == nil || c.err != nil {
+	if v == nil {
+		if c.check.Records() > maxChecked {
+			c.limit("records of the safety checker", maxChecked,
+				"the safety check keeps every entry any log has held and the leader of every term, so each election adds to them (see duration, election timeout, loss and check)")
+		}
+		return
+	}
+	if c.err != nil {
 		return
 	}
 	c.err = v

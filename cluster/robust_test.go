@@ -249,6 +249,12 @@ func TestLimitsStopRuns(t *testing.T) {
 			c.Clients, c.Link.Latency = 0, lat("exp:1ms")
 			c.ElectionMin, c.ElectionMax = 5*time.Millisecond, 10*time.Millisecond
 		}, "log entries on all nodes together"},
+		{"records of the safety checker", &maxChecked, func(c *Config) {
+			// Leaders come and go: the checker remembers each one's term and empty entry, and the
+			// entries later leaders overwrote, about three records per election here.
+			c.Clients, c.Check, c.Link.Latency = 0, true, lat("exp:1ms")
+			c.ElectionMin, c.ElectionMax, c.Fsync = 5*time.Millisecond, 10*time.Millisecond, lat("exp:3ms")
+		}, "records of the safety checker"},
 		{"events at one instant", &maxAtOnce, func(c *Config) {
 			// No delay anywhere: writes complete without time moving on.
 			c.Link.Latency, c.Fsync, c.Link.Bandwidth = lat("const:0s"), lat("const:0s"), 0
