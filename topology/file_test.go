@@ -336,6 +336,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("nodes: 3\nbase: ring\nedges: [{from: 1, to: 2, remove: true}]\n"), false)
 	f.Add([]byte(`{"nodes": 2, "edges": [{"from": 1, "to": 2, "latency": "1ms"}]}`), true)
+	f.Add([]byte("nodes: 3\ngroups: {a: &a [1, 2], b: *a}\nedges: [&e {from: 1, to: 2, latency: &l 2ms}, *e, {from: 2, to: 3, latency: *l}]\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, isJSON bool) {
 		name := "fuzz.yaml"
 		if isJSON {

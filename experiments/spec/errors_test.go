@@ -148,7 +148,7 @@ func TestParseErrors(t *testing.T) {
 		{"reference without rows", "name: x\naxes:\n  - {param: nodes, values: [3]}\nreference: {axis: nodes, measure: availability}\n", "spec: t.yaml:4: reference: rows: required"},
 
 		// Aliases.
-		{"alias bomb", aliasBomb(), "spec: t.yaml: more than 10000 aliases followed"},
+		{"alias bomb", aliasBomb(), "spec: t.yaml:4: more than 10000 aliases followed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

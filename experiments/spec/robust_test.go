@@ -67,3 +67,33 @@ func TestLoadRefusesNonFiles(t *testing.T) {
 		t.Errorf("Load of a file over the limit: %v", err)
 	}
 }
+
+// TestAliasExpansionBounded: aliases are charged for what they expand to, not only counted. One 1 MB
+// description quoted by 2,000 reference rows (a 1 MB file, 2,000 aliases) took 4.2 GB and 40 s to
+// write out in canonical form, and 9,000 rows ran out of memory; it is refused at once, at the alias
+// that goes past 16 MiB. The same value quoted a few times still parses.
+func TestAliasExpansionBounded(t *testing.T) {
+	quoted := func(rows int) string {
+		var b strings.Builder
+		b.WriteString("name: x\ndescription: &d \"" + strings.Repeat("a", 1<<20) + "\"\n")
+		b.WriteString("axes:\n  - {param: nodes, values: [3]}\n")
+		b.WriteString("reference:\n  axis: nodes\n  measure: availability\n  rows:\n")
+		for range rows {
+			b.WriteString("    - {value: 3, paper: 1, quote: *d}\n")
+		}
+		return b.String()
+	}
+	_, err := Parse([]byte(quoted(2000)), "t.yaml")
+	// Line 9 holds the first row, and the 16th quote, on line 24, takes the expansion past 16 MiB.
+	const want = "spec: t.yaml:24: the aliases followed so far expand to more than 16777216 bytes (16 MiB, the most read from a file): write the values out, or quote fewer"
+	if err == nil || err.Error() != want {
+		t.Fatalf("err = %v\nwant %s", err, want)
+	}
+	s, err := Parse([]byte(quoted(3)), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Canonical()) < 4<<20 {
+		t.Fatalf("canonical form of %d bytes: the quotes were not written out", len(s.Canonical()))
+	}
+}
