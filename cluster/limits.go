@@ -53,7 +53,7 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("cluster: more than %d %s at %v of simulated time: %s", e.Limit, e.What, e.At, e.Why)
+	return fmt.Sprintf("cluster: more than %d %s at %s of simulated time: %s", e.Limit, e.What, ascii(e.At), e.Why)
 }
 
 // limit stops the run at the first limit reached.

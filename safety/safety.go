@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/raftsim/raftsim/raft"
+	"github.com/raftsim/raftsim/sim"
 )
 
 // The properties, as named in the Raft paper.
@@ -33,8 +34,8 @@ func (v *Violation) Error() string {
 	for i, id := range v.Nodes {
 		ids[i] = fmt.Sprint(id)
 	}
-	return fmt.Sprintf("safety: %s violated at %v (nodes %s): %s; seed %d",
-		v.Invariant, v.At, strings.Join(ids, ","), v.Detail, v.Seed)
+	return fmt.Sprintf("safety: %s violated at %s (nodes %s): %s; seed %d",
+		v.Invariant, sim.FormatDuration(v.At), strings.Join(ids, ","), v.Detail, v.Seed)
 }
 
 // mark identifies an entry with its whole prefix.
