@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
 )
 
@@ -50,7 +51,7 @@ type Event struct {
 
 // String returns the event in the command line's short form, e.g. "crash leader@10s".
 func (e Event) String() string {
-	at := e.At.String()
+	at := sim.FormatDuration(e.At)
 	switch e.Kind {
 	case Crash:
 		if e.Leader && e.Extra > 0 {
