@@ -11,8 +11,10 @@
 //
 // Commands (node lists are "1 2 3" or "1,2,3"):
 //
-//	add-nodes N [prevote=] [checkquorum=] [election=150ms:300ms] [heartbeat=50ms]
+//	add-nodes N [prevote=true|thesis|etcd] [checkquorum=] [election=150ms:300ms] [heartbeat=50ms]
 //	          [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [async-persist=true|1,2] [seed=]
+//	          [vote-write=parallel|before_send] [voter-timer=on_grant|on_durable]
+//	          [vote-write-holds-timer=] [heartbeat-reply=queued|at_once]   (see raft.Variant)
 //	reset                         forget the cluster (to run a second scenario in one file)
 //	campaign N / tick-election N  fire the election timer (a leader's quorum check with CheckQuorum)
 //	tick-heartbeat N, tick-lease N

@@ -326,6 +326,43 @@ func parseBool(c *cmd, key string) (bool, error) {
 	return b, nil
 }
 
+// parsePreVote reads prevote=: true or thesis, etcd, false or off.
+func parsePreVote(c *cmd) (raft.PreVote, error) {
+	v, ok := c.lookup("prevote")
+	switch {
+	case !ok || v == "false" || v == "off":
+		return raft.PreVoteOff, nil
+	case v == "true" || v == "thesis":
+		return raft.PreVoteThesis, nil
+	case v == "etcd":
+		return raft.PreVoteEtcd, nil
+	}
+	return 0, fmt.Errorf("prevote=%s: want true (thesis), thesis, etcd or false", v)
+}
+
+// parseVariant reads vote-write=parallel|before_send, voter-timer=on_grant|on_durable,
+// vote-write-holds-timer=true|false and heartbeat-reply=queued|at_once.
+func parseVariant(c *cmd, v *raft.Variant) error {
+	var err error
+	if s, ok := c.lookup("vote-write"); ok {
+		if v.VoteWrite, err = raft.ParseVoteWrite(s); err != nil {
+			return fmt.Errorf("vote-write=%s: %w", s, err)
+		}
+	}
+	if s, ok := c.lookup("voter-timer"); ok {
+		if v.VoterTimer, err = raft.ParseVoterTimer(s); err != nil {
+			return fmt.Errorf("voter-timer=%s: %w", s, err)
+		}
+	}
+	if s, ok := c.lookup("heartbeat-reply"); ok {
+		if v.HeartbeatReply, err = raft.ParseHeartbeatReply(s); err != nil {
+			return fmt.Errorf("heartbeat-reply=%s: %w", s, err)
+		}
+	}
+	v.VoteWriteHoldsTimer, err = parseBool(c, "vote-write-holds-timer")
+	return err
+}
+
 func parseInt(c *cmd, key string) (int, error) {
 	v, ok := c.lookup(key)
 	if !ok {
@@ -336,10 +373,11 @@ func parseInt(c *cmd, key string) (int, error) {
 
 // addNodes creates a fresh cluster: add-nodes N [prevote=] [checkquorum=] [election=min:max]
 // [heartbeat=] [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [async-persist=true|1,2]
-// [seed=].
+// [seed=] [vote-write=] [voter-timer=] [vote-write-holds-timer=] [heartbeat-reply=].
 func (e *Env) addNodes(c *cmd) error {
 	if err := c.onlyKeys("prevote", "checkquorum", "election", "heartbeat", "unsafe-commit-prior-term",
-		"max-entries", "max-inflight", "async-persist", "seed"); err != nil {
+		"max-entries", "max-inflight", "async-persist", "seed",
+		"vote-write", "voter-timer", "vote-write-holds-timer", "heartbeat-reply"); err != nil {
 		return err
 	}
 	if len(e.nodes) > 0 {
@@ -358,7 +396,10 @@ func (e *Env) addNodes(c *cmd) error {
 	for i := 1; i <= count; i++ {
 		cfg.Peers = append(cfg.Peers, uint64(i))
 	}
-	if cfg.PreVote, err = parseBool(c, "prevote"); err != nil {
+	if cfg.PreVote, err = parsePreVote(c); err != nil {
+		return err
+	}
+	if err := parseVariant(c, &cfg.Variant); err != nil {
 		return err
 	}
 	if cfg.CheckQuorum, err = parseBool(c, "checkquorum"); err != nil {
