@@ -12,6 +12,9 @@ func (e *Env) setTimers(nd *node, changes [raft.NumTimeouts]raft.TimerChange) {
 	for t, ch := range changes {
 		if ch.Changed {
 			nd.timers[t] = ch.After
+			if t == int(raft.ElectionTimeout) && ch.After != 0 {
+				nd.armings++
+			}
 		}
 	}
 	cfg, tm := &nd.cfg, &nd.timers

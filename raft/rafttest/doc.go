@@ -29,6 +29,7 @@
 //	crash N / restart N           lose everything not durable / start from what is durable
 //	set-durable N [term=] [vote=] [log=1,1,4]   write a crashed node's stable storage directly
 //	status [nodes] / log [nodes] / check
+//	timers [nodes]                how often each node's election timer was armed, and whether it is now
 //	expect-violations             the script shows a broken property on purpose
 //
 // A timer fires only if the node armed it (timers are one-shot; the env learns of them from Readies).

@@ -49,6 +49,7 @@ type node struct {
 	durable raft.Durable
 	pending []raft.Persist
 	timers  [raft.NumTimeouts]time.Duration // armed timers; 0 when stopped
+	armings int                             // times the election timer was armed (set or restarted), for the timers command
 	applied uint64
 
 	// What the transcript last showed, to print changes.
@@ -249,6 +250,8 @@ func (e *Env) dispatch(c *cmd) error {
 		return e.setDurable(c)
 	case "status":
 		return e.forEachNodeOrAll(c, e.status)
+	case "timers":
+		return e.forEachNodeOrAll(c, e.printTimers)
 	case "log":
 		return e.forEachNodeOrAll(c, e.printLog)
 	case "check":
@@ -478,7 +481,7 @@ func (e *Env) boot(nd *node) error {
 	}
 	nd.n, nd.applied, nd.state, nd.term = n, 0, n.State(), n.Term()
 	nd.obsState, nd.obsTerm, nd.obsCommit = n.State(), n.Term(), 0
-	nd.timers = [raft.NumTimeouts]time.Duration{}
+	nd.timers, nd.armings = [raft.NumTimeouts]time.Duration{}, 0
 	if e.obs != nil {
 		e.observed(e.obs.Restarted(nd.id, d.Entries))
 	}
@@ -933,6 +936,24 @@ func (e *Env) restart(nd *node) {
 	}
 	e.printf("node %d restarted: term=%d vote=%d last=%s", nd.id, nd.n.Term(), nd.n.Vote(), lastOf(nd.durable.Entries))
 	e.check()
+}
+
+// printTimers shows how often nd's election timer has been armed since the node started, and whether
+// it is armed now, held back (raft.Variant.VoteWriteHoldsTimer) or stopped: the env keeps no clock, so
+// this is how a script shows when a timer restarts.
+func (e *Env) printTimers(nd *node) {
+	if nd.n == nil {
+		e.printf("%d: down", nd.id)
+		return
+	}
+	now := "stopped"
+	switch {
+	case nd.timers[raft.ElectionTimeout] != 0:
+		now = "armed"
+	case nd.n.ElectionHeld():
+		now = "held until the vote is durable"
+	}
+	e.printf("%d: election timer armed %d times, %s", nd.id, nd.armings, now)
 }
 
 func (e *Env) status(nd *node) {
