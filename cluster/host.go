@@ -108,7 +108,7 @@ func (h *host) start() error {
 	h.store = kv.New()
 	h.term, h.state, h.lead, h.commit = n.Term(), n.State(), n.Leader(), 0
 	if h.c.check != nil {
-		h.c.violation(h.c.check.Restarted(h.id, h.durable.Entries))
+		h.c.violation(h.c.check.Restarted(h.id, 0, 0, h.durable.Entries))
 	}
 	h.drain()
 	return nil

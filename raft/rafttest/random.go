@@ -39,8 +39,14 @@ func Random(e *Env, r *rand.Rand, steps int) (script string, err error) {
 		fmt.Fprintf(&sb, "%s\n----\n\n", line)
 	}
 	n := 3 + 2*r.IntN(2)
-	run("add-nodes %d prevote=%v checkquorum=%v max-entries=%d max-inflight=%d async-persist=%v",
-		n, r.IntN(2) == 0, r.IntN(2) == 0, 1+r.IntN(3), 1+r.IntN(4), r.IntN(2) == 0)
+	// Half the scenarios compact their logs every few entries, so that followers fall behind the
+	// compaction point and need the leader's snapshot.
+	snapshotEntries := 0
+	if r.IntN(2) == 0 {
+		snapshotEntries = 1 + r.IntN(4)
+	}
+	run("add-nodes %d prevote=%v checkquorum=%v max-entries=%d max-inflight=%d async-persist=%v snapshot-entries=%d",
+		n, r.IntN(2) == 0, r.IntN(2) == 0, 1+r.IntN(3), 1+r.IntN(4), r.IntN(2) == 0, snapshotEntries)
 	for step := 0; step < steps && err == nil && len(e.violations) == 0 && len(e.obsErrs) == 0; step++ {
 		a, b := 1+r.IntN(n), 1+r.IntN(n)
 		switch k := r.IntN(100); {
