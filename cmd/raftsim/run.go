@@ -38,6 +38,7 @@ var paramGroups = map[string]string{
 	"duration": groupCluster, "nodes": groupCluster, "election_timeout": groupCluster,
 	"heartbeat": groupCluster, "pre_vote": groupCluster, "check_quorum": groupCluster,
 	"bootstrap": groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
+	"snapshot_entries": groupCluster, "snapshot_bytes": groupCluster,
 	"fsync": groupCluster, "disk_bandwidth": groupCluster,
 	"latency": groupNetwork, "loss": groupNetwork, "bandwidth": groupNetwork, "topology": groupNetwork,
 	"routing": groupNetwork,
