@@ -103,6 +103,7 @@ func New(cfg Config) (*Cluster, error) {
 			Rand:              sim.StreamN(cfg.Seed, "node", int(id)),
 			PreVote:           cfg.PreVote, CheckQuorum: cfg.CheckQuorum, Variant: cfg.Variant,
 			MaxInflight: cfg.MaxInflight, MaxEntriesPerMsg: cfg.MaxBatch,
+			SnapshotEntries: uint64(cfg.SnapshotEntries), SnapshotBytes: uint64(cfg.SnapshotBytes),
 			UnsafeCommitPriorTerm: cfg.UnsafeCommitPriorTerm,
 		}
 		dcfg := disk.Config{Bandwidth: cfg.DiskBandwidth}

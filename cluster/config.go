@@ -35,6 +35,11 @@ type Config struct {
 	Bootstrap   int
 	MaxInflight int // per follower; 0 means the raft default
 	MaxBatch    int // entries per AppendEntries; 0 means the raft default
+	// SnapshotEntries and SnapshotBytes make every node snapshot its store and compact its log once that
+	// many entries, or entries of that many modelled bytes, have been applied since its last snapshot
+	// (raft.Config); 0 turns either off, and with both off no log is ever compacted.
+	SnapshotEntries int
+	SnapshotBytes   int64
 
 	Fsync         *latency.Dist // time of one stable-storage write
 	DiskBandwidth float64       // bytes/s; 0 means unlimited
@@ -129,6 +134,11 @@ const (
 	MaxBatch    = 1 << 20
 	// MaxValueSize bounds the modelled payload of a write (1 GiB); nothing is allocated per byte.
 	MaxValueSize = 1 << 30
+	// MaxSnapshotEntries bounds the entries between snapshots: a node keeps them all in memory, and
+	// more than MaxLogEntries could never be held anyway. MaxSnapshotBytes bounds the bytes between
+	// snapshots (1 TiB).
+	MaxSnapshotEntries = MaxLogEntries
+	MaxSnapshotBytes   = 1 << 40
 	// MinHeartbeat is the shortest heartbeat interval: a leader sends a message to every follower
 	// each interval.
 	MinHeartbeat = time.Microsecond
@@ -192,6 +202,10 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("max-inflight: %d: want 1 to %d (0 for the default, 256)", c.MaxInflight, MaxInflight)
 	case c.MaxBatch < 0 || c.MaxBatch > MaxBatch:
 		return fmt.Errorf("max-batch: %d: want 1 to %d (0 for the default, 64)", c.MaxBatch, MaxBatch)
+	case c.SnapshotEntries < 0 || c.SnapshotEntries > MaxSnapshotEntries:
+		return fmt.Errorf("snapshot-entries: %d: want 0 (off) to %d", c.SnapshotEntries, MaxSnapshotEntries)
+	case c.SnapshotBytes < 0 || c.SnapshotBytes > MaxSnapshotBytes:
+		return fmt.Errorf("snapshot-bytes: %d: want 0 (off) to %d (1TiB)", c.SnapshotBytes, int64(MaxSnapshotBytes))
 	case c.Workload.ValueSize > MaxValueSize:
 		return fmt.Errorf("value-size: %d: at most %d (1GiB)", c.Workload.ValueSize, MaxValueSize)
 	case c.Workload.Timeout < 0:

@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/raftsim/raftsim/kv"
@@ -20,6 +22,7 @@ type batch struct {
 	hs      raft.HardState
 	first   uint64
 	entries []raft.Entry
+	snap    *raft.Snapshot // written before the entries; nil for none
 	msgs    []raft.Message
 }
 
@@ -46,7 +49,10 @@ type host struct {
 	// keeps its message buffer when popped, for the next batch to copy into without allocating;
 	// responses carry no entries, so the buffers keep no log reachable.
 	batches fifo[batch]
-	durable raft.Durable
+	// durable is the node's stable storage. Its Entries follow its Snapshot; a snapshot made durable
+	// replaces the entries it covers with a copy of the rest, so that storage too is bounded by the
+	// entries since the last snapshot.
+	durable durableState
 
 	store     *kv.Store
 	proposals fifo[proposal] // waiting for their entries to apply, in increasing index
@@ -61,6 +67,8 @@ type host struct {
 	pastPreVotes, pastElections uint64
 	// elections the node had started in this life when the cluster last looked, to see candidacies
 	seenElections uint64
+	// restores counts the snapshots the store was restored from (installed or restarted from), for tests.
+	restores int
 }
 
 // campaigns returns the pre-vote rounds and elections the node has started over all its lives.
@@ -99,7 +107,7 @@ func (h *host) after(d time.Duration) sim.Time {
 
 // start boots the node from its durable state.
 func (h *host) start() error {
-	d := raft.Durable{HardState: h.durable.HardState, Entries: h.durable.Entries}
+	d := raft.Durable{HardState: h.durable.HardState, Snapshot: h.durable.Snapshot, Entries: h.durable.Entries}
 	n, err := raft.New(h.cfg, d)
 	if err != nil {
 		return err
@@ -107,11 +115,12 @@ func (h *host) start() error {
 	h.node = n
 	h.alive = true
 	h.c.net.ResetNode(h.id) // a restarted node opens new connections
-	h.store = kv.New()
-	h.term, h.state, h.lead, h.commit = n.Term(), n.State(), n.Leader(), 0
+	h.store = kv.New()      // or the durable snapshot's store, which the first Ready hands back
+	h.term, h.state, h.lead, h.commit = n.Term(), n.State(), n.Leader(), n.Commit()
 	h.seenElections = 0
 	if h.c.check != nil {
-		h.c.violation(h.c.check.Restarted(h.id, h.durable.Entries))
+		s := &h.durable.Snapshot
+		h.c.violation(h.c.check.Restarted(h.id, s.Index, s.Term, h.durable.Entries))
 	}
 	h.drain()
 	return nil
@@ -132,7 +141,8 @@ func (h *host) crash() {
 	h.disk.Crash()
 	h.c.diskQueued -= h.batches.len()
 	for i := range h.batches.len() {
-		h.batches.at(i).entries = nil // lost with the crash: keep no log reachable
+		b := h.batches.at(i)
+		b.entries, b.snap = nil, nil // lost with the crash: keep no log reachable
 	}
 	h.batches.clear()
 	h.proposals.clear()
@@ -195,8 +205,14 @@ func (h *host) drain() {
 		for i := range rd.Messages {
 			h.c.sendRaft(&rd.Messages[i])
 		}
+		if rd.Snapshot != nil {
+			h.restore(rd.Snapshot)
+		}
 		if len(rd.Committed) > 0 {
 			h.apply(rd.Committed)
+		}
+		if rd.SnapshotDue != 0 {
+			h.snapshot(rd.SnapshotDue)
 		}
 		if c := h.node.Commit(); c != h.commit {
 			h.commit = c
@@ -243,18 +259,22 @@ func (h *host) submit(p *raft.Persist) {
 	// allocates nothing.
 	b := h.batches.push()
 	*b = batch{seq: p.Seq, hasHS: p.HasHardState, hs: p.HardState, first: p.First, entries: p.Entries,
-		msgs: append(b.msgs[:0], p.Messages...)}
+		snap: p.Snapshot, msgs: append(b.msgs[:0], p.Messages...)}
 	if h.c.diskQueued++; h.c.diskQueued > maxDiskQueue {
 		h.c.limit("writes waiting for the disks", maxDiskQueue,
 			"the nodes write faster than their disks complete (see fsync, disk bandwidth, clients and election timeout)")
 	}
+	if p.Snapshot != nil && h.c.check != nil {
+		h.c.violation(h.c.check.Snapshotted(h.id, p.Snapshot.Index, p.Snapshot.Term))
+	}
 	// Every change to a node's log comes through here — a client's write, a new leader's empty entry,
 	// a follower's replicated entries — so the bound holds whatever drives the growth: a cluster that
-	// only elects leaders adds an entry per election.
+	// only elects leaders adds an entry per election. It counts the entries held, those after the
+	// node's snapshot.
 	if p.First != 0 {
-		if last := p.First + uint64(len(p.Entries)) - 1; last > h.c.maxLogIndex {
+		if last := p.First + uint64(len(p.Entries)) - 1; last-h.node.SnapshotIndex() > h.c.maxLogIndex {
 			h.c.limit("log entries on all nodes together", maxLogEntries,
-				"raftsim keeps every entry in memory, without snapshots (see duration, clients and think; each new leader adds an entry too)")
+				"raftsim keeps every entry since the last snapshot in memory (see snapshot_entries, snapshot_bytes, duration, clients and think; each new leader adds an entry too)")
 		}
 		if h.c.check != nil {
 			h.c.violation(h.c.check.LogChanged(h.id, p.First, p.Entries))
@@ -263,6 +283,9 @@ func (h *host) submit(p *raft.Persist) {
 	bytes := 0
 	if p.HasHardState {
 		bytes += 16
+	}
+	if p.Snapshot != nil {
+		bytes += int(min(p.Snapshot.Size, maxSnapshotBytes))
 	}
 	for i := range p.Entries {
 		bytes += raft.EntryBytes + int(p.Entries[i].Size)
@@ -282,14 +305,17 @@ func (h *host) diskDone() {
 		if b.hasHS {
 			h.durable.HardState = b.hs
 		}
+		if b.snap != nil {
+			h.durable.install(b.snap)
+		}
 		if b.first != 0 {
-			h.durable.Entries = append(h.durable.Entries[:b.first-1], b.entries...)
+			h.durable.Entries = append(h.durable.Entries[:b.first-1-h.durable.Snapshot.Index], b.entries...)
 		}
 		h.c.trace.persist(h.id, b)
 		for j := range b.msgs {
 			h.c.sendRaft(&b.msgs[j])
 		}
-		b.entries = nil // the slot is reused; the log is kept by the node and durable
+		b.entries, b.snap = nil, nil // the slot is reused; the log is kept by the node and durable
 		last = b.seq
 		h.batches.pop()
 	}
@@ -300,6 +326,31 @@ func (h *host) diskDone() {
 		h.node.Persisted(last)
 	}
 	h.drain()
+}
+
+// restore replaces the state machine with a snapshot's, as the node asks after installing its leader's
+// snapshot or restarting from its own.
+func (h *host) restore(s *raft.Snapshot) {
+	st, err := kv.Restore(s.Data)
+	if err != nil {
+		panic("cluster: " + err.Error()) // the image came from kv.Store.Snapshot: a bug
+	}
+	if st.Applied() != s.Index {
+		panic("cluster: snapshot through index " + itoa(s.Index) + " holds a store applied through " + itoa(st.Applied()))
+	}
+	h.store = st
+	h.restores++
+}
+
+// snapshot hands the node an image of the store, which has applied through index, to compact its log.
+func (h *host) snapshot(index uint64) {
+	if h.store.Applied() != index {
+		panic("cluster: snapshot due at index " + itoa(index) + " but the store has applied through " + itoa(h.store.Applied()))
+	}
+	size := h.store.SnapshotSize(h.c.cfg.Workload.ValueSize)
+	if err := h.node.Compact(index, h.store.Snapshot(), size); err != nil {
+		panic("cluster: " + err.Error()) // the node asked for this snapshot: a bug
+	}
 }
 
 // request handles a client's write.
@@ -353,3 +404,28 @@ func (h *host) failProposals() {
 	}
 	h.proposals.clear()
 }
+
+// durableState is a node's stable storage.
+type durableState struct{ raft.Durable }
+
+// maxSnapshotBytes caps a snapshot's modelled size where it becomes an int for the disk model.
+const maxSnapshotBytes = 1 << 40
+
+// install makes snapshot s durable: it replaces the durable snapshot, and the entries it covers are
+// discarded. The rest are copied to a new array, so that the discarded ones can be collected; if the
+// durable log does not hold the snapshot's last entry, nothing of it follows the snapshot (an installed
+// snapshot replaces the whole log).
+func (d *durableState) install(s *raft.Snapshot) {
+	if s.Index <= d.Snapshot.Index {
+		return
+	}
+	k := s.Index - d.Snapshot.Index // entries the snapshot covers
+	if k <= uint64(len(d.Entries)) && d.Entries[k-1].Term == s.Term {
+		d.Entries = slices.Clone(d.Entries[k:])
+	} else {
+		d.Entries = nil
+	}
+	d.Snapshot = *s
+}
+
+func itoa(x uint64) string { return strconv.FormatUint(x, 10) }

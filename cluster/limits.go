@@ -16,10 +16,11 @@ const (
 	MaxInFlight = 1 << 19
 	// MaxDiskQueue bounds the persist batches waiting for a disk, all nodes together.
 	MaxDiskQueue = 1 << 20
-	// MaxLogEntries bounds the log entries held by all nodes together: raftsim keeps every entry,
-	// since it does not model snapshots. A run that reaches it takes about 2 GB (each entry is in the
-	// node's log and in its durable copy); five nodes reach it after 1.6 million writes, an hour and a
-	// half of one client writing without pause.
+	// MaxLogEntries bounds the log entries held by all nodes together: those after each node's
+	// snapshot, so every entry when snapshots are off (Config.SnapshotEntries, SnapshotBytes). A run
+	// that reaches it takes about 2 GB (each entry is in the node's log and in its durable copy); without
+	// snapshots five nodes reach it after 1.6 million writes, an hour and a half of one client writing
+	// without pause, and with them a run never does unless the snapshots are far apart.
 	MaxLogEntries = 1 << 23
 	// MaxCheckRecords bounds what the safety checker (Config.Check) remembers beyond the logs: every
 	// distinct entry any node's log has held at an index, overwritten ones included, and the leader of

@@ -25,7 +25,8 @@ var ClassNames = [NumClasses]string{"append", "probe", "heartbeat", "vote", "rep
 
 func classOf(t raft.MsgType, entries bool) int {
 	switch {
-	case t == raft.MsgApp && entries:
+	case t == raft.MsgApp && entries, t == raft.MsgSnap:
+		// A snapshot carries the log's content in another form: it counts as appending.
 		return ClassAppend
 	case t == raft.MsgApp:
 		return ClassProbe
@@ -46,6 +47,7 @@ type metrics struct {
 	violations             int
 	droppedDown            uint64
 	withheld               uint64 // messages a scenario kept from their destination
+	snapshots              uint64 // InstallSnapshot messages sent (counted in ClassAppend; not a result)
 
 	opsOK, opsFailed         uint64
 	opsOKAfter, opsAfter     uint64 // operations invoked at or after measureFrom
@@ -85,6 +87,9 @@ func (m *metrics) init(cfg Config) {
 
 func (m *metrics) sent(t raft.MsgType, from uint64, size int, entries bool, leader bool) {
 	k := classOf(t, entries)
+	if t == raft.MsgSnap {
+		m.snapshots++
+	}
 	m.msgs[k]++
 	m.bytes[k] += uint64(size)
 	m.nodeBytes[from-1] += uint64(size)

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 )
 
 // Command is a client's write: Put(Key, Value), the Seq-th command of Client.
@@ -98,3 +100,97 @@ func (s *Store) Apply(index uint64, data []byte) (r Result, ok bool, err error) 
 
 // Get returns the value of key.
 func (s *Store) Get(key uint64) uint64 { return s.data[key] }
+
+// Len returns the number of keys set and the number of clients with a session.
+func (s *Store) Len() (keys, sessions int) { return len(s.data), len(s.sessions) }
+
+// Modelled sizes of a snapshot's parts, in bytes: a key with its value's header, and a client's session.
+const (
+	KeyBytes     = 8
+	SessionBytes = 24 // client, sequence number, previous value
+)
+
+// SnapshotSize is the modelled size in bytes of a snapshot of the store when every value is valueSize
+// bytes: what a real store of this many keys and sessions would write and send.
+func (s *Store) SnapshotSize(valueSize uint32) uint64 {
+	return uint64(len(s.data))*(KeyBytes+uint64(valueSize)) + uint64(len(s.sessions))*SessionBytes
+}
+
+// Snapshot returns the store's image: the index of the last entry applied, then every key with its
+// value and every client's session, each in increasing order, so that equal stores give equal images
+// (nothing of the maps' order reaches it). Restore reads it back.
+func (s *Store) Snapshot() []byte {
+	b := make([]byte, 0, 24+16*len(s.data)+24*len(s.sessions))
+	b = binary.LittleEndian.AppendUint64(b, s.applied)
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(s.data)))
+	for _, k := range slices.Sorted(maps.Keys(s.data)) {
+		b = binary.LittleEndian.AppendUint64(b, k)
+		b = binary.LittleEndian.AppendUint64(b, s.data[k])
+	}
+	b = binary.LittleEndian.AppendUint64(b, uint64(len(s.sessions)))
+	for _, c := range slices.Sorted(maps.Keys(s.sessions)) {
+		ss := s.sessions[c]
+		b = binary.LittleEndian.AppendUint64(b, c)
+		b = binary.LittleEndian.AppendUint64(b, ss.seq)
+		b = binary.LittleEndian.AppendUint64(b, ss.prev)
+	}
+	return b
+}
+
+// ErrSnapshot is returned by Restore for an image Snapshot did not write.
+var ErrSnapshot = errors.New("kv: malformed snapshot")
+
+// Restore returns the store a snapshot image was taken of.
+func Restore(img []byte) (*Store, error) {
+	r := reader{b: img}
+	s := New()
+	s.applied = r.next()
+	for n := r.next(); n > 0 && r.ok(); n-- {
+		k := r.next()
+		s.data[k] = r.next()
+	}
+	for n := r.next(); n > 0 && r.ok(); n-- {
+		c := r.next()
+		s.sessions[c] = session{seq: r.next(), prev: r.next()}
+	}
+	if !r.ok() || len(r.b) != 0 {
+		return nil, fmt.Errorf("%w (%d bytes)", ErrSnapshot, len(img))
+	}
+	return s, nil
+}
+
+// reader reads little-endian words, remembering if it ran out.
+type reader struct {
+	b     []byte
+	short bool
+}
+
+func (r *reader) next() uint64 {
+	if len(r.b) < 8 {
+		r.short, r.b = true, nil
+		return 0
+	}
+	x := binary.LittleEndian.Uint64(r.b)
+	r.b = r.b[8:]
+	return x
+}
+
+func (r *reader) ok() bool { return !r.short }
+
+// Equal reports whether two stores hold the same state: applied index, values and sessions.
+func (s *Store) Equal(o *Store) bool {
+	if s.applied != o.applied || len(s.data) != len(o.data) || len(s.sessions) != len(o.sessions) {
+		return false
+	}
+	for k, v := range s.data {
+		if w, ok := o.data[k]; !ok || w != v {
+			return false
+		}
+	}
+	for c, ss := range s.sessions {
+		if w, ok := o.sessions[c]; !ok || w != ss {
+			return false
+		}
+	}
+	return true
+}

@@ -1,7 +1,10 @@
 package kv
 
 import (
+	"bytes"
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -44,5 +47,67 @@ func TestEncodeRoundTrip(t *testing.T) {
 	got, err := Decode(c.Encode())
 	if err != nil || got != c {
 		t.Fatalf("round trip: %+v, %v", got, err)
+	}
+}
+
+// TestSnapshotRestore checks that a store restored from a snapshot at any index, then given the rest of
+// the log, is the store that applied the whole log: same state, same image, same answers (retries
+// included, which the sessions in the image decide).
+func TestSnapshotRestore(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	var log [][]byte
+	for i := 0; i < 400; i++ {
+		if r.IntN(20) == 0 {
+			log = append(log, nil) // a new leader's empty entry
+			continue
+		}
+		c := Command{Client: 1 + r.Uint64N(5), Key: r.Uint64N(30), Value: r.Uint64()}
+		c.Seq = 1 + r.Uint64N(40) // retries and reorders: some are duplicates
+		log = append(log, c.Encode())
+	}
+	apply := func(s *Store, from int) []Result {
+		var out []Result
+		for i := from; i < len(log); i++ {
+			res, _, err := s.Apply(uint64(i+1), log[i])
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, res)
+		}
+		return out
+	}
+	whole := New()
+	all := apply(whole, 0)
+	for _, at := range []int{0, 1, 37, 200, 399, 400} {
+		s := New()
+		for i := range at {
+			if _, _, err := s.Apply(uint64(i+1), log[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		img := s.Snapshot()
+		restored, err := Restore(img)
+		if err != nil {
+			t.Fatalf("at %d: %v", at, err)
+		}
+		if !restored.Equal(s) || !bytes.Equal(restored.Snapshot(), img) {
+			t.Fatalf("at %d: the restored store differs from the one snapshotted", at)
+		}
+		rest := apply(restored, at)
+		if !restored.Equal(whole) || !bytes.Equal(restored.Snapshot(), whole.Snapshot()) {
+			t.Errorf("snapshot at %d, then the rest of the log: the store differs from applying the whole log", at)
+		}
+		if !slices.Equal(rest, all[at:]) {
+			t.Errorf("snapshot at %d: the answers to the rest of the log differ", at)
+		}
+	}
+	keys, sessions := whole.Len()
+	if got, want := whole.SnapshotSize(128), uint64(keys*(KeyBytes+128)+sessions*SessionBytes); got != want {
+		t.Errorf("SnapshotSize(128) = %d, want %d", got, want)
+	}
+	for _, bad := range [][]byte{nil, whole.Snapshot()[:20], append(whole.Snapshot(), 0)} {
+		if _, err := Restore(bad); !errors.Is(err, ErrSnapshot) {
+			t.Errorf("Restore of %d bytes: %v, want ErrSnapshot", len(bad), err)
+		}
 	}
 }

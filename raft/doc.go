@@ -30,6 +30,18 @@
 //     and a candidate's RequestVotes — it counts its own vote, and so may lead, only once that vote is
 //     durable, so it never leads in a term it could forget;
 //   - crash and restart from durable state only (New with the Durable the caller kept);
+//   - log compaction (thesis ch. 5), off by default: with Config.SnapshotEntries or SnapshotBytes set, the
+//     node asks its caller for a snapshot of the state machine (Ready.SnapshotDue) every so many applied
+//     entries or bytes and, given it (Compact), discards its log through it; the log keeps a sentinel
+//     with the snapshot's last index and term, so the consistency check works across the boundary. A
+//     follower that needs compacted entries gets InstallSnapshot (MsgSnap, §5.1 Figure 5.3: the whole
+//     snapshot in one message); the leader waits for its answer in progress state snapshot, as etcd
+//     does, and sends it again if a heartbeat sent after it is answered first (links are FIFO, so the
+//     snapshot or its answer was lost). The follower keeps its log after the snapshot's last entry if
+//     it holds that entry, and otherwise replaces log and state machine (Ready.Snapshot). A snapshot
+//     is persisted (Persist.Snapshot) before the answer that vouches for it leaves, and a restarted
+//     node recovers from its durable snapshot plus the entries after it, with its commit index at the
+//     snapshot's;
 //   - PreVote (thesis §9.6) and CheckQuorum (thesis §6.2), both off by default as in etcd.
 //
 // With CheckQuorum on, a node that has heard from its leader within the minimum election timeout (its
@@ -87,5 +99,6 @@
 //     the node could forget, and for nothing else.
 //
 // The commit index is volatile, as in the paper: a restarted node learns it again from the leader and
-// re-applies its log from the start. There are no snapshots and no membership changes yet.
+// re-applies its log from the start, or from its snapshot. There are no membership changes yet, so a
+// snapshot holds no configuration.
 package raft

@@ -19,6 +19,7 @@ const (
 	MsgVoteResp                         // RequestVote response
 	MsgPreVote                          // pre-vote request (thesis §9.6)
 	MsgPreVoteResp                      // pre-vote response
+	MsgSnap                             // InstallSnapshot request (thesis §5.1, Figure 5.3)
 	numMsgTypes
 )
 
@@ -31,6 +32,7 @@ var msgTypeNames = [...]string{
 	MsgVoteResp:      "vote_resp",
 	MsgPreVote:       "prevote",
 	MsgPreVoteResp:   "prevote_resp",
+	MsgSnap:          "snap",
 }
 
 // String returns the short lower-case name used in traces, e.g. "app_resp".
@@ -62,7 +64,11 @@ type Entry struct {
 //	MsgApp:        Index, LogTerm = the entry preceding Entries; Commit = leader's commit index
 //	MsgAppResp:    accepted: Index = last index now known to match; rejected: Index = the rejected
 //	               preceding index, RejectHint and LogTerm = where the follower suggests to retry
-//	MsgHeartbeat:  Commit = leader's commit, capped at what this follower is known to hold
+//	MsgHeartbeat:  Commit = leader's commit, capped at what this follower is known to hold; Index = the
+//	               snapshot the leader waits for this follower to acknowledge, or 0 (echoed in the response)
+//	MsgHeartbeatResp: Index = the heartbeat's Index
+//	MsgSnap:       Snapshot = the leader's snapshot; Index, LogTerm = its last included entry. The
+//	               follower answers with a MsgAppResp (thesis §5.1: one message carries the whole snapshot)
 //	MsgVote, MsgPreVote: Index, LogTerm = candidate's last entry; Term = the term it campaigns for
 //	MsgVoteResp, MsgPreVoteResp: Reject = vote refused
 type Message struct {
@@ -76,6 +82,7 @@ type Message struct {
 	Commit     uint64
 	RejectHint uint64
 	Entries    []Entry
+	Snapshot   *Snapshot // MsgSnap only; immutable, shared with the sender
 }
 
 // Modelled wire sizes, in bytes, for the bandwidth figures. A header carries the fixed fields above plus
@@ -91,7 +98,27 @@ func (m *Message) Size() int {
 	for i := range m.Entries {
 		n += EntryBytes + int(m.Entries[i].Size)
 	}
+	if m.Snapshot != nil {
+		n += int(min(m.Snapshot.Size, maxSnapshotSize))
+	}
 	return n
+}
+
+// maxSnapshotSize caps a snapshot's modelled size where it becomes an int (1 TiB is far beyond any
+// state machine a run can model).
+const maxSnapshotSize = 1 << 40
+
+// Snapshot is a state machine image that replaces the log through Index (Raft thesis ch. 5). A node
+// never looks inside Data; it is the caller's image, handed back to the caller to restore. Snapshots
+// are immutable once made: a node shares them with the messages that carry them and the batches that
+// persist them.
+type Snapshot struct {
+	Index uint64 // lastIncludedIndex: the last entry the image reflects
+	Term  uint64 // lastIncludedTerm: that entry's term
+	// Size is the image's modelled size in bytes, on the wire and on disk; as with Entry.Size, Data need
+	// not be that large.
+	Size uint64
+	Data []byte
 }
 
 // HardState is what a node must persist before answering: its term and its vote in that term.
@@ -103,5 +130,8 @@ type HardState struct {
 // Durable is everything a node has on stable storage, and all a restarted node gets back.
 type Durable struct {
 	HardState HardState
-	Entries   []Entry // indices 1..len(Entries), in order
+	// Snapshot is the last snapshot made durable; Index 0 for none.
+	Snapshot Snapshot
+	// Entries follow the snapshot: indices Snapshot.Index+1 .. Snapshot.Index+len(Entries), in order.
+	Entries []Entry
 }

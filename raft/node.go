@@ -78,6 +78,14 @@ type Config struct {
 	MaxEntriesPerMsg int // entries per AppendEntries (default 64)
 	MaxBytesPerMsg   int // modelled payload bytes per AppendEntries (default 1 MiB); at least one entry is always sent
 
+	// Log compaction (thesis ch. 5): the node asks its caller for a snapshot of the state machine
+	// (Ready.SnapshotDue) once SnapshotEntries entries, or entries of SnapshotBytes modelled bytes
+	// (Entry.Size plus EntryBytes each), have been applied since the last snapshot, and discards the log
+	// through it when the caller hands the image back (Compact). 0 turns either trigger off; with both off
+	// the log is never compacted and the node behaves exactly as it did before snapshots existed.
+	SnapshotEntries uint64
+	SnapshotBytes   uint64
+
 	// UnsafeCommitPriorTerm breaks the commit rule on purpose: a leader counts replicas of entries of
 	// earlier terms too. It exists so that tests can show the safety checker catches the Figure 8
 	// anomaly of the Raft paper. Never set it otherwise.
@@ -114,6 +122,11 @@ type Persist struct {
 	Seq          uint64
 	HasHardState bool
 	HardState    HardState
+	// Snapshot, when not nil, is written before the entries: it replaces the durable snapshot, and the
+	// durable entries through its Index are discarded. If the durable log does not hold the snapshot's
+	// last entry (same Index and Term), the durable entries after it are discarded too. A snapshot the
+	// node installed from its leader also comes with First = Snapshot.Index+1, which says so explicitly.
+	Snapshot *Snapshot
 	// First is the log index from which the durable log is replaced by Entries: everything durable at
 	// First or later is discarded, then Entries (which start at First) are appended. 0 when the log is
 	// unchanged.
@@ -125,7 +138,7 @@ type Persist struct {
 }
 
 // Empty reports whether the batch writes nothing.
-func (p *Persist) Empty() bool { return !p.HasHardState && p.First == 0 }
+func (p *Persist) Empty() bool { return !p.HasHardState && p.First == 0 && p.Snapshot == nil }
 
 // Ready is what a node wants done after the inputs since the last Ready. Its slices are valid until the
 // next call to Ready; entries inside them are immutable and may be kept.
@@ -136,8 +149,16 @@ type Ready struct {
 	// Persisted(Persist.Seq) and sends Persist.Messages.
 	HasPersist bool
 	Persist    Persist
+	// Snapshot, when not nil, replaces the state machine: restore it before applying Committed, which
+	// follow it. A node hands one out after installing its leader's snapshot, and in the first Ready after
+	// New from a Durable with a snapshot.
+	Snapshot *Snapshot
 	// Committed entries, in index order, to apply to the state machine.
 	Committed []Entry
+	// SnapshotDue, when not 0, asks the caller to snapshot its state machine once it has applied
+	// Committed — at index SnapshotDue, the last entry applied — and to hand the image to Compact
+	// (Config.SnapshotEntries, SnapshotBytes). A caller that does not is asked again later.
+	SnapshotDue uint64
 	// Timers to arm or stop, indexed by Timeout.
 	Timers [NumTimeouts]TimerChange
 }
@@ -163,14 +184,29 @@ type Node struct {
 	state State
 	lead  uint64
 
-	// log[0] is a sentinel (index 0, term 0), so log[i].Index == i.
+	// log[0] is a sentinel that stands for the snapshot: it has the index and term of the snapshot's last
+	// entry (0 and 0 without one) and no payload, so log[i].Index == log[0].Index + i. Everything the
+	// node still needs of the log is log[1:]; compaction copies that into a new array, so that the
+	// discarded entries can be collected.
 	//
 	// Invariant: entries shared with messages or batches are never written in place: a truncation
 	// copies the kept prefix into a new array first.
+	// Invariant: log[0].Index <= applied <= commit (a snapshot holds only applied, hence committed,
+	// entries).
 	log       []Entry
 	commit    uint64
 	applied   uint64 // committed entries handed out in a Ready
 	persisted uint64 // highest index known durable in this node's storage
+
+	// snap is the node's latest snapshot (nil for none); log[0] has its index and term. snapPersist and
+	// snapApply are a snapshot not yet handed out in a batch to persist, or in a Ready to restore.
+	// logReplaced says that an installed snapshot replaced the whole log, which the next batch must say
+	// (First) even when it has no entries. appliedBytes sums the modelled bytes of the entries handed
+	// out to apply since the last snapshot, for SnapshotBytes.
+	snap                   *Snapshot
+	snapPersist, snapApply *Snapshot
+	logReplaced            bool
+	appliedBytes           uint64
 
 	prs     []progress
 	votes   []int8   // per peer in the current (pre-)election: 0 unknown, 1 granted, -1 refused
@@ -234,11 +270,18 @@ func New(cfg Config, d Durable) (*Node, error) {
 	}
 	n.votes = make([]int8, len(n.peers))
 	n.log = make([]Entry, 1, len(d.Entries)+64)
+	n.log[0] = Entry{Index: d.Snapshot.Index, Term: d.Snapshot.Term}
 	for i, e := range d.Entries {
-		if e.Index != uint64(i+1) {
-			return nil, fmt.Errorf("raft: durable entry %d has index %d", i+1, e.Index)
+		if want := d.Snapshot.Index + uint64(i+1); e.Index != want {
+			return nil, fmt.Errorf("raft: durable entry %d has index %d", want, e.Index)
 		}
 		n.log = append(n.log, e)
+	}
+	if d.Snapshot.Index > 0 {
+		// Everything in the snapshot was committed; the caller restores it from the first Ready.
+		s := d.Snapshot
+		n.snap, n.snapApply = &s, &s
+		n.commit, n.applied = s.Index, s.Index
 	}
 	n.term, n.vote = d.HardState.Term, d.HardState.Vote
 	n.persisted = n.lastIndex()
@@ -273,24 +316,37 @@ func (n *Node) Commit() uint64 { return n.commit }
 // LastIndex returns the index of the last entry in the node's log.
 func (n *Node) LastIndex() uint64 { return n.log[len(n.log)-1].Index }
 
+// SnapshotIndex returns the index of the last entry the node's snapshot holds (0 without one): the
+// log holds the entries after it only.
+func (n *Node) SnapshotIndex() uint64 { return n.log[0].Index }
+
+// Snapshot returns the node's latest snapshot, or nil. It must not be modified.
+func (n *Node) Snapshot() *Snapshot { return n.snap }
+
+// Retained returns how many entries the node's log holds in memory: those after the snapshot.
+func (n *Node) Retained() int { return len(n.log) - 1 }
+
 // Persisted returns the highest log index known durable on this node.
 func (n *Node) PersistedIndex() uint64 { return n.persisted }
 
 // Entry returns the entry at index i, if the log holds one.
 func (n *Node) Entry(i uint64) (Entry, bool) {
-	if i == 0 || i > n.lastIndex() {
+	if i <= n.log[0].Index || i > n.lastIndex() {
 		return Entry{}, false
 	}
-	return n.log[i], true
+	return n.log[i-n.log[0].Index], true
 }
 
-// Entries returns the log's entries from lo through hi, inclusive; the slice must not be modified.
+// Entries returns the log's entries from lo through hi, inclusive, as far as the log holds them (not
+// those compacted into the snapshot); the slice must not be modified.
 func (n *Node) Entries(lo, hi uint64) []Entry {
+	off := n.log[0].Index
 	hi = min(hi, n.lastIndex())
-	if lo < 1 || lo > hi {
+	lo = max(lo, off+1)
+	if lo > hi {
 		return nil
 	}
-	return n.log[lo : hi+1 : hi+1]
+	return n.log[lo-off : hi-off+1 : hi-off+1]
 }
 
 // Peers returns the voters, sorted.
@@ -312,12 +368,22 @@ func (n *Node) Match(id uint64) (match, next uint64, ok bool) {
 func (n *Node) lastIndex() uint64 { return n.log[len(n.log)-1].Index }
 func (n *Node) lastTerm() uint64  { return n.log[len(n.log)-1].Term }
 
-// termAt returns the term of entry i, and false if the log does not hold it.
+// termAt returns the term of entry i, and false if the log does not hold it. The snapshot's last entry
+// counts as held: its term is the sentinel's.
 func (n *Node) termAt(i uint64) (uint64, bool) {
-	if i > n.lastIndex() {
+	off := n.log[0].Index
+	if i < off || i > n.lastIndex() {
 		return 0, false
 	}
-	return n.log[i].Term, true
+	return n.log[i-off].Term, true
+}
+
+// entryAt returns entry i, which the log must hold (off < i <= lastIndex).
+func (n *Node) entryAt(i uint64) *Entry { return &n.log[i-n.log[0].Index] }
+
+// dirty reports whether anything is waiting to be handed out in a batch.
+func (n *Node) dirty() bool {
+	return n.hsDirty || n.dirtyFrom <= n.lastIndex() || n.snapPersist != nil || n.logReplaced
 }
 
 func (n *Node) peerIndex(id uint64) int {
@@ -334,7 +400,7 @@ func (n *Node) peerIndex(id uint64) int {
 
 // HasReady reports whether Ready has anything to hand out.
 func (n *Node) HasReady() bool {
-	if len(n.msgs) > 0 || len(n.after) > 0 || n.hsDirty || n.dirtyFrom <= n.lastIndex() || n.applied < n.commit {
+	if len(n.msgs) > 0 || len(n.after) > 0 || n.dirty() || n.applied < n.commit || n.snapApply != nil {
 		return true
 	}
 	for _, t := range n.timers {
@@ -350,7 +416,7 @@ func (n *Node) Ready() Ready {
 	var rd Ready
 	rd.Messages = n.msgs
 	n.msgs, n.msgsSpare = n.msgsSpare[:0], n.msgs
-	if n.hsDirty || n.dirtyFrom <= n.lastIndex() || len(n.after) > 0 {
+	if n.dirty() || len(n.after) > 0 {
 		n.batchSeq++
 		p := &rd.Persist
 		rd.HasPersist = true
@@ -360,18 +426,40 @@ func (n *Node) Ready() Ready {
 			p.HardState = HardState{Term: n.term, Vote: n.vote}
 			n.hsDirty = false
 		}
-		if last := n.lastIndex(); n.dirtyFrom <= last {
+		if s := n.snapPersist; s != nil {
+			// Once the snapshot is durable, so is everything through its index.
+			p.Snapshot = s
+			n.snapPersist = nil
+			n.marks = append(n.marks, batchMark{seq: n.batchSeq, lastIndex: s.Index, lastTerm: s.Term})
+		}
+		if last := n.lastIndex(); n.dirtyFrom <= last || n.logReplaced {
+			off := n.log[0].Index
 			p.First = n.dirtyFrom
-			p.Entries = n.log[n.dirtyFrom : last+1 : last+1]
+			p.Entries = n.log[n.dirtyFrom-off : last-off+1 : last-off+1]
 			n.marks = append(n.marks, batchMark{seq: n.batchSeq, lastIndex: last, lastTerm: n.lastTerm()})
 			n.dirtyFrom = last + 1
+			n.logReplaced = false
 		}
 		p.Messages = n.after
 		n.after, n.aftSpare = n.aftSpare[:0], n.after
 	}
+	if n.snapApply != nil {
+		rd.Snapshot = n.snapApply
+		n.snapApply = nil
+	}
 	if n.applied < n.commit {
-		rd.Committed = n.log[n.applied+1 : n.commit+1 : n.commit+1]
+		off := n.log[0].Index
+		rd.Committed = n.log[n.applied-off+1 : n.commit-off+1 : n.commit-off+1]
 		n.applied = n.commit
+		if n.cfg.SnapshotBytes > 0 {
+			for i := range rd.Committed {
+				n.appliedBytes += EntryBytes + uint64(rd.Committed[i].Size)
+			}
+		}
+		if since := n.applied - off; n.cfg.SnapshotEntries > 0 && since >= n.cfg.SnapshotEntries ||
+			n.cfg.SnapshotBytes > 0 && n.appliedBytes >= n.cfg.SnapshotBytes {
+			rd.SnapshotDue = n.applied
+		}
 	}
 	rd.Timers = n.timers
 	n.timers = [NumTimeouts]TimerChange{}
@@ -410,6 +498,33 @@ func (n *Node) Persisted(seq uint64) {
 			n.wonElection(false)
 		}
 	}
+}
+
+// Compact takes the caller's snapshot of its state machine at index, which the caller has applied (any
+// index from a Ready's SnapshotDue on): the node keeps it as its snapshot, to send to followers that
+// need entries it no longer holds, hands it out in the next batch to persist, and discards its log
+// through index (thesis §5.1). Data is the image and size its modelled size in bytes. An index at or
+// below the current snapshot's is ignored; one beyond what was handed out to apply is an error.
+func (n *Node) Compact(index uint64, data []byte, size uint64) error {
+	off := n.log[0].Index
+	if index <= off {
+		return nil
+	}
+	if index > n.applied {
+		return fmt.Errorf("raft: compact at index %d, beyond the last entry handed out to apply (%d)", index, n.applied)
+	}
+	s := &Snapshot{Index: index, Term: n.entryAt(index).Term, Size: size, Data: data}
+	n.snap, n.snapPersist = s, s
+	n.appliedBytes = 0
+	// Copy what is kept into a new array: the old one, and the discarded entries' payloads, can then be
+	// collected as soon as no message or batch in flight shares them.
+	keep := n.log[index-off:]
+	nl := make([]Entry, len(keep), len(keep)+64)
+	copy(nl, keep)
+	nl[0] = Entry{Index: index, Term: s.Term}
+	n.log = nl
+	n.dirtyFrom = max(n.dirtyFrom, index+1)
+	return nil
 }
 
 // Propose appends a command to the leader's log and starts replicating it. It returns the entry's index
@@ -505,7 +620,7 @@ func (n *Node) Step(m Message) {
 			// A granted pre-vote carries the term the candidate will campaign for, not a real term.
 		default:
 			lead := None
-			if m.Type == MsgApp || m.Type == MsgHeartbeat {
+			if m.Type == MsgApp || m.Type == MsgHeartbeat || m.Type == MsgSnap {
 				lead = m.From
 			}
 			n.becomeFollower(m.Term, lead)
@@ -513,7 +628,7 @@ func (n *Node) Step(m Message) {
 	case m.Term < n.term:
 		// Answer stale leaders and candidates with the current term, so that they step down (§5.1).
 		switch m.Type {
-		case MsgApp:
+		case MsgApp, MsgSnap:
 			n.send(Message{Type: MsgAppResp, To: m.From, Term: n.term, Index: m.Index, Reject: true})
 		case MsgHeartbeat:
 			n.send(Message{Type: MsgHeartbeatResp, To: m.From, Term: n.term})
@@ -534,7 +649,7 @@ func (n *Node) Step(m Message) {
 	default:
 		n.step(n, &n.in)
 	}
-	n.in.Entries = nil // do not keep the sender's entries reachable
+	n.in.Entries, n.in.Snapshot = nil, nil // do not keep the sender's entries reachable
 }
 
 func (n *Node) handleVoteRequest(m *Message) {
@@ -571,8 +686,8 @@ func (n *Node) upToDate(lastTerm, lastIndex uint64) bool {
 	return lastTerm > n.lastTerm() || (lastTerm == n.lastTerm() && lastIndex >= n.lastIndex())
 }
 
-// send queues m. Requests that vouch for nothing durable may leave at once: a leader's AppendEntries and
-// heartbeats (the leader writes its own entries in parallel, thesis §10.2.1) and a candidate's vote
+// send queues m. Requests that vouch for nothing durable may leave at once: a leader's AppendEntries,
+// InstallSnapshot and heartbeats (the leader writes its own entries in parallel, thesis §10.2.1) and a candidate's vote
 // requests (it writes its term and self-vote in parallel, and counts that vote only once durable: see
 // campaign). Anything else — every response — waits for the state it was decided on to be durable, if
 // any of that state is not yet.
@@ -584,7 +699,7 @@ func (n *Node) upToDate(lastTerm, lastIndex uint64) bool {
 func (n *Node) send(m Message) {
 	m.From = n.id
 	switch m.Type {
-	case MsgApp, MsgHeartbeat, MsgPreVote:
+	case MsgApp, MsgHeartbeat, MsgPreVote, MsgSnap:
 		n.msgs = append(n.msgs, m)
 		return
 	case MsgVote:
@@ -598,7 +713,7 @@ func (n *Node) send(m Message) {
 			return
 		}
 	}
-	if n.hsDirty || n.dirtyFrom <= n.lastIndex() || n.batchSeq > n.durableSeq || len(n.after) > 0 {
+	if n.dirty() || n.batchSeq > n.durableSeq || len(n.after) > 0 {
 		n.after = append(n.after, m)
 		return
 	}
@@ -653,8 +768,9 @@ func (n *Node) appendEntry(data []byte, size uint32) Entry {
 // truncate discards the entries after index keep. The kept prefix is copied to a new array because
 // messages and batches in flight may share the old one.
 func (n *Node) truncate(keep uint64) {
-	nl := make([]Entry, keep+1, max(cap(n.log), int(keep)+64))
-	copy(nl, n.log[:keep+1])
+	k := keep - n.log[0].Index
+	nl := make([]Entry, k+1, max(cap(n.log), int(k)+64))
+	copy(nl, n.log[:k+1])
 	n.log = nl
 	n.dirtyFrom = min(n.dirtyFrom, keep+1)
 	n.persisted = min(n.persisted, keep)

@@ -10,6 +10,10 @@ const (
 	// stateReplicate: the follower's log matches up to Match; the leader streams entries optimistically,
 	// advancing Next on send, with at most MaxInflight messages unacknowledged.
 	stateReplicate
+	// stateSnapshot: the follower needs entries the leader has compacted; the leader has sent it its
+	// snapshot through PendingSnapshot and sends nothing more until the follower acknowledges it, or a
+	// heartbeat shows that it was lost (as etcd's StateSnapshot).
+	stateSnapshot
 )
 
 // progress is the leader's view of one peer.
@@ -22,13 +26,23 @@ type progress struct {
 	State        progressState
 	ProbeSent    bool // in probe state: an AppendEntries is outstanding
 	RecentActive bool // heard from since the last CheckQuorum round
-	inflight     inflights
+	// PendingSnapshot is the index of the snapshot sent in snapshot state.
+	PendingSnapshot uint64
+	inflight        inflights
 }
 
 func (p *progress) becomeProbe(next uint64) {
 	p.State = stateProbe
 	p.ProbeSent = false
 	p.Next = max(next, p.Match+1)
+	p.inflight.reset()
+}
+
+func (p *progress) becomeSnapshot(index uint64) {
+	p.State = stateSnapshot
+	p.ProbeSent = false
+	p.PendingSnapshot = index
+	p.Next = max(index+1, p.Match+1)
 	p.inflight.reset()
 }
 
@@ -56,6 +70,8 @@ func (p *progress) paused() bool {
 	switch p.State {
 	case stateProbe:
 		return p.ProbeSent
+	case stateSnapshot:
+		return true
 	default:
 		return p.inflight.full()
 	}
@@ -128,9 +144,10 @@ func (in *inflights) freeFirst() {
 // status command prints it).
 type PeerProgress struct {
 	Match, Next uint64
-	Replicate   bool // streaming entries optimistically; false while probing, one message at a time
-	ProbeSent   bool // probing: an AppendEntries is outstanding
-	Inflight    int  // replicating: AppendEntries sent and not yet acknowledged
+	Replicate   bool   // streaming entries optimistically; false while probing, one message at a time
+	Snapshot    uint64 // in snapshot state: the index of the snapshot sent and not yet acknowledged
+	ProbeSent   bool   // probing: an AppendEntries is outstanding
+	Inflight    int    // replicating: AppendEntries sent and not yet acknowledged
 	MaxInflight int
 }
 
@@ -142,6 +159,10 @@ func (n *Node) Progress(id uint64) (pp PeerProgress, ok bool) {
 		return PeerProgress{}, false
 	}
 	pr := &n.prs[i]
-	return PeerProgress{Match: pr.Match, Next: pr.Next, Replicate: pr.State == stateReplicate,
-		ProbeSent: pr.ProbeSent, Inflight: pr.inflight.count, MaxInflight: pr.inflight.size}, true
+	pp = PeerProgress{Match: pr.Match, Next: pr.Next, Replicate: pr.State == stateReplicate,
+		ProbeSent: pr.ProbeSent, Inflight: pr.inflight.count, MaxInflight: pr.inflight.size}
+	if pr.State == stateSnapshot {
+		pp.Snapshot = pr.PendingSnapshot
+	}
+	return pp, true
 }

@@ -165,13 +165,16 @@ func stepFollower(n *Node, m *Message) {
 		// The leader caps the commit index at what this follower is known to hold; never go past the
 		// end of the log all the same.
 		n.commit = max(n.commit, min(m.Commit, n.lastIndex()))
-		n.send(Message{Type: MsgHeartbeatResp, To: m.From, Term: n.term})
+		n.send(Message{Type: MsgHeartbeatResp, To: m.From, Term: n.term, Index: m.Index})
+	case MsgSnap:
+		n.heardFromLeader(m.From)
+		n.handleSnapshot(m)
 	}
 }
 
 func stepCandidate(n *Node, m *Message) {
 	switch m.Type {
-	case MsgApp, MsgHeartbeat:
+	case MsgApp, MsgHeartbeat, MsgSnap:
 		n.becomeFollower(n.term, m.From)
 		stepFollower(n, m)
 	case MsgVoteResp, MsgPreVoteResp:
@@ -210,6 +213,10 @@ func stepLeader(n *Node, m *Message) {
 		switch pr.State {
 		case stateProbe:
 			pr.becomeReplicate()
+		case stateSnapshot:
+			if pr.Match >= pr.PendingSnapshot {
+				pr.becomeReplicate()
+			}
 		case stateReplicate:
 			pr.inflight.freeLE(m.Index)
 		}
@@ -219,6 +226,11 @@ func stepLeader(n *Node, m *Message) {
 	case MsgHeartbeatResp:
 		pr.RecentActive = true
 		pr.ProbeSent = false
+		if pr.State == stateSnapshot && m.Index == pr.PendingSnapshot {
+			// A heartbeat sent after the snapshot was answered, and links are FIFO: the follower's
+			// answer to the snapshot would have come first. The snapshot or its answer was lost.
+			pr.becomeProbe(pr.Match + 1)
+		}
 		if pr.State == stateReplicate && pr.inflight.full() {
 			pr.inflight.freeFirst()
 		}
@@ -233,6 +245,9 @@ func stepLeader(n *Node, m *Message) {
 // handleAppendReject moves nextIndex back after a failed consistency check, skipping a whole
 // conflicting term at a time (the optimisation at the end of §5.3).
 func (n *Node) handleAppendReject(pr *progress, m *Message) {
+	if pr.State == stateSnapshot {
+		return // the snapshot on its way settles where the follower's log matches
+	}
 	if pr.State == stateReplicate {
 		if m.Index <= pr.Match {
 			return // stale: the follower has since acknowledged more
@@ -245,7 +260,10 @@ func (n *Node) handleAppendReject(pr *progress, m *Message) {
 		// The follower holds term LogTerm at the rejected index, from RejectHint on. If the leader has
 		// entries of that term, its logs agree with the follower's up to the leader's last one of them.
 		for j := min(m.Index, n.lastIndex()); j > 0; j-- {
-			t := n.log[j].Term
+			t, ok := n.termAt(j)
+			if !ok {
+				break // compacted: the snapshot settles it
+			}
 			if t == m.LogTerm {
 				next = j + 1
 				break
@@ -275,7 +293,7 @@ func (n *Node) handleAppend(m *Message) {
 		} else {
 			// Point the leader at the first entry of the conflicting term.
 			j := m.Index
-			for j > n.commit+1 && n.log[j-1].Term == t {
+			for j > n.commit+1 && n.entryAt(j-1).Term == t {
 				j--
 			}
 			r.RejectHint, r.LogTerm = j, t
@@ -319,19 +337,24 @@ func (n *Node) sendAppend(pr *progress, empty bool) bool {
 		return false
 	}
 	prev := pr.Next - 1
+	off := n.log[0].Index
+	if prev < off {
+		n.sendSnapshot(pr) // the entries it needs are compacted
+		return true
+	}
 	hi := pr.Next
 	bytes := 0
 	for hi <= last && hi-pr.Next < uint64(n.cfg.MaxEntriesPerMsg) {
-		sz := int(n.log[hi].Size)
+		sz := int(n.log[hi-off].Size)
 		if hi > pr.Next && bytes+sz > n.cfg.MaxBytesPerMsg {
 			break
 		}
 		bytes += sz
 		hi++
 	}
-	m := Message{Type: MsgApp, To: pr.ID, Term: n.term, Index: prev, LogTerm: n.log[prev].Term, Commit: n.commit}
+	m := Message{Type: MsgApp, To: pr.ID, Term: n.term, Index: prev, LogTerm: n.log[prev-off].Term, Commit: n.commit}
 	if hi > pr.Next {
-		m.Entries = n.log[pr.Next:hi:hi]
+		m.Entries = n.log[pr.Next-off : hi-off : hi-off]
 	}
 	switch pr.State {
 	case stateProbe:
@@ -359,7 +382,11 @@ func (n *Node) bcastHeartbeat() {
 		if pr.ID == n.id {
 			continue
 		}
-		n.send(Message{Type: MsgHeartbeat, To: pr.ID, Term: n.term, Commit: min(pr.Match, n.commit)})
+		m := Message{Type: MsgHeartbeat, To: pr.ID, Term: n.term, Commit: min(pr.Match, n.commit)}
+		if pr.State == stateSnapshot {
+			m.Index = pr.PendingSnapshot // echoed: see stepLeader
+		}
+		n.send(m)
 	}
 }
 
@@ -391,7 +418,7 @@ func (n *Node) maybeCommit() bool {
 	if q <= n.commit {
 		return false
 	}
-	if n.log[q].Term != n.term && !n.cfg.UnsafeCommitPriorTerm {
+	if n.entryAt(q).Term != n.term && !n.cfg.UnsafeCommitPriorTerm {
 		return false
 	}
 	n.commit = q

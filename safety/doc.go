@@ -17,6 +17,13 @@
 // compares a new leader's prefix hash at the highest committed index with the committed one; State
 // Machine Safety compares what is applied at each index.
 //
+// Compacted logs: a node's prefix hashes start at its snapshot (Snapshotted), whose prefix hash is the
+// committed one at that index — a snapshot holds only committed entries, so the checker requires that
+// its index be known committed and that the node's log, if it holds that index, agree. Entries below a
+// snapshot are committed and equal cluster-wide by construction; each property compares what is
+// retained. The per-node hashes are then bounded by the entries after the snapshot; the committed
+// prefix and the records below are not (they are indexed by log position across the whole run).
+//
 // Memory: besides each node's prefix hashes and the committed prefix, which follow the length of the
 // logs, the checker remembers every distinct (index, term) ever held at an index and the leader of
 // every term, so that it can judge entries and leaders that turn up late. These grow with every

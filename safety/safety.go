@@ -46,8 +46,10 @@ type mark struct {
 }
 
 type nodeLog struct {
-	// hashes[i] is the prefix hash through index i; terms[i] the term of entry i. Index 0 is the empty
-	// prefix.
+	// hashes[i] is the prefix hash through index base+i; terms[i] the term of entry base+i. base is the
+	// index of the node's snapshot (0 for none, and hashes[0] the empty prefix): entries at or below it
+	// are compacted, committed by construction, and not kept here.
+	base   uint64
 	hashes []uint64
 	terms  []uint64
 	// While leader: the term, and the last index it had when it became leader or last appended.
@@ -114,6 +116,18 @@ func (c *Checker) node(id uint64) *nodeLog {
 	return nl
 }
 
+// last is the index of the last entry of the node's log.
+func (nl *nodeLog) last() uint64 { return nl.base + uint64(len(nl.hashes)-1) }
+
+// hash returns the prefix hash through index i, and false if the log does not hold i (compacted or
+// beyond its end).
+func (nl *nodeLog) hash(i uint64) (uint64, bool) {
+	if i < nl.base || i > nl.last() {
+		return 0, false
+	}
+	return nl.hashes[i-nl.base], true
+}
+
 // entryHash extends a prefix hash by one entry: FNV-1a over the previous hash, the entry's term, index
 // and size, and its data, written out so that hashing allocates nothing.
 func entryHash(prev uint64, e *raft.Entry) uint64 {
@@ -133,26 +147,68 @@ func entryHash(prev uint64, e *raft.Entry) uint64 {
 	return h
 }
 
-// Restarted resets a node's view to what it recovered from storage.
-func (c *Checker) Restarted(id uint64, entries []raft.Entry) *Violation {
+// Restarted resets a node's view to what it recovered from storage: a snapshot through snapIndex, of
+// term snapTerm (0 and 0 for none), and the entries after it.
+func (c *Checker) Restarted(id, snapIndex, snapTerm uint64, entries []raft.Entry) *Violation {
 	nl := c.node(id)
-	nl.hashes, nl.terms = nl.hashes[:1], nl.terms[:1]
+	nl.base, nl.hashes, nl.terms = 0, nl.hashes[:1], nl.terms[:1]
+	nl.hashes[0], nl.terms[0] = 0, 0
 	nl.leaderTerm, nl.applied = 0, 0
-	return c.LogChanged(id, 1, entries)
+	if snapIndex > 0 {
+		if v := c.Snapshotted(id, snapIndex, snapTerm); v != nil {
+			return v
+		}
+	}
+	return c.LogChanged(id, snapIndex+1, entries)
+}
+
+// Snapshotted records that node id's log now starts after a snapshot through index, of term term, as
+// handed out in a persist batch (before the batch's entries). A snapshot holds committed entries only,
+// so its prefix is the committed one: the node's own log, if it holds index, must agree with it. If the
+// log holds the snapshot's last entry the entries after it stay (a node compacting its own log);
+// otherwise the snapshot replaces the whole log (one installed from the leader). The node's state
+// machine is then the snapshot's: it applies from index+1 on.
+func (c *Checker) Snapshotted(id, index, term uint64) *Violation {
+	nl := c.node(id)
+	if index <= nl.base {
+		return nil // an older snapshot than the one the log starts at already
+	}
+	if known := uint64(len(c.committed) - 1); index > known {
+		return c.fail(StateMachineSafety, []uint64{id}, "node %d snapshotted through index %d, beyond the highest index known committed (%d)", id, index, known)
+	}
+	want := c.committed[index]
+	h, ok := nl.hash(index)
+	if ok && nl.terms[index-nl.base] == term {
+		if h != want {
+			return c.fail(StateMachineSafety, []uint64{id, c.committedBy[index]}, "node %d snapshotted through index %d a log that differs from the one node %d committed", id, index, c.committedBy[index])
+		}
+		// Keep what follows, in new arrays, so that the compacted part can be collected.
+		k := index - nl.base
+		nl.hashes = append(make([]uint64, 0, uint64(len(nl.hashes))-k+64), nl.hashes[k:]...)
+		nl.terms = append(make([]uint64, 0, uint64(len(nl.terms))-k+64), nl.terms[k:]...)
+	} else {
+		nl.hashes, nl.terms = []uint64{want}, []uint64{term}
+	}
+	nl.base = index
+	nl.applied = max(nl.applied, index)
+	return nil
 }
 
 // LogChanged records that node id's log now holds entries from first on (replacing whatever it held
 // there), as handed out in a persist batch.
 func (c *Checker) LogChanged(id uint64, first uint64, entries []raft.Entry) *Violation {
 	nl := c.node(id)
-	last := uint64(len(nl.hashes) - 1)
+	last := nl.last()
 	if first == 0 || first > last+1 {
 		return c.fail(LogMatching, []uint64{id}, "node %d's log changed from index %d but it only held %d entries", id, first, last)
+	}
+	if first <= nl.base {
+		return c.fail(StateMachineSafety, []uint64{id}, "node %d's log changed from index %d, inside its snapshot through %d", id, first, nl.base)
 	}
 	if nl.leaderTerm != 0 && first <= last {
 		return c.fail(LeaderAppendOnly, []uint64{id}, "leader %d of term %d replaced its entries from index %d (it had %d)", id, nl.leaderTerm, first, last)
 	}
-	nl.hashes, nl.terms = nl.hashes[:first], nl.terms[:first]
+	nl.hashes, nl.terms = nl.hashes[:first-nl.base], nl.terms[:first-nl.base]
 	for i := range entries {
 		e := &entries[i]
 		if e.Index != first+uint64(i) {
@@ -207,7 +263,8 @@ func (c *Checker) BecameLeader(id, term uint64) *Violation {
 		}
 		index = max(index, tc.index)
 	}
-	if index > 0 && (uint64(len(nl.hashes)) <= index || nl.hashes[index] != c.committed[index]) {
+	// A snapshot's prefix was checked against the committed one when the node took it.
+	if h, ok := nl.hash(max(index, nl.base)); index > 0 && (!ok || index >= nl.base && h != c.committed[index]) {
 		return c.fail(LeaderCompleteness, []uint64{id, c.committedBy[index]}, "leader %d of term %d lacks entry %d, committed in an earlier term as node %d saw it", id, term, index, c.committedBy[index])
 	}
 	return nil
@@ -224,22 +281,25 @@ func (c *Checker) Committed(id, term, commit uint64) *Violation {
 		return nil
 	}
 	nl := c.node(id)
-	if uint64(len(nl.hashes)) <= commit {
-		return c.fail(LogMatching, []uint64{id}, "node %d committed index %d beyond its log (%d entries)", id, commit, len(nl.hashes)-1)
+	hc, ok := nl.hash(commit)
+	if !ok {
+		return c.fail(LogMatching, []uint64{id}, "node %d committed index %d outside its log (entries %d to %d)", id, commit, nl.base+1, nl.last())
 	}
 	known := uint64(len(c.committed) - 1) // the highest index known committed
 	switch {
 	case commit <= known:
-		if nl.hashes[commit] != c.committed[commit] {
+		if hc != c.committed[commit] {
 			return c.fail(StateMachineSafety, []uint64{c.committedBy[commit], id}, "node %d committed a log through index %d that differs from the one node %d committed", id, commit, c.committedBy[commit])
 		}
 	default:
-		// The new committed prefix must extend the known one.
-		if known > 0 && nl.hashes[known] != c.committed[known] {
+		// The new committed prefix must extend the known one. A node whose snapshot is beyond known
+		// cannot exist: it holds only committed entries (Snapshotted).
+		hk, _ := nl.hash(known)
+		if known > 0 && hk != c.committed[known] {
 			return c.fail(StateMachineSafety, []uint64{id, c.committedBy[known]}, "node %d committed through %d a log that differs from the one node %d committed through %d", id, commit, c.committedBy[known], known)
 		}
 		for i := known + 1; i <= commit; i++ {
-			c.committed = append(c.committed, nl.hashes[i])
+			c.committed = append(c.committed, nl.hashes[i-nl.base])
 			c.committedBy = append(c.committedBy, id)
 		}
 	}
@@ -262,10 +322,10 @@ func (c *Checker) Applied(id uint64, entries []raft.Entry) *Violation {
 			return c.fail(StateMachineSafety, []uint64{id}, "node %d applied index %d after %d", id, e.Index, nl.applied)
 		}
 		nl.applied = e.Index
-		if uint64(len(nl.hashes)) <= e.Index {
-			return c.fail(StateMachineSafety, []uint64{id}, "node %d applied index %d beyond its log", id, e.Index)
+		h, ok := nl.hash(e.Index)
+		if !ok {
+			return c.fail(StateMachineSafety, []uint64{id}, "node %d applied index %d outside its log", id, e.Index)
 		}
-		h := nl.hashes[e.Index]
 		for uint64(len(c.applied)) <= e.Index {
 			c.applied = append(c.applied, mark{})
 		}

@@ -81,6 +81,41 @@ func TestCheckerCatches(t *testing.T) {
 			c.Committed(1, 1, 2)
 			return c.Committed(2, 2, 2)
 		}, StateMachineSafety},
+		{"snapshots: compacted, installed and restarted logs are judged on what they retain", func(c *Checker) *Violation {
+			for _, v := range []*Violation{
+				c.LogChanged(1, 1, ents(1, "a", 1, 1, 1, 1)),
+				c.LogChanged(2, 1, ents(1, "a", 1, 1, 1, 1)),
+				c.LogChanged(3, 1, ents(1, "a", 1)),
+				c.Committed(1, 1, 3),
+				c.Applied(1, ents(1, "a", 1, 1, 1)),
+				c.Snapshotted(1, 3, 1), // compacts; entry 4 stays
+				c.Committed(1, 1, 4),
+				c.Applied(1, ents(4, "a", 1)),
+				c.Snapshotted(3, 3, 1), // installed: replaces node 3's log
+				c.LogChanged(3, 4, ents(4, "a", 1)),
+				c.Committed(3, 1, 4),
+				c.Applied(3, ents(4, "a", 1)),
+				c.Restarted(2, 3, 1, ents(4, "a", 1)),
+				c.Committed(2, 1, 3),
+				c.BecameLeader(2, 2),
+			} {
+				if v != nil {
+					return v
+				}
+			}
+			return nil
+		}, ""},
+		{"snapshot beyond the committed index", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 1))
+			c.Committed(1, 1, 1)
+			return c.Snapshotted(1, 2, 1)
+		}, StateMachineSafety},
+		{"a change inside the snapshot", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 1))
+			c.Committed(1, 1, 2)
+			c.Snapshotted(1, 2, 1)
+			return c.LogChanged(1, 2, ents(2, "b", 2))
+		}, StateMachineSafety},
 		{"committed prefix rewritten", func(c *Checker) *Violation {
 			c.LogChanged(1, 1, ents(1, "a", 1, 1))
 			c.Committed(1, 1, 2)

@@ -239,6 +239,15 @@ var registry = []*param{
 		func(st *state) *int { return &st.cfg.MaxInflight }, defaultMaxInflight),
 	intParam("cluster", "max_batch", "entries per AppendEntries", 1, cluster.MaxBatch,
 		func(st *state) *int { return &st.cfg.MaxBatch }, defaultMaxBatch),
+	intParam("cluster", "snapshot_entries", "snapshot the store and compact the log every this many applied entries; 0 for never", 0, cluster.MaxSnapshotEntries,
+		func(st *state) *int { return &st.cfg.SnapshotEntries }),
+	{
+		Param: Param{Name: "snapshot_bytes", Section: "cluster", Kind: Int,
+			Doc: "snapshot the store and compact the log every this many bytes of applied entries; 0 for never"},
+		parse: intParser(0, cluster.MaxSnapshotBytes),
+		apply: func(st *state, v string) { st.cfg.SnapshotBytes, _ = strconv.ParseInt(v, 10, 64) },
+		get:   func(c *cluster.Config) string { return strconv.FormatInt(c.SnapshotBytes, 10) },
+	},
 	boolParam("cluster", "check", "check the Raft safety properties as the run goes", func(c *cluster.Config) *bool { return &c.Check }),
 
 	durationParam("scenario", "measure_from", "start of the window of the *_after measures", nonNegative,

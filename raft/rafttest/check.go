@@ -73,8 +73,8 @@ func (e *Env) observe(nd *node) {
 		e.leaders[n.Term()] = nd.id
 	}
 	for i, r := range e.committed {
-		if r.term >= n.Term() {
-			continue
+		if r.term >= n.Term() || uint64(i+1) <= n.SnapshotIndex() {
+			continue // compacted entries were committed when the snapshot was taken
 		}
 		if got, ok := n.Entry(uint64(i + 1)); !ok || !sameEntry(got, r.e) {
 			e.violation("safety: leader %d of term %d lacks %s, committed in term %d", nd.id, n.Term(), fmtEntry(r.e, true), r.term)
@@ -91,6 +91,9 @@ func (e *Env) apply(nd *node, ents []raft.Entry) {
 			e.violation("node %d applies index %d after %d", nd.id, x.Index, nd.applied)
 		}
 		nd.applied = x.Index
+		if len(x.Data) > 0 {
+			nd.sm = append(nd.sm, string(x.Data))
+		}
 		if i := int(x.Index - 1); i < len(e.applied) {
 			if r := e.applied[i]; !sameEntry(r.e, x) {
 				e.violation("safety: node %d applies %s at index %d, where node %d applied %s", nd.id, fmtEntry(x, true), x.Index, r.node, fmtEntry(r.e, true))
@@ -109,7 +112,7 @@ func (e *Env) check() {
 		if nd.n == nil {
 			continue
 		}
-		for i := uint64(1); i <= nd.n.Commit(); i++ {
+		for i := nd.n.SnapshotIndex() + 1; i <= nd.n.Commit(); i++ {
 			x, ok := nd.n.Entry(i)
 			switch {
 			case !ok:
@@ -128,8 +131,10 @@ func (e *Env) check() {
 			if a.n == nil || b.n == nil {
 				continue
 			}
+			// Entries compacted into either snapshot were committed, and are checked as they commit.
+			floor := max(a.n.SnapshotIndex(), b.n.SnapshotIndex())
 			i := min(a.n.LastIndex(), b.n.LastIndex())
-			for ; i > 0; i-- {
+			for ; i > floor; i-- {
 				x, _ := a.n.Entry(i)
 				y, _ := b.n.Entry(i)
 				if x.Term == y.Term {
@@ -137,7 +142,7 @@ func (e *Env) check() {
 				}
 			}
 			shared, _ := a.n.Entry(i) // the last index where both logs hold the same term
-			for j := i; j > 0; j-- {
+			for j := i; j > floor; j-- {
 				x, _ := a.n.Entry(j)
 				y, _ := b.n.Entry(j)
 				if !sameEntry(x, y) {
@@ -171,6 +176,9 @@ func (e *Env) tellObserver(nd *node, rd *raft.Ready) {
 		e.obs.SteppedDown(nd.id)
 	}
 	nd.obsState, nd.obsTerm = state, term
+	if rd.HasPersist && rd.Persist.Snapshot != nil {
+		e.observed(e.obs.Snapshotted(nd.id, rd.Persist.Snapshot.Index, rd.Persist.Snapshot.Term))
+	}
 	if rd.HasPersist && rd.Persist.First != 0 {
 		e.observed(e.obs.LogChanged(nd.id, rd.Persist.First, rd.Persist.Entries))
 	}

@@ -25,7 +25,12 @@ import (
 // the transcript, so that a script's transcript does not depend on what watches it; RunScript fails
 // the test on it unless the script expects violations.
 type Observer interface {
-	Restarted(id uint64, durable []raft.Entry) error
+	// Restarted: the node recovered a snapshot through snapIndex (0 for none) of term snapTerm, then the
+	// durable entries after it.
+	Restarted(id, snapIndex, snapTerm uint64, durable []raft.Entry) error
+	// Snapshotted: the node's log now starts after a snapshot through index (of term term), as its
+	// persist batch says (before that batch's entries, if any, are LogChanged).
+	Snapshotted(id, index, term uint64) error
 	LogChanged(id, first uint64, entries []raft.Entry) error
 	BecameLeader(id, term uint64) error
 	SteppedDown(id uint64)
@@ -51,6 +56,9 @@ type node struct {
 	timers  [raft.NumTimeouts]time.Duration // armed timers; 0 when stopped
 	armings int                             // times the election timer was armed (set or restarted), for the timers command
 	applied uint64
+	// sm is the node's state machine: the payloads of the entries applied, in order (a snapshot's image
+	// is them joined by commas).
+	sm []string
 
 	// What the transcript last showed, to print changes.
 	state raft.State
@@ -375,11 +383,11 @@ func parseInt(c *cmd, key string) (int, error) {
 }
 
 // addNodes creates a fresh cluster: add-nodes N [prevote=] [checkquorum=] [election=min:max]
-// [heartbeat=] [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [async-persist=true|1,2]
-// [seed=] [vote-write=] [voter-timer=] [vote-write-holds-timer=] [heartbeat-reply=].
+// [heartbeat=] [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [snapshot-entries=]
+// [async-persist=true|1,2] [seed=] [vote-write=] [voter-timer=] [vote-write-holds-timer=] [heartbeat-reply=].
 func (e *Env) addNodes(c *cmd) error {
 	if err := c.onlyKeys("prevote", "checkquorum", "election", "heartbeat", "unsafe-commit-prior-term",
-		"max-entries", "max-inflight", "async-persist", "seed",
+		"max-entries", "max-inflight", "snapshot-entries", "async-persist", "seed",
 		"vote-write", "voter-timer", "vote-write-holds-timer", "heartbeat-reply"); err != nil {
 		return err
 	}
@@ -417,6 +425,11 @@ func (e *Env) addNodes(c *cmd) error {
 	if cfg.MaxInflight, err = parseInt(c, "max-inflight"); err != nil {
 		return err
 	}
+	k, err := parseInt(c, "snapshot-entries")
+	if err != nil {
+		return err
+	}
+	cfg.SnapshotEntries = uint64(max(k, 0))
 	if v, ok := c.lookup("election"); ok {
 		lo, hi, _ := strings.Cut(v, ":")
 		if cfg.ElectionTimeoutMin, err = time.ParseDuration(lo); err != nil {
@@ -472,25 +485,54 @@ func (e *Env) addNodes(c *cmd) error {
 }
 
 // boot starts nd from its durable state and takes the node's first Ready, which should only arm the
-// election timer.
+// election timer and, after a snapshot, hand it back to restore.
 func (e *Env) boot(nd *node) error {
-	d := raft.Durable{HardState: nd.durable.HardState, Entries: slices.Clone(nd.durable.Entries)}
+	d := raft.Durable{HardState: nd.durable.HardState, Snapshot: nd.durable.Snapshot, Entries: slices.Clone(nd.durable.Entries)}
 	n, err := raft.New(nd.cfg, d)
 	if err != nil {
 		return err
 	}
-	nd.n, nd.applied, nd.state, nd.term = n, 0, n.State(), n.Term()
-	nd.obsState, nd.obsTerm, nd.obsCommit = n.State(), n.Term(), 0
+	nd.n, nd.applied, nd.sm, nd.state, nd.term = n, 0, nil, n.State(), n.Term()
+	nd.obsState, nd.obsTerm, nd.obsCommit = n.State(), n.Term(), n.Commit()
 	nd.timers, nd.armings = [raft.NumTimeouts]time.Duration{}, 0
 	if e.obs != nil {
-		e.observed(e.obs.Restarted(nd.id, d.Entries))
+		e.observed(e.obs.Restarted(nd.id, d.Snapshot.Index, d.Snapshot.Term, d.Entries))
 	}
 	rd := n.Ready()
 	if len(rd.Messages) > 0 || rd.HasPersist || len(rd.Committed) > 0 {
-		e.violation("node %d: first Ready after New holds more than timers", nd.id)
+		e.violation("node %d: first Ready after New holds more than timers and a snapshot", nd.id)
+	}
+	if (rd.Snapshot != nil) != (d.Snapshot.Index > 0) || rd.Snapshot != nil && rd.Snapshot.Index != d.Snapshot.Index {
+		e.violation("node %d: first Ready after New does not hand back the durable snapshot", nd.id)
+	}
+	if rd.Snapshot != nil {
+		e.restoreSM(nd, rd.Snapshot)
 	}
 	e.setTimers(nd, rd.Timers)
 	return nil
+}
+
+// restoreSM replaces nd's state machine with snapshot s.
+func (e *Env) restoreSM(nd *node, s *raft.Snapshot) {
+	nd.sm = nil
+	if len(s.Data) > 0 {
+		nd.sm = strings.Split(string(s.Data), ",")
+	}
+	nd.applied = s.Index
+}
+
+// compact snapshots nd's state machine at the index the node asked for.
+func (e *Env) compact(nd *node, index uint64) {
+	if index != nd.applied {
+		e.violation("node %d: snapshot due at %d but it has applied through %d", nd.id, index, nd.applied)
+		return
+	}
+	data := strings.Join(nd.sm, ",")
+	if err := nd.n.Compact(index, []byte(data), uint64(len(data))); err != nil {
+		e.violation("node %d: %v", nd.id, err)
+		return
+	}
+	e.printf("snapshot %s", fmtSnap(nd.n.Snapshot()))
 }
 
 // fire delivers a timer's expiry, if the node has armed that timer. Timers are one-shot: the node
@@ -566,8 +608,15 @@ func (e *Env) handleReady(nd *node) {
 			}
 		}
 	}
+	if rd.Snapshot != nil {
+		e.printf("restore %s", fmtSnap(rd.Snapshot))
+		e.restoreSM(nd, rd.Snapshot)
+	}
 	if len(rd.Committed) > 0 {
 		e.apply(nd, rd.Committed)
+	}
+	if rd.SnapshotDue != 0 {
+		e.compact(nd, rd.SnapshotDue)
 	}
 	e.setTimers(nd, rd.Timers)
 	e.observe(nd)
@@ -616,10 +665,23 @@ func (e *Env) makeDurable(nd *node, p *raft.Persist) {
 	if p.HasHardState {
 		nd.durable.HardState = p.HardState
 	}
+	if s := p.Snapshot; s != nil {
+		d := &nd.durable
+		k := int(s.Index - d.Snapshot.Index) // entries of the durable log the snapshot replaces
+		if k > 0 && k <= len(d.Entries) && d.Entries[k-1].Term == s.Term {
+			d.Entries = slices.Clone(d.Entries[k:])
+		} else {
+			if len(d.Entries) > 0 {
+				e.printf("durable log of %d drops %s", nd.id, fmtEntries(d.Entries, true))
+			}
+			d.Entries = nil
+		}
+		d.Snapshot = *s
+	}
 	if p.First == 0 {
 		return
 	}
-	k := int(p.First - 1)
+	k := int(p.First - 1 - nd.durable.Snapshot.Index)
 	if k > len(nd.durable.Entries) {
 		e.violation("node %d: batch #%d starts at %d, past the end of the durable log at %d", nd.id, p.Seq, p.First, len(nd.durable.Entries))
 		return
@@ -644,10 +706,10 @@ func (e *Env) send(nd *node, m raft.Message) {
 		e.violation("persistence: node %d grants its vote to %d in term %d before the vote is durable (durable term=%d vote=%d)", nd.id, m.To, m.Term, hs.Term, hs.Vote)
 	case (m.Type == raft.MsgApp || m.Type == raft.MsgHeartbeat) && hs.Term != m.Term:
 		e.violation("persistence: leader %d sends %s in term %d while its durable term is %d", nd.id, m.Type, m.Term, hs.Term)
-	case m.Type == raft.MsgAppResp && !m.Reject && m.Index > uint64(len(nd.durable.Entries)):
+	case m.Type == raft.MsgAppResp && !m.Reject && m.Index > durableLast(nd):
 		// Only the length can be checked: a newer leader may since have replaced the acknowledged
 		// entries, durably, and the acknowledgement then still leaves, harmlessly, to the old leader.
-		e.violation("persistence: node %d acknowledges index %d before it is durable (durable last index %d)", nd.id, m.Index, len(nd.durable.Entries))
+		e.violation("persistence: node %d acknowledges index %d before it is durable (durable last index %d)", nd.id, m.Index, durableLast(nd))
 	}
 	if m.Type == raft.MsgVoteResp && !m.Reject {
 		k := voteKey{nd.id, m.Term}
@@ -858,7 +920,7 @@ func (e *Env) crash(nd *node) {
 		return
 	}
 	hs := nd.durable.HardState
-	e.printf("node %d crashed: durable term=%d vote=%d last=%s", nd.id, hs.Term, hs.Vote, lastOf(nd.durable.Entries))
+	e.printf("node %d crashed: durable term=%d vote=%d last=%s", nd.id, hs.Term, hs.Vote, lastOf(nd.durable))
 	for _, p := range nd.pending {
 		e.printf("lost #%d%s", p.Seq, fmtBatch(&p))
 		for _, m := range p.Messages {
@@ -934,7 +996,7 @@ func (e *Env) restart(nd *node) {
 		e.printf("node %d: %v", nd.id, err)
 		return
 	}
-	e.printf("node %d restarted: term=%d vote=%d last=%s", nd.id, nd.n.Term(), nd.n.Vote(), lastOf(nd.durable.Entries))
+	e.printf("node %d restarted: term=%d vote=%d last=%s", nd.id, nd.n.Term(), nd.n.Vote(), lastOf(nd.durable))
 	e.check()
 }
 
@@ -959,7 +1021,7 @@ func (e *Env) printTimers(nd *node) {
 func (e *Env) status(nd *node) {
 	if nd.n == nil {
 		hs := nd.durable.HardState
-		e.printf("%d: down (durable term=%d vote=%d last=%s)", nd.id, hs.Term, hs.Vote, lastOf(nd.durable.Entries))
+		e.printf("%d: down (durable term=%d vote=%d last=%s)", nd.id, hs.Term, hs.Vote, lastOf(nd.durable))
 		return
 	}
 	n := nd.n
@@ -982,8 +1044,15 @@ func (e *Env) status(nd *node) {
 	if n.HasReady() {
 		unhandled += " (Ready not handled yet)"
 	}
-	e.printf("%d: %s term=%d vote=%d lead=%d commit=%d last=%d/%d persisted=%d timers=%s%s", nd.id, n.State(),
-		n.Term(), n.Vote(), n.Leader(), n.Commit(), last.Term, last.Index, n.PersistedIndex(), strings.Join(timers, ","), unhandled)
+	if n.LastIndex() == n.SnapshotIndex() && n.Snapshot() != nil {
+		last = raft.Entry{Term: n.Snapshot().Term, Index: n.SnapshotIndex()}
+	}
+	snap := ""
+	if i := n.SnapshotIndex(); i > 0 {
+		snap = fmt.Sprintf(" snapshot=%d", i)
+	}
+	e.printf("%d: %s term=%d vote=%d lead=%d commit=%d last=%d/%d persisted=%d%s timers=%s%s", nd.id, n.State(),
+		n.Term(), n.Vote(), n.Leader(), n.Commit(), last.Term, last.Index, n.PersistedIndex(), snap, strings.Join(timers, ","), unhandled)
 	if n.State() != raft.Leader {
 		return
 	}
@@ -999,6 +1068,9 @@ func (e *Env) status(nd *node) {
 		if pr.Replicate {
 			s = fmt.Sprintf("replicate inflight=%d/%d", pr.Inflight, pr.MaxInflight)
 		}
+		if pr.Snapshot != 0 {
+			s = fmt.Sprintf("snapshot %d (waiting)", pr.Snapshot)
+		}
 		e.printf("  %d: match=%d next=%d %s", id, pr.Match, pr.Next, s)
 	}
 }
@@ -1008,5 +1080,14 @@ func (e *Env) printLog(nd *node) {
 		e.printf("%d: (down; durable) %s", nd.id, fmtEntries(nd.durable.Entries, true))
 		return
 	}
-	e.printf("%d: %s", nd.id, fmtEntries(nd.n.Entries(1, nd.n.LastIndex()), true))
+	snap := ""
+	if i := nd.n.SnapshotIndex(); i > 0 {
+		snap = fmt.Sprintf("snapshot=%d/%d ", nd.n.Snapshot().Term, i)
+	}
+	e.printf("%d: %s%s", nd.id, snap, fmtEntries(nd.n.Entries(1, nd.n.LastIndex()), true))
+}
+
+// durableLast is the index of the last entry nd's stable storage holds, in its log or its snapshot.
+func durableLast(nd *node) uint64 {
+	return nd.durable.Snapshot.Index + uint64(len(nd.durable.Entries))
 }

@@ -22,17 +22,25 @@ func fmtEntries(ents []raft.Entry, data bool) string {
 	return "[" + strings.Join(s, " ") + "]"
 }
 
-func lastOf(ents []raft.Entry) string {
-	if len(ents) == 0 {
-		return "0/0"
+// lastOf is the last entry of a durable state, in its log or its snapshot.
+func lastOf(d raft.Durable) string {
+	if len(d.Entries) == 0 {
+		return fmt.Sprintf("%d/%d", d.Snapshot.Term, d.Snapshot.Index)
 	}
-	return fmtEntry(ents[len(ents)-1], false)
+	return fmtEntry(d.Entries[len(d.Entries)-1], false)
+}
+
+func fmtSnap(s *raft.Snapshot) string {
+	return fmt.Sprintf("%d/%d size=%d [%s]", s.Term, s.Index, s.Size, s.Data)
 }
 
 func fmtBatch(p *raft.Persist) string {
 	var s string
 	if p.HasHardState {
 		s += fmt.Sprintf(" term=%d vote=%d", p.HardState.Term, p.HardState.Vote)
+	}
+	if p.Snapshot != nil {
+		s += fmt.Sprintf(" snapshot=%d/%d", p.Snapshot.Term, p.Snapshot.Index)
 	}
 	if p.First != 0 {
 		s += " entries=" + fmtEntries(p.Entries, false)
@@ -63,6 +71,15 @@ func fmtMsg(m raft.Message) string {
 		}
 	case raft.MsgHeartbeat:
 		s += fmt.Sprintf(" commit=%d", m.Commit)
+		if m.Index != 0 {
+			s += fmt.Sprintf(" snapshot=%d", m.Index)
+		}
+	case raft.MsgHeartbeatResp:
+		if m.Index != 0 {
+			s += fmt.Sprintf(" snapshot=%d", m.Index)
+		}
+	case raft.MsgSnap:
+		s += fmt.Sprintf(" snapshot=%d/%d size=%d commit=%d", m.LogTerm, m.Index, m.Snapshot.Size, m.Commit)
 	case raft.MsgVote, raft.MsgPreVote:
 		s += fmt.Sprintf(" log=%d/%d", m.LogTerm, m.Index)
 	}

@@ -46,8 +46,14 @@ func RandomWith(e *Env, r *rand.Rand, steps int, options string) (script string,
 		fmt.Fprintf(&sb, "%s\n----\n\n", line)
 	}
 	n := 3 + 2*r.IntN(2)
-	add := fmt.Sprintf("add-nodes %d prevote=%v checkquorum=%v max-entries=%d max-inflight=%d async-persist=%v",
-		n, r.IntN(2) == 0, r.IntN(2) == 0, 1+r.IntN(3), 1+r.IntN(4), r.IntN(2) == 0)
+	// Half the scenarios compact their logs every few entries, so that followers fall behind the
+	// compaction point and need the leader's snapshot.
+	snapshotEntries := 0
+	if r.IntN(2) == 0 {
+		snapshotEntries = 1 + r.IntN(4)
+	}
+	add := fmt.Sprintf("add-nodes %d prevote=%v checkquorum=%v max-entries=%d max-inflight=%d async-persist=%v snapshot-entries=%d",
+		n, r.IntN(2) == 0, r.IntN(2) == 0, 1+r.IntN(3), 1+r.IntN(4), r.IntN(2) == 0, snapshotEntries)
 	if options != "" {
 		add += " " + options // a later key=value overrides an earlier one
 	}
