@@ -18,6 +18,12 @@ func (e *Env) setTimers(nd *node, changes [raft.NumTimeouts]raft.TimerChange) {
 		}
 	}
 	cfg, tm := &nd.cfg, &nd.timers
+	if nd.n.HasReady() {
+		// A synchronous write made durable while this Ready was handled (Persisted) can change the
+		// timers again (a vote durable restarts a voter's timer, with TimerOnDurable): those changes
+		// wait in the next Ready, and the timers are checked when it is handled.
+		return
+	}
 	var bad []string
 	if nd.n.State() == raft.Leader {
 		if cfg.CheckQuorum && tm[raft.ElectionTimeout] != cfg.ElectionTimeoutMin {
