@@ -84,11 +84,11 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 		}
 	}
 	if math.IsInf(ymin, 1) {
-		return nil, errors.New("plots: lines: no drawable point")
+		return nil, noDataError("plots: lines: no drawable point")
 	}
-	ymin, ymax, err := axisRange(ymin, ymax, o.YMin, o.YMax, o.LogY)
+	ymin, ymax, err := axisRange("y", ymin, ymax, o.YMin, o.YMax, o.LogY)
 	if err != nil {
-		return nil, fmt.Errorf("plots: lines: y %w", err)
+		return nil, fmt.Errorf("plots: lines: %w", err)
 	}
 	xmin, xmax := math.Inf(1), math.Inf(-1)
 	for _, x := range allX {
@@ -96,9 +96,9 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 			xmin, xmax = min(xmin, x), max(xmax, x)
 		}
 	}
-	xmin, xmax, err = axisRange(xmin, xmax, nil, nil, false)
+	xmin, xmax, err = axisRange("x", xmin, xmax, nil, nil, false)
 	if err != nil {
-		return nil, fmt.Errorf("plots: lines: x %w", err)
+		return nil, fmt.Errorf("plots: lines: %w", err)
 	}
 
 	p := newPlot(o.Title, o.XLabel, o.YLabel)

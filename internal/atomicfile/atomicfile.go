@@ -356,11 +356,23 @@ func (f *File) closeStream() error {
 // Write writes path through write with Create and Commit, or Abort when write fails. Its errors are
 // Create's, write's wrapped, and Commit's.
 func Write(path string, write func(w io.Writer) error) error {
-	f, err := Create(context.Background(), path)
+	return WriteContext(context.Background(), path, write)
+}
+
+// WriteContext is Write for a write that ctx may stop: Create waits for a FIFO's reader only until ctx
+// is done, and once ctx is done the output is aborted rather than committed, whatever write returned,
+// so that an interrupted writer leaves a regular file as it was. Its error then wraps ctx's cause.
+// write itself should watch ctx in its long loops (or write through a writer that does).
+func WriteContext(ctx context.Context, path string, write func(w io.Writer) error) error {
+	f, err := Create(ctx, path)
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
+	err = write(f)
+	if err == nil && ctx.Err() != nil {
+		err = context.Cause(ctx)
+	}
+	if err != nil {
 		f.Abort()
 		return fmt.Errorf("atomicfile: %s: %w", path, err)
 	}
