@@ -25,8 +25,10 @@ run: build
 demo: build
 	./$(BIN) run --nodes 5 --duration 60s --crash leader@20s --check
 
-# Copy the figures and the fig16 comparison table made by `make run` into the README (docs/figures).
-readme: run
+# Run the built-in experiments afresh (--force: out/ may hold results of an older spec) and copy their
+# figures and the fig16 comparison table into the README (docs/figures).
+readme: build
+	@for e in $(EXPERIMENTS); do ./$(BIN) sweep $$e --out out/$$e --force || exit $$?; done
 	mkdir -p docs/figures
 	for e in $(EXPERIMENTS); do cp out/$$e/plots/*.png docs/figures/; done
 	cp out/fig16/comparison.md docs/figures/fig16-comparison.md

@@ -128,12 +128,11 @@ func TestChaosLiveness(t *testing.T) {
 		// timeouts break it on purpose (for safety); here the timeouts are an order of magnitude above
 		// the slowest round trip plus disk write the swarm draws (60 ms + 20 ms).
 		cfg.ElectionMin, cfg.ElectionMax, cfg.Heartbeat = 800*time.Millisecond, 1600*time.Millisecond, 200*time.Millisecond
-		cfg.Faults = fault.Chaos(sim.Stream(seed, "chaos"), cfg.Nodes, chaosEnd, cfg.ChaosOptions)
+		cfg.Chaos, cfg.ChaosOptions.Until = true, chaosEnd
 		cfg.Faults = append(cfg.Faults, fault.Event{At: chaosEnd, Kind: fault.Heal})
 		for id := int64(1); id <= int64(cfg.Nodes); id++ {
 			cfg.Faults = append(cfg.Faults, fault.Event{At: chaosEnd, Kind: fault.Restart, Node: id})
 		}
-		cfg.Faults = dropIdleRestarts(cfg.Faults, cfg.Nodes)
 		return cfg
 	}
 	for seed, o := range runSeeds(n, cfgOf)[1:] {
@@ -147,28 +146,4 @@ func TestChaosLiveness(t *testing.T) {
 				seed, cfg.Nodes, cfg.Link.Loss, cfg.Link.Latency, cfg.Fsync, s.ClientOps.OKAfter, cfg.MeasureFrom, s.AvailabilityAfter)
 		}
 	}
-}
-
-// dropIdleRestarts removes the restarts of nodes no crash can have hit before: the chaos schedule draws
-// them (a restart of a live node does nothing), and Config.Validate refuses them in a schedule a user
-// writes. The run is the same without them.
-func dropIdleRestarts(evs []fault.Event, n int) []fault.Event {
-	mayBeDown := make([]bool, n+1)
-	out := evs[:0:0]
-	for _, e := range evs {
-		switch {
-		case e.Kind == fault.Crash && e.Leader:
-			for i := range mayBeDown {
-				mayBeDown[i] = true
-			}
-		case e.Kind == fault.Crash:
-			mayBeDown[e.Node] = true
-		case e.Kind == fault.Restart && !mayBeDown[e.Node]:
-			continue
-		case e.Kind == fault.Restart:
-			mayBeDown[e.Node] = false
-		}
-		out = append(out, e)
-	}
-	return out
 }

@@ -61,6 +61,7 @@ type Cluster struct {
 
 	interrupted func() bool // whether the run's context is done; nil when it cannot be
 	diskQueued  int         // persist batches waiting for a disk, all nodes together
+	maxLogIndex uint64      // the longest log a node may hold: its share of maxLogEntries
 	stillAt     sim.Time    // the instant at the last watch
 	stillSince  uint64      // events fired when the loop first got to it
 }
@@ -79,7 +80,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	cfg.Heartbeat = cfg.HeartbeatInterval()
 	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, quorum: cfg.Nodes/2 + 1,
-		faultRand: sim.Stream(cfg.Seed, "faults")}
+		faultRand: sim.Stream(cfg.Seed, "faults"), maxLogIndex: uint64(maxLogEntries / cfg.Nodes)}
 	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
 	if cfg.Trace != nil {
 		c.trace = newTracer(cfg.Trace, c.loop)
@@ -174,9 +175,17 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 // Loop exposes the event loop, for benchmarks and tests that count events.
 func (c *Cluster) Loop() *sim.Loop { return c.loop }
 
-// violation stops the run at the first safety violation.
+// violation stops the run at the first safety violation. Every call into the checker ends here, so
+// the checker's memory is bounded here too.
 func (c *Cluster) violation(v *safety.Violation) {
-	if v == nil || c.err != nil {
+	if v == nil {
+		if c.check.Records() > maxChecked {
+			c.limit("records of the safety checker", maxChecked,
+				"the safety check keeps every entry any log has held and the leader of every term, so each election adds to them (see duration, election timeout, loss and check)")
+		}
+		return
+	}
+	if c.err != nil {
 		return
 	}
 	c.err = v

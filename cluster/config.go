@@ -4,13 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/models/workload"
 	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
 )
 
@@ -135,27 +135,37 @@ const (
 	// MinClientTimeout is the shortest client attempt timeout: a client sends its write again each
 	// timeout.
 	MinClientTimeout = time.Microsecond
+	// MinOpDeadline is the shortest operation deadline: a client whose write fails at its deadline
+	// starts the next one at once, so it sends a write each deadline.
+	MinOpDeadline = time.Microsecond
+	// MinChaosInterval is the shortest mean time between chaos faults.
+	MinChaosInterval = time.Microsecond
+	// MinMTTF and MinMTTR are the shortest means of the crash-recovery spans: each node crashes and
+	// restarts once every MTTF + MTTR on average, and a restart replays the node's durable log.
+	MinMTTF = time.Microsecond
+	MinMTTR = time.Microsecond
 )
 
 // Validate reports the first impossible setting, naming it as the command line does: the text before
 // the first ": " is the flag's name (a spec spells it with '_' for '-').
 func (c *Config) Validate() error {
 	const tooFast = "shorter spans send messages faster than any link carries them, so a run of seconds would take hours"
+	const tooFaulty = "a fault every few nanoseconds makes a run of seconds take hours"
 	switch {
 	case c.Nodes < 1:
 		return fmt.Errorf("nodes: %d: need at least 1", c.Nodes)
 	case c.Nodes > MaxNodes:
 		return fmt.Errorf("nodes: %d: at most %d are supported (the state between nodes grows as its square)", c.Nodes, MaxNodes)
 	case c.Duration <= 0:
-		return fmt.Errorf("duration: %v: must be positive", c.Duration)
+		return fmt.Errorf("duration: %s: must be positive", ascii(c.Duration))
 	case c.ElectionMin <= 0:
-		return fmt.Errorf("election-timeout: minimum %v must be positive", c.ElectionMin)
+		return fmt.Errorf("election-timeout: minimum %s must be positive", ascii(c.ElectionMin))
 	case c.ElectionMin < MinElectionTimeout:
 		return fmt.Errorf("election-timeout: minimum %s: at least %s (%s)", ascii(c.ElectionMin), ascii(MinElectionTimeout), tooFast)
 	case c.ElectionMax < c.ElectionMin:
-		return fmt.Errorf("election-timeout: maximum %v is below the minimum %v", c.ElectionMax, c.ElectionMin)
+		return fmt.Errorf("election-timeout: maximum %s is below the minimum %s", ascii(c.ElectionMax), ascii(c.ElectionMin))
 	case c.Heartbeat < 0:
-		return fmt.Errorf("heartbeat: %v: must not be negative (0 means half the minimum election timeout)", c.Heartbeat)
+		return fmt.Errorf("heartbeat: %s: must not be negative (0 means half the minimum election timeout)", ascii(c.Heartbeat))
 	case c.Heartbeat > 0 && c.Heartbeat < MinHeartbeat:
 		return fmt.Errorf("heartbeat: %s: at least %s (%s)", ascii(c.Heartbeat), ascii(MinHeartbeat), tooFast)
 	case c.Link.Loss < 0 || c.Link.Loss > 1:
@@ -167,7 +177,7 @@ func (c *Config) Validate() error {
 	case c.Link.Latency == nil:
 		return errors.New("latency: not set")
 	case c.MeasureFrom < 0 || c.MeasureFrom >= c.Duration:
-		return fmt.Errorf("measure-from: %v: must be from 0 to before the end of the run (%v)", c.MeasureFrom, c.Duration)
+		return fmt.Errorf("measure-from: %s: must be from 0 to before the end of the run (%s)", ascii(c.MeasureFrom), ascii(c.Duration))
 	case c.Bootstrap < 0 || c.Bootstrap > c.Nodes:
 		return fmt.Errorf("bootstrap: %d: not a node of 1..%d (0 for none)", c.Bootstrap, c.Nodes)
 	case c.Clients < 0:
@@ -181,19 +191,23 @@ func (c *Config) Validate() error {
 	case c.Workload.ValueSize > MaxValueSize:
 		return fmt.Errorf("value-size: %d: at most %d (1GiB)", c.Workload.ValueSize, MaxValueSize)
 	case c.Workload.Timeout < 0:
-		return fmt.Errorf("client-timeout: %v: must be positive", c.Workload.Timeout)
+		return fmt.Errorf("client-timeout: %s: must be positive", ascii(c.Workload.Timeout))
 	case c.Workload.Timeout > 0 && c.Workload.Timeout < MinClientTimeout:
 		return fmt.Errorf("client-timeout: %s: at least %s (%s)", ascii(c.Workload.Timeout), ascii(MinClientTimeout), tooFast)
 	case c.Workload.Deadline < 0:
-		return fmt.Errorf("op-deadline: %v: must be positive", c.Workload.Deadline)
+		return fmt.Errorf("op-deadline: %s: must be positive", ascii(c.Workload.Deadline))
+	case c.Workload.Deadline > 0 && c.Workload.Deadline < MinOpDeadline:
+		return fmt.Errorf("op-deadline: %s: at least %s (%s)", ascii(c.Workload.Deadline), ascii(MinOpDeadline), tooFast)
 	case c.Workload.Think < 0:
-		return fmt.Errorf("think: %v: must not be negative", c.Workload.Think)
+		return fmt.Errorf("think: %s: must not be negative", ascii(c.Workload.Think))
 	case c.Workload.Keys < 0:
 		return fmt.Errorf("keys: %d: must be positive", c.Workload.Keys)
 	case c.ChaosOptions.MeanInterval < 0:
-		return fmt.Errorf("chaos-interval: %v: must not be negative", c.ChaosOptions.MeanInterval)
+		return fmt.Errorf("chaos-interval: %s: must not be negative", ascii(c.ChaosOptions.MeanInterval))
+	case c.ChaosOptions.MeanInterval > 0 && c.ChaosOptions.MeanInterval < MinChaosInterval:
+		return fmt.Errorf("chaos-interval: %s: at least %s (%s)", ascii(c.ChaosOptions.MeanInterval), ascii(MinChaosInterval), tooFaulty)
 	case c.ChaosOptions.Quiet < 0:
-		return fmt.Errorf("chaos-quiet: %v: must not be negative", c.ChaosOptions.Quiet)
+		return fmt.Errorf("chaos-quiet: %s: must not be negative", ascii(c.ChaosOptions.Quiet))
 	case c.Graph != nil && c.Graph.Len() != c.Nodes:
 		return fmt.Errorf("topology: the graph has %d nodes but nodes is %d", c.Graph.Len(), c.Nodes)
 	}
@@ -202,11 +216,18 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("leader_crash: stale %d: at most nodes-2 = %d followers can be left behind", lc.Stale, max(c.Nodes-2, 0))
 		}
 		if lc.After >= c.Duration {
-			return fmt.Errorf("leader_crash: after %v is not before the end of the run (%v)", lc.After, c.Duration)
+			return fmt.Errorf("leader_crash: after %s is not before the end of the run (%s)", ascii(lc.After), ascii(c.Duration))
 		}
 	}
-	if cr := c.CrashRecovery; cr != nil && (cr.MTTF == nil || cr.MTTR == nil) {
-		return errors.New("crash_recovery: both mttf and mttr are needed")
+	if cr := c.CrashRecovery; cr != nil {
+		switch {
+		case cr.MTTF == nil || cr.MTTR == nil:
+			return errors.New("crash_recovery: both mttf and mttr are needed")
+		case cr.MTTF.Mean() < MinMTTF:
+			return fmt.Errorf("crash_recovery: mttf %v has mean %s: at least %s (%s)", cr.MTTF, ascii(cr.MTTF.Mean()), ascii(MinMTTF), tooFaulty)
+		case cr.MTTR.Mean() < MinMTTR:
+			return fmt.Errorf("crash_recovery: mttr %v has mean %s: at least %s (%s)", cr.MTTR, ascii(cr.MTTR.Mean()), ascii(MinMTTR), tooFaulty)
+		}
 	}
 	for _, e := range c.Faults {
 		if e.Node > int64(c.Nodes) {
@@ -233,13 +254,14 @@ func (c *Config) HeartbeatInterval() time.Duration {
 func (c *Config) Warnings() []string {
 	var w []string
 	if hb := c.HeartbeatInterval(); hb >= c.ElectionMin {
-		w = append(w, fmt.Sprintf("heartbeat %v is not below the minimum election timeout %v: followers will time out between heartbeats and elections will churn", hb, c.ElectionMin))
+		w = append(w, fmt.Sprintf("heartbeat %s is not below the minimum election timeout %s: followers will time out between heartbeats and elections will churn", ascii(hb), ascii(c.ElectionMin)))
 	}
 	return w
 }
 
-// ascii formats d as time.Duration does, with "us" for "µs", as the spec writes durations.
-func ascii(d time.Duration) string { return strings.ReplaceAll(d.String(), "µs", "us") }
+// ascii formats d as time.Duration does, with "us" for "µs", as the spec writes durations: every
+// duration in a message of this package goes through it.
+func ascii(d time.Duration) string { return sim.FormatDuration(d) }
 
 // graph builds the run's topology.
 func (c *Config) graph() (*topology.Graph, error) {

@@ -42,13 +42,14 @@ type host struct {
 	timers    [raft.NumTimeouts]sim.Timer
 	disk      *disk.Disk
 	diskTimer sim.Timer
-	batches   []batch // FIFO; batches[head:] are waiting or being written
-	head      int
-	durable   raft.Durable
+	// batches are the persist batches waiting for the disk or being written, oldest first. Each slot
+	// keeps its message buffer when popped, for the next batch to copy into without allocating;
+	// responses carry no entries, so the buffers keep no log reachable.
+	batches fifo[batch]
+	durable raft.Durable
 
 	store     *kv.Store
-	proposals []proposal // increasing index; proposals[phead:] are waiting
-	phead     int
+	proposals fifo[proposal] // waiting for their entries to apply, in increasing index
 
 	// what the cluster last saw of the node, to notice changes
 	term   uint64
@@ -126,9 +127,12 @@ func (h *host) crash() {
 	}
 	h.c.loop.Cancel(h.diskTimer)
 	h.disk.Crash()
-	h.c.diskQueued -= len(h.batches) - h.head
-	h.batches, h.head = h.batches[:0], 0
-	h.proposals, h.phead = h.proposals[:0], 0
+	h.c.diskQueued -= h.batches.len()
+	for i := range h.batches.len() {
+		h.batches.at(i).entries = nil // lost with the crash: keep no log reachable
+	}
+	h.batches.clear()
+	h.proposals.clear()
 	h.node, h.store = nil, nil
 	if wasLeader && h.c.check != nil {
 		h.c.check.SteppedDown(h.id)
@@ -226,25 +230,26 @@ func (h *host) observe() (elected bool) {
 
 // submit hands a persist batch to the disk.
 func (h *host) submit(p *raft.Persist) {
-	if h.head == len(h.batches) {
-		h.batches, h.head = h.batches[:0], 0
-	}
-	// Grow by reslicing where there is room, so the slot keeps the message buffer it had in an earlier
-	// round and copying the messages in allocates nothing.
-	if len(h.batches) < cap(h.batches) {
-		h.batches = h.batches[:len(h.batches)+1]
-	} else {
-		h.batches = append(h.batches, batch{})
-	}
-	b := &h.batches[len(h.batches)-1]
+	// The slot keeps the message buffer it had in an earlier round, so copying the messages in
+	// allocates nothing.
+	b := h.batches.push()
 	*b = batch{seq: p.Seq, hasHS: p.HasHardState, hs: p.HardState, first: p.First, entries: p.Entries,
 		msgs: append(b.msgs[:0], p.Messages...)}
 	if h.c.diskQueued++; h.c.diskQueued > maxDiskQueue {
 		h.c.limit("writes waiting for the disks", maxDiskQueue,
 			"the nodes write faster than their disks complete (see fsync, disk bandwidth, clients and election timeout)")
 	}
-	if h.c.check != nil && p.First != 0 {
-		h.c.violation(h.c.check.LogChanged(h.id, p.First, p.Entries))
+	// Every change to a node's log comes through here — a client's write, a new leader's empty entry,
+	// a follower's replicated entries — so the bound holds whatever drives the growth: a cluster that
+	// only elects leaders adds an entry per election.
+	if p.First != 0 {
+		if last := p.First + uint64(len(p.Entries)) - 1; last > h.c.maxLogIndex {
+			h.c.limit("log entries on all nodes together", maxLogEntries,
+				"raftsim keeps every entry in memory, without snapshots (see duration, clients and think; each new leader adds an entry too)")
+		}
+		if h.c.check != nil {
+			h.c.violation(h.c.check.LogChanged(h.id, p.First, p.Entries))
+		}
 	}
 	bytes := 0
 	if p.HasHardState {
@@ -263,9 +268,8 @@ func (h *host) diskDone() {
 	n, started, d := h.disk.Done()
 	h.c.diskQueued -= n
 	var last uint64
-	for i := 0; i < n; i++ {
-		b := &h.batches[h.head]
-		h.head++
+	for range n {
+		b := h.batches.front()
 		if b.hasHS {
 			h.durable.HardState = b.hs
 		}
@@ -276,8 +280,9 @@ func (h *host) diskDone() {
 		for j := range b.msgs {
 			h.c.sendRaft(&b.msgs[j])
 		}
-		b.entries = nil
+		b.entries = nil // the slot is reused; the log is kept by the node and durable
 		last = b.seq
+		h.batches.pop()
 	}
 	if started {
 		h.diskTimer = h.c.loop.At(h.after(d), h, evDiskDone)
@@ -300,14 +305,7 @@ func (h *host) request(r *workload.Request) {
 		h.c.reply(h.id, workload.Reply{Client: r.Client, Seq: r.Seq, Leader: h.node.Leader()})
 		return
 	}
-	if index > uint64(maxLogEntries/h.c.cfg.Nodes) {
-		h.c.limit("log entries on all nodes together", maxLogEntries,
-			"raftsim keeps every entry in memory, without snapshots (see duration, clients and think)")
-	}
-	if h.phead == len(h.proposals) {
-		h.proposals, h.phead = h.proposals[:0], 0
-	}
-	h.proposals = append(h.proposals, proposal{index: index, term: term, client: r.Client, seq: r.Seq})
+	*h.proposals.push() = proposal{index: index, term: term, client: r.Client, seq: r.Seq}
 }
 
 // apply applies committed entries to the state machine and answers the clients waiting on them.
@@ -321,9 +319,9 @@ func (h *host) apply(ents []raft.Entry) {
 		if err != nil {
 			panic("cluster: " + err.Error()) // the node handed out entries out of order: a bug
 		}
-		for h.phead < len(h.proposals) && h.proposals[h.phead].index <= e.Index {
-			p := h.proposals[h.phead]
-			h.phead++
+		for h.proposals.len() > 0 && h.proposals.front().index <= e.Index {
+			p := *h.proposals.front()
+			h.proposals.pop()
 			if p.index < e.Index {
 				continue // cannot happen: every index up to e.Index was applied in order
 			}
@@ -340,8 +338,9 @@ func (h *host) apply(ents []raft.Entry) {
 // failProposals answers every waiting client when the node stops leading: their writes may still
 // commit under the next leader, and a retry with the same sequence number is applied only once.
 func (h *host) failProposals() {
-	for _, p := range h.proposals[h.phead:] {
+	for i := range h.proposals.len() {
+		p := h.proposals.at(i)
 		h.c.reply(h.id, workload.Reply{Client: p.client, Seq: p.seq, Leader: h.node.Leader()})
 	}
-	h.proposals, h.phead = h.proposals[:0], 0
+	h.proposals.clear()
 }

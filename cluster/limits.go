@@ -21,6 +21,12 @@ const (
 	// node's log and in its durable copy); five nodes reach it after 1.6 million writes, an hour and a
 	// half of one client writing without pause.
 	MaxLogEntries = 1 << 23
+	// MaxCheckRecords bounds what the safety checker (Config.Check) remembers beyond the logs: every
+	// distinct entry any node's log has held at an index, overwritten ones included, and the leader of
+	// every term (safety.Checker.Records). They grow with every election, so a run that elects leaders
+	// for ever without committing much reaches it while its log stays short; a run that reaches it
+	// holds about 400 MB of them.
+	MaxCheckRecords = 1 << 23
 	// MaxEventsAtOnce bounds the events that fire at one instant of simulated time. With no delay
 	// anywhere (a latency, an fsync and a think time of 0, unlimited bandwidth) a client's writes
 	// complete in no time, and a run would fire events for ever without its time moving on.
@@ -33,10 +39,11 @@ var (
 	maxDiskQueue  = MaxDiskQueue
 	maxLogEntries = MaxLogEntries
 	maxAtOnce     = MaxEventsAtOnce
+	maxChecked    = MaxCheckRecords
 )
 
 // LimitError stops a run that would hold more than the simulator allows (MaxInFlight, MaxDiskQueue,
-// MaxLogEntries). It is the settings' doing, not a failure of the simulator: the command line treats it
+// MaxLogEntries, MaxCheckRecords, MaxEventsAtOnce). It is the settings' doing, not a failure of the simulator: the command line treats it
 // as bad input.
 type LimitError struct {
 	At    time.Duration // simulated time when the limit was reached
@@ -46,7 +53,7 @@ type LimitError struct {
 }
 
 func (e *LimitError) Error() string {
-	return fmt.Sprintf("cluster: more than %d %s at %v of simulated time: %s", e.Limit, e.What, e.At, e.Why)
+	return fmt.Sprintf("cluster: more than %d %s at %s of simulated time: %s", e.Limit, e.What, ascii(e.At), e.Why)
 }
 
 // limit stops the run at the first limit reached.

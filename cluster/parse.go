@@ -21,14 +21,14 @@ func ParseTimeoutRange(s string) (lo, hi time.Duration, err error) {
 	}
 	switch {
 	case lo <= 0:
-		return 0, 0, fmt.Errorf("%q: minimum %v must be positive", s, lo)
+		return 0, 0, fmt.Errorf("%q: minimum %s must be positive", s, ascii(lo))
 	case hi < lo:
-		return 0, 0, fmt.Errorf("%q: maximum %v is below the minimum %v", s, hi, lo)
+		return 0, 0, fmt.Errorf("%q: maximum %s is below the minimum %s", s, ascii(hi), ascii(lo))
 	}
 	return lo, hi, nil
 }
 
 // FormatTimeoutRange is the inverse of ParseTimeoutRange.
 func FormatTimeoutRange(lo, hi time.Duration) string {
-	return lo.String() + ":" + hi.String()
+	return ascii(lo) + ":" + ascii(hi)
 }

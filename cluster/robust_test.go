@@ -13,14 +13,14 @@ import (
 	"github.com/raftsim/raftsim/sim"
 )
 
-// TestFaultScheduleIsLazy: a fault every nanosecond on every node for an hour (about 10^13 events)
-// builds at once, runs, and stops soon after its context is cancelled: the schedule is drawn as the
-// run reaches it, not before.
+// TestFaultScheduleIsLazy: a fault every microsecond on every node for an hour (about 10^10 events),
+// the shortest spans allowed, builds at once, runs, and stops soon after its context is cancelled: the
+// schedule is drawn as the run reaches it, not before.
 func TestFaultScheduleIsLazy(t *testing.T) {
 	cfg := Default()
 	cfg.Duration = time.Hour
-	cfg.CrashRecovery = &CrashRecovery{MTTF: latency.MustParse("const:1ns"), MTTR: latency.MustParse("const:1ns")}
-	cfg.Chaos, cfg.ChaosOptions.MeanInterval = true, time.Nanosecond
+	cfg.CrashRecovery = &CrashRecovery{MTTF: latency.Const(MinMTTF), MTTR: latency.Const(MinMTTR)}
+	cfg.Chaos, cfg.ChaosOptions.MeanInterval = true, MinChaosInterval
 	// Cancelled from inside once 20,000 events have fired, not after a wall-clock time: on a loaded
 	// machine under the race detector a time limit measures the machine, not the schedule.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -36,8 +36,8 @@ func TestFaultScheduleIsLazy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// An eager schedule of an hour at one fault per nanosecond would not fit in memory, let alone in
-	// ten seconds; a lazy one is built in microseconds.
+	// An eager schedule of an hour at one fault per microsecond would take hundreds of gigabytes and
+	// minutes to build; a lazy one is built in microseconds.
 	if d := time.Since(start); d > 10*time.Second {
 		t.Fatalf("New took %v", d)
 	}
@@ -203,6 +203,19 @@ func TestValidateBounds(t *testing.T) {
 		{"disk bandwidth negative", func(c *Config) { c.DiskBandwidth = -1 }, "disk-bandwidth: -1: must not be negative"},
 		{"think negative", func(c *Config) { c.Workload.Think = -1 }, "think: -1ns: must not be negative"},
 		{"chaos interval negative", func(c *Config) { c.ChaosOptions.MeanInterval = -1 }, "chaos-interval: -1ns: must not be negative"},
+		{"chaos interval 1ns", func(c *Config) { c.Chaos, c.ChaosOptions.MeanInterval = true, 1 }, "chaos-interval: 1ns: at least 1us ("},
+		{"chaos interval at the bound", func(c *Config) { c.Chaos, c.ChaosOptions.MeanInterval = true, MinChaosInterval }, ""},
+		{"op deadline 1ns", func(c *Config) { c.Workload.Deadline = 1 }, "op-deadline: 1ns: at least 1us ("},
+		{"op deadline at the bound", func(c *Config) { c.Workload.Deadline = MinOpDeadline }, ""},
+		{"mttf of mean 1ns", func(c *Config) {
+			c.CrashRecovery = &CrashRecovery{MTTF: latency.MustParse("exp:1ns"), MTTR: latency.MustParse("exp:1s")}
+		}, "crash_recovery: mttf exp:1ns has mean 1ns: at least 1us ("},
+		{"mttr of mean 999ns", func(c *Config) {
+			c.CrashRecovery = &CrashRecovery{MTTF: latency.MustParse("exp:1s"), MTTR: latency.MustParse("uniform:0s:1998ns")}
+		}, "crash_recovery: mttr uniform:0s:1.998us has mean 999ns: at least 1us ("},
+		{"mttf and mttr at the bound", func(c *Config) {
+			c.CrashRecovery = &CrashRecovery{MTTF: latency.Const(MinMTTF), MTTR: latency.MustParse("exp:1us")}
+		}, ""},
 		{"chaos quiet negative", func(c *Config) { c.ChaosOptions.Quiet = -1 }, "chaos-quiet: -1ns: must not be negative"},
 	}
 	for _, tt := range tests {
@@ -243,6 +256,18 @@ func TestLimitsStopRuns(t *testing.T) {
 			c.ElectionMin, c.ElectionMax, c.Fsync = MinElectionTimeout, 2*MinElectionTimeout, lat("const:1h")
 		}, "writes waiting for the disks"},
 		{"log entries", &maxLogEntries, func(c *Config) { c.Clients = 20 }, "log entries on all nodes together"},
+		{"log entries from elections alone", &maxLogEntries, func(c *Config) {
+			// No client: the log grows by the empty entry of each new leader, which the limit, checked
+			// only on client writes, never saw.
+			c.Clients, c.Link.Latency = 0, lat("exp:1ms")
+			c.ElectionMin, c.ElectionMax = 5*time.Millisecond, 10*time.Millisecond
+		}, "log entries on all nodes together"},
+		{"records of the safety checker", &maxChecked, func(c *Config) {
+			// Leaders come and go: the checker remembers each one's term and empty entry, and the
+			// entries later leaders overwrote, about three records per election here.
+			c.Clients, c.Check, c.Link.Latency = 0, true, lat("exp:1ms")
+			c.ElectionMin, c.ElectionMax, c.Fsync = 5*time.Millisecond, 10*time.Millisecond, lat("exp:3ms")
+		}, "records of the safety checker"},
 		{"events at one instant", &maxAtOnce, func(c *Config) {
 			// No delay anywhere: writes complete without time moving on.
 			c.Link.Latency, c.Fsync, c.Link.Bandwidth = lat("const:0s"), lat("const:0s"), 0

@@ -21,7 +21,11 @@ func (c *Config) faultSource() fault.Source {
 		}
 	}
 	if c.Chaos {
-		srcs = append(srcs, fault.NewChaos(sim.Stream(c.Seed, "chaos"), c.Nodes, c.Duration, c.ChaosOptions))
+		end := c.Duration
+		if u := c.ChaosOptions.Until; u > 0 {
+			end = min(u, end)
+		}
+		srcs = append(srcs, fault.NewChaos(sim.Stream(c.Seed, "chaos"), c.Nodes, end, c.ChaosOptions))
 	}
 	return fault.Merge(srcs...)
 }

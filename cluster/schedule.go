@@ -9,7 +9,7 @@ import (
 
 // validateSchedule checks the fault schedule against itself, as far as it can be known before the run:
 // a node named by ID must not be crashed while it is certainly down, nor restarted while it is certainly
-// up. A node is certainly up until a crash that may hit it — its own, or one of the leader, whoever that
+// up; an edge must not be cut while it is certainly cut, nor restored while it is certainly up. A node is certainly up until a crash that may hit it — its own, or one of the leader, whoever that
 // turns out to be — and certainly down after its own crash until its restart. With chaos, crash-recovery
 // faults or the leader-crash scenario, crashes the schedule does not list may hit any node, so a restart
 // is never certainly redundant then.
@@ -26,8 +26,56 @@ func (c *Config) validateSchedule() error {
 			state[i] = maybe
 		}
 	}
+	// Directed edges, likewise: certainly up until a cut that names them, certainly cut after it until
+	// a restore or a heal. A partition or an isolation leaves the edges it may have cut unknown, so a
+	// restore after one is never certainly redundant; chaos cuts and heals edges the schedule does not
+	// list.
+	edges := map[topology.Edge]uint8{} // absent: up, unless unknown
+	edgeSince := map[topology.Edge]fault.Event{}
+	unknown := c.Chaos
+	edgeState := func(ed topology.Edge) uint8 {
+		if st, ok := edges[ed]; ok {
+			return st
+		}
+		if unknown {
+			return maybe
+		}
+		return up
+	}
 	for _, e := range c.Faults {
 		id := e.Node
+		switch e.Kind {
+		case fault.Cut:
+			for _, ed := range e.Edges {
+				if edgeState(ed) == down {
+					return fmt.Errorf("schedule: %v: edge %d->%d is already cut (%v, and no restore or heal since)", e, ed.From, ed.To, edgeSince[ed])
+				}
+				edges[ed], edgeSince[ed] = down, e
+			}
+		case fault.Restore:
+			for _, ed := range e.Edges {
+				if edgeState(ed) == up {
+					if prev, ok := edgeSince[ed]; ok {
+						return fmt.Errorf("schedule: %v: edge %d->%d is up (%v, and no cut since)", e, ed.From, ed.To, prev)
+					}
+					return fmt.Errorf("schedule: %v: edge %d->%d is up: no cut of it comes before", e, ed.From, ed.To)
+				}
+				edges[ed], edgeSince[ed] = up, e
+			}
+		case fault.Heal:
+			clear(edges)
+			for ed := range edgeSince {
+				edgeSince[ed] = e
+			}
+			unknown = c.Chaos
+		case fault.Partition, fault.Isolate:
+			for ed, st := range edges {
+				if st == up {
+					edges[ed] = maybe
+				}
+			}
+			unknown = true
+		}
 		switch {
 		case e.Kind == fault.Crash && e.Leader:
 			for i := 1; i <= c.Nodes; i++ {

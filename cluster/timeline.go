@@ -44,7 +44,7 @@ func (t *timeline) add(at sim.Time, e *fault.Event, lc *LeaderCrash, nodes []uin
 	if e != nil {
 		what = e.String()
 	} else {
-		what = "leader-crash scenario, after " + lc.After.String()
+		what = "leader-crash scenario, after " + ascii(lc.After)
 	}
 	if nodes == nil {
 		nodes = []uint64{} // a list in JSON, never null

@@ -17,6 +17,12 @@
 // compares a new leader's prefix hash at the highest committed index with the committed one; State
 // Machine Safety compares what is applied at each index.
 //
+// Memory: besides each node's prefix hashes and the committed prefix, which follow the length of the
+// logs, the checker remembers every distinct (index, term) ever held at an index and the leader of
+// every term, so that it can judge entries and leaders that turn up late. These grow with every
+// election even when the logs do not; Records counts them, and the simulator stops a run that would
+// hold too many (cluster.MaxCheckRecords).
+//
 // A violation is returned as a *Violation naming the property, the simulated time, the nodes involved
 // and the seed that replays it; the simulator stops the run there.
 package safety

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/raftsim/raftsim/raft"
+	"github.com/raftsim/raftsim/sim"
 )
 
 // The properties, as named in the Raft paper.
@@ -33,8 +34,8 @@ func (v *Violation) Error() string {
 	for i, id := range v.Nodes {
 		ids[i] = fmt.Sprint(id)
 	}
-	return fmt.Sprintf("safety: %s violated at %v (nodes %s): %s; seed %d",
-		v.Invariant, v.At, strings.Join(ids, ","), v.Detail, v.Seed)
+	return fmt.Sprintf("safety: %s violated at %s (nodes %s): %s; seed %d",
+		v.Invariant, sim.FormatDuration(v.At), strings.Join(ids, ","), v.Detail, v.Seed)
 }
 
 // mark identifies an entry with its whole prefix.
@@ -74,6 +75,10 @@ type Checker struct {
 	committedBy []uint64
 	termCommits []termCommit // sorted by term
 
+	// records counts what the checker remembers beyond the logs themselves: the marks of byIndex, the
+	// terms of leaders and of termCommits. See Records.
+	records int
+
 	err *Violation
 }
 
@@ -85,6 +90,13 @@ func New(seed uint64, clock func() time.Duration) *Checker {
 
 // Err returns the first violation found, or nil.
 func (c *Checker) Err() *Violation { return c.err }
+
+// Records returns how many records the checker holds beyond the nodes' logs: one per distinct (index,
+// term) any node's log has held — overwritten entries included — and up to two per term that elected a
+// leader or committed. Everything else it keeps follows the length of the logs, but these grow with
+// every election even while the logs do not (a new leader's empty entry, overwritten by the next
+// leader's, is a new record each time): the caller bounds them.
+func (c *Checker) Records() int { return c.records }
 
 func (c *Checker) fail(inv string, nodes []uint64, format string, args ...any) *Violation {
 	if c.err == nil {
@@ -170,6 +182,7 @@ func (c *Checker) matchIndex(id, index, term, h uint64) *Violation {
 		}
 	}
 	c.byIndex[index] = append(c.byIndex[index], mark{term: term, hash: h, node: id})
+	c.records++
 	return nil
 }
 
@@ -178,7 +191,10 @@ func (c *Checker) BecameLeader(id, term uint64) *Violation {
 	if prev, ok := c.leaders[term]; ok && prev != id {
 		return c.fail(ElectionSafety, []uint64{prev, id}, "nodes %d and %d were both elected leader of term %d", prev, id, term)
 	}
-	c.leaders[term] = id
+	if _, ok := c.leaders[term]; !ok {
+		c.leaders[term] = id
+		c.records++
+	}
 	nl := c.node(id)
 	nl.leaderTerm = term
 	// Leader Completeness binds leaders of later terms only: a candidate whose votes were slow may win
@@ -231,6 +247,7 @@ func (c *Checker) Committed(id, term, commit uint64) *Violation {
 	i, found := slices.BinarySearchFunc(c.termCommits, term, func(tc termCommit, t uint64) int { return cmp.Compare(tc.term, t) })
 	if !found {
 		c.termCommits = slices.Insert(c.termCommits, i, termCommit{term: term})
+		c.records++
 	}
 	c.termCommits[i].index = max(c.termCommits[i].index, commit)
 	return nil

@@ -116,3 +116,35 @@ func TestCheckerCatches(t *testing.T) {
 		})
 	}
 }
+
+// TestRecordsGrowWithElections: what the checker remembers beyond the logs grows with each leader
+// whose empty entry the next leader overwrites, while every log stays two entries long; the copies of
+// an entry other nodes hold add nothing. This is the growth cluster bounds with Records.
+func TestRecordsGrowWithElections(t *testing.T) {
+	c := New(1, func() time.Duration { return 0 })
+	for id := uint64(1); id <= 3; id++ {
+		c.LogChanged(id, 1, ents(1, "a", 1))
+	}
+	base := c.Records()
+	if base != 1 {
+		t.Fatalf("%d records for one entry held by three nodes, want 1", base)
+	}
+	for term := uint64(2); term <= 101; term++ {
+		// Each leader's empty entry replaces the last one's at index 2 on every node, then the
+		// leader steps down before anything commits.
+		for id := uint64(1); id <= 3; id++ {
+			if v := c.LogChanged(id, 2, ents(2, "", term)); v != nil {
+				t.Fatal(v)
+			}
+		}
+		leader := term%3 + 1
+		if v := c.BecameLeader(leader, term); v != nil {
+			t.Fatal(v)
+		}
+		c.SteppedDown(leader)
+	}
+	// Per term: the entry (index 2, term) and the term's leader.
+	if got, want := c.Records(), base+100*2; got != want {
+		t.Fatalf("%d records after 100 elections, want %d", got, want)
+	}
+}

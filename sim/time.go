@@ -2,6 +2,7 @@ package sim
 
 import (
 	"math"
+	"strings"
 	"time"
 )
 
@@ -75,10 +76,21 @@ func (t Time) Seconds() float64 { return float64(t) / float64(Second) }
 // Millis returns t in milliseconds since the start of the run.
 func (t Time) Millis() float64 { return float64(t) / float64(Millisecond) }
 
-// String formats t as a span since the start, e.g. "1.5s".
+// String formats t as a span since the start, e.g. "1.5s" or "500us" (see FormatDuration).
 func (t Time) String() string {
 	if t == Never {
 		return "never"
 	}
-	return time.Duration(t).String()
+	return FormatDuration(time.Duration(t))
+}
+
+// FormatDuration formats d as time.Duration.String does, but with "us" for microseconds rather than
+// "µs", as the flags, specs, result files and messages of raftsim all write them: ASCII, and read back
+// by time.ParseDuration.
+func FormatDuration(d time.Duration) string {
+	s := d.String()
+	if i := strings.Index(s, "µs"); i >= 0 {
+		return s[:i] + "us" + s[i+len("µs"):]
+	}
+	return s
 }

@@ -43,9 +43,17 @@ func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
 
 // ---- YAML ----
 
-type yamlDecoder struct{ name string }
+// yamlDecoder walks a topology file's nodes. aliases bounds how many aliases the walk follows and what
+// they expand to: a group of a million nodes quoted by a million aliases is a small file.
+type yamlDecoder struct {
+	name    string
+	aliases *yamlnode.Budget
+}
 
 func (d yamlDecoder) errorf(line int, path, format string, args ...any) error {
+	if e := d.aliases.Err(); e != nil {
+		return fileErrorf(d.name, pos{line: e.Line}, "%s", e.Msg)
+	}
 	return fileErrorf(d.name, pos{line, path}, format, args...)
 }
 
@@ -62,7 +70,7 @@ func (d yamlDecoder) syntaxError(err error) error {
 }
 
 func decodeYAML(data []byte, name string) (*rawFile, error) {
-	d := yamlDecoder{name: name}
+	d := yamlDecoder{name: name, aliases: new(yamlnode.Budget)}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -198,27 +206,20 @@ func (d yamlDecoder) linkField(l *rawLink, key string, v *yaml.Node, p pos) (boo
 	return true, err
 }
 
-// resolve follows aliases to the node they refer to.
-func resolve(n *yaml.Node) *yaml.Node {
-	for range 100 { // yaml rejects recursive aliases; bound the loop anyway
-		if n.Kind != yaml.AliasNode || n.Alias == nil {
-			break
-		}
-		n = n.Alias
-	}
-	return n
-}
+// resolve follows aliases to the node they refer to. Past the alias budget it returns a node of no
+// kind, which every reader refuses, and every error reported afterwards is the budget's.
+func (d yamlDecoder) resolve(n *yaml.Node) *yaml.Node { return d.aliases.Resolve(n) }
 
 // fields calls fn for every key of the mapping n in file order. Keys must
 // be unique scalars.
 func (d yamlDecoder) fields(n *yaml.Node, path string, fn func(key string, v *yaml.Node, p pos) error) error {
 	line := n.Line
-	if n = resolve(n); n.Kind != yaml.MappingNode {
+	if n = d.resolve(n); n.Kind != yaml.MappingNode {
 		return d.errorf(line, path, "want a mapping, got %s", yamlnode.Describe(n))
 	}
 	seen := make(map[string]bool, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := resolve(n.Content[i]), n.Content[i+1]
+		k, v := d.resolve(n.Content[i]), n.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
 			return d.errorf(k.Line, path, "want a name as key, got %s", yamlnode.Describe(k))
 		}
@@ -236,7 +237,7 @@ func (d yamlDecoder) fields(n *yaml.Node, path string, fn func(key string, v *ya
 
 // seq calls fn for every item of the sequence n.
 func (d yamlDecoder) seq(n *yaml.Node, at pos, fn func(item *yaml.Node, p pos) error) error {
-	if n = resolve(n); n.Kind != yaml.SequenceNode {
+	if n = d.resolve(n); n.Kind != yaml.SequenceNode {
 		return d.errorf(at.line, at.path, "want a list, got %s", yamlnode.Describe(n))
 	}
 	for i, item := range n.Content {
@@ -248,7 +249,7 @@ func (d yamlDecoder) seq(n *yaml.Node, at pos, fn func(item *yaml.Node, p pos) e
 }
 
 func (d yamlDecoder) scalar(n *yaml.Node, p pos, want string, tags ...string) (*yaml.Node, error) {
-	if n = resolve(n); n.Kind != yaml.ScalarNode || !slices.Contains(tags, n.ShortTag()) {
+	if n = d.resolve(n); n.Kind != yaml.ScalarNode || !slices.Contains(tags, n.ShortTag()) {
 		return nil, d.errorf(p.line, p.path, "want %s, got %s", want, yamlnode.Describe(n))
 	}
 	return n, nil

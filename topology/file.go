@@ -12,8 +12,10 @@ import (
 
 // MaxFileNodes is the largest node count a topology file may declare. The
 // graph stores O(n²) per-pair state, so the limit keeps a typo from
-// allocating gigabytes.
-const MaxFileNodes = 1024
+// allocating gigabytes. It is the largest cluster a run allows
+// (cluster.MaxNodes, which this package cannot import; a test in cluster
+// keeps the two equal), so that a file that loads is a file that runs.
+const MaxFileNodes = 1000
 
 // Load reads a topology file; the format is chosen by the extension (.yaml,
 // .yml or .json, case-insensitive). def supplies every link parameter the

@@ -198,8 +198,8 @@ func TestParseErrors(t *testing.T) {
 		{"net.yaml", "nodes: 3\nnodes: 4\n", "topology: net.yaml:2: nodes: duplicate key"},
 		{"net.yaml", "nodes: five\n", `topology: net.yaml:1: nodes: want an integer, got string "five"`},
 		{"net.yaml", "nodes: 2.0\n", `topology: net.yaml:1: nodes: want an integer, got number 2.0`},
-		{"net.yaml", "nodes: 0\n", "topology: net.yaml:1: nodes: 0 not in [1,1024]"},
-		{"net.yaml", "nodes: 5000\n", "topology: net.yaml:1: nodes: 5000 not in [1,1024]"},
+		{"net.yaml", "nodes: 0\n", "topology: net.yaml:1: nodes: 0 not in [1,1000]"},
+		{"net.yaml", "nodes: 5000\n", "topology: net.yaml:1: nodes: 5000 not in [1,1000]"},
 		{"net.yaml", "nodes: 99999999999999999999\n", "topology: net.yaml:1: nodes: want an integer, got number 99999999999999999999"},
 		{"net.yaml", "nodes: [1\n", "topology: net.yaml:1: did not find expected ',' or ']'"},
 		{"net.yaml", "nodes: 3\n---\nnodes: 4\n", "topology: net.yaml:2: more than one YAML document"},
@@ -336,6 +336,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte("nodes: 3\nbase: ring\nedges: [{from: 1, to: 2, remove: true}]\n"), false)
 	f.Add([]byte(`{"nodes": 2, "edges": [{"from": 1, "to": 2, "latency": "1ms"}]}`), true)
+	f.Add([]byte("nodes: 3\ngroups: {a: &a [1, 2], b: *a}\nedges: [&e {from: 1, to: 2, latency: &l 2ms}, *e, {from: 2, to: 3, latency: *l}]\n"), false)
 	f.Fuzz(func(t *testing.T, data []byte, isJSON bool) {
 		name := "fuzz.yaml"
 		if isJSON {

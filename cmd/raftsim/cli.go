@@ -54,6 +54,39 @@ func newRoot(argv []string, stdout, stderr io.Writer) *cobra.Command {
 		root.AddCommand(c)
 	}
 	root.AddCommand(newVersionCmd())
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "describe a command and its flags",
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				return unknownCommand(root, strings.Join(args, " "))
+			}
+			cmd.SetOut(c.OutOrStdout())
+			return cmd.Help()
+		},
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			for _, c := range root.Commands() {
+				names = append(names, c.Name())
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+	})
+	// cobra's completion command, in the words of the others; an unknown shell is an error, not help.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Short = "print a shell completion script (bash, zsh, fish, powershell)"
+			c.Args = func(cmd *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return usageErrorf("completion: unknown shell %q; the shells are bash, zsh, fish, powershell", args[0])
+				}
+				return nil
+			}
+			c.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+		}
+	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		// `raftsim frobnicate --trace x` is an unknown command first, whatever its flags.
 		if !cmd.HasParent() {
@@ -100,9 +133,31 @@ type plainBool struct{ pflag.Value }
 
 // dispatch runs the command line args (without the program name).
 func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	root := newRoot(args, stdout, stderr)
+	out := &checkedWriter{w: stdout}
+	root := newRoot(args, out, stderr)
 	root.SetArgs(args)
-	return root.ExecuteContext(ctx)
+	err := root.ExecuteContext(ctx)
+	if err == nil && out.err != nil {
+		// A summary or a spec that never reached its reader is a failure (run > /dev/full exited 0).
+		return fmt.Errorf("writing standard output: %w", out.err)
+	}
+	return err
+}
+
+// checkedWriter remembers the first error of the writes to w, so that output lost to a full disk or a
+// closed pipe is not reported as success; it writes nothing more after one.
+type checkedWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (c *checkedWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.err = err
+	return n, err
 }
 
 // unknownCommand is one line, with cobra's suggestions.

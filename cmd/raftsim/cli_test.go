@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
@@ -77,6 +78,12 @@ func TestFlagsAndSpecAgree(t *testing.T) {
 		{[]string{"--crash", "2@6s", "--restart", "2@5s"}, "scenario: {schedule: [\"crash 2@6s\", \"restart 2@5s\"]}", "node 2 is up"},
 		{[]string{"--crash", "2@1s", "--crash", "2@2s"}, "scenario: {schedule: [\"crash 2@1s\", \"crash 2@2s\"]}", "node 2 is already down"},
 		{[]string{"--topology", "ring", "--cut", "1s:1->3"}, "cluster: {topology: ring}\nscenario: {schedule: [\"cut 1s:1->3\"]}", "the topology has no edge 1->3"},
+		{[]string{"--restore", "1s:1->2"}, "scenario: {schedule: [\"restore 1s:1->2\"]}", "edge 1->2 is up: no cut of it comes before"},
+		{[]string{"--cut", "2s:1->2", "--restore", "1s:1->2"}, "scenario: {schedule: [\"cut 2s:1->2\", \"restore 1s:1->2\"]}", "edge 1->2 is up: no cut of it comes before"},
+		{[]string{"--cut", "1s:1->2", "--cut", "2s:1<->2"}, "scenario: {schedule: [\"cut 1s:1->2\", \"cut 2s:1<->2\"]}", "edge 1->2 is already cut"},
+		{[]string{"--cut", "1s:1->2", "--restore", "2s:1->2", "--restore", "3s:1->2"}, "scenario: {schedule: [\"cut 1s:1->2\", \"restore 2s:1->2\", \"restore 3s:1->2\"]}", "edge 1->2 is up (restore 2s:1->2, and no cut since)"},
+		{[]string{"--cut", "1s:1->2,1->2"}, "scenario: {schedule: [\"cut 1s:1->2,1->2\"]}", "edge 1->2 is listed twice"},
+		{[]string{"--nodes", "010"}, "cluster: {nodes: 010}", "leading zero"},
 		{[]string{"--measure-from", "5s", "--duration", "2s"}, "duration: 2s\nscenario: {measure_from: 5s}", "is not before the end of the run"},
 		{[]string{"--faults", "2"}, "scenario: {faults: 2}", "after the first election"},
 		{[]string{"--stale", "2"}, "scenario: {leader_crash: {stale: 2}}", "(when the leader in office is crashed)"},
@@ -97,6 +104,19 @@ func TestFlagsAndSpecAgree(t *testing.T) {
 				t.Errorf("flags: %q\nspec:  %q\nwant both to say %q, the flag's naming the flag", fmsg, serr, tt.want)
 			}
 		})
+	}
+
+	// Schedules whose edges may be cut: a restore after a partition, an isolation or a heal of one.
+	for _, flags := range [][]string{
+		{"--partition", "1s:1,2|3,4,5", "--restore", "2s:1->3"},
+		{"--isolate", "1@1s", "--restore", "2s:1<->2"},
+		{"--cut", "1s:1->2", "--heal", "2s", "--cut", "3s:1->2"},
+		{"--chaos", "--restore", "2s:1->2"},
+	} {
+		f, _ := parseFlags(t, flags...)
+		if _, _, err := f.config(); err != nil {
+			t.Errorf("%v: %v", flags, err)
+		}
 	}
 
 	// Good values: the flags give the spec's configuration.
@@ -402,5 +422,84 @@ func TestSweepSaysWhatItDoes(t *testing.T) {
 	}
 	if r := raftsim(t, nil, append(args(), "--seed", "9", "--force")...); r.code != 0 || !strings.Contains(r.stdout, "--force: replacing") {
 		t.Errorf("forced sweep: exit %d, %q", r.code, r.stdout)
+	}
+}
+
+// TestBreakerFindings: what the adversarial tester found after the first round of issue 6, each as the
+// command that showed it.
+func TestBreakerFindings(t *testing.T) {
+	dir := t.TempDir()
+	specFile := filepath.Join(dir, "s.yaml")
+	orig := []byte("name: s\nduration: 1s\naxes:\n  - {param: nodes, values: [3, 5]}\n")
+	if err := os.WriteFile(specFile, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	exe, _ := os.Executable()
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sweep", specFile, "--point", "0", "--trial", "0", "--trace", specFile}, "is the spec file"},
+		{[]string{"run", "--duration", "1s", "--trace", exe}, "is the raftsim binary"},
+		{[]string{"run", "--trace", ""}, "--trace: an empty path"},
+		{[]string{"sweep", specFile, "--point", "nodes=3,nodes=5", "--trial", "0"}, "axis nodes is given twice"},
+		{[]string{"sweep", specFile, "--point", "0", "--trial", "-2"}, "--trial -2: want a trial's index"},
+		{[]string{"sweep", specFile, "--point", "0", "--trial", "0", "--workers", "3"}, "drop --workers"},
+		{[]string{"sweep", specFile, "--point", "0", "--trial", "0", "--force"}, "drop --force"},
+		{[]string{"sweep", specFile, "--trials", "1000001"}, "--trials 1000001: want 1 to 1000000"},
+		{[]string{"sweep", specFile, "--trials", "600000"}, "--trials 600000: 600000 per point over 2 points"},
+		{[]string{"sweep", specFile, "--seed", "-1"}, "--seed -1: want an integer from 0"},
+		{[]string{"run", "--nodes", "010"}, "--nodes 010: an integer with a leading zero is octal"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			r := raftsim(t, nil, tt.args...)
+			if r.code != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tt.want) {
+				t.Fatalf("exit %d, stderr %q; want exit 2 and one line with %q", r.code, r.stderr, tt.want)
+			}
+		})
+	}
+	if b, _ := os.ReadFile(specFile); string(b) != string(orig) {
+		t.Fatal("the spec file was changed")
+	}
+	// Seeds as trials.csv writes them, and as run and the spec take them (+5, hex).
+	for _, seed := range []string{"+5", "0x1a17_76b1_c64c_4e63"} {
+		if r := raftsim(t, nil, "sweep", specFile, "--seed", seed, "--point", "0", "--trial", "0"); r.code != 0 {
+			t.Errorf("--seed %s: exit %d, %q", seed, r.code, r.stderr)
+		}
+	}
+	// Output that never reached its reader is a failure.
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full")
+	}
+	defer full.Close()
+	for _, args := range [][]string{{"run", "--duration", "1s"}, {"list"}, {"help"}} {
+		var errb strings.Builder
+		if err := dispatch(t.Context(), args, full, &errb); err == nil || !strings.Contains(err.Error(), "writing standard output") {
+			t.Errorf("%v > /dev/full: %v", args, err)
+		}
+	}
+}
+
+// TestLongFaultsCut: a fault of a thousand nodes is cut in the human table (--json keeps it whole), so
+// it does not pad every other line to its width; an error line is bounded too.
+func TestLongFaultsCut(t *testing.T) {
+	long := "partition 1s:" + strings.Repeat("1,", 2000) + "2"
+	s := cluster.Summary{FaultsTotal: 2, Faults: []cluster.FaultHit{
+		{AtMS: 1000, Fault: long, Effect: strings.Repeat("x", 5000)},
+		{AtMS: 2000, Fault: "heal 2s", Effect: "restored"},
+	}}
+	var b strings.Builder
+	printFaults(&b, &s)
+	for _, l := range strings.Split(strings.TrimRight(b.String(), "\n"), "\n") {
+		if n := len([]rune(l)); n > 250 {
+			t.Errorf("a line of %d runes: %.80q…", n, l)
+		}
+	}
+	var e strings.Builder
+	exitCode(usageErrorf("--nodes %s: bad", strings.Repeat("9", 300000)), &e)
+	if n := len(e.String()); n > 3*maxMessage+100 || strings.Count(e.String(), "\n") != 1 {
+		t.Errorf("an error line of %d bytes", n)
 	}
 }

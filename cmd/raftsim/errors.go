@@ -33,14 +33,21 @@ func (e *violationError) Error() string {
 	return e.v.Error() + "; replay: " + strings.Join(quoteArgs(e.replay), " ")
 }
 
+// maxMessage bounds the runes of an error line.
+const maxMessage = 2000
+
 // exitCode prints err as one line, prefixed "raftsim: ", and maps it to the exit status: 0 ok, 1
 // failure, 2 bad input, 3 safety violation, 130 interrupted.
 func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	// One line, whatever a library put in its message.
-	msg := strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", " ")), " ")
+	// One line, whatever a library put in its message, and a bounded one: a 120 KB flag value quoted
+	// twice made a 240 KB line.
+	msg := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(err.Error())
+	if r := []rune(msg); len(r) > maxMessage {
+		msg = string(r[:maxMessage]) + "… (cut)"
+	}
 	fmt.Fprintln(stderr, "raftsim: "+msg)
 	var ue *usageError
 	var ve *violationError

@@ -19,16 +19,19 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 	switch {
 	case f.point == "" || f.trial < 0:
 		return usageErrorf("sweep: replaying one trial needs both --point and --trial")
-	case f.resume || f.out != "":
-		return usageErrorf("sweep: --point and --trial replay one trial and write no results directory: drop --out and --resume")
+	}
+	for _, name := range []string{"out", "resume", "force", "workers"} {
+		if f.changed(name) {
+			return usageErrorf("sweep: --point and --trial run one trial and write no results directory: drop --%s", name)
+		}
 	}
 	s, _, err := loadPlanned(arg, f)
 	if err != nil {
 		return err
 	}
-	plan, err := s.Plan()
+	plan, err := f.plan(s)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return err
 	}
 	p, err := findPoint(plan, f.point)
 	if err != nil {
@@ -39,7 +42,7 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 	}
 	cfg := p.Config
 	cfg.Seed = experiments.TrialSeed(plan.Seed, p, f.trial)
-	sum, v, stdout, err := simulate(ctx, cfg, f.trace, f.quiet, stdout, stderr)
+	sum, v, stdout, err := simulate(ctx, cfg, f.trace, []input{{arg, "spec file"}}, f.quiet, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -75,6 +78,9 @@ func findPoint(plan *experiments.Plan, s string) (*experiments.Point, error) {
 		k, v, ok := strings.Cut(kv, "=")
 		if !ok {
 			return nil, usageErrorf("--point %s: want an index or axis=value,... (axes: %s)", s, strings.Join(plan.Axes, ", "))
+		}
+		if _, dup := want[k]; dup {
+			return nil, usageErrorf("--point %s: axis %s is given twice", s, k)
 		}
 		want[k] = v
 	}

@@ -44,7 +44,7 @@ var paramGroups = map[string]string{
 	"clients": groupClients, "client_timeout": groupClients, "op_deadline": groupClients,
 	"think": groupClients, "value_size": groupClients, "keys": groupClients,
 	"faults": groupFaults, "crash_at": groupFaults, "schedule": groupFaults, "chaos": groupFaults,
-	"chaos_interval": groupFaults, "chaos_quiet": groupFaults, "leader_crash": groupFaults,
+	"chaos_interval": groupFaults, "chaos_quiet": groupFaults, "chaos_until": groupFaults, "leader_crash": groupFaults,
 	"crash_recovery": groupFaults,
 	"check":          groupOutput, "measure_from": groupOutput,
 }
@@ -209,6 +209,9 @@ func newRunCmd() *cobra.Command {
 	}
 	f := newRunFlags(cmd.Flags())
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		if cmd.Flags().Changed("trace") && f.trace == "" {
+			return usageErrorf("--trace: an empty path (- is standard output)")
+		}
 		return runRun(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
 	return cmd
@@ -227,7 +230,7 @@ func runRun(ctx context.Context, f *runFlags, stdout, stderr io.Writer) error {
 	if _, err := cluster.New(cfg); err != nil {
 		return usageErrorf("%v", err)
 	}
-	sum, v, stdout, err := simulate(ctx, cfg, f.trace, f.noBar, stdout, stderr)
+	sum, v, stdout, err := simulate(ctx, cfg, f.trace, nil, f.noBar, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -248,7 +251,7 @@ func runRun(ctx context.Context, f *runFlags, stdout, stderr io.Writer) error {
 // withTrace) and a progress bar on stderr unless quiet. A safety violation ends the run but is not an
 // error here: the trace is kept as its evidence, and the caller reports it after the summary. It
 // returns where the summary goes: stdout, or stderr when the trace takes standard output.
-func simulate(ctx context.Context, cfg cluster.Config, tracePath string, quiet bool, stdout, stderr io.Writer) (cluster.Summary, *safety.Violation, io.Writer, error) {
+func simulate(ctx context.Context, cfg cluster.Config, tracePath string, inputs []input, quiet bool, stdout, stderr io.Writer) (cluster.Summary, *safety.Violation, io.Writer, error) {
 	bar := newRunProgress(stderr, quiet, cfg.Duration)
 	cfg.Progress = bar.update
 	defer bar.finish()
@@ -267,7 +270,8 @@ func simulate(ctx context.Context, cfg cluster.Config, tracePath string, quiet b
 		}
 		return runErr // interrupted: the trace is dropped, not left half-written
 	}
-	stdout, err := withTrace(ctx, tracePath, cfg.Topology, stdout, stderr, run)
+	inputs = append(inputs, input{cfg.Topology, "--topology file"})
+	stdout, err := withTrace(ctx, tracePath, inputs, stdout, stderr, run)
 	bar.finish() // before the summary is printed
 	return sum, v, stdout, err
 }
@@ -279,18 +283,28 @@ func writeJSON(w io.Writer, sum *cluster.Summary) error {
 	return enc.Encode(sum)
 }
 
+// input is a file a run reads, which its trace must not replace.
+type input struct{ path, what string }
+
 // withTrace calls run with the trace file at path ("" for none, "-" for standard output), opened before
 // the run so that a path that cannot take the trace is refused at once (exit 2). A regular file is
 // replaced only when run succeeds (atomicfile.Create); standard output, a device or a pipe is written
 // as the run goes. When the trace takes standard output, the summary goes to standard error: withTrace
-// returns where it goes. topology is the run's topology setting, which the trace may not overwrite.
-func withTrace(ctx context.Context, path, topology string, stdout, stderr io.Writer, run func(io.Writer) error) (io.Writer, error) {
+// returns where it goes. inputs are the files the run reads (its topology, its spec), which the trace
+// may not replace.
+func withTrace(ctx context.Context, path string, inputs []input, stdout, stderr io.Writer, run func(io.Writer) error) (io.Writer, error) {
 	if path == "" {
 		return stdout, run(nil)
 	}
+	// A trace written over a file the run reads (or over raftsim itself) destroys it: refuse that.
+	if exe, err := os.Executable(); err == nil {
+		inputs = append(inputs, input{exe, "raftsim binary"})
+	}
 	if ts, err := os.Stat(path); err == nil {
-		if tp, err := os.Stat(topology); err == nil && os.SameFile(ts, tp) {
-			return stdout, usageErrorf("--trace %s: is the --topology file", path)
+		for _, in := range inputs {
+			if ti, err := os.Stat(in.path); err == nil && os.SameFile(ts, ti) {
+				return stdout, usageErrorf("--trace %s: is the %s", path, in.what)
+			}
 		}
 	}
 	tf, err := atomicfile.Create(ctx, path)

@@ -99,14 +99,22 @@ func printFaults(w io.Writer, s *cluster.Summary) {
 		return
 	}
 	hits := s.Faults[:min(len(s.Faults), maxFaultLines)]
+	// A partition of a thousand nodes is thousands of characters: cut long faults here (--json has
+	// them whole), so that they do not pad every line of the table to their width.
+	short := func(f string, most int) string {
+		if r := []rune(f); len(r) > most {
+			return string(r[:most-1]) + "…"
+		}
+		return f
+	}
 	atWidth, faultWidth := 0, 0
 	for _, h := range hits {
 		atWidth = max(atWidth, len(duration(h.AtMS)))
-		faultWidth = max(faultWidth, len(h.Fault))
+		faultWidth = max(faultWidth, len([]rune(short(h.Fault, 48))))
 	}
 	label := "  faults          "
 	for _, h := range hits {
-		fmt.Fprintf(w, "%s%-*s  %-*s  %s\n", label, atWidth, duration(h.AtMS), faultWidth, h.Fault, h.Effect)
+		fmt.Fprintf(w, "%s%-*s  %-*s  %s\n", label, atWidth, duration(h.AtMS), faultWidth, short(h.Fault, 48), short(h.Effect, 160))
 		label = strings.Repeat(" ", len(label))
 	}
 	if more := s.FaultsTotal - uint64(len(hits)); more > 0 {

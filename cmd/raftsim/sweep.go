@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/figures"
 	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/results"
@@ -31,6 +32,10 @@ type sweepFlags struct {
 	resume, quiet  bool
 	force          bool
 	point          string
+	seedText       string
+	trialsText     string
+	trialText      string
+	changed        func(name string) bool
 	trial          int
 	trace          string
 	json           bool
@@ -58,19 +63,31 @@ func newSweepCmd() *cobra.Command {
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	fs.StringVar(&f.out, "out", "", "results `DIR` (default out/<experiment>)")
-	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "trials run in parallel (results do not depend on it)")
-	fs.Uint64Var(&f.seed, "seed", 0, "root seed, instead of the spec's")
-	fs.IntVar(&f.trials, "trials", 0, "trials per point, instead of the spec's")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "`N` trials run in parallel, at most the number of CPUs (results do not depend on it)")
+	fs.Var(&textValue{&f.seedText, "SEED"}, "seed", "root seed, instead of the spec's: a decimal, or hex as trials.csv writes seeds")
+	fs.Var(&textValue{&f.trialsText, "N"}, "trials", "trials per point, instead of the spec's")
 	fs.BoolVar(&f.resume, "resume", false, "finish an interrupted sweep without redoing its finished trials")
 	fs.BoolVar(&f.force, "force", false, "replace the results of another spec, seed or trial count in --out (raftsim's own files only)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
-	fs.StringVar(&f.point, "point", "", "replay one trial: the point, as its index in the sweep (0 = first row of summary.csv) or its coordinates 'axis=value,...'")
-	fs.IntVar(&f.trial, "trial", -1, "replay one trial: the trial's index (the trial column of trials.csv)")
+	fs.StringVar(&f.point, "point", "", "replay one trial: the `POINT`, its index in the sweep (0 = first row of summary.csv) or its coordinates 'axis=value,...'")
+	fs.Var(&textValue{&f.trialText, "N"}, "trial", "replay one trial: its index in the trial column of trials.csv")
 	fs.StringVar(&f.trace, "trace", "", "replay one trial: write its events as JSON Lines to `FILE` (- for standard output)")
 	fs.BoolVar(&f.json, "json", false, "replay one trial: print its summary as one JSON object")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		f.seedSet, f.trSet = cmd.Flags().Changed("seed"), cmd.Flags().Changed("trials")
-		if f.point != "" || f.trial >= 0 || f.trace != "" || f.json {
+		f.changed = cmd.Flags().Changed
+		f.trial = -1
+		if f.changed("trial") {
+			n, err := strconv.Atoi(strings.TrimSpace(f.trialText))
+			if err != nil || n < 0 {
+				return usageErrorf("--trial %s: want a trial's index, 0 or more", f.trialText)
+			}
+			f.trial = n
+		}
+		if f.changed("trace") && f.trace == "" {
+			return usageErrorf("--trace: an empty path (- is standard output)")
+		}
+		if f.point != "" || f.changed("trial") || f.trace != "" || f.json {
 			return replayTrial(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		}
 		return runSweep(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -87,29 +104,54 @@ func loadPlanned(arg string, f *sweepFlags) (*spec.Spec, []string, error) {
 	}
 	command := []string{"raftsim", "sweep", arg}
 	if f.seedSet {
+		if f.seed, err = spec.ParseSeed(f.seedText); err != nil {
+			return nil, nil, usageErrorf("%v", err)
+		}
 		s = s.WithSeed(f.seed)
 		command = append(command, "--seed", strconv.FormatUint(f.seed, 10))
 	}
 	if f.trSet {
+		if f.trials, err = spec.ParseTrials(f.trialsText); err != nil {
+			return nil, nil, usageErrorf("%v", err)
+		}
 		if s, err = s.WithTrials(f.trials); err != nil {
-			return nil, nil, usageErrorf("--trials %d: want at least 1", f.trials)
+			return nil, nil, usageErrorf("%v", err)
 		}
 		command = append(command, "--trials", strconv.Itoa(f.trials))
 	}
 	return s, command, nil
 }
 
+// plan expands s, naming --trials when the sweep it asks for is too large.
+func (f *sweepFlags) plan(s *spec.Spec) (*experiments.Plan, error) {
+	plan, err := s.Plan()
+	var se *spec.Error
+	if errors.As(err, &se) && f.trSet && strings.Contains(se.Msg, "trials a sweep may run") {
+		return nil, usageErrorf("--trials %d: %s", f.trials, se.Msg)
+	}
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return plan, nil
+}
+
 func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.Writer) error {
 	if f.workers < 1 {
 		return usageErrorf("--workers %d: want at least 1", f.workers)
+	}
+	// A trial is a CPU-bound simulation: workers beyond the CPUs only hold more trials in memory at once
+	// (a 1000-node spec with --workers 30 ran out of memory).
+	if n := runtime.NumCPU(); f.workers > n {
+		fmt.Fprintf(stderr, "raftsim: --workers %d: this machine has %d CPUs; running %d trials at a time\n", f.workers, n, n)
+		f.workers = n
 	}
 	s, command, err := loadPlanned(arg, f)
 	if err != nil {
 		return err
 	}
-	plan, err := s.Plan()
+	plan, err := f.plan(s)
 	if err != nil {
-		return usageErrorf("%v", err)
+		return err
 	}
 	dir := f.out
 	if dir == "" {
@@ -244,6 +286,10 @@ func loadSpec(arg string) (*spec.Spec, error) {
 			return nil, fmt.Errorf("built-in %s: %w", arg, err) // a bug, not bad input
 		}
 		return s, nil
+	}
+	// Something written as a path is a file that is not there (or a link that leads nowhere): say so.
+	if _, err := os.Stat(arg); strings.ContainsRune(arg, os.PathSeparator) || filepath.Ext(arg) != "" {
+		return nil, usageErrorf("sweep: spec %v", err)
 	}
 	msg := fmt.Sprintf("%q is neither a built-in experiment (%s) nor a spec file", arg, strings.Join(specs.Names(), ", "))
 	if s := closest(arg, specs.Names()); s != "" {
@@ -414,3 +460,14 @@ func checkPlotsDir(s *spec.Spec, dir string) error {
 	}
 	return nil
 }
+
+// textValue is a flag whose text is parsed later, by the spec's own parser, so that it reads and
+// refuses values as the spec field does.
+type textValue struct {
+	p   *string
+	typ string
+}
+
+func (v *textValue) String() string     { return *v.p }
+func (v *textValue) Set(s string) error { *v.p = s; return nil }
+func (v *textValue) Type() string       { return v.typ }

@@ -154,3 +154,29 @@ func flagWords(msg string, flagOf func(path string) string) string {
 	}
 	return msg
 }
+
+// ParseSeed reads a root seed given on the command line (`raftsim sweep --seed`) as a spec's seed: a
+// decimal, hexadecimal (as trials.csv writes seeds, 0x1a17_76b1_c64c_4e63) or octal integer from 0 to
+// 2^64-1. Errors name the flag.
+func ParseSeed(text string) (uint64, error) {
+	d := &decoder{}
+	x, err := d.uint(argNode(Arg{Flag: "seed", Path: "seed", Text: text}, 1), pos{line: 1, path: "seed"})
+	if err != nil {
+		return 0, &Error{Flag: "seed", Value: text, Msg: msgOf(err)}
+	}
+	return x, nil
+}
+
+// ParseTrials reads a number of trials per point given on the command line (`raftsim sweep --trials`)
+// as a spec's trials. Errors name the flag.
+func ParseTrials(text string) (int, error) {
+	d := &decoder{}
+	x, err := d.int(argNode(Arg{Flag: "trials", Path: "trials", Text: text}, 1), pos{line: 1, path: "trials"})
+	if err == nil && (x < 1 || x > maxTrials) {
+		err = d.errorf(pos{line: 1, path: "trials"}, "%d: want 1 to %d", x, maxTrials)
+	}
+	if err != nil {
+		return 0, &Error{Flag: "trials", Value: text, Msg: msgOf(err)}
+	}
+	return int(x), nil
+}

@@ -83,20 +83,19 @@ func join(path, field string) string {
 
 func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
 
-// maxAliases bounds how many aliases a spec may follow: a few anchors save typing, but nested aliases can
-// describe exponentially large documents (the "billion laughs").
-const maxAliases = 10000
-
 // decoder walks a YAML node tree strictly: every mapping key must be known, unique and a plain name, and
 // every value of the type its field wants.
 type decoder struct {
-	file    string
-	aliases int
+	file string
+	// aliases bounds how many aliases the walk follows and what they expand to: a few anchors save
+	// typing, but nested aliases can describe exponentially large documents (the "billion laughs"), and
+	// one large value quoted by thousands of aliases a canonical form of gigabytes.
+	aliases yamlnode.Budget
 }
 
 func (d *decoder) errorf(p pos, format string, args ...any) error {
-	if d.aliases > maxAliases {
-		return &Error{File: d.file, Msg: fmt.Sprintf("more than %d aliases followed", maxAliases)}
+	if e := d.aliases.Err(); e != nil {
+		return &Error{File: d.file, Line: e.Line, Msg: e.Msg}
 	}
 	return &Error{File: d.file, Line: p.line, Path: p.path, Msg: fmt.Sprintf(format, args...)}
 }
@@ -113,18 +112,9 @@ func (d *decoder) syntaxError(err error) error {
 	return &Error{File: d.file, Msg: strings.TrimPrefix(msg, "yaml: ")}
 }
 
-// resolve follows aliases to the node they refer to. Past the alias budget it returns a null node, and
-// every error reported afterwards is the budget's.
-func (d *decoder) resolve(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode {
-		d.aliases++
-		if n.Alias == nil || d.aliases > maxAliases {
-			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: n.Line}
-		}
-		n = n.Alias
-	}
-	return n
-}
+// resolve follows aliases to the node they refer to. Past the alias budget it returns a node of no
+// kind, which every reader refuses, and every error reported afterwards is the budget's.
+func (d *decoder) resolve(n *yaml.Node) *yaml.Node { return d.aliases.Resolve(n) }
 
 // isNull reports whether n is an explicit null (~, null, or nothing after the key).
 func (d *decoder) isNull(n *yaml.Node) bool {
@@ -184,10 +174,17 @@ func (d *decoder) scalar(n *yaml.Node, p pos, want string, tags ...string) (*yam
 	return n, nil
 }
 
+// leadingZero matches an integer written with a leading zero, which YAML reads as octal ("010" is 8):
+// a reader expects ten, so neither is taken; 0o10 says octal plainly.
+var leadingZero = regexp.MustCompile(`^[-+]?0[0-9_]`)
+
 func (d *decoder) int(n *yaml.Node, p pos) (int64, error) {
 	n, err := d.scalar(n, p, "an integer", "!!int")
 	if err != nil {
 		return 0, err
+	}
+	if leadingZero.MatchString(n.Value) {
+		return 0, d.errorf(p, "%s: an integer with a leading zero is octal in YAML; write it without (or 0o%s for octal)", n.Value, strings.TrimLeft(n.Value, "+-0"))
 	}
 	var x int64
 	if err := n.Decode(&x); err != nil {
@@ -200,6 +197,9 @@ func (d *decoder) uint(n *yaml.Node, p pos) (uint64, error) {
 	n, err := d.scalar(n, p, "a non-negative integer", "!!int")
 	if err != nil {
 		return 0, err
+	}
+	if leadingZero.MatchString(n.Value) {
+		return 0, d.errorf(p, "%s: an integer with a leading zero is octal in YAML; write it without (or 0o%s for octal)", n.Value, strings.TrimLeft(n.Value, "+-0"))
 	}
 	var x uint64
 	if err := n.Decode(&x); err != nil {

@@ -241,6 +241,8 @@ var registry = []*param{
 		func(c *cluster.Config) *time.Duration { return &c.ChaosOptions.MeanInterval }),
 	durationParam("scenario", "chaos_quiet", "span at the start with no chaos fault", nonNegative,
 		func(c *cluster.Config) *time.Duration { return &c.ChaosOptions.Quiet }),
+	durationParam("scenario", "chaos_until", "end of the chaos: no chaos fault from then on (a phase to recover in); 0 for the end of the run", nonNegative,
+		func(c *cluster.Config) *time.Duration { return &c.ChaosOptions.Until }),
 	{
 		Param: Param{Name: "leader_crash", Section: "scenario", Kind: Mapping,
 			Doc: "the Raft paper's leader-crash experiment (Figure 16): {after, stale, stop}"},
@@ -619,10 +621,15 @@ func parseCrashRecovery(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
 		if key != "mttf" && key != "mttr" {
 			return pc.d.unknown(p, []string{"mttf", "mttr"})
 		}
+		// cluster.Config.Validate checks the same floors; here the error can name the field.
+		floor := cluster.MinMTTF
+		if key == "mttr" {
+			floor = cluster.MinMTTR
+		}
 		c, err := textParser(func(_ *parseCtx, s string) (string, error) {
 			d, c, err := parseLatency(s)
-			if err == nil && d.Mean() <= 0 {
-				err = fmt.Errorf("%s has mean 0; want a positive mean", c)
+			if err == nil && d.Mean() < floor {
+				err = fmt.Errorf("%s has mean %s: at least %s (a fault every few nanoseconds makes a run of seconds take hours)", c, fmtDur(d.Mean()), fmtDur(floor))
 			}
 			return c, err
 		})(pc, v, p)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
 )
 
@@ -50,7 +51,7 @@ type Event struct {
 
 // String returns the event in the command line's short form, e.g. "crash leader@10s".
 func (e Event) String() string {
-	at := e.At.String()
+	at := sim.FormatDuration(e.At)
 	switch e.Kind {
 	case Crash:
 		if e.Leader && e.Extra > 0 {
@@ -214,6 +215,13 @@ func parseEdgeEvent(s string, n int, kind Kind) ([]Event, error) {
 	if len(e.Edges) == 0 {
 		return nil, fmt.Errorf("%q: no edges", s)
 	}
+	seen := make(map[topology.Edge]bool, len(e.Edges))
+	for _, ed := range e.Edges {
+		if seen[ed] {
+			return nil, fmt.Errorf("%q: edge %d->%d is listed twice", s, ed.From, ed.To)
+		}
+		seen[ed] = true
+	}
 	return []Event{e}, nil
 }
 
@@ -331,4 +339,8 @@ type ChaosOptions struct {
 	MeanInterval time.Duration
 	// Quiet is a span at the start with no fault, so that a first leader can be elected.
 	Quiet time.Duration
+	// Until, when positive, ends the chaos there: no chaos fault at or after it, so that what follows
+	// can check the cluster recovers (a liveness phase, with every fault repaired). The mean interval's
+	// default is then a tenth of Until.
+	Until time.Duration
 }

@@ -101,6 +101,8 @@ func TestParseErrors(t *testing.T) {
 		{Cut, "5s:", `"5s:": no edges`},
 		{Cut, "5s:1->2,", `"5s:1->2,": "1->2,": an empty item (a stray comma?)`},
 		{Crash, "1@1s,", `"1@1s,": an empty item (a stray comma?)`},
+		{Cut, "5s:1->2,1->2", `"5s:1->2,1->2": edge 1->2 is listed twice`},
+		{Restore, "5s:1<->2,2->1", `"5s:1<->2,2->1": edge 2->1 is listed twice`},
 		{Crash, "1@1s,,2@2s", `"1@1s,,2@2s": an empty item (a stray comma?)`},
 		{Heal, "1s,", `"1s,": an empty item (a stray comma?)`},
 		{Partition, "5s:1,|2", `"5s:1,|2": "1,": an empty item (a stray comma?)`},

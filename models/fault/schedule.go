@@ -197,7 +197,10 @@ func (c *chaos) draw() bool {
 				if to >= from {
 					to++
 				}
-				edges = append(edges, topology.Edge{From: from, To: to})
+				// The same draws as ever; an edge drawn twice is listed once, as a schedule must.
+				if ed := (topology.Edge{From: from, To: to}); !slices.Contains(edges, ed) {
+					edges = append(edges, ed)
+				}
 			}
 			c.burst = append(c.burst, Event{At: t, Kind: Cut, Edges: edges})
 		}

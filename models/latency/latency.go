@@ -151,6 +151,15 @@ func looksLikeDuration(s string) bool {
 
 type parser struct{ spec string }
 
+// durationError is a duration that did not parse: its own message, time.ParseDuration's error below.
+type durationError struct {
+	msg string
+	err error
+}
+
+func (e *durationError) Error() string { return e.msg }
+func (e *durationError) Unwrap() error { return e.err }
+
 func (p parser) errorf(format string, args ...any) error {
 	return fmt.Errorf("latency: %q: "+format, append([]any{p.spec}, args...)...)
 }
@@ -167,7 +176,8 @@ func (p parser) nargs(args []string, usage string, counts ...int) error {
 func (p parser) duration(name, s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, p.errorf("%s: %w", name, err)
+		// The message says what a user can act on; the time package's error stays in the chain.
+		return 0, &durationError{p.errorf("%s %q is not a duration like 5ms, 1.5s or 250us", name, s).Error(), err}
 	}
 	if d < 0 {
 		return 0, p.errorf("%s %v is negative", name, d)
