@@ -72,20 +72,15 @@ func Compare(ctx context.Context, s *spec.Spec, dir string) (bool, error) {
 		return true, err
 	}
 	writeComparisonMD(&mdBuf, s.Name, ref, rows)
-	for _, f := range []struct {
-		name string
-		b    []byte
-	}{{ComparisonCSV, csvBuf.Bytes()}, {ComparisonMD, mdBuf.Bytes()}} {
-		name, b := f.name, f.b
-		if err := atomicfile.WriteContext(ctx, filepath.Join(dir, name), func(w io.Writer) error {
-			_, err := w.Write(b)
-			return err
-		}); err != nil {
-			if ctx.Err() != nil {
-				return true, interrupted(ctx)
-			}
-			return true, fmt.Errorf("figures: %s: %w", name, err)
+	// Written together: an interruption leaves both as they were.
+	if err := atomicfile.WriteAll(ctx, []atomicfile.Content{
+		{Path: filepath.Join(dir, ComparisonCSV), Data: csvBuf.Bytes()},
+		{Path: filepath.Join(dir, ComparisonMD), Data: mdBuf.Bytes()},
+	}); err != nil {
+		if ctx.Err() != nil {
+			return true, interrupted(ctx)
 		}
+		return true, fmt.Errorf("figures: %w", err)
 	}
 	return true, nil
 }

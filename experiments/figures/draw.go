@@ -26,8 +26,9 @@ const PlotsDir = "plots"
 //
 // A panel the results cannot fill (see PanelError) stops it with a *PanelError; the plots drawn before
 // it are written. Once ctx is done it stops, between panels, within a few thousand rows of
-// trials.csv or while a figure is encoded, with an error wrapping ctx's cause: the plots written are
-// whole, the others as they were.
+// trials.csv or while a figure is encoded, with an error wrapping ctx's cause: the files of the plots
+// written are whole and new, those of the others as they were (a plot's PNG, SVG and PDF are committed
+// together, plots.Figure.Save).
 func Draw(ctx context.Context, s *spec.Spec, dir string) ([]string, error) {
 	if len(s.Plots) == 0 {
 		return nil, nil

@@ -78,32 +78,32 @@ const (
 
 // Save writes the figure to pathWithoutExt+".png", ".svg" and ".pdf". All
 // images are rendered in memory first, so an invalid figure writes
-// nothing. Each file is then written atomically (internal/atomicfile), so
-// a reader sees either the old or the new complete file, never a partial
-// one. (If writing one file fails after another was written, the earlier
-// ones are new and the later ones old.)
+// nothing. The three files are then written together
+// (atomicfile.WriteAll): a reader sees either the old or the new complete
+// files, never a part of one, and an interruption leaves all three as
+// they were. (Only a failure while committing them, a full disk, can
+// leave the earlier ones new and the later ones old.)
 //
 // Once ctx is done, Save stops between formats and while it encodes one
-// (a large PNG takes seconds), leaves the files it has not written as
-// they were, and returns an error wrapping ctx's cause.
+// (a large PNG takes seconds), leaves the files as they were, and returns
+// an error wrapping ctx's cause.
 func (f Figure) Save(ctx context.Context, pathWithoutExt string) error {
-	bufs := make([]bytes.Buffer, len(Formats))
+	files := make([]atomicfile.Content, len(Formats))
 	for i, format := range Formats {
-		if err := f.WriteTo(ctxWriter{ctx, &bufs[i]}, format); err != nil {
+		var buf bytes.Buffer
+		if err := f.WriteTo(ctxWriter{ctx, &buf}, format); err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("plots: save: interrupted: %w", context.Cause(ctx))
 			}
 			return err
 		}
+		files[i] = atomicfile.Content{Path: pathWithoutExt + "." + format, Data: buf.Bytes()}
 	}
-	for i, format := range Formats {
-		b := bufs[i].Bytes()
-		if err := atomicfile.WriteContext(ctx, pathWithoutExt+"."+format, func(w io.Writer) error {
-			_, err := w.Write(b)
-			return err
-		}); err != nil {
-			return fmt.Errorf("plots: save: %w", err)
+	if err := atomicfile.WriteAll(ctx, files); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("plots: save: interrupted: %w", err)
 		}
+		return fmt.Errorf("plots: save: %w", err)
 	}
 	return nil
 }
