@@ -360,6 +360,14 @@ func TestResumeRefusesForeignJournal(t *testing.T) {
 				return bytes.Join(f, []byte(","))
 			})
 		}, "line 4: its checksum"},
+		{"bit flipped", func(p *experiments.Plan, j []byte) []byte {
+			// One bit of a digit among the measures: still a number, so only the checksum can tell.
+			return editLine(j, 4, func(l []byte) []byte {
+				at := bytes.IndexAny(l[len(l)/2:], "0123456789") + len(l)/2
+				l[at] ^= 1
+				return l
+			})
+		}, "line 4: its checksum"},
 		{"line cut short", func(p *experiments.Plan, j []byte) []byte {
 			return editLine(j, 3, func(l []byte) []byte { return append(l[:len(l)/2], '\n') })
 		}, "line 3: "},
