@@ -54,6 +54,7 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 	ok := func(x, y float64) bool { return finite(x, y) && (!o.LogY || y > 0) }
 	var allX []float64
 	ymin, ymax := math.Inf(1), math.Inf(-1)
+	anyFinite := false // a finite point, drawable or not on a log axis
 	for i, l := range lines {
 		if len(l.X) != len(l.Y) {
 			return nil, fmt.Errorf("plots: lines: line %d (%q): %d x values, %d y values", i, l.Label, len(l.X), len(l.Y))
@@ -66,6 +67,7 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 		}
 		allX = append(allX, l.X...)
 		for j := range l.X {
+			anyFinite = anyFinite || finite(l.X[j], l.Y[j])
 			if ok(l.X[j], l.Y[j]) {
 				ymin, ymax = min(ymin, l.Y[j]), max(ymax, l.Y[j])
 			}
@@ -83,7 +85,11 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 			}
 		}
 	}
-	if math.IsInf(ymin, 1) {
+	switch {
+	case math.IsInf(ymin, 1) && o.LogY && anyFinite:
+		// The data are there; the log scale is what leaves nothing to draw.
+		return nil, fmt.Errorf("plots: lines: %w", &RangeError{Axis: "y", Log: true, Msg: "log y axis needs a positive value, have none"})
+	case math.IsInf(ymin, 1):
 		return nil, noDataError("plots: lines: no drawable point")
 	}
 	ymin, ymax, err := axisRange("y", ymin, ymax, o.YMin, o.YMax, o.LogY)
