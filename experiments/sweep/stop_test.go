@@ -360,3 +360,25 @@ func TestOpenJournalStops(t *testing.T) {
 		t.Error("an interrupted resume changed the journal")
 	}
 }
+
+// TestJournalIDRoundTrip: the journal's first line reads back as the identity it was written from,
+// whatever the names of the input files hold (spaces, '=', '%', ':', bytes outside ASCII): Run
+// compares the identity it reads with the plan's before it resumes, and a name read back wrongly
+// would refuse the journal of the very same sweep.
+func TestJournalIDRoundTrip(t *testing.T) {
+	for _, inputs := range []map[string]string{
+		nil,
+		{"net.yaml": strings.Repeat("ab", 32)},
+		{"my net.yaml": "01", "a=b%20c:d.yaml": "02", "réseau/ü.json": "03", "/abs/t\tab.yml": "04"},
+	} {
+		id := journalID{sha: strings.Repeat("cd", 32), seed: 1<<64 - 1, trials: 1000, inputs: inputs}
+		line := strings.TrimSuffix(id.line(), "\n")
+		got, version, ok := parseJournalID(line)
+		if !ok || version != journalVersion || !got.equal(id) {
+			t.Errorf("%q read back as %+v (version %q, ok %v), want %+v", line, got, version, ok, id)
+		}
+		if strings.Count(line, " ") != 7+len(inputs) {
+			t.Errorf("%q: a name's space was not escaped", line)
+		}
+	}
+}
