@@ -54,9 +54,9 @@ func sameResults(t *testing.T, what, dir, refDir string) {
 }
 
 // topoSweep is a spec naming a topology file, net.yaml beside it, slow enough to interrupt part-way
-// (a couple of seconds on one worker).
+// (under two seconds on one worker).
 const topoSweep = `name: topocli
-trials: 30
+trials: 20
 duration: 10s
 cluster: {nodes: 3, clients: 4, topology: net.yaml}
 axes:
@@ -67,6 +67,9 @@ axes:
 // --resume after the file changed is refused with one line naming it (exit 2) and the journal left as
 // it was; with the file as it was, --resume finishes with the undisturbed results.
 func TestSweepInputChanged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("three sweeps of a second or two each; experiments/sweep's TestInputFileChanged covers the same")
+	}
 	base := t.TempDir()
 	specPath, topo := filepath.Join(base, "topo.yaml"), filepath.Join(base, "net.yaml")
 	net := "nodes: 3\nbase: mesh\ndefaults:\n  latency: const:1ms\n"
@@ -107,13 +110,18 @@ func TestSweepInputChanged(t *testing.T) {
 // journal left as it was; a last line cut short, as a kill -9 while it was written leaves it, is
 // dropped and its trial run again, and the results are the undisturbed sweep's byte for byte.
 func TestSweepJournalDamage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("two sweeps of a second or two each; experiments/sweep's TestResumeTornJournal and TestResumeRefusesForeignJournal cover the same")
+	}
+	// testdata/sweep.yaml at 20 of its 30 trials: 40 trials, under two seconds on one worker.
+	spec := []string{"testdata/sweep.yaml", "--trials", "20"}
 	base := t.TempDir()
 	ref := filepath.Join(base, "ref")
-	if r := raftsim(t, nil, "sweep", "testdata/sweep.yaml", "--out", ref, "--quiet"); r.code != 0 {
+	if r := raftsim(t, nil, append(append([]string{"sweep"}, spec...), "--out", ref, "--quiet")...); r.code != 0 {
 		t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
 	}
 	first := filepath.Join(base, "first")
-	journal := interruptSweep(t, first, "testdata/sweep.yaml")
+	journal := interruptSweep(t, first, spec...)
 
 	flipped := filepath.Join(base, "flipped")
 	lines := bytes.SplitAfter(journal, []byte("\n"))
@@ -123,7 +131,7 @@ func TestSweepJournalDamage(t *testing.T) {
 	damaged[len(bytes.Join(lines[:3], nil))+at] ^= 1
 	os.MkdirAll(flipped, 0o755)
 	os.WriteFile(filepath.Join(flipped, "trials.journal"), damaged, 0o644)
-	oneLine(t, raftsim(t, nil, "sweep", "testdata/sweep.yaml", "--out", flipped, "--resume"), filepath.Join(flipped, "trials.journal")+": line 4: its checksum")
+	oneLine(t, raftsim(t, nil, append(append([]string{"sweep"}, spec...), "--out", flipped, "--resume")...), filepath.Join(flipped, "trials.journal")+": line 4: its checksum")
 	if j, _ := os.ReadFile(filepath.Join(flipped, "trials.journal")); !bytes.Equal(j, damaged) {
 		t.Error("a refused --resume changed the journal")
 	}
@@ -131,7 +139,7 @@ func TestSweepJournalDamage(t *testing.T) {
 	torn := filepath.Join(base, "torn")
 	os.MkdirAll(torn, 0o755)
 	os.WriteFile(filepath.Join(torn, "trials.journal"), journal[:len(journal)-10], 0o644)
-	r := raftsim(t, nil, "sweep", "testdata/sweep.yaml", "--out", torn, "--resume", "--quiet")
+	r := raftsim(t, nil, append(append([]string{"sweep"}, spec...), "--out", torn, "--resume", "--quiet")...)
 	if r.code != 0 {
 		t.Fatalf("resume of a torn journal: exit %d: %s", r.code, r.stderr)
 	}
