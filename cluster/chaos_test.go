@@ -10,6 +10,7 @@ import (
 
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
+	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
 )
 
@@ -26,7 +27,9 @@ func swarm(seed uint64) Config {
 	cfg.Clients = 1 + r.IntN(3)
 	cfg.Chaos = true
 	cfg.ChaosOptions.MeanInterval = time.Duration(200+r.IntN(1800)) * time.Millisecond
-	cfg.PreVote = r.IntN(2) == 0
+	if r.IntN(2) == 0 {
+		cfg.PreVote = raft.PreVoteThesis
+	}
 	cfg.CheckQuorum = r.IntN(2) == 0
 	if r.IntN(3) == 0 {
 		cfg.Link.Loss = 0.2 * r.Float64()

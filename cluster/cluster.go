@@ -101,7 +101,7 @@ func New(cfg Config) (*Cluster, error) {
 			ElectionTimeoutMin: cfg.ElectionMin, ElectionTimeoutMax: cfg.ElectionMax,
 			HeartbeatInterval: cfg.Heartbeat,
 			Rand:              sim.StreamN(cfg.Seed, "node", int(id)),
-			PreVote:           cfg.PreVote, CheckQuorum: cfg.CheckQuorum,
+			PreVote:           cfg.PreVote, CheckQuorum: cfg.CheckQuorum, Variant: cfg.Variant,
 			MaxInflight: cfg.MaxInflight, MaxEntriesPerMsg: cfg.MaxBatch,
 			UnsafeCommitPriorTerm: cfg.UnsafeCommitPriorTerm,
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/models/workload"
 	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
 )
@@ -23,8 +24,11 @@ type Config struct {
 	ElectionMin time.Duration
 	ElectionMax time.Duration
 	Heartbeat   time.Duration // 0 means half the minimum election timeout, as in the Raft paper's experiments
-	PreVote     bool
+	PreVote     raft.PreVote  // off, thesis or etcd style (raft.PreVote)
 	CheckQuorum bool
+	// Variant is the behaviour at the decision points where Raft implementations differ (raft.Variant);
+	// the zero value is raftsim's behaviour before the variants existed.
+	Variant raft.Variant
 	// Bootstrap is a node that campaigns at time 0 instead of waiting for its first timeout, so that a
 	// cluster whose nodes all start at once with the same timeout (no randomness) still elects a first
 	// leader; 0 for none.

@@ -12,6 +12,7 @@ import (
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/safety"
 	"github.com/raftsim/raftsim/topology"
 )
@@ -87,7 +88,10 @@ func fuzzConfig(data []byte) Config {
 	if f.bool() {
 		c.Heartbeat = f.span(MinHeartbeat/2, c.ElectionMin*2)
 	}
-	c.PreVote, c.CheckQuorum = f.bool(), f.bool()
+	if f.bool() {
+		c.PreVote = raft.PreVoteThesis
+	}
+	c.CheckQuorum = f.bool()
 	if f.bool() {
 		c.Bootstrap = f.intn(c.Nodes + 1)
 	}

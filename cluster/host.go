@@ -59,6 +59,8 @@ type host struct {
 
 	// pre-vote rounds and elections started by the node's earlier lives (raft.Node counts its own)
 	pastPreVotes, pastElections uint64
+	// elections the node had started in this life when the cluster last looked, to see candidacies
+	seenElections uint64
 }
 
 // campaigns returns the pre-vote rounds and elections the node has started over all its lives.
@@ -107,6 +109,7 @@ func (h *host) start() error {
 	h.c.net.ResetNode(h.id) // a restarted node opens new connections
 	h.store = kv.New()
 	h.term, h.state, h.lead, h.commit = n.Term(), n.State(), n.Leader(), 0
+	h.seenElections = 0
 	if h.c.check != nil {
 		h.c.violation(h.c.check.Restarted(h.id, h.durable.Entries))
 	}
@@ -167,6 +170,12 @@ func (h *host) drain() {
 		// Order matters to the checker: a node that stepped down must not be judged as a leader for the
 		// truncation that came with it, and a new leader is judged on the log it won with.
 		elected := h.observe()
+		if _, e := h.node.Campaigns(); e != h.seenElections {
+			// An input starts at most one election, and every election hands out a Ready (its term
+			// and vote to write), so each is seen here, in the term it is for.
+			h.seenElections = e
+			h.c.metrics.candidate(h.id, h.term)
+		}
 		if rd.HasPersist {
 			h.submit(&rd.Persist)
 		}

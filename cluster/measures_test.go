@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/raft"
 )
 
 // traceCounts counts, in a trace, the election timeouts that fired and the times a node became
@@ -39,7 +40,7 @@ func traceCounts(t *testing.T, trace []byte) (electionTimeouts, candidacies int)
 // most of the run (node 1 leads first), keeps timing out in the same pre-candidate state (issue 6: 68 rounds were reported
 // as 2).
 func TestCampaignCounts(t *testing.T) {
-	for _, preVote := range []bool{false, true} {
+	for _, preVote := range []raft.PreVote{raft.PreVoteOff, raft.PreVoteThesis, raft.PreVoteEtcd} {
 		for seed := uint64(1); seed <= 5; seed++ {
 			cfg := Default()
 			cfg.Seed, cfg.Duration, cfg.PreVote, cfg.Bootstrap = seed, 10*time.Second, preVote, 1
@@ -54,7 +55,7 @@ func TestCampaignCounts(t *testing.T) {
 			s := run(t, cfg)
 			timeouts, candidacies := traceCounts(t, trace.Bytes())
 			wantPre, wantElections := uint64(0), uint64(timeouts)
-			if preVote {
+			if preVote != raft.PreVoteOff {
 				wantPre, wantElections = uint64(timeouts), uint64(candidacies)
 			}
 			if s.PreElections != wantPre || s.Elections != wantElections {
@@ -62,7 +63,7 @@ func TestCampaignCounts(t *testing.T) {
 					seed, preVote, s.PreElections, s.Elections, wantPre, wantElections, timeouts, candidacies)
 			}
 			// Isolated from 1s to 7s, node 5 alone times out at least every 300ms.
-			if preVote && s.PreElections < 20 {
+			if preVote != raft.PreVoteOff && s.PreElections < 20 {
 				t.Errorf("seed %d: %d pre-vote rounds; node 5 alone should start 20 or more", seed, s.PreElections)
 			}
 		}

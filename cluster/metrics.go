@@ -66,12 +66,20 @@ type metrics struct {
 	downTerms   uint64 // terms elapsed, summed over measured elections
 	downCount   uint64
 	downPending uint64 // crashes of a leader whose election had not finished by the end
+
+	// Split votes of the election being measured: the first candidate of each term after downTerm (0
+	// once a second has stood), and the terms in which a second one stood, in the order seen. They hold
+	// one entry per term in which someone stood, and are emptied when the election is measured.
+	firstCand  map[uint64]uint64
+	splitTerms []uint64
+	splitVotes uint64 // terms with two or more candidates, summed over measured elections
 }
 
 func (m *metrics) init(cfg Config) {
 	m.measureFrom = sim.Time(cfg.MeasureFrom)
 	m.latency = stats.NewHistogram()
 	m.downtimes = stats.NewHistogram()
+	m.firstCand = map[uint64]uint64{}
 	m.nodeBytes = make([]uint64, cfg.Nodes)
 }
 
@@ -123,6 +131,25 @@ func (m *metrics) crashed(c *Cluster, id uint64) {
 		m.measuring = true
 		m.downStart = c.loop.Now()
 		m.downTerm = h.term
+		clear(m.firstCand)
+		m.splitTerms = m.splitTerms[:0]
+	}
+}
+
+// candidate is called when node id becomes a candidate in term (a real election; with PreVote, only
+// after it won the pre-vote). While an election is measured, a term before the new leader's in which
+// two or more nodes stood is a split vote. Candidacies are seen from the crash on.
+func (m *metrics) candidate(id, term uint64) {
+	if !m.measuring || term <= m.downTerm {
+		return
+	}
+	first, ok := m.firstCand[term]
+	switch {
+	case !ok:
+		m.firstCand[term] = id
+	case first != 0 && first != id: // the same node again in the same term: a restart that forgot it stood
+		m.firstCand[term] = 0
+		m.splitTerms = append(m.splitTerms, term)
 	}
 }
 
@@ -141,6 +168,11 @@ func (m *metrics) status(c *Cluster) {
 			m.downtimes.Record(int64(now - m.downStart))
 			m.downTerms += c.host(l).term - m.downTerm
 			m.downCount++
+			for _, t := range m.splitTerms {
+				if t < c.host(l).term { // not the winning term; later ones are the next election's
+					m.splitVotes++
+				}
+			}
 			m.measuring = false
 			if c.cfg.LeaderCrash != nil && c.cfg.LeaderCrash.Stop {
 				c.loop.Stop()

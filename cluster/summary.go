@@ -128,6 +128,12 @@ type Downtime struct {
 	TermsPerElection NullFloat `json:"terms_per_election"`
 	// Terms is that number summed over the measured elections.
 	Terms uint64 `json:"terms"`
+	// SplitVotes counts the terms after the crashed leader's and before the new leader's — the terms
+	// that ended without a leader — in which two or more nodes stood as candidates (with PreVote, only
+	// nodes that won their pre-vote), summed over the measured elections. Terms - Count counts every
+	// term that ended without a leader, the doomed campaigns of lone candidates whose logs are behind
+	// among them; SplitVotes counts only true splits, so it is at most Terms - Count.
+	SplitVotes uint64 `json:"split_votes"`
 }
 
 // Traffic is one class of messages.
@@ -185,7 +191,7 @@ func (c *Cluster) summary() Summary {
 		s.ElectionDowntime = Downtime{Count: m.downCount, MeanMS: NullFloat(ms(int64(m.downtimes.Mean()))),
 			MaxMS:            NullFloat(ms(m.downtimes.Max())),
 			TermsPerElection: NullFloat(round6(float64(m.downTerms) / float64(m.downCount))),
-			Terms:            m.downTerms}
+			Terms:            m.downTerms, SplitVotes: m.splitVotes}
 	}
 	s.ElectionDowntime.Unfinished = m.downPending
 	for k := range NumClasses {

@@ -7,7 +7,7 @@ import "testing"
 func TestCampaigns(t *testing.T) {
 	tests := []struct {
 		name          string
-		preVote       bool
+		preVote       PreVote
 		nodes         int
 		timeouts      int // election timeouts fired on node 1 with nobody answering
 		wantPre, want uint64
@@ -15,12 +15,12 @@ func TestCampaigns(t *testing.T) {
 		wantTerm      uint64
 	}{
 		// Alone in a minority, a pre-candidate keeps its term and role: three rounds, no election.
-		{"pre-vote rounds, no answer", true, 3, 3, 3, 0, PreCandidate, 0},
+		{"pre-vote rounds, no answer", PreVoteThesis, 3, 3, 3, 0, PreCandidate, 0},
 		// A candidate raises its term at every timeout: three elections.
-		{"elections, no answer", false, 3, 3, 0, 3, Candidate, 3},
+		{"elections, no answer", PreVoteOff, 3, 3, 0, 3, Candidate, 3},
 		// A one-node cluster wins each pre-vote round at once: the round is counted although the node
 		// is never seen as a pre-candidate.
-		{"one node, pre-vote", true, 1, 1, 1, 1, Candidate, 1},
+		{"one node, pre-vote", PreVoteThesis, 1, 1, 1, 1, Candidate, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,10 +32,59 @@
 //   - crash and restart from durable state only (New with the Durable the caller kept);
 //   - PreVote (thesis §9.6) and CheckQuorum (thesis §6.2), both off by default as in etcd.
 //
-// PreVote here follows the thesis and Howard & Abraham (2020) rather than etcd: a node refuses a
-// pre-vote while it has heard from a leader within the minimum election timeout, even when CheckQuorum is
-// off. With CheckQuorum on, a node in that lease also ignores real vote requests of a higher term, and a
-// leader that has not heard from a majority within an election timeout steps down.
+// With CheckQuorum on, a node that has heard from its leader within the minimum election timeout (its
+// lease) ignores vote and pre-vote requests of a higher term, unanswered, as etcd does, and a leader that
+// has not heard from a majority within an election timeout steps down.
+//
+// # Implementation variants
+//
+// Where real implementations differ at a point that moves the measured numbers, the node offers each
+// behaviour as an option (Config.PreVote, Config.Variant). The defaults are raftsim's behaviour before
+// the options existed. Sources, as read: etcd-io/raft raft.go (commit cdfbeed), LogCabin
+// Server/RaftConsensus.cc (commit ee6c55a), hashicorp/raft raft.go (commit 1837036).
+//
+//   - PreVote style. PreVoteThesis (the thesis §9.6 and Howard & Abraham 2020): a node refuses a
+//     pre-vote while it has heard from a leader within the minimum election timeout, even with
+//     CheckQuorum off. PreVoteEtcd (raft.go, Step, case pb.MsgVote, pb.MsgPreVote): a pre-vote is
+//     granted to any candidate whose log is up to date and whose proposed term is above the voter's
+//     (canVote ... || m.Term > r.Term), whatever the voter has heard from a leader; the only lease is
+//     CheckQuorum's (inLease := r.checkQuorum && r.lead != None && r.electionElapsed <
+//     r.electionTimeout), under which the request is ignored. The two part ways when a follower is cut
+//     off from a leader that the others still hear (testdata/prevote_thesis_cut.txt,
+//     prevote_etcd_cut.txt): it times out, and its pre-vote is up to date. Without CheckQuorum the
+//     thesis's voters refuse it and the leader stays; etcd's grant it — the leader too — and the
+//     follower wins the election and deposes a leader a majority still hears. etcd's PreVote only
+//     keeps out a node that cannot win (one whose requests reach no majority, or whose log is behind);
+//     with CheckQuorum both styles keep the leader, the thesis's by refusing, etcd's by silence.
+//   - When a candidate writes its term and self-vote (Variant.VoteWrite). VoteWriteParallel, etcd's
+//     order (raft.go send: MsgVote goes to r.msgs, which leave at once; only responses wait in
+//     msgsAfterAppend): the requests go out while the write runs, and the candidate counts its own vote
+//     only once durable. VoteWriteBeforeSend, LogCabin's (startNewElection: ++currentTerm, votedFor =
+//     serverId, then updateLogMetadata, a synchronous write, under the mutex that the peer threads
+//     need to send requestVote): the requests leave once the write is done, a write time later.
+//   - When a voter restarts its election timer (Variant.VoterTimer). TimerOnGrant: on deciding to
+//     grant, before the vote is durable — etcd (Step: r.electionElapsed = 0 beside r.Vote = m.From,
+//     with the response held until the vote is persisted) and LogCabin (handleRequestVote:
+//     setElectionTimer, then votedFor and updateLogMetadata). TimerOnDurable: once the vote is
+//     durable — hashicorp/raft (requestVote: persistVote, then setLastContact).
+//   - Whether the timer can fire while the vote is written (Variant.VoteWriteHoldsTimer). In etcd the
+//     node's goroutine keeps ticking while the application persists a Ready, so it can. LogCabin holds
+//     its mutex through the synchronous write, and its timer thread needs that mutex to start an
+//     election (timerThreadMain); hashicorp/raft writes the vote on the one goroutine that also
+//     watches the heartbeat timer (runFollower). There a timeout that falls due during the write
+//     takes effect only once it is done — with TimerOnDurable, not at all, since the timer restarts
+//     then. Only the write of a granted vote holds the timer here; LogCabin's lock also covers its other
+//     writes, which this option does not model.
+//   - Whether a heartbeat's reply waits behind unrelated writes (Variant.HeartbeatReply). ReplyQueued:
+//     like every response it waits for every write handed out before it, so on a FIFO disk it queues
+//     behind a log append it does not depend on. ReplyAtOnce: a heartbeat's reply vouches for nothing
+//     but the node's current term, so it leaves at once if that term is durable, and otherwise waits
+//     for the write of the term only. etcd's Ready contract (doc.go) holds every message until the
+//     latest HardState and the entries of earlier Readies are durable, not the entries of the same
+//     Ready; with AsyncStorageWrites (rawnode.go) only msgsAfterAppend — MsgAppResp, MsgVoteResp,
+//     MsgPreVoteResp — wait for the write, and a MsgHeartbeatResp, in r.msgs, waits for nothing.
+//     ReplyAtOnce sits between the two: it waits for the term, so that no reply ever carries a term
+//     the node could forget, and for nothing else.
 //
 // The commit index is volatile, as in the paper: a restarted node learns it again from the leader and
 // re-applies its log from the start. There are no snapshots and no membership changes yet.

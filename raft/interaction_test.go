@@ -88,3 +88,36 @@ func TestInteractionRandom(t *testing.T) {
 		}
 	}
 }
+
+// TestInteractionRandomVariants runs random scenarios with each implementation variant that is not
+// the default (raft.Variant, and etcd-style PreVote), asynchronous persistence among them: the env's
+// checks — one leader per term, one vote per node per term, nothing vouched for before it is durable,
+// timers that fit the role — must hold whatever the variant.
+func TestInteractionRandomVariants(t *testing.T) {
+	seeds, steps := uint64(150), 500
+	if testing.Short() {
+		seeds = 30
+	}
+	for _, opts := range []string{
+		"prevote=etcd",
+		"vote-write=before_send",
+		"voter-timer=on_durable",
+		"vote-write-holds-timer=true",
+		"voter-timer=on_durable vote-write-holds-timer=true",
+		"heartbeat-reply=at_once",
+		"prevote=etcd vote-write=before_send vote-write-holds-timer=true heartbeat-reply=at_once",
+	} {
+		t.Run(opts, func(t *testing.T) {
+			for seed := range seeds {
+				e := rafttest.NewEnv(nil)
+				script, err := rafttest.RandomWith(e, rand.New(rand.NewPCG(seed, 0x5eed)), steps, opts)
+				if err != nil {
+					t.Fatalf("seed %d: %v", seed, err)
+				}
+				if v := e.Violations(); len(v) > 0 {
+					t.Fatalf("seed %d: %s\nto replay it, save this as testdata/x.txt and run with -update:\n%s", seed, strings.Join(v, "; "), script)
+				}
+			}
+		})
+	}
+}

@@ -40,8 +40,8 @@ const (
 	// HeartbeatTimeout fires every heartbeat interval on a leader.
 	HeartbeatTimeout
 	// LeaseTimeout fires a minimum election timeout after a node last heard from its leader; until then
-	// the node refuses pre-votes (and, with CheckQuorum, ignores vote requests). Armed only when PreVote
-	// or CheckQuorum is on.
+	// the node refuses pre-votes (thesis-style PreVote) and, with CheckQuorum, ignores vote requests.
+	// Armed only when one of those is on.
 	LeaseTimeout
 	NumTimeouts
 )
@@ -67,8 +67,12 @@ type Config struct {
 	// Rand is the node's own random stream; the election timeouts are its only use.
 	Rand *rand.Rand
 
-	PreVote     bool
+	// PreVote (thesis §9.6) and CheckQuorum (thesis §6.2) are off by default, as in etcd.
+	PreVote     PreVote
 	CheckQuorum bool
+	// Variant picks the behaviour at the decision points where implementations differ (see Variant);
+	// the zero value is raftsim's behaviour before the variants existed.
+	Variant Variant
 
 	MaxInflight      int // AppendEntries in flight per follower in replicate state (default 256)
 	MaxEntriesPerMsg int // entries per AppendEntries (default 64)
@@ -178,6 +182,13 @@ type Node struct {
 	// selfVoteSeq is the batch that makes a candidate's vote for itself durable; the candidate counts
 	// that vote only once the batch is (0: no such vote pending).
 	selfVoteSeq uint64
+
+	// For the variants (Config.Variant). grantSeq is the batch that makes a vote this node granted
+	// durable (0: none pending); termSeq the batch that makes the current term durable (0: it is);
+	// heldTimeout is an election timeout that fell due while grantSeq was pending, with
+	// VoteWriteHoldsTimer, and takes effect once it is not.
+	grantSeq, termSeq uint64
+	heldTimeout       bool
 
 	// preVoteRounds and elections count the campaigns this node started since New, for the caller's
 	// measures: a pre-vote round per campaign(true) — a pre-candidate that times out starts another in
@@ -384,6 +395,12 @@ func (n *Node) Persisted(seq uint64) {
 		}
 	}
 	n.marks = append(n.marks[:0], n.marks[k:]...)
+	if n.termSeq != 0 && seq >= n.termSeq {
+		n.termSeq = 0
+	}
+	if n.grantSeq != 0 && seq >= n.grantSeq {
+		n.voteDurable()
+	}
 	switch {
 	case n.state == Leader:
 		n.maybeCommit()
@@ -421,12 +438,11 @@ func (n *Node) Timeout(t Timeout) {
 			}
 			return
 		}
-		n.inLease = false
-		if n.cfg.PreVote {
-			n.campaign(true)
-		} else {
-			n.campaign(false)
+		if n.cfg.Variant.VoteWriteHoldsTimer && n.grantSeq != 0 {
+			n.heldTimeout = true // see voteDurable
+			return
 		}
+		n.electionTimeout()
 	case HeartbeatTimeout:
 		if n.state == Leader {
 			n.bcastHeartbeat()
@@ -439,15 +455,42 @@ func (n *Node) Timeout(t Timeout) {
 	}
 }
 
+// electionTimeout starts a campaign: a pre-vote round with PreVote, an election without.
+func (n *Node) electionTimeout() {
+	n.inLease = false
+	n.campaign(n.cfg.PreVote != PreVoteOff)
+}
+
+// voteDurable is called when the vote the node granted has become durable, in the same term (a new
+// term clears grantSeq): with TimerOnDurable the election timer restarts now; with
+// VoteWriteHoldsTimer a timeout that fell due during the write takes effect now.
+func (n *Node) voteDurable() {
+	n.grantSeq = 0
+	switch {
+	case n.cfg.Variant.VoterTimer == TimerOnDurable:
+		n.resetElectionTimer() // drops a held timeout too
+	case n.heldTimeout:
+		n.heldTimeout = false
+		n.electionTimeout()
+	}
+}
+
+// ElectionHeld reports whether the node's election timer fell due while a vote it granted was being
+// written (Variant.VoteWriteHoldsTimer): the timeout takes effect once the vote is durable, and until
+// then the node has no election timer armed.
+func (n *Node) ElectionHeld() bool { return n.heldTimeout }
+
 // Step gives the node a message from the network.
 func (n *Node) Step(m Message) {
 	switch {
 	case m.Term > n.term:
 		if m.Type == MsgVote || m.Type == MsgPreVote {
 			// A node that hears from a live leader refuses to help depose it (thesis §4.2.3, §9.6):
-			// always for pre-votes, and for real votes when CheckQuorum is on, as in etcd.
+			// pre-votes with thesis-style PreVote, and every request when CheckQuorum is on, as in
+			// etcd (which ignores the request, unanswered). etcd-style PreVote alone refuses nothing
+			// on the strength of the lease: see doc.go.
 			lease := n.lead != None && (n.state == Leader || n.inLease)
-			if lease && m.Type == MsgPreVote && n.cfg.PreVote {
+			if lease && m.Type == MsgPreVote && n.cfg.PreVote == PreVoteThesis {
 				n.send(Message{Type: MsgPreVoteResp, To: m.From, Term: n.term, Reject: true})
 				return
 			}
@@ -510,7 +553,10 @@ func (n *Node) handleVoteRequest(m *Message) {
 			// second candidate of the same term.
 			n.vote = m.From
 			n.hsDirty = true
-			n.resetElectionTimer()
+			n.grantSeq = n.batchSeq + 1 // the batch the next Ready hands out
+			if n.cfg.Variant.VoterTimer == TimerOnGrant {
+				n.resetElectionTimer()
+			}
 		}
 		// Answer with the term of the request: for a pre-vote that is the candidate's future term.
 		n.send(Message{Type: resp, To: m.From, Term: m.Term})
@@ -530,12 +576,27 @@ func (n *Node) upToDate(lastTerm, lastIndex uint64) bool {
 // requests (it writes its term and self-vote in parallel, and counts that vote only once durable: see
 // campaign). Anything else — every response — waits for the state it was decided on to be durable, if
 // any of that state is not yet.
+//
+// Two variants change this (Config.Variant): with VoteWriteBeforeSend a candidate's vote requests wait
+// for its term and vote like a response; with ReplyAtOnce a heartbeat's reply, which vouches for the
+// current term and nothing else, leaves at once when that term is durable, without waiting for
+// unrelated writes handed out before it.
 func (n *Node) send(m Message) {
 	m.From = n.id
 	switch m.Type {
-	case MsgApp, MsgHeartbeat, MsgVote, MsgPreVote:
+	case MsgApp, MsgHeartbeat, MsgPreVote:
 		n.msgs = append(n.msgs, m)
 		return
+	case MsgVote:
+		if n.cfg.Variant.VoteWrite == VoteWriteParallel {
+			n.msgs = append(n.msgs, m)
+			return
+		}
+	case MsgHeartbeatResp:
+		if n.cfg.Variant.HeartbeatReply == ReplyAtOnce && n.termSeq == 0 {
+			n.msgs = append(n.msgs, m)
+			return
+		}
 	}
 	if n.hsDirty || n.dirtyFrom <= n.lastIndex() || n.batchSeq > n.durableSeq || len(n.after) > 0 {
 		n.after = append(n.after, m)
@@ -548,6 +609,7 @@ func (n *Node) setTimer(t Timeout, d time.Duration) {
 	n.timers[t] = TimerChange{Changed: true, After: d}
 	if t == ElectionTimeout {
 		n.electionArmed = true
+		n.heldTimeout = false // a restarted timer replaces one held back
 	}
 }
 
@@ -574,7 +636,7 @@ func (n *Node) resetElectionTimer() {
 func (n *Node) heardFromLeader(from uint64) {
 	n.lead = from
 	n.resetElectionTimer()
-	if n.cfg.PreVote || n.cfg.CheckQuorum {
+	if n.cfg.PreVote == PreVoteThesis || n.cfg.CheckQuorum {
 		n.inLease = true
 		n.setTimer(LeaseTimeout, n.cfg.ElectionTimeoutMin)
 	}

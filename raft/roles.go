@@ -11,9 +11,11 @@ func (n *Node) reset(term uint64) {
 		n.term = term
 		n.vote = None
 		n.hsDirty = true
+		n.termSeq = n.batchSeq + 1 // the batch the next Ready hands out
 	}
 	n.lead = None
 	n.selfVoteSeq = 0
+	n.grantSeq = 0 // a vote of an earlier term, or one this node's own campaign supersedes
 	for i := range n.votes {
 		n.votes[i] = 0
 	}

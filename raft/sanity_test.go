@@ -70,7 +70,8 @@ func TestSanityElectAndReplicate(t *testing.T) {
 		tweak func(*Config)
 	}{
 		{"plain", nil},
-		{"prevote+checkquorum", func(c *Config) { c.PreVote, c.CheckQuorum = true, true }},
+		{"prevote+checkquorum", func(c *Config) { c.PreVote, c.CheckQuorum = PreVoteThesis, true }},
+		{"etcd prevote+checkquorum", func(c *Config) { c.PreVote, c.CheckQuorum = PreVoteEtcd, true }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			net := newMemNet(t, 5, tc.tweak)

@@ -88,7 +88,7 @@ func TestFlagsAndSpecAgree(t *testing.T) {
 		{[]string{"--faults", "2"}, "scenario: {faults: 2}", "after the first election"},
 		{[]string{"--stale", "2"}, "scenario: {leader_crash: {stale: 2}}", "(when the leader in office is crashed)"},
 		{[]string{"--election-timeout", "300ms:150ms"}, "cluster: {election_timeout: \"300ms:150ms\"}", "below the minimum"},
-		{[]string{"--pre-vote=maybe"}, "cluster: {pre_vote: maybe}", "want true or false"},
+		{[]string{"--pre-vote=maybe"}, "cluster: {pre_vote: maybe}", "want etcd, thesis, true or false"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.flags, " "), func(t *testing.T) {

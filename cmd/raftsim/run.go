@@ -37,7 +37,9 @@ const (
 var paramGroups = map[string]string{
 	"duration": groupCluster, "nodes": groupCluster, "election_timeout": groupCluster,
 	"heartbeat": groupCluster, "pre_vote": groupCluster, "check_quorum": groupCluster,
-	"bootstrap": groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
+	"vote_write": groupCluster, "voter_timer": groupCluster, "vote_write_holds_timer": groupCluster,
+	"heartbeat_reply": groupCluster,
+	"bootstrap":       groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
 	"fsync": groupCluster, "disk_bandwidth": groupCluster,
 	"latency": groupNetwork, "loss": groupNetwork, "bandwidth": groupNetwork, "topology": groupNetwork,
 	"routing": groupNetwork,
@@ -81,15 +83,15 @@ var partFlags = []partFlag{
 // argValue is a flag's pflag.Value: it records every value given, in command-line order, as a spec.Arg.
 type argValue struct {
 	flag, path, typ, def string
-	boolean              bool
+	bare                 string // the value the flag alone stands for; "" when it needs one
 	args                 *[]spec.Arg
 	text                 string
 }
 
 func (v *argValue) String() string { return v.text }
 func (v *argValue) Type() string {
-	if v.boolean {
-		return "bool" // pflag prints no placeholder for a boolean flag
+	if v.bare != "" {
+		return "bool" // pflag prints no placeholder for a boolean flag, nor for this one, whose usage lists its values
 	}
 	return v.typ
 }
@@ -112,13 +114,11 @@ type runFlags struct {
 func newRunFlags(fs *pflag.FlagSet) *runFlags {
 	f := &runFlags{flagOf: map[string]string{}}
 	fs.SortFlags = false
-	add := func(name, path, group, typ, def, usage string, boolean bool) {
-		v := &argValue{flag: name, path: path, typ: typ, def: def, boolean: boolean, args: &f.args, text: def}
+	add := func(name, path, group, typ, def, usage, bare string) {
+		v := &argValue{flag: name, path: path, typ: typ, def: def, bare: bare, args: &f.args, text: def}
 		fl := fs.VarPF(v, name, "", usage)
 		fl.DefValue = def
-		if boolean {
-			fl.NoOptDefVal = "true"
-		}
+		fl.NoOptDefVal = bare
 		_ = fs.SetAnnotation(name, flagGroupKey, []string{group})
 		if path != "scenario.schedule" {
 			f.flagOf[path] = name
@@ -140,9 +140,14 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 			}
 			typ := placeholders[p.Name]
 			if typ == "" {
-				typ = map[spec.Kind]string{spec.Int: "N", spec.Float: "X", spec.Duration: "DURATION", spec.Text: "TEXT"}[p.Kind]
+				typ = map[spec.Kind]string{spec.Int: "N", spec.Float: "X", spec.Duration: "DURATION", spec.Text: "TEXT",
+					spec.Choice: strings.Join(p.Choices, "|")}[p.Kind]
 			}
-			add(strings.ReplaceAll(p.Name, "_", "-"), path, g, typ, p.Default, p.Doc, p.Kind == spec.Bool)
+			bare := p.Bare
+			if p.Kind == spec.Bool {
+				bare = "true"
+			}
+			add(strings.ReplaceAll(p.Name, "_", "-"), path, g, typ, p.Default, p.Doc, bare)
 		}
 		for _, pf := range partFlags {
 			if pf.group == g {
@@ -150,7 +155,11 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 				if pf.name == "seed" {
 					def = "1"
 				}
-				add(pf.name, pf.path, g, pf.placeholder, def, pf.usage, pf.boolean)
+				bare := ""
+				if pf.boolean {
+					bare = "true"
+				}
+				add(pf.name, pf.path, g, pf.placeholder, def, pf.usage, bare)
 			}
 		}
 		if g == groupOutput {

@@ -10,6 +10,7 @@ import (
 	"github.com/dustin/go-humanize"
 
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
 )
 
@@ -50,7 +51,7 @@ func printSummaryAs(w io.Writer, s *cluster.Summary, cfg cluster.Config, heading
 	}
 	fmt.Fprintf(w, "  log             %s entries committed\n", count(s.Commits))
 	fmt.Fprintf(w, "  elections       %s started, %s won, max term %d", count(s.Elections), count(s.LeaderChanges), s.MaxTerm)
-	if cfg.PreVote {
+	if cfg.PreVote != raft.PreVoteOff {
 		fmt.Fprintf(w, "; %s pre-vote rounds", count(s.PreElections))
 	}
 	fmt.Fprintln(w)

@@ -14,6 +14,7 @@ import (
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
+	"github.com/raftsim/raftsim/raft"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -40,7 +41,7 @@ func TestPrintSummaryGolden(t *testing.T) {
 		}},
 		// Faults with and without effect, PreVote, an unfinished election, the safety check.
 		{"faults", func(c *cluster.Config) {
-			c.Duration, c.PreVote, c.Check = 12*time.Second, true, true
+			c.Duration, c.PreVote, c.Check = 12*time.Second, raft.PreVoteThesis, true
 			c.Faults = append(c.Faults, mustParse(fault.ParseCrash, "leader@0s,leader+1@5s,2@6s")...)
 			c.Faults = append(c.Faults, mustParse(fault.ParseRestart, "3@7s")...)
 			c.Faults = append(c.Faults, mustParse(fault.ParsePartition, "9s:1,2|3,4,5")...)

@@ -22,6 +22,7 @@ var measureLabels = map[string]string{
 	"election_downtime_ms":  "election downtime (ms)",
 	"terms_per_election":    "terms per election",
 	"split_votes":           "split votes",
+	"extra_terms":           "terms without a leader",
 	"latency_p50_ms":        "commit latency p50 (ms)",
 	"latency_p90_ms":        "commit latency p90 (ms)",
 	"latency_p99_ms":        "commit latency p99 (ms)",

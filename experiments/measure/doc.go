@@ -18,7 +18,13 @@
 //     +Inf if an election was still unfinished at the end; NaN if no leader crashed.
 //   - elections_measured: how many such elections finished.
 //   - terms_per_election: mean number of terms from the crashed leader's term to the new leader's (1 when
-//     the first election succeeds); split_votes: terms that ended without a leader (terms - elections).
+//     the first election succeeds).
+//   - split_votes: terms that ended without a leader (after the crashed leader's, before the new
+//     leader's) in which two or more nodes stood as candidates (with PreVote, only nodes that won their
+//     pre-vote), summed over the measured elections; NaN if none finished. At most extra_terms.
+//   - extra_terms: terms that ended without a leader (terms - elections), summed the same way: true
+//     splits and also the doomed campaigns of candidates whose logs are behind, which no split
+//     causes. (Before split_votes was defined as above, this count was reported as split_votes.)
 //   - latency_{p50,p90,p99,p999,max,mean}_ms: client send to client reply of acknowledged writes, retries
 //     included (streaming histogram, relative error at most 1/128).
 //   - msgs_per_op, bytes_per_op: everything sent (Raft and client traffic), per acknowledged write.

@@ -17,6 +17,7 @@ var Names = []string{
 	"elections_measured",
 	"terms_per_election",
 	"split_votes",
+	"extra_terms",
 	"latency_p50_ms",
 	"latency_p90_ms",
 	"latency_p99_ms",
@@ -64,7 +65,7 @@ func Row(s *cluster.Summary) []float64 {
 		success = float64(s.ClientOps.OKAfter) / float64(s.ClientOps.InvokedAfter)
 	}
 	d := s.ElectionDowntime
-	downtime, terms, splits := nan, nan, nan
+	downtime, terms, splits, extra := nan, nan, nan, nan
 	switch {
 	case d.Unfinished > 0:
 		downtime = math.Inf(1)
@@ -73,7 +74,8 @@ func Row(s *cluster.Summary) []float64 {
 	}
 	if d.Count > 0 {
 		terms = float64(d.TermsPerElection)
-		splits = float64(d.Terms - d.Count)
+		splits = float64(d.SplitVotes)
+		extra = float64(d.Terms - d.Count)
 	}
 	l := s.CommitLatencyMS
 	lat := []float64{float64(l.P50), float64(l.P90), float64(l.P99), float64(l.P999), float64(l.Max), float64(l.Mean)}
@@ -93,6 +95,7 @@ func Row(s *cluster.Summary) []float64 {
 		float64(d.Count),
 		terms,
 		splits,
+		extra,
 		lat[0], lat[1], lat[2], lat[3], lat[4], lat[5],
 		perOp(s.Messages),
 		perOp(s.Bytes),

@@ -11,7 +11,7 @@ func TestRow(t *testing.T) {
 	s := cluster.Summary{
 		Availability: 0.9, AvailabilityAfter: 0.95,
 		ClientOps:        cluster.ClientOps{OK: 100, Failed: 4, OKAfter: 90, InvokedAfter: 96},
-		ElectionDowntime: cluster.Downtime{Count: 2, MeanMS: 180, TermsPerElection: 1.5, Terms: 3},
+		ElectionDowntime: cluster.Downtime{Count: 2, MeanMS: 180, TermsPerElection: 2, Terms: 4, SplitVotes: 1},
 		CommitLatencyMS:  cluster.Latency{P50: 5, P90: 6, P99: 7, P999: 8, Max: 500, Mean: 5.5},
 		Messages:         1000, Bytes: 50000, LeaderBytes: 30000, MaxNodeBytes: 31000,
 		Traffic: map[string]cluster.Traffic{"append": {Bytes: 20000}, "client": {Bytes: 9000}},
@@ -24,7 +24,7 @@ func TestRow(t *testing.T) {
 	get := func(name string) float64 { return row[Index(name)] }
 	for name, want := range map[string]float64{
 		"availability": 0.9, "availability_after": 0.95, "success_rate": 90.0 / 96,
-		"election_downtime_ms": 180, "terms_per_election": 1.5, "split_votes": 1,
+		"election_downtime_ms": 180, "terms_per_election": 2, "split_votes": 1, "extra_terms": 2,
 		"latency_max_ms": 500, "msgs_per_op": 10, "bytes_per_op": 500, "leader_bytes_per_op": 300,
 		"max_node_bytes_per_op": 310, "append_bytes_per_op": 200, "client_bytes_per_op": 90,
 		"probe_bytes_per_op": 0, "events": 7777,

@@ -88,7 +88,7 @@ func argNode(a Arg, line int) *yaml.Node {
 	name := a.Path[strings.LastIndexByte(a.Path, '.')+1:]
 	if i, ok := byName[name]; ok {
 		switch registry[i].Kind {
-		case Int, Float, Bool:
+		case Int, Float, Bool, Choice:
 			return n
 		}
 		n.Tag = "!!str"

@@ -319,6 +319,10 @@ func scalarNode(k Kind, v string) *yaml.Node {
 		}
 	case Bool:
 		tag = "!!bool"
+	case Choice:
+		if v == "true" || v == "false" {
+			tag = "!!bool"
+		}
 	}
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: v}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/topology"
 )
 
@@ -36,10 +37,11 @@ const (
 	Text                     // a scalar with its own syntax: a latency spec, a bandwidth, a name
 	Mapping                  // a mapping of sub-fields; may be null (not set)
 	List                     // a list of strings
+	Choice                   // one of a few names (Param.Choices); true and false among them are YAML booleans
 )
 
 var kindNames = [...]string{Int: "integer", Float: "number", Duration: "duration", Bool: "boolean",
-	Text: "text", Mapping: "mapping", List: "list"}
+	Text: "text", Mapping: "mapping", List: "list", Choice: "choice"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -59,6 +61,11 @@ type Param struct {
 	Kind    Kind
 	Default string // canonical text of the value when the spec does not set it; "" for none
 	Doc     string // what it means, one sentence
+	// Choices are a Choice parameter's canonical values; it may read other spellings of them.
+	Choices []string
+	// Bare is the value a command-line flag given without one stands for ("" when the flag needs one;
+	// a Bool parameter's flag stands for true).
+	Bare string
 }
 
 // param is a row of the registry: everything the package does with one parameter.
@@ -209,8 +216,29 @@ var registry = []*param{
 	},
 	intParam("cluster", "keys", "size of the clients' key space", 1, math.MaxInt32,
 		func(st *state) *int { return &st.cfg.Workload.Keys }, defaultKeys),
-	boolParam("cluster", "pre_vote", "enable PreVote (thesis §9.6)", func(c *cluster.Config) *bool { return &c.PreVote }),
+	{
+		// true is the thesis's style, as it was before etcd's was offered, so that specs and results
+		// written then read and run the same.
+		Param: Param{Name: "pre_vote", Section: "cluster", Kind: Choice, Choices: []string{"false", "true", "etcd"}, Bare: "true",
+			Doc: "PreVote (thesis §9.6): thesis (or true, or the flag alone) refuses a pre-vote while the leader is heard from; etcd grants one to any up-to-date candidate; false is off"},
+		parse: choiceParser(map[string]string{"false": "false", "true": "true", "thesis": "true", "etcd": "etcd"},
+			"etcd, thesis, true or false (true is thesis)"),
+		apply: func(st *state, v string) {
+			st.cfg.PreVote = map[string]raft.PreVote{"false": raft.PreVoteOff, "true": raft.PreVoteThesis, "etcd": raft.PreVoteEtcd}[v]
+		},
+		get: func(c *cluster.Config) string {
+			return map[raft.PreVote]string{raft.PreVoteOff: "false", raft.PreVoteThesis: "true", raft.PreVoteEtcd: "etcd"}[c.PreVote]
+		},
+	},
 	boolParam("cluster", "check_quorum", "enable CheckQuorum (thesis §6.2)", func(c *cluster.Config) *bool { return &c.CheckQuorum }),
+	variantParam("vote_write", "when a candidate writes its term and self-vote: parallel with its RequestVotes (etcd) or before_send (LogCabin)",
+		[]string{"parallel", "before_send"}, func(v *raft.Variant) *uint8 { return (*uint8)(&v.VoteWrite) }),
+	variantParam("voter_timer", "when a voter restarts its election timer: on_grant (etcd, LogCabin) or on_durable, once the vote is written (hashicorp/raft)",
+		[]string{"on_grant", "on_durable"}, func(v *raft.Variant) *uint8 { return (*uint8)(&v.VoterTimer) }),
+	boolParam("cluster", "vote_write_holds_timer", "a voter's election timer cannot fire while its vote is being written (LogCabin, hashicorp/raft)",
+		func(c *cluster.Config) *bool { return &c.Variant.VoteWriteHoldsTimer }),
+	variantParam("heartbeat_reply", "whether a heartbeat's reply waits behind earlier writes (queued) or leaves once its term is durable (at_once, etcd)",
+		[]string{"queued", "at_once"}, func(v *raft.Variant) *uint8 { return (*uint8)(&v.HeartbeatReply) }),
 	intParam("cluster", "max_inflight", "AppendEntries in flight per follower", 1, cluster.MaxInflight,
 		func(st *state) *int { return &st.cfg.MaxInflight }, defaultMaxInflight),
 	intParam("cluster", "max_batch", "entries per AppendEntries", 1, cluster.MaxBatch,
@@ -390,6 +418,36 @@ func intParam(section, name, doc string, lo, hi int64, field func(*state) *int, 
 			}
 			return strconv.Itoa(x)
 		},
+	}
+}
+
+// choiceParser reads one of the names in canon (a spelling -> its canonical value); a YAML boolean
+// reads as its text. want lists the accepted spellings for the error.
+func choiceParser(canon map[string]string, want string) func(*parseCtx, *yaml.Node, pos) (string, error) {
+	return func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+		n2, err := pc.d.scalar(n, p, want, "!!str", "!!bool")
+		if err != nil {
+			return "", err
+		}
+		if c, ok := canon[n2.Value]; ok {
+			return c, nil
+		}
+		return "", pc.d.errorf(p, "%q: want %s", n2.Value, want)
+	}
+}
+
+// variantParam is a Choice parameter of the cluster: section that sets a field of raft.Variant, whose
+// values are the names, in the order of the field's constants (the zero value first).
+func variantParam(name, doc string, names []string, field func(*raft.Variant) *uint8) *param {
+	canon := map[string]string{}
+	for _, n := range names {
+		canon[n] = n
+	}
+	return &param{
+		Param: Param{Name: name, Section: "cluster", Kind: Choice, Doc: doc, Choices: names},
+		parse: choiceParser(canon, strings.Join(names, " or ")),
+		apply: func(st *state, v string) { *field(&st.cfg.Variant) = uint8(slices.Index(names, v)) },
+		get:   func(c *cluster.Config) string { return names[*field(&c.Variant)] },
 	}
 }
 

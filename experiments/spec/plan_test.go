@@ -12,6 +12,7 @@ import (
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/topology"
 )
 
@@ -222,7 +223,7 @@ cluster:
 				c.Topology, c.Routing, c.Clients = "ring", network.ShortestPath, 4
 				c.Workload.Timeout, c.Workload.Deadline, c.Workload.Think = time.Second, 10*time.Second, 5*time.Millisecond
 				c.Workload.ValueSize, c.Workload.Keys = 1024, 100
-				c.PreVote, c.CheckQuorum, c.MaxInflight, c.MaxBatch, c.Check = true, true, 32, 16, true
+				c.PreVote, c.CheckQuorum, c.MaxInflight, c.MaxBatch, c.Check = raft.PreVoteThesis, true, 32, 16, true
 			},
 		},
 		{

@@ -12,6 +12,9 @@ func (e *Env) setTimers(nd *node, changes [raft.NumTimeouts]raft.TimerChange) {
 	for t, ch := range changes {
 		if ch.Changed {
 			nd.timers[t] = ch.After
+			if t == int(raft.ElectionTimeout) && ch.After != 0 {
+				nd.armings++
+			}
 		}
 	}
 	cfg, tm := &nd.cfg, &nd.timers
@@ -30,13 +33,13 @@ func (e *Env) setTimers(nd *node, changes [raft.NumTimeouts]raft.TimerChange) {
 			bad = append(bad, "lease timer armed")
 		}
 	} else {
-		if d := tm[raft.ElectionTimeout]; d < cfg.ElectionTimeoutMin || d > cfg.ElectionTimeoutMax {
+		if d := tm[raft.ElectionTimeout]; (d < cfg.ElectionTimeoutMin || d > cfg.ElectionTimeoutMax) && !(d == 0 && nd.n.ElectionHeld()) {
 			bad = append(bad, fmt.Sprintf("election timer %v outside [%v, %v]", d, cfg.ElectionTimeoutMin, cfg.ElectionTimeoutMax))
 		}
 		if tm[raft.HeartbeatTimeout] != 0 {
 			bad = append(bad, "heartbeat timer armed")
 		}
-		if d := tm[raft.LeaseTimeout]; d != 0 && (d != cfg.ElectionTimeoutMin || !cfg.PreVote && !cfg.CheckQuorum) {
+		if d := tm[raft.LeaseTimeout]; d != 0 && (d != cfg.ElectionTimeoutMin || cfg.PreVote != raft.PreVoteThesis && !cfg.CheckQuorum) {
 			bad = append(bad, fmt.Sprintf("lease timer %v", d))
 		}
 	}

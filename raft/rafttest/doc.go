@@ -11,8 +11,10 @@
 //
 // Commands (node lists are "1 2 3" or "1,2,3"):
 //
-//	add-nodes N [prevote=] [checkquorum=] [election=150ms:300ms] [heartbeat=50ms]
+//	add-nodes N [prevote=true|thesis|etcd] [checkquorum=] [election=150ms:300ms] [heartbeat=50ms]
 //	          [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [async-persist=true|1,2] [seed=]
+//	          [vote-write=parallel|before_send] [voter-timer=on_grant|on_durable]
+//	          [vote-write-holds-timer=] [heartbeat-reply=queued|at_once]   (see raft.Variant)
 //	reset                         forget the cluster (to run a second scenario in one file)
 //	campaign N / tick-election N  fire the election timer (a leader's quorum check with CheckQuorum)
 //	tick-heartbeat N, tick-lease N
@@ -27,6 +29,7 @@
 //	crash N / restart N           lose everything not durable / start from what is durable
 //	set-durable N [term=] [vote=] [log=1,1,4]   write a crashed node's stable storage directly
 //	status [nodes] / log [nodes] / check
+//	timers [nodes]                how often each node's election timer was armed, and whether it is now
 //	expect-violations             the script shows a broken property on purpose
 //
 // A timer fires only if the node armed it (timers are one-shot; the env learns of them from Readies).

@@ -49,6 +49,7 @@ type node struct {
 	durable raft.Durable
 	pending []raft.Persist
 	timers  [raft.NumTimeouts]time.Duration // armed timers; 0 when stopped
+	armings int                             // times the election timer was armed (set or restarted), for the timers command
 	applied uint64
 
 	// What the transcript last showed, to print changes.
@@ -249,6 +250,8 @@ func (e *Env) dispatch(c *cmd) error {
 		return e.setDurable(c)
 	case "status":
 		return e.forEachNodeOrAll(c, e.status)
+	case "timers":
+		return e.forEachNodeOrAll(c, e.printTimers)
 	case "log":
 		return e.forEachNodeOrAll(c, e.printLog)
 	case "check":
@@ -326,6 +329,43 @@ func parseBool(c *cmd, key string) (bool, error) {
 	return b, nil
 }
 
+// parsePreVote reads prevote=: true or thesis, etcd, false or off.
+func parsePreVote(c *cmd) (raft.PreVote, error) {
+	v, ok := c.lookup("prevote")
+	switch {
+	case !ok || v == "false" || v == "off":
+		return raft.PreVoteOff, nil
+	case v == "true" || v == "thesis":
+		return raft.PreVoteThesis, nil
+	case v == "etcd":
+		return raft.PreVoteEtcd, nil
+	}
+	return 0, fmt.Errorf("prevote=%s: want true (thesis), thesis, etcd or false", v)
+}
+
+// parseVariant reads vote-write=parallel|before_send, voter-timer=on_grant|on_durable,
+// vote-write-holds-timer=true|false and heartbeat-reply=queued|at_once.
+func parseVariant(c *cmd, v *raft.Variant) error {
+	var err error
+	if s, ok := c.lookup("vote-write"); ok {
+		if v.VoteWrite, err = raft.ParseVoteWrite(s); err != nil {
+			return fmt.Errorf("vote-write=%s: %w", s, err)
+		}
+	}
+	if s, ok := c.lookup("voter-timer"); ok {
+		if v.VoterTimer, err = raft.ParseVoterTimer(s); err != nil {
+			return fmt.Errorf("voter-timer=%s: %w", s, err)
+		}
+	}
+	if s, ok := c.lookup("heartbeat-reply"); ok {
+		if v.HeartbeatReply, err = raft.ParseHeartbeatReply(s); err != nil {
+			return fmt.Errorf("heartbeat-reply=%s: %w", s, err)
+		}
+	}
+	v.VoteWriteHoldsTimer, err = parseBool(c, "vote-write-holds-timer")
+	return err
+}
+
 func parseInt(c *cmd, key string) (int, error) {
 	v, ok := c.lookup(key)
 	if !ok {
@@ -336,10 +376,11 @@ func parseInt(c *cmd, key string) (int, error) {
 
 // addNodes creates a fresh cluster: add-nodes N [prevote=] [checkquorum=] [election=min:max]
 // [heartbeat=] [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [async-persist=true|1,2]
-// [seed=].
+// [seed=] [vote-write=] [voter-timer=] [vote-write-holds-timer=] [heartbeat-reply=].
 func (e *Env) addNodes(c *cmd) error {
 	if err := c.onlyKeys("prevote", "checkquorum", "election", "heartbeat", "unsafe-commit-prior-term",
-		"max-entries", "max-inflight", "async-persist", "seed"); err != nil {
+		"max-entries", "max-inflight", "async-persist", "seed",
+		"vote-write", "voter-timer", "vote-write-holds-timer", "heartbeat-reply"); err != nil {
 		return err
 	}
 	if len(e.nodes) > 0 {
@@ -358,7 +399,10 @@ func (e *Env) addNodes(c *cmd) error {
 	for i := 1; i <= count; i++ {
 		cfg.Peers = append(cfg.Peers, uint64(i))
 	}
-	if cfg.PreVote, err = parseBool(c, "prevote"); err != nil {
+	if cfg.PreVote, err = parsePreVote(c); err != nil {
+		return err
+	}
+	if err := parseVariant(c, &cfg.Variant); err != nil {
 		return err
 	}
 	if cfg.CheckQuorum, err = parseBool(c, "checkquorum"); err != nil {
@@ -437,7 +481,7 @@ func (e *Env) boot(nd *node) error {
 	}
 	nd.n, nd.applied, nd.state, nd.term = n, 0, n.State(), n.Term()
 	nd.obsState, nd.obsTerm, nd.obsCommit = n.State(), n.Term(), 0
-	nd.timers = [raft.NumTimeouts]time.Duration{}
+	nd.timers, nd.armings = [raft.NumTimeouts]time.Duration{}, 0
 	if e.obs != nil {
 		e.observed(e.obs.Restarted(nd.id, d.Entries))
 	}
@@ -892,6 +936,24 @@ func (e *Env) restart(nd *node) {
 	}
 	e.printf("node %d restarted: term=%d vote=%d last=%s", nd.id, nd.n.Term(), nd.n.Vote(), lastOf(nd.durable.Entries))
 	e.check()
+}
+
+// printTimers shows how often nd's election timer has been armed since the node started, and whether
+// it is armed now, held back (raft.Variant.VoteWriteHoldsTimer) or stopped: the env keeps no clock, so
+// this is how a script shows when a timer restarts.
+func (e *Env) printTimers(nd *node) {
+	if nd.n == nil {
+		e.printf("%d: down", nd.id)
+		return
+	}
+	now := "stopped"
+	switch {
+	case nd.timers[raft.ElectionTimeout] != 0:
+		now = "armed"
+	case nd.n.ElectionHeld():
+		now = "held until the vote is durable"
+	}
+	e.printf("%d: election timer armed %d times, %s", nd.id, nd.armings, now)
 }
 
 func (e *Env) status(nd *node) {

@@ -15,6 +15,13 @@ import (
 // scenario (save it in testdata/ and run it with -update), with a comment above the command where a
 // violation showed. The scenario is a pure function of r's stream; err is a mistake of the driver.
 func Random(e *Env, r *rand.Rand, steps int) (script string, err error) {
+	return RandomWith(e, r, steps, "")
+}
+
+// RandomWith is Random with options appended to the scenario's add-nodes command, such as
+// "vote-write=before_send" to explore an implementation variant; options take nothing from r, so the
+// scenario draws the same commands whatever they are.
+func RandomWith(e *Env, r *rand.Rand, steps int, options string) (script string, err error) {
 	if len(e.nodes) > 0 {
 		return "", errors.New("rafttest: random scenario on an env that has nodes already")
 	}
@@ -39,8 +46,12 @@ func Random(e *Env, r *rand.Rand, steps int) (script string, err error) {
 		fmt.Fprintf(&sb, "%s\n----\n\n", line)
 	}
 	n := 3 + 2*r.IntN(2)
-	run("add-nodes %d prevote=%v checkquorum=%v max-entries=%d max-inflight=%d async-persist=%v",
+	add := fmt.Sprintf("add-nodes %d prevote=%v checkquorum=%v max-entries=%d max-inflight=%d async-persist=%v",
 		n, r.IntN(2) == 0, r.IntN(2) == 0, 1+r.IntN(3), 1+r.IntN(4), r.IntN(2) == 0)
+	if options != "" {
+		add += " " + options // a later key=value overrides an earlier one
+	}
+	run("%s", add)
 	for step := 0; step < steps && err == nil && len(e.violations) == 0 && len(e.obsErrs) == 0; step++ {
 		a, b := 1+r.IntN(n), 1+r.IntN(n)
 		switch k := r.IntN(100); {

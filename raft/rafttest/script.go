@@ -49,8 +49,9 @@ func (c *cmd) positional() []string {
 
 // lookup returns the value of key=value.
 func (c *cmd) lookup(key string) (string, bool) {
-	for _, a := range c.Args {
-		if a.Key == key {
+	// The last one wins, so that a key appended to a command overrides (see RandomWith).
+	for i := len(c.Args) - 1; i >= 0; i-- {
+		if a := c.Args[i]; a.Key == key {
 			return a.Val, true
 		}
 	}
