@@ -52,6 +52,30 @@ type Plan struct {
 	// records both.
 	Spec       []byte
 	SpecSHA256 string
+	// Inputs are the files besides the spec that the plan was made from (the topology files it names),
+	// in Name order; none for a spec read apart from its files. The results depend on their content as
+	// much as on the spec's, so a sweep's identity includes their hashes.
+	Inputs []Input
+}
+
+// Input is a file a plan was made from besides its spec: a topology file the spec names. The plan keeps
+// the content it read, so that every trial runs from the same bytes the hash stands for, however the
+// file changes on disk while a sweep runs.
+type Input struct {
+	Name   string // as the spec names it (slash-separated, relative to the spec's directory unless absolute)
+	Path   string // as the points' configurations name it (cluster.Config.Topology)
+	SHA256 string // hex SHA-256 of Data
+	Data   []byte
+}
+
+// Input returns the input whose Path is path, or nil.
+func (p *Plan) Input(path string) *Input {
+	for i := range p.Inputs {
+		if p.Inputs[i].Path == path {
+			return &p.Inputs[i]
+		}
+	}
+	return nil
 }
 
 // MaxTrials bounds the trials of one sweep, all points together. A sweep keeps every finished trial's

@@ -460,8 +460,10 @@ func TestSweepOutRefused(t *testing.T) {
 func TestDamagedJournal(t *testing.T) {
 	out := t.TempDir()
 	jpath := filepath.Join(out, "trials.journal")
-	os.WriteFile(jpath, []byte("# raftsim sweep journal v1 spec-sha256=x seed=1 trials=2\nhello\n"), 0o644)
+	os.WriteFile(jpath, []byte("# raftsim sweep journal v2 spec-sha256=x seed=1 trials=2\nhello\n"), 0o644)
 	oneLine(t, raftsim(t, nil, "sweep", "testdata/sweep.yaml", "--resume", "--out", out), "another spec")
+	os.WriteFile(jpath, []byte("# raftsim sweep journal v1 spec-sha256=x seed=1 trials=2\nhello\n"), 0o644)
+	oneLine(t, raftsim(t, nil, "sweep", "testdata/sweep.yaml", "--resume", "--out", out), "written by another version of raftsim (journal v1; this one reads v2)")
 	os.WriteFile(jpath, []byte("hello\nworld\n"), 0o644)
 	oneLine(t, raftsim(t, nil, "sweep", "testdata/sweep.yaml", "--resume", "--out", out), "not a sweep journal")
 	if b, _ := os.ReadFile(jpath); string(b) != "hello\nworld\n" {

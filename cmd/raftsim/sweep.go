@@ -16,7 +16,6 @@ import (
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/figures"
 	"github.com/raftsim/raftsim/experiments/measure"
-	"github.com/raftsim/raftsim/experiments/plots"
 	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/specs"
@@ -175,12 +174,17 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 				fmt.Fprintf(stdout, "  running again the finished sweep in %s: the same spec, seed and trials give the same files\n", dir)
 			}
 		},
-		// Drawn while the directory is still locked.
+		// Drawn while the directory is still locked; the sweep is finished once the plots are drawn.
 		Finish: func(res sweep.Result) error {
 			if res.Resumed > 0 {
 				fmt.Fprintf(stdout, "  resumed %d finished trials, ran %d\n", res.Resumed, res.Ran)
 			}
-			return draw(stdout, s, dir)
+			err := draw(ctx, stdout, s, dir)
+			var ue *usageError
+			if errors.As(err, &ue) {
+				return sweep.Final(err) // a plot the results cannot fill: plot --spec redraws, not --resume
+			}
+			return err
 		},
 	}
 	if bar := newSweepProgress(stderr, f.quiet); bar != nil {
@@ -202,7 +206,8 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 		return fmt.Errorf("%w; replay: %s", err, strings.Join(quoteArgs(replayCommand(arg, f, te.Key, te.Trial)), " "))
 	}
 	var ie *sweep.InterruptedError
-	if errors.As(err, &ie) {
+	var se *sweep.StoppedError // a full disk, say: the finished trials are kept
+	if errors.As(err, &ie) || errors.As(err, &se) {
 		// The whole command to finish the sweep, --out included.
 		resume := append(append([]string{}, command...), "--out", dir, "--resume")
 		return fmt.Errorf("%w: %s", err, strings.Join(quoteArgs(resume), " "))
@@ -236,26 +241,23 @@ func quoteArgs(args []string) []string {
 
 // draw writes the spec's plots and comparison from the result files in dir and says where they are.
 // The caller holds dir's lock.
-func draw(stdout io.Writer, s *spec.Spec, dir string) error {
-	return drawFrom(stdout, s, dir, "results")
+func draw(ctx context.Context, stdout io.Writer, s *spec.Spec, dir string) error {
+	return drawFrom(ctx, stdout, s, dir, "results")
 }
 
 // drawFrom is draw, naming the result files with a word: "results" when the sweep wrote them, "from"
 // when plot only read them.
-func drawFrom(stdout io.Writer, s *spec.Spec, dir, word string) error {
+func drawFrom(ctx context.Context, stdout io.Writer, s *spec.Spec, dir, word string) error {
 	// Best effort: temporary files of killed writers are litter, not a reason to stop.
 	atomicfile.Clean(dir)
 	atomicfile.Clean(filepath.Join(dir, figures.PlotsDir))
-	paths, err := figures.Draw(s, dir)
-	if errors.Is(err, plots.ErrTooSmall) {
-		return usageErrorf("%v: the results are kept; give the plot a larger width or height and redraw with raftsim plot %s --spec FILE", err, dir)
-	}
+	paths, err := figures.Draw(ctx, s, dir)
 	if err != nil {
-		return resultsError(err)
+		return figureError(err, dir)
 	}
-	compared, err := figures.Compare(s, dir)
+	compared, err := figures.Compare(ctx, s, dir)
 	if err != nil {
-		return resultsError(err)
+		return figureError(err, dir)
 	}
 	fmt.Fprintf(stdout, "  %-8s %s, %s, %s, %s\n", word+":", filepath.Join(dir, results.TrialsFile), filepath.Join(dir, results.SummaryFile),
 		filepath.Join(dir, results.SummaryLongFile), filepath.Join(dir, results.ManifestFile))
@@ -368,14 +370,14 @@ func newPlotCmd() *cobra.Command {
 		Example: "  raftsim plot out/fig16\n  raftsim plot out/fig16 --spec my-fig16-style.yaml",
 		Args:    exactArgs(1, "one results directory"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return plotDir(cmd.OutOrStdout(), args[0], style)
+			return plotDir(cmd.Context(), cmd.OutOrStdout(), args[0], style)
 		},
 	}
 	cmd.Flags().StringVar(&style, "spec", "", "draw the plots and reference of this spec `FILE` (or built-in) instead of the results' own")
 	return cmd
 }
 
-func plotDir(stdout io.Writer, dir, style string) error {
+func plotDir(ctx context.Context, stdout io.Writer, dir, style string) error {
 	mpath := filepath.Join(dir, results.ManifestFile)
 	if _, err := os.Stat(mpath); err != nil {
 		// A sweep writing its first results has no manifest yet: say it is at work, not that the
@@ -410,7 +412,7 @@ func plotDir(stdout io.Writer, dir, style string) error {
 	}
 	// Every result file is held against the manifest's plan before anything is drawn: a damaged
 	// directory is refused whole and its plots and comparison stay as they were.
-	if err := results.Check(dir, m, plan, measure.Names); err != nil {
+	if err := results.Check(ctx, dir, m, plan, measure.Names); err != nil {
 		return resultsError(err)
 	}
 	if style != "" {
@@ -421,7 +423,7 @@ func plotDir(stdout io.Writer, dir, style string) error {
 	if err := checkPlotsDir(s, dir); err != nil {
 		return usageErrorf("plot: %v: move it away", err)
 	}
-	return drawFrom(stdout, s, dir, "from")
+	return drawFrom(ctx, stdout, s, dir, "from")
 }
 
 // printWarnings prints a plan's warnings, a few of them: the manifest keeps them all.
@@ -450,11 +452,11 @@ func restyle(s *spec.Spec, file string) (*spec.Spec, error) {
 }
 
 // checkPlotsDir refuses, before any work, a results directory where the spec's plots cannot be drawn
-// because something else sits where the plots directory goes.
+// because something else sits where the plots directory, a plot or the comparison goes.
 func checkPlotsDir(s *spec.Spec, dir string) error {
-	p := filepath.Join(dir, figures.PlotsDir)
-	if st, err := os.Stat(p); len(s.Plots) > 0 && err == nil && !st.IsDir() {
-		return fmt.Errorf("%s is not a directory, and the plots go there", p)
+	err := figures.CheckOutputs(s, dir)
+	if err != nil {
+		return errors.New(strings.TrimPrefix(err.Error(), "figures: "))
 	}
 	return nil
 }

@@ -2,9 +2,9 @@ package figures
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
-	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"math"
 	"path/filepath"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/raftsim/raftsim/experiments/results"
 	"github.com/raftsim/raftsim/experiments/spec"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 )
 
 // Files Compare writes in the results directory.
@@ -33,13 +34,14 @@ type comparison struct {
 }
 
 // Compare writes comparison.csv and comparison.md, our figures beside the published ones of the spec's
-// reference, and reports whether the spec has one.
-func Compare(s *spec.Spec, dir string) (bool, error) {
+// reference, and reports whether the spec has one. Once ctx is done it stops within a few thousand rows
+// of trials.csv, leaves both files as they were, and returns an error wrapping ctx's cause.
+func Compare(ctx context.Context, s *spec.Spec, dir string) (bool, error) {
 	ref := s.Reference
 	if ref == nil {
 		return false, nil
 	}
-	d, _, err := loadTrials(s, dir)
+	d, _, err := loadTrials(ctx, s, dir)
 	if err != nil {
 		return true, err
 	}
@@ -70,17 +72,15 @@ func Compare(s *spec.Spec, dir string) (bool, error) {
 		return true, err
 	}
 	writeComparisonMD(&mdBuf, s.Name, ref, rows)
-	for _, f := range []struct {
-		name string
-		b    []byte
-	}{{ComparisonCSV, csvBuf.Bytes()}, {ComparisonMD, mdBuf.Bytes()}} {
-		name, b := f.name, f.b
-		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error {
-			_, err := w.Write(b)
-			return err
-		}); err != nil {
-			return true, fmt.Errorf("figures: %s: %w", name, err)
+	// Written together: an interruption leaves both as they were.
+	if err := atomicfile.WriteAll(ctx, []atomicfile.Content{
+		{Path: filepath.Join(dir, ComparisonCSV), Data: csvBuf.Bytes()},
+		{Path: filepath.Join(dir, ComparisonMD), Data: mdBuf.Bytes()},
+	}); err != nil {
+		if ctx.Err() != nil {
+			return true, interrupted(ctx)
 		}
+		return true, fmt.Errorf("figures: %w", err)
 	}
 	return true, nil
 }

@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"path/filepath"
@@ -16,11 +17,14 @@ import (
 	"github.com/raftsim/raftsim/experiments/stats"
 )
 
-// trials is trials.csv in a form the panels can query.
+// trials is trials.csv in a form the panels can query. Every query costs time proportional to the rows
+// it looks at, not to the rows times the values of an axis: a sweep may have a million trials and ten
+// thousand points.
 type trials struct {
 	axes     []string
 	measures map[string]int // measure -> position in trialRow.values
 	rows     []trialRow
+	styles   []map[string]int // per axis, built on first use: value -> style (see style)
 }
 
 type trialRow struct {
@@ -29,17 +33,18 @@ type trialRow struct {
 }
 
 // loadTrials reads dir/trials.csv, checked against the plan of s (results.LoadTrials), and returns it
-// with the plan. A damaged file is a *results.FileError, returned before anything is drawn.
-func loadTrials(s *spec.Spec, dir string) (*trials, *experiments.Plan, error) {
+// with the plan. A damaged file is a *results.FileError, returned before anything is drawn; ctx stops
+// the reading within a few thousand rows.
+func loadTrials(ctx context.Context, s *spec.Spec, dir string) (*trials, *experiments.Plan, error) {
 	plan, err := s.Plan()
 	if err != nil {
 		return nil, nil, err
 	}
-	ts, err := results.LoadTrials(filepath.Join(dir, results.TrialsFile), plan, measure.Names)
+	ts, err := results.LoadTrials(ctx, filepath.Join(dir, results.TrialsFile), plan, measure.Names)
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &trials{axes: plan.Axes, measures: map[string]int{}}
+	d := &trials{axes: plan.Axes, measures: map[string]int{}, styles: make([]map[string]int, len(plan.Axes))}
 	for i, m := range measure.Names {
 		d.measures[m] = i
 	}
@@ -92,8 +97,10 @@ rows:
 // values returns the distinct values of an axis over sel, in the order the sweep meets them.
 func (d *trials) values(sel selection, axis int) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, r := range sel {
-		if v := d.rows[r].coords[axis]; !slices.Contains(out, v) {
+		if v := d.rows[r].coords[axis]; !seen[v] {
+			seen[v] = true
 			out = append(out, v)
 		}
 	}
@@ -103,11 +110,15 @@ func (d *trials) values(sel selection, axis int) []string {
 // style is the plot style of an axis value: its position among all the axis's values in the results,
 // plus one, so that a value looks the same in every panel of a figure whichever values a panel keeps.
 func (d *trials) style(axis int, v string) int {
-	all := make(selection, len(d.rows))
-	for i := range all {
-		all[i] = i
+	if d.styles[axis] == nil {
+		d.styles[axis] = map[string]int{}
+		for _, row := range d.rows {
+			if _, ok := d.styles[axis][row.coords[axis]]; !ok {
+				d.styles[axis][row.coords[axis]] = len(d.styles[axis]) + 1
+			}
+		}
 	}
-	return slices.Index(d.values(all, axis), v) + 1
+	return d.styles[axis][v]
 }
 
 // with keeps the rows of sel whose coordinate on axis is v.
@@ -117,6 +128,17 @@ func (d *trials) with(sel selection, axis int, v string) selection {
 		if d.rows[r].coords[axis] == v {
 			out = append(out, r)
 		}
+	}
+	return out
+}
+
+// split is with for every value of axis at once: the rows of sel by their coordinate on axis, each in
+// the order of sel.
+func (d *trials) split(sel selection, axis int) map[string]selection {
+	out := map[string]selection{}
+	for _, r := range sel {
+		v := d.rows[r].coords[axis]
+		out[v] = append(out[v], r)
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -41,10 +42,10 @@ func TestDamagedTrialsDrawNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 			var fe *results.FileError
-			if _, err := Draw(s, dir); !errors.As(err, &fe) {
+			if _, err := Draw(context.Background(), s, dir); !errors.As(err, &fe) {
 				t.Errorf("Draw: %v, want a *results.FileError", err)
 			}
-			if _, err := Compare(s, dir); !errors.As(err, &fe) {
+			if _, err := Compare(context.Background(), s, dir); !errors.As(err, &fe) {
 				t.Errorf("Compare: %v, want a *results.FileError", err)
 			}
 			ents, _ := os.ReadDir(dir)

@@ -1,7 +1,7 @@
 package figures
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -23,11 +23,17 @@ const PlotsDir = "plots"
 
 // Draw draws every plot the spec declares from dir/trials.csv into dir/plots, as PNG, SVG and PDF
 // (plots.Formats), and returns the paths written without their extension.
-func Draw(s *spec.Spec, dir string) ([]string, error) {
+//
+// A panel the results cannot fill (see PanelError) stops it with a *PanelError; the plots drawn before
+// it are written. Once ctx is done it stops, between panels, within a few thousand rows of
+// trials.csv or while a figure is encoded, with an error wrapping ctx's cause: the files of the plots
+// written are whole and new, those of the others as they were (a plot's PNG, SVG and PDF are committed
+// together, plots.Figure.Save).
+func Draw(ctx context.Context, s *spec.Spec, dir string) ([]string, error) {
 	if len(s.Plots) == 0 {
 		return nil, nil
 	}
-	d, plan, err := loadTrials(s, dir)
+	d, plan, err := loadTrials(ctx, s, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -36,15 +42,18 @@ func Draw(s *spec.Spec, dir string) ([]string, error) {
 		return nil, fmt.Errorf("figures: %w", err)
 	}
 	var written []string
-	for _, p := range s.Plots {
+	for i, p := range s.Plots {
 		p = withTrials(p, plan.Trials)
 		fig := plots.Figure{Title: p.Title, Width: vg.Length(p.Width) * vg.Inch, Height: vg.Length(p.Height) * vg.Inch, DPI: p.DPI}
 		for r, row := range p.Rows {
 			var cells []*plot.Plot
 			for c, panel := range row {
+				if ctx.Err() != nil {
+					return written, interrupted(ctx)
+				}
 				made, err := drawPanel(d, plan, &panel)
 				if err != nil {
-					return written, fmt.Errorf("figures: plot %q, row %d, panel %d: %w", p.Name, r+1, c+1, err)
+					return written, panelError(p.Name, fmt.Sprintf("plots[%d].rows[%d][%d]", i, r, c), &panel, err)
 				}
 				cells = append(cells, made...)
 			}
@@ -61,7 +70,10 @@ func Draw(s *spec.Spec, dir string) ([]string, error) {
 			}
 		}
 		path := filepath.Join(out, p.Name)
-		if err := fig.Save(path); err != nil {
+		if err := fig.Save(ctx, path); err != nil {
+			if ctx.Err() != nil {
+				return written, interrupted(ctx)
+			}
 			return written, fmt.Errorf("figures: plot %q: %w", p.Name, err)
 		}
 		written = append(written, path)
@@ -76,7 +88,7 @@ func drawPanel(d *trials, plan *experiments.Plan, p *spec.Panel) ([]*plot.Plot, 
 		return nil, err
 	}
 	if len(sel) == 0 {
-		return nil, errors.New("no trial passes the panel's where filter")
+		return nil, errNoTrial
 	}
 	switch p.Kind {
 	case spec.CDF:
@@ -105,8 +117,9 @@ func cdfPanel(d *trials, sel selection, p *spec.Panel) (*plot.Plot, error) {
 		if err != nil {
 			return nil, err
 		}
+		by := d.split(sel, ax)
 		for _, v := range d.values(sel, ax) {
-			xs, err := d.measure(d.with(sel, ax, v), p.Measure)
+			xs, err := d.measure(by[v], p.Measure)
 			if err != nil {
 				return nil, err
 			}
@@ -168,8 +181,9 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 		if err != nil {
 			return nil, err
 		}
+		by := d.split(sel, sa)
 		for _, v := range d.values(sel, sa) {
-			groups = append(groups, group{valueLabel(p.Series, v), d.with(sel, sa, v), p.Measure, d.style(sa, v)})
+			groups = append(groups, group{valueLabel(p.Series, v), by[v], p.Measure, d.style(sa, v)})
 		}
 	case len(p.Predictions) > 0:
 		// Beside a prediction, the measured line is "measured"; the y axis names the measure.
@@ -184,8 +198,9 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 		if band {
 			l.Lo, l.Hi = []float64{}, []float64{}
 		}
+		byX := d.split(g.sel, ax)
 		for _, i := range order {
-			vals, err := d.measure(d.with(g.sel, ax, xvals[i]), g.measure)
+			vals, err := d.measure(byX[xvals[i]], g.measure)
 			if err != nil {
 				return nil, err
 			}
@@ -233,8 +248,9 @@ func prediction(d *trials, plan *experiments.Plan, sel selection, ax int, xvals 
 		for i := range plan.Points {
 			configs[plan.Points[i].Key()] = &plan.Points[i]
 		}
+		byX := d.split(sel, ax)
 		for _, i := range order {
-			rows := d.with(sel, ax, xvals[i])
+			rows := byX[xvals[i]]
 			pt := configs[d.key(rows[0])]
 			if pt == nil {
 				return l, fmt.Errorf("prediction %s: no point %q in the spec's plan", pr.Kind, d.key(rows[0]))
@@ -299,10 +315,12 @@ func heatmapPanel(d *trials, sel selection, p *spec.Panel) (*plot.Plot, *plot.Pl
 	}
 	g := plots.Grid{X: xs, Y: ys, Z: make([][]float64, len(ys))}
 	var unswept, undefined bool // cells that are no point of the sweep, and points whose stat is NaN
+	byY := d.split(sel, ya)
 	for i, yi := range yo {
 		g.Z[i] = make([]float64, len(xs))
+		row := d.split(byY[yvals[yi]], xa)
 		for j, xj := range xo {
-			cell := d.with(d.with(sel, xa, xvals[xj]), ya, yvals[yi])
+			cell := row[xvals[xj]]
 			g.Z[i][j] = math.NaN()
 			if len(cell) == 0 {
 				unswept = true

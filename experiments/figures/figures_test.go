@@ -2,6 +2,7 @@ package figures
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"math"
 	"os"
@@ -37,10 +38,10 @@ func fixture(t *testing.T) (*spec.Spec, string) {
 // the golden files; -update rewrites them.
 func TestGolden(t *testing.T) {
 	s, dir := fixture(t)
-	if _, err := Draw(s, dir); err != nil {
+	if _, err := Draw(context.Background(), s, dir); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := Compare(s, dir); !ok || err != nil {
+	if ok, err := Compare(context.Background(), s, dir); !ok || err != nil {
 		t.Fatalf("Compare: %v %v", ok, err)
 	}
 	for _, name := range []string{"plots/small.png", "plots/small.svg", ComparisonCSV, ComparisonMD} {
@@ -72,7 +73,7 @@ func TestGolden(t *testing.T) {
 func TestRedrawIdentical(t *testing.T) {
 	s, dir := fixture(t)
 	read := func() [][]byte {
-		if _, err := Draw(s, dir); err != nil {
+		if _, err := Draw(context.Background(), s, dir); err != nil {
 			t.Fatal(err)
 		}
 		var out [][]byte
@@ -114,7 +115,7 @@ func TestMajorityUp(t *testing.T) {
 // not at the data's minimum); null leaves that end to the data.
 func TestRangeEnds(t *testing.T) {
 	s, dir := fixture(t)
-	d, plan, err := loadTrials(s, dir)
+	d, plan, err := loadTrials(context.Background(), s, dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,9 @@
 package figures
 
 import (
+	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/raftsim/raftsim/experiments/spec"
@@ -29,4 +32,40 @@ func Outputs(s *spec.Spec) []string {
 		}
 	}
 	return out
+}
+
+// CheckOutputs returns an error naming the first file Draw or Compare would write for s in the results
+// directory dir that cannot be written because something else is in its place: a directory (or a
+// socket) where a plot, the plots directory or the comparison goes. It is for refusing a spec before any
+// work; Draw and Compare refuse the same paths with an *atomicfile.PathError when they get to them.
+func CheckOutputs(s *spec.Spec, dir string) error {
+	if len(s.Plots) > 0 {
+		p := filepath.Join(dir, PlotsDir)
+		if st, err := os.Stat(p); err == nil && !st.IsDir() {
+			return fmt.Errorf("figures: %s is not a directory, and the plots go there", p)
+		}
+	}
+	var files, what []string
+	for _, p := range s.Plots {
+		for _, ext := range ImageFormats {
+			files = append(files, filepath.Join(PlotsDir, p.Name+ext))
+			what = append(what, fmt.Sprintf("the plot %q", p.Name))
+		}
+	}
+	if s.Reference != nil {
+		files = append(files, ComparisonCSV, ComparisonMD)
+		what = append(what, "the comparison", "the comparison")
+	}
+	for i, name := range files {
+		p := filepath.Join(dir, name)
+		st, err := os.Stat(p)
+		switch {
+		case err != nil:
+		case st.IsDir():
+			return fmt.Errorf("figures: %s is a directory, and %s is written there", p, what[i])
+		case st.Mode()&fs.ModeSocket != 0:
+			return fmt.Errorf("figures: %s is a socket, and %s is written there", p, what[i])
+		}
+	}
+	return nil
 }

@@ -82,7 +82,7 @@ func cdf(series []Series, o CDFOptions) (*plot.Plot, []plot.Plotter, error) {
 	lo, hi := math.Inf(1), math.Inf(-1)
 	for i, s := range series {
 		if len(s.Values) == 0 {
-			return nil, nil, fmt.Errorf("plots: cdf: series %d (%q) is empty", i, s.Label)
+			return nil, nil, noDataError(fmt.Sprintf("plots: cdf: series %d (%q) is empty", i, s.Label))
 		}
 		for j, v := range s.Values {
 			if math.IsNaN(v) || math.IsInf(v, -1) {
@@ -100,12 +100,12 @@ func cdf(series []Series, o CDFOptions) (*plot.Plot, []plot.Plotter, error) {
 		slices.Sort(sorted[i])
 	}
 	if math.IsInf(hi, -1) && o.XMax == nil {
-		return nil, nil, errors.New("plots: cdf: no finite value to place the x axis by; give XMin and XMax")
+		return nil, nil, fmt.Errorf("plots: cdf: %w", &RangeError{Axis: "x", Log: o.LogX, Msg: "no finite value to place the x axis by; give XMin and XMax"})
 	}
 	if o.LogX && math.IsInf(lo, 1) && o.XMin == nil {
-		return nil, nil, errors.New("plots: cdf: log x axis needs a positive minimum, have no positive value")
+		return nil, nil, fmt.Errorf("plots: cdf: %w", &RangeError{Axis: "x", Log: true, Msg: "log x axis needs a positive minimum, have no positive value"})
 	}
-	lo, hi, err := axisRange(lo, hi, o.XMin, o.XMax, o.LogX)
+	lo, hi, err := axisRange("x", lo, hi, o.XMin, o.XMax, o.LogX)
 	if err != nil {
 		return nil, nil, fmt.Errorf("plots: cdf: %w", err)
 	}
@@ -188,21 +188,26 @@ func cdf(series []Series, o CDFOptions) (*plot.Plot, []plot.Plotter, error) {
 // non-nil fixed bound is kept exactly, an automatic one is padded by
 // rangePad of the range (multiplicatively on a log axis, and on a linear
 // one not past zero), and a degenerate automatic range is widened.
-func axisRange(lo, hi float64, fixLo, fixHi *float64, logScale bool) (float64, float64, error) {
+//
+// Its errors are *RangeError values for axis ("x", "y").
+func axisRange(axis string, lo, hi float64, fixLo, fixHi *float64, logScale bool) (float64, float64, error) {
 	if fixLo != nil {
 		lo = *fixLo
 	}
 	if fixHi != nil {
 		hi = *fixHi
 	}
+	bad := func(format string, args ...any) error {
+		return &RangeError{Axis: axis, Log: logScale, Fixed: fixLo != nil || fixHi != nil, Msg: axis + " " + fmt.Sprintf(format, args...)}
+	}
 	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		return 0, 0, fmt.Errorf("range [%v, %v] is not finite", lo, hi)
+		return 0, 0, bad("range [%v, %v] is not finite", lo, hi)
 	}
 	if logScale && !(lo > 0) {
-		return 0, 0, fmt.Errorf("log axis needs a positive minimum, have %v", lo)
+		return 0, 0, bad("log axis needs a positive minimum, have %v", lo)
 	}
 	if lo > hi || lo == hi && (fixLo != nil || fixHi != nil) {
-		return 0, 0, fmt.Errorf("range [%v, %v] is empty", lo, hi)
+		return 0, 0, bad("range [%v, %v] is empty", lo, hi)
 	}
 	if lo == hi {
 		lo, hi = widen(lo, logScale)

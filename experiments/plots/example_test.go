@@ -2,6 +2,7 @@ package plots_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -69,7 +70,7 @@ func ExampleCDF() {
 		return
 	}
 	defer os.RemoveAll(dir)
-	if err := (plots.Figure{Rows: [][]*plot.Plot{{p}}}).Save(filepath.Join(dir, "latency")); err != nil {
+	if err := (plots.Figure{Rows: [][]*plot.Plot{{p}}}).Save(context.Background(), filepath.Join(dir, "latency")); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -2,12 +2,14 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
-	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/raftsim/raftsim/internal/atomicfile"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -76,27 +78,48 @@ const (
 
 // Save writes the figure to pathWithoutExt+".png", ".svg" and ".pdf". All
 // images are rendered in memory first, so an invalid figure writes
-// nothing. Each file is then written atomically (internal/atomicfile), so
-// a reader sees either the old or the new complete file, never a partial
-// one. (If writing one file fails after another was written, the earlier
-// ones are new and the later ones old.)
-func (f Figure) Save(pathWithoutExt string) error {
-	bufs := make([]bytes.Buffer, len(Formats))
+// nothing. The three files are then written together
+// (atomicfile.WriteAll): a reader sees either the old or the new complete
+// files, never a part of one, and an interruption leaves all three as
+// they were. (Only a failure while committing them, a full disk, can
+// leave the earlier ones new and the later ones old.)
+//
+// Once ctx is done, Save stops between formats and while it encodes one
+// (a large PNG takes seconds), leaves the files as they were, and returns
+// an error wrapping ctx's cause.
+func (f Figure) Save(ctx context.Context, pathWithoutExt string) error {
+	files := make([]atomicfile.Content, len(Formats))
 	for i, format := range Formats {
-		if err := f.WriteTo(&bufs[i], format); err != nil {
+		var buf bytes.Buffer
+		if err := f.WriteTo(ctxWriter{ctx, &buf}, format); err != nil {
+			if ctx.Err() != nil {
+				return fmt.Errorf("plots: save: interrupted: %w", context.Cause(ctx))
+			}
 			return err
 		}
+		files[i] = atomicfile.Content{Path: pathWithoutExt + "." + format, Data: buf.Bytes()}
 	}
-	for i, format := range Formats {
-		b := bufs[i].Bytes()
-		if err := atomicfile.Write(pathWithoutExt+"."+format, func(w io.Writer) error {
-			_, err := w.Write(b)
-			return err
-		}); err != nil {
-			return fmt.Errorf("plots: save: %w", err)
+	if err := atomicfile.WriteAll(ctx, files); err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("plots: save: interrupted: %w", err)
 		}
+		return fmt.Errorf("plots: save: %w", err)
 	}
 	return nil
+}
+
+// ctxWriter is a writer that fails once ctx is done, so that an encoder
+// writing to it stops soon after.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.w.Write(p)
 }
 
 // WriteTo renders the figure as format ("png", "svg" or "pdf") to w.
@@ -663,6 +686,30 @@ func abs(v vg.Length) vg.Length {
 }
 
 var errNoPanels = errors.New("plots: figure: no panels")
+
+// RangeError is the error (wrapped) of a builder that cannot place an
+// axis: the data and the options give it no finite, non-empty range (every
+// value infinite, nothing positive on a log axis, a fixed range that is
+// empty). It depends on the data as much as on the options, so a caller
+// drawing from results can say which option to change.
+type RangeError struct {
+	Axis  string // "x", "y" or "colour"
+	Log   bool   // the axis is logarithmic
+	Fixed bool   // an end of the range was fixed by the options
+	Msg   string
+}
+
+func (e *RangeError) Error() string { return e.Msg }
+
+// ErrNoData is the error (wrapped) of a builder given no value it can
+// draw: an empty series, or lines without a single finite point.
+var ErrNoData = errors.New("plots: no data")
+
+// noDataError is a message that is ErrNoData.
+type noDataError string
+
+func (e noDataError) Error() string        { return string(e) }
+func (e noDataError) Is(target error) bool { return target == ErrNoData }
 
 // ErrTooSmall is the error (wrapped) of a figure whose size leaves its
 // panels too little room for their data; a larger Width or Height cures it.

@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"math"
 	"os"
@@ -254,7 +255,7 @@ func TestSave(t *testing.T) {
 	if err := os.WriteFile(base+".png", []byte("old"), 0o644); err != nil { // replaced
 		t.Fatal(err)
 	}
-	if err := fig.Save(base); err != nil {
+	if err := fig.Save(context.Background(), base); err != nil {
 		t.Fatal(err)
 	}
 	if got := dirNames(t, dir); !slices.Equal(got, []string{"avail.pdf", "avail.png", "avail.svg"}) {
@@ -278,7 +279,7 @@ func TestSave(t *testing.T) {
 	}
 
 	t.Run("missing directory", func(t *testing.T) {
-		err := fig.Save(filepath.Join(dir, "nope", "x"))
+		err := fig.Save(context.Background(), filepath.Join(dir, "nope", "x"))
 		if err == nil || !strings.HasPrefix(err.Error(), "plots: save") {
 			t.Fatalf("error = %v, want a plots: save error", err)
 		}
@@ -289,7 +290,7 @@ func TestSave(t *testing.T) {
 		if err := os.MkdirAll(filepath.Join(d, "fig.svg", "x"), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := fig.Save(filepath.Join(d, "fig")); err == nil {
+		if err := fig.Save(context.Background(), filepath.Join(d, "fig")); err == nil {
 			t.Fatal("Save over a directory succeeded")
 		}
 		for _, n := range dirNames(t, d) {
@@ -300,7 +301,7 @@ func TestSave(t *testing.T) {
 	})
 	t.Run("invalid figure writes nothing", func(t *testing.T) {
 		d := t.TempDir()
-		if err := (Figure{}).Save(filepath.Join(d, "fig")); err == nil {
+		if err := (Figure{}).Save(context.Background(), filepath.Join(d, "fig")); err == nil {
 			t.Fatal("Save of an empty figure succeeded")
 		}
 		if got := dirNames(t, d); len(got) != 0 {

@@ -106,7 +106,8 @@ func heatmap(g Grid, o HeatmapOptions) (heat *plot.Plot, colorbar *plot.Plot, ad
 	}
 	switch {
 	case math.IsNaN(zmin) || math.IsNaN(zmax) || math.IsInf(zmin, 0) && o.ZMin != nil || math.IsInf(zmax, 0) && o.ZMax != nil:
-		return nil, nil, nil, fmt.Errorf("plots: heatmap: colour range [%v, %v] is not finite", zmin, zmax)
+		return nil, nil, nil, fmt.Errorf("plots: heatmap: %w", &RangeError{Axis: "colour", Fixed: o.ZMin != nil || o.ZMax != nil,
+			Msg: fmt.Sprintf("colour range [%v, %v] is not finite", zmin, zmax)})
 	case math.IsInf(zmin, 1) || math.IsInf(zmax, -1): // every cell is NaN, and an end is open
 		zmin, zmax = 0, 1
 		if o.ZMin != nil {
@@ -115,7 +116,8 @@ func heatmap(g Grid, o HeatmapOptions) (heat *plot.Plot, colorbar *plot.Plot, ad
 			zmin, zmax = *o.ZMax-1, *o.ZMax
 		}
 	case zmin > zmax || zmin == zmax && (o.ZMin != nil || o.ZMax != nil):
-		return nil, nil, nil, fmt.Errorf("plots: heatmap: colour range [%v, %v] is empty", zmin, zmax)
+		return nil, nil, nil, fmt.Errorf("plots: heatmap: %w", &RangeError{Axis: "colour", Fixed: true,
+			Msg: fmt.Sprintf("colour range [%v, %v] is empty", zmin, zmax)})
 	case zmin == zmax:
 		zmin, zmax = widen(zmin, false)
 	}

@@ -54,6 +54,7 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 	ok := func(x, y float64) bool { return finite(x, y) && (!o.LogY || y > 0) }
 	var allX []float64
 	ymin, ymax := math.Inf(1), math.Inf(-1)
+	anyFinite := false // a finite point, drawable or not on a log axis
 	for i, l := range lines {
 		if len(l.X) != len(l.Y) {
 			return nil, fmt.Errorf("plots: lines: line %d (%q): %d x values, %d y values", i, l.Label, len(l.X), len(l.Y))
@@ -66,6 +67,7 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 		}
 		allX = append(allX, l.X...)
 		for j := range l.X {
+			anyFinite = anyFinite || finite(l.X[j], l.Y[j])
 			if ok(l.X[j], l.Y[j]) {
 				ymin, ymax = min(ymin, l.Y[j]), max(ymax, l.Y[j])
 			}
@@ -83,12 +85,16 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 			}
 		}
 	}
-	if math.IsInf(ymin, 1) {
-		return nil, errors.New("plots: lines: no drawable point")
+	switch {
+	case math.IsInf(ymin, 1) && o.LogY && anyFinite:
+		// The data are there; the log scale is what leaves nothing to draw.
+		return nil, fmt.Errorf("plots: lines: %w", &RangeError{Axis: "y", Log: true, Msg: "log y axis needs a positive value, have none"})
+	case math.IsInf(ymin, 1):
+		return nil, noDataError("plots: lines: no drawable point")
 	}
-	ymin, ymax, err := axisRange(ymin, ymax, o.YMin, o.YMax, o.LogY)
+	ymin, ymax, err := axisRange("y", ymin, ymax, o.YMin, o.YMax, o.LogY)
 	if err != nil {
-		return nil, fmt.Errorf("plots: lines: y %w", err)
+		return nil, fmt.Errorf("plots: lines: %w", err)
 	}
 	xmin, xmax := math.Inf(1), math.Inf(-1)
 	for _, x := range allX {
@@ -96,9 +102,9 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 			xmin, xmax = min(xmin, x), max(xmax, x)
 		}
 	}
-	xmin, xmax, err = axisRange(xmin, xmax, nil, nil, false)
+	xmin, xmax, err = axisRange("x", xmin, xmax, nil, nil, false)
 	if err != nil {
-		return nil, fmt.Errorf("plots: lines: x %w", err)
+		return nil, fmt.Errorf("plots: lines: %w", err)
 	}
 
 	p := newPlot(o.Title, o.XLabel, o.YLabel)

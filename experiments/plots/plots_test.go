@@ -2,6 +2,7 @@ package plots
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -305,7 +306,7 @@ func TestBuilderErrors(t *testing.T) {
 		{"lines log y non-positive", func() error {
 			_, err := Lines([]Line{{X: []float64{1, 2}, Y: []float64{0, -1}}}, LinesOptions{LogY: true})
 			return err
-		}, "no drawable point"},
+		}, "log y axis needs a positive value, have none"},
 		{"lines bad y range", func() error {
 			_, err := Lines([]Line{{X: []float64{1}, Y: []float64{1}}}, LinesOptions{YMin: ptr(2), YMax: ptr(1)})
 			return err
@@ -640,3 +641,36 @@ func TestCDFOffAxis(t *testing.T) {
 		t.Errorf("two notes: legend %q, want %q", got, want)
 	}
 }
+
+// TestErrorKinds: a caller drawing from results tells the option to change from the kind of error: a
+// *RangeError for an axis the data and options leave no range (on a log axis, Log is set, so the log
+// scale is what to change), ErrNoData for no value at all.
+func TestErrorKinds(t *testing.T) {
+	nan := math.NaN()
+	tests := []struct {
+		name     string
+		err      error
+		axis     string // "" for ErrNoData
+		log, fix bool
+	}{
+		{"lines log y, nothing positive", second(Lines([]Line{{X: []float64{1, 2}, Y: []float64{0, 0}}}, LinesOptions{LogY: true})), "y", true, false},
+		{"lines log y with a fixed range, nothing positive", second(Lines([]Line{{X: []float64{1}, Y: []float64{0}}}, LinesOptions{LogY: true, YMin: ptr(1)})), "y", true, false},
+		{"lines fixed range empty", second(Lines([]Line{{X: []float64{1}, Y: []float64{1}}}, LinesOptions{YMin: ptr(2), YMax: ptr(1)})), "y", false, true},
+		{"lines nothing finite", second(Lines([]Line{{X: []float64{1}, Y: []float64{nan}}}, LinesOptions{LogY: true})), "", false, false},
+		{"cdf log x, nothing positive", second(CDF([]Series{{Values: []float64{0, -1}}}, CDFOptions{LogX: true})), "x", true, false},
+		{"cdf empty series", second(CDF([]Series{{Label: "a"}}, CDFOptions{})), "", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var re *RangeError
+			switch {
+			case tt.axis == "" && !errors.Is(tt.err, ErrNoData):
+				t.Errorf("err = %v, want ErrNoData", tt.err)
+			case tt.axis != "" && (!errors.As(tt.err, &re) || re.Axis != tt.axis || re.Log != tt.log || re.Fixed != tt.fix):
+				t.Errorf("err = %v (%+v), want a *RangeError on %s, log %v, fixed %v", tt.err, re, tt.axis, tt.log, tt.fix)
+			}
+		})
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

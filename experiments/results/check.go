@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -37,19 +38,33 @@ func (e *FileError) Error() string {
 // also m against plan): manifest.json, trials.csv, summary.csv and summary_long.csv must be what a
 // sweep of plan with these measures writes, but for the measured values of trials.csv, which must be
 // numbers, and which the statistics of the summaries must follow. It returns the first problem, a
-// *FileError for a damaged file.
-func Check(dir string, m *Manifest, plan *experiments.Plan, measures []string) error {
+// *FileError for a damaged file. Once ctx is done it stops within a few thousand rows (or one
+// measure's statistics) with an error wrapping ctx's cause.
+func Check(ctx context.Context, dir string, m *Manifest, plan *experiments.Plan, measures []string) error {
 	if err := CheckManifest(filepath.Join(dir, ManifestFile), m, plan); err != nil {
 		return err
 	}
-	trials, err := LoadTrials(filepath.Join(dir, TrialsFile), plan, measures)
+	trials, err := LoadTrials(ctx, filepath.Join(dir, TrialsFile), plan, measures)
 	if err != nil {
 		return err
 	}
-	if err := CheckSummary(filepath.Join(dir, SummaryFile), plan, measures, trials); err != nil {
+	// The statistics are computed once for both summaries: over a million trials they take seconds.
+	sums, err := summaries(ctx, plan, measures, trials)
+	if err != nil {
 		return err
 	}
-	return CheckSummaryLong(filepath.Join(dir, SummaryLongFile), plan, measures, trials)
+	want, err := summaryRows(plan, sums)
+	if err != nil {
+		return err
+	}
+	if err := checkRecords(ctx, filepath.Join(dir, SummaryFile), SummaryHeader(plan, measures), want, len(AxisColumns(plan))+1); err != nil {
+		return err
+	}
+	if want, err = summaryLongRows(plan, measures, sums); err != nil {
+		return err
+	}
+	h := SummaryLongHeader(plan)
+	return checkRecords(ctx, filepath.Join(dir, SummaryLongFile), h, want, len(h)-1)
 }
 
 // CheckManifest checks that the manifest m, read from path, agrees with plan and with itself: its
@@ -87,8 +102,9 @@ func short(sha string) string {
 // must be one row per trial of the plan, in that order, none missing and none twice, each with its
 // point's coordinates (and their numeric columns), its trial index and its seed (experiments.TrialSeed);
 // every measure must be a number (NaN and ±Inf included); the file must end with a line end. The first
-// problem is returned as a *FileError naming the line.
-func LoadTrials(path string, plan *experiments.Plan, measures []string) ([]Trial, error) {
+// problem is returned as a *FileError naming the line. Once ctx is done it stops within a few thousand
+// rows with an error wrapping ctx's cause.
+func LoadTrials(ctx context.Context, path string, plan *experiments.Plan, measures []string) ([]Trial, error) {
 	if err := CheckPlan(plan, measures); err != nil {
 		return nil, err
 	}
@@ -144,6 +160,9 @@ func LoadTrials(path string, plan *experiments.Plan, measures []string) ([]Trial
 		}
 		if err != nil {
 			return nil, err
+		}
+		if i%checkEvery == 0 && ctx.Err() != nil {
+			return nil, interrupted(ctx, path)
 		}
 		if i >= total {
 			return nil, fail(line, "one row more than the plan's %d (%d points × %d trials)", total, len(plan.Points), plan.Trials)
@@ -227,29 +246,29 @@ func sameAt(rec, want []string, at []int) bool {
 
 // CheckSummary holds summary.csv at path against plan, measures and the plan's trials (as LoadTrials
 // returns them): its header, one row per point in order with the point's coordinates and trial count,
-// and statistics that are numbers equal to those the trials give.
-func CheckSummary(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
-	want, err := summaryRecords(plan, measures, trials)
+// and statistics that are numbers equal to those the trials give. ctx stops it as it does Check.
+func CheckSummary(ctx context.Context, path string, plan *experiments.Plan, measures []string, trials []Trial) error {
+	want, err := summaryRecords(ctx, plan, measures, trials)
 	if err != nil {
 		return err
 	}
-	return checkRecords(path, SummaryHeader(plan, measures), want, len(AxisColumns(plan))+1)
+	return checkRecords(ctx, path, SummaryHeader(plan, measures), want, len(AxisColumns(plan))+1)
 }
 
 // CheckSummaryLong holds summary_long.csv at path against plan, measures and trials, as CheckSummary
 // does summary.csv.
-func CheckSummaryLong(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
-	want, err := summaryLongRecords(plan, measures, trials)
+func CheckSummaryLong(ctx context.Context, path string, plan *experiments.Plan, measures []string, trials []Trial) error {
+	want, err := summaryLongRecords(ctx, plan, measures, trials)
 	if err != nil {
 		return err
 	}
 	h := SummaryLongHeader(plan)
-	return checkRecords(path, h, want, len(h)-1)
+	return checkRecords(ctx, path, h, want, len(h)-1)
 }
 
 // checkRecords holds the CSV file at path against header and the records want: cells before column
 // firstNumber must be the same text, cells from it on the same numbers.
-func checkRecords(path string, header []string, want [][]string, firstNumber int) error {
+func checkRecords(ctx context.Context, path string, header []string, want [][]string, firstNumber int) error {
 	size := int64(0)
 	for _, rec := range want {
 		for _, c := range rec {
@@ -275,6 +294,9 @@ func checkRecords(path string, header []string, want [][]string, firstNumber int
 		}
 		if err != nil {
 			return err
+		}
+		if i%checkEvery == 0 && ctx.Err() != nil {
+			return interrupted(ctx, path)
 		}
 		if i >= len(want) {
 			return fail(line, "one row more than the %d this plan gives", len(want))

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -86,7 +87,7 @@ func TestLoadTrialsDamage(t *testing.T) {
 			if err := os.WriteFile(path, []byte(tt.edit(string(b))), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			_, err = LoadTrials(path, plan, testMeasures)
+			_, err = LoadTrials(context.Background(), path, plan, testMeasures)
 			var fe *FileError
 			if !errors.As(err, &fe) {
 				t.Fatalf("err = %v, want a *FileError", err)
@@ -126,7 +127,7 @@ func TestLoadTrialsOtherPlan(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			plan := testPlan()
 			tt.plan(plan)
-			_, err := LoadTrials(path, plan, testMeasures)
+			_, err := LoadTrials(context.Background(), path, plan, testMeasures)
 			var fe *FileError
 			if !errors.As(err, &fe) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want a *FileError saying %q", err, tt.want)
@@ -183,7 +184,7 @@ func TestCheckDamage(t *testing.T) {
 			}
 			m, err := ReadManifest(filepath.Join(dir, ManifestFile))
 			if err == nil {
-				err = Check(dir, m, plan, testMeasures)
+				err = Check(context.Background(), dir, m, plan, testMeasures)
 			}
 			if tt.want == "" {
 				if err != nil {
@@ -211,7 +212,7 @@ func TestOpenCSVRefuses(t *testing.T) {
 	if err := os.Symlink("/dev/zero", path); err != nil {
 		t.Skip(err)
 	}
-	if _, err := LoadTrials(path, plan, testMeasures); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+	if _, err := LoadTrials(context.Background(), path, plan, testMeasures); err == nil || !strings.Contains(err.Error(), "not a regular file") {
 		t.Errorf("/dev/zero: err = %v", err)
 	}
 	os.Remove(path)
@@ -219,7 +220,7 @@ func TestOpenCSVRefuses(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.Join(TrialsHeader(plan, testMeasures), ",")+"\n"+big+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := LoadTrials(path, plan, testMeasures); err == nil || !strings.Contains(err.Error(), "more than this plan's results can take") {
+	if _, err := LoadTrials(context.Background(), path, plan, testMeasures); err == nil || !strings.Contains(err.Error(), "more than this plan's results can take") {
 		t.Errorf("1 MiB: err = %v", err)
 	}
 }

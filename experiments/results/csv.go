@@ -2,6 +2,7 @@ package results
 
 import (
 	"cmp"
+	"context"
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
@@ -178,14 +179,28 @@ func checkTrials(plan *experiments.Plan, measures []string, trials []Trial) ([]T
 	return sorted, nil
 }
 
-// writeCSV writes the header and the records of next (until it returns nil) to path, atomically.
-func writeCSV(path string, header []string, next func() []string) error {
-	return atomicfile.Write(path, func(w io.Writer) error {
+// checkEvery is how many rows (or statistics) the writers and readers handle between two looks at
+// their context: a look costs nanoseconds, and a thousand rows take well under a millisecond.
+const checkEvery = 1024
+
+// interrupted is the error of a writer or reader whose context is done.
+func interrupted(ctx context.Context, path string) error {
+	return fmt.Errorf("results: %s: interrupted: %w", path, context.Cause(ctx))
+}
+
+// writeCSV writes the header and the records of next (until it returns nil) to path, atomically. Once
+// ctx is done it stops within checkEvery records and leaves path as it was.
+func writeCSV(ctx context.Context, path string, header []string, next func() []string) error {
+	err := atomicfile.WriteContext(ctx, path, func(w io.Writer) error {
 		cw := csv.NewWriter(w)
 		if err := cw.Write(header); err != nil {
 			return err
 		}
+		n := 0
 		for rec := next(); rec != nil; rec = next() {
+			if n++; n%checkEvery == 0 && ctx.Err() != nil {
+				return context.Cause(ctx)
+			}
 			if err := cw.Write(rec); err != nil {
 				return err
 			}
@@ -193,11 +208,16 @@ func writeCSV(path string, header []string, next func() []string) error {
 		cw.Flush()
 		return cw.Error()
 	})
+	if err != nil && ctx.Err() != nil {
+		return interrupted(ctx, path)
+	}
+	return err
 }
 
 // WriteTrials writes trials.csv at path, atomically: one row per trial, sorted by point and trial
-// whatever the order of trials.
-func WriteTrials(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
+// whatever the order of trials. Once ctx is done it stops within a few thousand rows, leaves path as
+// it was and returns an error wrapping ctx's cause.
+func WriteTrials(ctx context.Context, path string, plan *experiments.Plan, measures []string, trials []Trial) error {
 	sorted, err := checkTrials(plan, measures, trials)
 	if err != nil {
 		return err
@@ -208,7 +228,7 @@ func WriteTrials(path string, plan *experiments.Plan, measures []string, trials 
 	}
 	var rec []string
 	i := 0
-	return writeCSV(path, TrialsHeader(plan, measures), func() []string {
+	return writeCSV(ctx, path, TrialsHeader(plan, measures), func() []string {
 		if i == len(sorted) {
 			return nil
 		}
@@ -235,8 +255,10 @@ type pointSummary struct {
 }
 
 // summaries computes the statistics of every point of plan, in output order; a point without trials
-// has trials 0, n 0 and NaN statistics.
-func summaries(plan *experiments.Plan, measures []string, trials []Trial) ([]pointSummary, error) {
+// has trials 0, n 0 and NaN statistics. It stops with an error wrapping ctx's cause once ctx is done:
+// the statistics of one measure over a million trials take a fraction of a second, so it looks at ctx
+// before each.
+func summaries(ctx context.Context, plan *experiments.Plan, measures []string, trials []Trial) ([]pointSummary, error) {
 	sorted, err := checkTrials(plan, measures, trials)
 	if err != nil {
 		return nil, err
@@ -251,6 +273,9 @@ func summaries(plan *experiments.Plan, measures []string, trials []Trial) ([]poi
 		ts := byPoint[p]
 		ps := pointSummary{point: p, trials: len(ts)}
 		for m := range measures {
+			if ctx.Err() != nil {
+				return nil, fmt.Errorf("results: computing the statistics: interrupted: %w", context.Cause(ctx))
+			}
 			vals = vals[:0]
 			for _, t := range ts {
 				if v := t.Values[m]; !math.IsNaN(v) {
@@ -271,11 +296,16 @@ func summaryStats(vals []float64) []float64 {
 }
 
 // summaryRecords returns the rows of summary.csv.
-func summaryRecords(plan *experiments.Plan, measures []string, trials []Trial) ([][]string, error) {
-	sums, err := summaries(plan, measures, trials)
+func summaryRecords(ctx context.Context, plan *experiments.Plan, measures []string, trials []Trial) ([][]string, error) {
+	sums, err := summaries(ctx, plan, measures, trials)
 	if err != nil {
 		return nil, err
 	}
+	return summaryRows(plan, sums)
+}
+
+// summaryRows returns the rows of summary.csv for the statistics sums.
+func summaryRows(plan *experiments.Plan, sums []pointSummary) ([][]string, error) {
 	cells, err := axisCells(plan)
 	if err != nil {
 		return nil, err
@@ -294,11 +324,16 @@ func summaryRecords(plan *experiments.Plan, measures []string, trials []Trial) (
 }
 
 // summaryLongRecords returns the rows of summary_long.csv.
-func summaryLongRecords(plan *experiments.Plan, measures []string, trials []Trial) ([][]string, error) {
-	sums, err := summaries(plan, measures, trials)
+func summaryLongRecords(ctx context.Context, plan *experiments.Plan, measures []string, trials []Trial) ([][]string, error) {
+	sums, err := summaries(ctx, plan, measures, trials)
 	if err != nil {
 		return nil, err
 	}
+	return summaryLongRows(plan, measures, sums)
+}
+
+// summaryLongRows returns the rows of summary_long.csv for the statistics sums.
+func summaryLongRows(plan *experiments.Plan, measures []string, sums []pointSummary) ([][]string, error) {
 	cells, err := axisCells(plan)
 	if err != nil {
 		return nil, err
@@ -317,23 +352,25 @@ func summaryLongRecords(plan *experiments.Plan, measures []string, trials []Tria
 
 // WriteSummary writes summary.csv at path, atomically: one row per point of plan, in point order, with
 // the statistics of each measure over the point's trials (see the package documentation). A point
-// without trials has trials 0, n 0 and NaN statistics.
-func WriteSummary(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
-	recs, err := summaryRecords(plan, measures, trials)
+// without trials has trials 0, n 0 and NaN statistics. Once ctx is done it stops, leaves path as it
+// was and returns an error wrapping ctx's cause.
+func WriteSummary(ctx context.Context, path string, plan *experiments.Plan, measures []string, trials []Trial) error {
+	recs, err := summaryRecords(ctx, plan, measures, trials)
 	if err != nil {
 		return err
 	}
-	return writeCSV(path, SummaryHeader(plan, measures), each(recs))
+	return writeCSV(ctx, path, SummaryHeader(plan, measures), each(recs))
 }
 
 // WriteSummaryLong writes summary_long.csv at path, atomically: what summary.csv holds, one row per
-// point, measure and statistic (the tidy or long form that pandas and ggplot group and facet by).
-func WriteSummaryLong(path string, plan *experiments.Plan, measures []string, trials []Trial) error {
-	recs, err := summaryLongRecords(plan, measures, trials)
+// point, measure and statistic (the tidy or long form that pandas and ggplot group and facet by). ctx
+// stops it as it does WriteSummary.
+func WriteSummaryLong(ctx context.Context, path string, plan *experiments.Plan, measures []string, trials []Trial) error {
+	recs, err := summaryLongRecords(ctx, plan, measures, trials)
 	if err != nil {
 		return err
 	}
-	return writeCSV(path, SummaryLongHeader(plan), each(recs))
+	return writeCSV(ctx, path, SummaryLongHeader(plan), each(recs))
 }
 
 func each(recs [][]string) func() []string {

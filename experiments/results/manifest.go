@@ -48,7 +48,10 @@ type Manifest struct {
 	Build   Build    `json:"build"`
 	// SpecSHA256 is the hex SHA-256 of Spec, the canonical text of the experiment's spec.
 	SpecSHA256 string `json:"spec_sha256"`
-	Spec       string `json:"spec"`
+	// Inputs maps each file the spec names besides itself (a topology file, named as the spec names
+	// it) to the hex SHA-256 of the content the sweep ran from; empty when there is none.
+	Inputs map[string]string `json:"inputs"`
+	Spec   string            `json:"spec"`
 	// Warnings are the doubtful settings of the points (cluster.Config.Warnings), each prefixed by the
 	// point's key; empty when there are none.
 	Warnings []string `json:"warnings"`
@@ -131,6 +134,7 @@ func newManifest(plan *experiments.Plan, command []string, b Build) *Manifest {
 		Command:    append([]string{}, command...),
 		Build:      b,
 		SpecSHA256: SpecSHA256(plan),
+		Inputs:     Inputs(plan),
 		Spec:       string(plan.Spec),
 		Warnings:   Warnings(plan),
 	}
@@ -150,6 +154,16 @@ func Warnings(plan *experiments.Plan) []string {
 		}
 	}
 	return out
+}
+
+// Inputs returns the hashes of plan's input files by name, as a manifest records them: an empty map
+// for none.
+func Inputs(plan *experiments.Plan) map[string]string {
+	m := make(map[string]string, len(plan.Inputs))
+	for _, in := range plan.Inputs {
+		m[in.Name] = in.SHA256
+	}
+	return m
 }
 
 // SpecSHA256 returns plan.SpecSHA256, or the hex SHA-256 of plan.Spec when it is not set.

@@ -2,6 +2,7 @@ package results
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"math"
 	"os"
@@ -92,9 +93,11 @@ func TestGolden(t *testing.T) {
 	dir := t.TempDir()
 	plan := testPlan()
 	write := map[string]func(string) error{
-		TrialsFile:      func(p string) error { return WriteTrials(p, plan, testMeasures, testTrials()) },
-		SummaryFile:     func(p string) error { return WriteSummary(p, plan, testMeasures, testTrials()) },
-		SummaryLongFile: func(p string) error { return WriteSummaryLong(p, plan, testMeasures, testTrials()) },
+		TrialsFile:  func(p string) error { return WriteTrials(context.Background(), p, plan, testMeasures, testTrials()) },
+		SummaryFile: func(p string) error { return WriteSummary(context.Background(), p, plan, testMeasures, testTrials()) },
+		SummaryLongFile: func(p string) error {
+			return WriteSummaryLong(context.Background(), p, plan, testMeasures, testTrials())
+		},
 		ManifestFile: func(p string) error {
 			return WriteManifest(p, newManifest(plan, []string{"raftsim", "sweep", "golden.yaml"}, testBuild))
 		},
@@ -123,13 +126,13 @@ func TestWritersIgnoreTrialOrder(t *testing.T) {
 	dir := t.TempDir()
 	for _, w := range []struct {
 		name  string
-		write func(string, *experiments.Plan, []string, []Trial) error
+		write func(context.Context, string, *experiments.Plan, []string, []Trial) error
 	}{{"trials", WriteTrials}, {"summary", WriteSummary}, {"summary_long", WriteSummaryLong}} {
 		a, b := filepath.Join(dir, w.name+"-a"), filepath.Join(dir, w.name+"-b")
-		if err := w.write(a, plan, testMeasures, ts); err != nil {
+		if err := w.write(context.Background(), a, plan, testMeasures, ts); err != nil {
 			t.Fatal(err)
 		}
-		if err := w.write(b, plan, testMeasures, rev); err != nil {
+		if err := w.write(context.Background(), b, plan, testMeasures, rev); err != nil {
 			t.Fatal(err)
 		}
 		ab, _ := os.ReadFile(a)
@@ -183,7 +186,7 @@ func TestFormatNumber(t *testing.T) {
 func TestSummaryDropsNaN(t *testing.T) {
 	plan := testPlan()
 	path := filepath.Join(t.TempDir(), SummaryFile)
-	if err := WriteSummary(path, plan, testMeasures, testTrials()); err != nil {
+	if err := WriteSummary(context.Background(), path, plan, testMeasures, testTrials()); err != nil {
 		t.Fatal(err)
 	}
 	tab, err := ReadTable(path)
@@ -236,10 +239,10 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Check(dir, m, plan, testMeasures); err != nil {
+	if err := Check(context.Background(), dir, m, plan, testMeasures); err != nil {
 		t.Fatal(err)
 	}
-	got, err := LoadTrials(filepath.Join(dir, TrialsFile), plan, testMeasures)
+	got, err := LoadTrials(context.Background(), filepath.Join(dir, TrialsFile), plan, testMeasures)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,9 +294,9 @@ func writeDir(t *testing.T, plan *experiments.Plan) string {
 	dir := t.TempDir()
 	ts := testTrials()
 	for _, err := range []error{
-		WriteTrials(filepath.Join(dir, TrialsFile), plan, testMeasures, ts),
-		WriteSummary(filepath.Join(dir, SummaryFile), plan, testMeasures, ts),
-		WriteSummaryLong(filepath.Join(dir, SummaryLongFile), plan, testMeasures, ts),
+		WriteTrials(context.Background(), filepath.Join(dir, TrialsFile), plan, testMeasures, ts),
+		WriteSummary(context.Background(), filepath.Join(dir, SummaryFile), plan, testMeasures, ts),
+		WriteSummaryLong(context.Background(), filepath.Join(dir, SummaryLongFile), plan, testMeasures, ts),
 		WriteManifest(filepath.Join(dir, ManifestFile), newManifest(plan, []string{"raftsim", "sweep", "x"}, testBuild)),
 	} {
 		if err != nil {
@@ -400,8 +403,8 @@ func TestWriterErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			plan, ts := tt.setup()
-			for _, w := range []func(string, *experiments.Plan, []string, []Trial) error{WriteTrials, WriteSummary} {
-				err := w(filepath.Join(dir, "out.csv"), plan, testMeasures, ts)
+			for _, w := range []func(context.Context, string, *experiments.Plan, []string, []Trial) error{WriteTrials, WriteSummary} {
+				err := w(context.Background(), filepath.Join(dir, "out.csv"), plan, testMeasures, ts)
 				if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "results: ") {
 					t.Errorf("err = %v, want it to say %q", err, tt.want)
 				}

@@ -1,6 +1,7 @@
 package results
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"syscall"
@@ -37,7 +38,7 @@ func TestLoadTrialsRefusesAPipe(t *testing.T) {
 	}
 	done := make(chan error, 1)
 	go func() {
-		_, err := LoadTrials(fifo, testPlan(), []string{"m"})
+		_, err := LoadTrials(context.Background(), fifo, testPlan(), []string{"m"})
 		done <- err
 	}()
 	select {

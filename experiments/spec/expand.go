@@ -48,7 +48,17 @@ func (s *Spec) Plan() (*experiments.Plan, error) {
 		Points:      pl.points,
 		Spec:        canon,
 		SpecSHA256:  hex.EncodeToString(sum[:]),
+		Inputs:      s.inputs(),
 	}, nil
+}
+
+// inputs are the files besides the spec that its plan depends on: the topology files it names, as
+// they were read when it was parsed. A spec parsed detached (or built by hand) read none.
+func (s *Spec) inputs() []experiments.Input {
+	if s.info == nil {
+		return nil
+	}
+	return s.info.planInputs()
 }
 
 // axisKind is how the result files read the axis's values as numbers: integers and numbers as they

@@ -1,7 +1,10 @@
 package spec
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments"
+	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/network"
@@ -757,6 +761,7 @@ type info struct {
 	detached  bool           // topology files are not read
 	topoNodes map[string]int // topology file as named -> its node count
 	graphs    map[string]*topology.Graph
+	inputs    map[string]experiments.Input // topology file as named -> what was read (Plan.Inputs)
 }
 
 func (in *info) line(path string) int { return in.lines[path] }
@@ -785,15 +790,34 @@ func (in *info) topology(s string) (string, error) {
 		return name, nil
 	}
 	if _, ok := in.topoNodes[name]; !ok {
-		g, err := topology.Load(in.path(name), cluster.Default().Link)
+		// Read once, here: the hash is of the bytes parsed, and the plan keeps them for the trials
+		// (experiments.Input), so what runs is what the hash says whatever happens to the file later.
+		path := in.path(name)
+		data, err := readfile.ReadFile(path, readfile.SpecLimit)
+		if err != nil {
+			return "", err
+		}
+		g, err := topology.Parse(data, path, cluster.Default().Link)
 		if err != nil {
 			return "", fmt.Errorf("%s", trimPkg(err))
 		}
 		in.topoNodes[name] = g.Len()
 		if in.graphs == nil {
 			in.graphs = map[string]*topology.Graph{}
+			in.inputs = map[string]experiments.Input{}
 		}
 		in.graphs[name] = g
+		sum := sha256.Sum256(data)
+		in.inputs[name] = experiments.Input{Name: name, Path: path, SHA256: hex.EncodeToString(sum[:]), Data: data}
 	}
 	return name, nil
+}
+
+// planInputs returns the input files read, in name order.
+func (in *info) planInputs() []experiments.Input {
+	var out []experiments.Input
+	for _, name := range slices.Sorted(maps.Keys(in.inputs)) {
+		out = append(out, in.inputs[name])
+	}
+	return out
 }

@@ -97,10 +97,10 @@ func runBuiltin(t *testing.T, name string) (*results.Table, string) {
 	if _, err := sweep.Run(context.Background(), plan, sweep.Options{Out: dir}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := figures.Draw(s, dir); err != nil {
+	if _, err := figures.Draw(context.Background(), s, dir); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := figures.Compare(s, dir); err != nil {
+	if _, err := figures.Compare(context.Background(), s, dir); err != nil {
 		t.Fatal(err)
 	}
 	tab, err := results.ReadTable(filepath.Join(dir, results.SummaryFile))

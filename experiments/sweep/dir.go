@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/raftsim/raftsim/experiments"
@@ -20,6 +22,7 @@ type dirState struct {
 	journal     bool
 	jid         journalID
 	jidOK       bool              // the journal's first line could be read
+	jversion    string            // the version its first line gives, if it is a journal's
 	manifest    *results.Manifest // nil: none, or unreadable
 	manifestErr error             // why the manifest is unreadable
 	stray       []string          // result files there without a manifest
@@ -42,7 +45,7 @@ func inspect(dir string) (dirState, error) {
 	if _, err := os.Lstat(jpath); err == nil {
 		st.journal = true
 		if first, err := firstLine(jpath); err == nil {
-			st.jid, st.jidOK = parseJournalID(first)
+			st.jid, st.jversion, st.jidOK = parseJournalID(first)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return st, fmt.Errorf("sweep: %w", err)
@@ -63,21 +66,15 @@ func inspect(dir string) (dirState, error) {
 	return st, nil
 }
 
-// firstLine reads the first line of a journal, up to a bound: a header line is short. A journal that is
-// not a regular file is refused without blocking (readfile.Open): a named pipe would wait for a writer.
+// firstLine reads the first line of a journal, up to a bound (maxHeader). A journal that is not a
+// regular file is refused without blocking (readfile.Open): a named pipe would wait for a writer.
 func firstLine(path string) (string, error) {
 	f, err := readfile.Open(path, readfile.ResultLimit)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
-	b := make([]byte, 4096)
-	n, err := f.Read(b)
-	if n == 0 && err != nil {
-		return "", err
-	}
-	line, _, _ := strings.Cut(string(b[:n]), "\n")
-	return line, nil
+	return firstLineOf(f)
 }
 
 // ident is what tells one sweep's results from another's. Empty name and spec mean unknown (a journal
@@ -88,24 +85,27 @@ type ident struct {
 	seed   uint64
 	trials int
 	spec   string
+	// inputs maps the files the spec read besides itself (topology files, as it names them) to the
+	// SHA-256 of their content: the same spec text over another topology is another sweep.
+	inputs map[string]string
 }
 
 func planIdent(plan *experiments.Plan) ident {
-	return ident{plan.Name, results.SpecSHA256(plan), plan.Seed, plan.Trials, string(plan.Spec)}
+	return ident{plan.Name, results.SpecSHA256(plan), plan.Seed, plan.Trials, string(plan.Spec), results.Inputs(plan)}
 }
 
 func manifestIdent(m *results.Manifest) ident {
-	return ident{m.Experiment, m.SpecSHA256, m.Seed, m.Trials, m.Spec}
+	return ident{m.Experiment, m.SpecSHA256, m.Seed, m.Trials, m.Spec, m.Inputs}
 }
 
 func journalIdent(id journalID) ident {
-	return ident{sha: id.sha, seed: id.seed, trials: id.trials}
+	return ident{sha: id.sha, seed: id.seed, trials: id.trials, inputs: id.inputs}
 }
 
 // same says whether results of have may be replaced or finished by a sweep of want without asking.
 func same(have, want ident) bool {
 	return have.sha == want.sha && have.seed == want.seed && have.trials == want.trials &&
-		(have.name == "" || have.name == want.name)
+		(have.name == "" || have.name == want.name) && maps.Equal(have.inputs, want.inputs)
 }
 
 // differences says how have differs from want, for a message: `trials 100, not 50; seed 1, not 2`.
@@ -130,10 +130,35 @@ func differences(have, want ident) string {
 	case have.sha != want.sha && len(parts) == 0:
 		parts = append(parts, shas)
 	}
+	// The files the spec read: same names (they are in the spec's text), other content.
+	for _, name := range slices.Sorted(maps.Keys(union(have.inputs, want.inputs))) {
+		h, inHave := have.inputs[name]
+		w, inWant := want.inputs[name]
+		switch {
+		case inHave && inWant && h != w:
+			parts = append(parts, fmt.Sprintf("%s has changed: sha256 %s then, %s now", name, short(h), short(w)))
+		case inHave && !inWant:
+			parts = append(parts, fmt.Sprintf("they were made with %s too", name))
+		case !inHave && inWant:
+			parts = append(parts, fmt.Sprintf("no record of %s", name))
+		}
+	}
 	if len(parts) == 0 {
 		parts = append(parts, shas)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// union returns the keys of a and b.
+func union(a, b map[string]string) map[string]bool {
+	u := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		u[k] = true
+	}
+	for k := range b {
+		u[k] = true
+	}
+	return u
 }
 
 // settings is a canonical spec without its name, seed and trials lines.
@@ -161,7 +186,7 @@ func (st *dirState) refuse(plan *experiments.Plan, id journalID, o *Options) err
 		case !st.exists:
 			return refused("does not exist: there is no sweep to resume")
 		case !st.journal && st.manifest != nil && same(manifestIdent(st.manifest), want):
-			return refused("holds the finished results of this sweep, nothing to resume: run without --resume to redo them")
+			return refused("holds the finished results of this sweep, nothing to resume: to draw its plots again, raftsim plot %s; to run every trial again, run without --resume", dir)
 		case !st.journal:
 			return refused("holds no unfinished sweep (no %s): run without --resume to start one", JournalFile)
 		case st.jidOK && !same(journalIdent(st.jid), want):
@@ -179,6 +204,9 @@ func (st *dirState) refuse(plan *experiments.Plan, id journalID, o *Options) err
 	case st.journal && st.jidOK:
 		return refused("holds an unfinished sweep of another spec (%s): choose another --out, or --force to replace it",
 			differences(journalIdent(st.jid), want))
+	case st.journal && st.jversion != "" && st.jversion != journalVersion:
+		return refused("holds a %s of another version of raftsim (%s; this one reads %s): finish it with that version, choose another --out, or --force to replace it",
+			JournalFile, st.jversion, journalVersion)
 	case st.journal:
 		return refused("holds a %s raftsim cannot read: choose another --out, or --force to replace it", JournalFile)
 	case st.manifestErr != nil:

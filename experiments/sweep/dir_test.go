@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -232,9 +233,14 @@ func TestKilledSweep(t *testing.T) {
 	sameFiles(t, "killed then resumed", readFiles(t, dir), want)
 }
 
-// TestKilledWhileWriting: the temporary file of a sweep killed with SIGKILL while writing is removed
-// by the next sweep in the directory.
+// TestKilledWhileWriting: a sweep killed with SIGKILL while its Finish hook writes (the CLI draws its
+// plots there) is not finished: it leaves its journal, beside result files that look whole, and a
+// temporary file. Without Resume the directory is refused as an unfinished sweep; with it, the result
+// files are written again from the journal without running a trial, byte-identical to an undisturbed
+// sweep's, Finish runs again, the temporary file is removed and so is the journal.
 func TestKilledWhileWriting(t *testing.T) {
+	plan := testPlan(3)
+	want := reference(t, plan)
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "SWEEP_HELPER=hang-in-finish", "SWEEP_DIR="+dir)
@@ -257,11 +263,42 @@ func TestKilledWhileWriting(t *testing.T) {
 	if len(left) != 1 {
 		t.Fatalf("the killed sweep left %v, want one temporary file", left)
 	}
-	if _, err := Run(context.Background(), testPlan(3), Options{Out: dir, Workers: 2}); err != nil {
+	if !exists(filepath.Join(dir, JournalFile)) || !exists(filepath.Join(dir, results.ManifestFile)) {
+		t.Fatal("the sweep killed in Finish should have left its result files and its journal")
+	}
+	before := listing(t, dir)
+	_, err = Run(context.Background(), plan, Options{Out: dir, Workers: 2})
+	if !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), "--resume") {
+		t.Fatalf("run without resume: %v, want a refusal pointing at --resume", err)
+	}
+	sameListing(t, "refused", listing(t, dir), before)
+
+	finished := 0
+	o := Options{Out: dir, Workers: 2, Resume: true, Command: []string{"raftsim", "sweep", "tiny"},
+		run: func(context.Context, cluster.Config) ([]float64, error) {
+			t.Error("a trial ran again")
+			return nil, errors.New("no")
+		},
+		Finish: func(Result) error {
+			finished++
+			return atomicfile.Write(filepath.Join(dir, "comparison.md"), func(w io.Writer) error {
+				_, err := io.WriteString(w, "drawn\n")
+				return err
+			})
+		}}
+	res, err := Run(context.Background(), plan, o)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if exists(left[0]) {
-		t.Errorf("the next sweep left %s", filepath.Base(left[0]))
+	if res.Ran != 0 || res.Resumed != 12 || finished != 1 {
+		t.Errorf("resume: %+v, Finish called %d times; want every trial resumed and Finish once", res, finished)
+	}
+	sameFiles(t, "resumed after a kill in Finish", readFiles(t, dir), want)
+	if b, _ := os.ReadFile(filepath.Join(dir, "comparison.md")); string(b) != "drawn\n" {
+		t.Errorf("comparison.md = %q", b)
+	}
+	if exists(left[0]) || exists(filepath.Join(dir, JournalFile)) {
+		t.Error("the resumed sweep left its journal or the killed one's temporary file")
 	}
 }
 
@@ -498,14 +535,14 @@ func TestLockedDir(t *testing.T) {
 }
 
 func TestDifferences(t *testing.T) {
-	base := ident{"tiny", "aaaaaaaaaaaaaaaa", 7, 2, "name: tiny\nseed: 7\ntrials: 2\nduration: 1s\n"}
+	base := ident{"tiny", "aaaaaaaaaaaaaaaa", 7, 2, "name: tiny\nseed: 7\ntrials: 2\nduration: 1s\n", nil}
 	tests := []struct {
 		have ident
 		want string
 	}{
-		{ident{"tiny", "b", 7, 100, "name: tiny\nseed: 7\ntrials: 100\nduration: 1s\n"}, "trials 100, not 2"},
-		{ident{"fig", "b", 1, 2, "name: fig\nseed: 1\ntrials: 2\nduration: 1s\n"}, `experiment "fig", not "tiny"; seed 1, not 7`},
-		{ident{"tiny", "bbbbbbbbbbbbbbbbbb", 7, 3, "name: tiny\nseed: 7\ntrials: 3\nduration: 2s\n"}, "trials 3, not 2; other settings (spec sha256 bbbbbbbbbbbb…, not aaaaaaaaaaaa…)"},
+		{ident{"tiny", "b", 7, 100, "name: tiny\nseed: 7\ntrials: 100\nduration: 1s\n", nil}, "trials 100, not 2"},
+		{ident{"fig", "b", 1, 2, "name: fig\nseed: 1\ntrials: 2\nduration: 1s\n", nil}, `experiment "fig", not "tiny"; seed 1, not 7`},
+		{ident{"tiny", "bbbbbbbbbbbbbbbbbb", 7, 3, "name: tiny\nseed: 7\ntrials: 3\nduration: 2s\n", nil}, "trials 3, not 2; other settings (spec sha256 bbbbbbbbbbbb…, not aaaaaaaaaaaa…)"},
 		{ident{sha: "b", seed: 7, trials: 2}, "spec sha256 b, not aaaaaaaaaaaa…"}, // a journal: no spec text
 		{ident{sha: "b", seed: 7, trials: 5}, "trials 5, not 2"},
 	}

@@ -11,17 +11,30 @@
 //
 // While a sweep runs, every finished trial is appended to trials.journal in the results directory and
 // synced to disk before it counts as done (the trials that finish together share one sync). Its first
-// line names the spec's SHA-256, the root seed and the trials per point; its second is the CSV header
-// point,trial,seed,<measures>; every other line is one trial as CSV: the point's key, the trial index,
-// its seed (as results.FormatSeed writes it; a decimal seed of an older journal reads too) and its measures in strconv's shortest round-trip form, so that a resumed sweep reproduces
-// them exactly. A last line cut short by a crash is dropped on resume.
+// line gives the journal's version (v2), the spec's SHA-256, the root seed, the trials per point and,
+// for each file the spec read besides itself (a topology file), input=NAME:SHA256; its second is the
+// CSV header point,trial,seed,<measures>,crc32c; every other line is one trial as CSV: the point's
+// key, the trial index, its seed (as results.FormatSeed writes it), its measures in strconv's shortest
+// round-trip form, so that a resumed sweep reproduces them exactly, and the CRC-32C of the line's text
+// before its last comma. On resume every line is held against its checksum: the last line, which a
+// crash may have cut short or garbled while it was written, is dropped if it fails, and its trial runs
+// again; any other line that fails is damage, and the journal is refused naming the line. A journal of
+// another version is refused as such.
+//
+// A topology file is read once, when the spec is parsed: the plan keeps its bytes
+// (experiments.Input) and every trial runs from them, so a file edited while a sweep runs does not
+// change it; a resume whose file has changed since is refused, naming the file.
 //
 // Cancelling the context stops the sweep from starting trials and stops the running ones within a few
 // thousand events (a trial of a hundred thousand simulated hours does not hold up Ctrl-C); a trial
-// stopped that way is not journaled and runs again on resume. Run returns an *InterruptedError. Run with Options.Resume then reads the journal,
-// checks that it belongs to the same spec, seed and trial count, and runs only the missing trials.
-// Without Resume, Run refuses a directory that holds a journal rather than discard it. When every
-// trial is done the result files are written and the journal is removed.
+// stopped that way is not journaled and runs again on resume. Run returns an *InterruptedError. Run
+// with Options.Resume then reads the journal (stopping, with the journal unchanged, if the context is
+// cancelled while it reads), checks that it belongs to the same spec, input files, seed and trial
+// count, and runs only the missing trials. Without Resume, Run refuses a directory that holds a
+// journal rather than discard it. When every trial is done the result files are written, then
+// Options.Finish is called (the CLI draws its plots there), and only then is the journal removed: a
+// sweep killed, interrupted or stopped by an error before that is resumed without running a trial,
+// the result files written again, byte for byte, and Finish called again.
 //
 // # The results directory
 //
@@ -42,6 +55,7 @@
 //
 // A trial that fails (a safety violation, a configuration the cluster rejects) fails the sweep: no
 // more trials start, no result file is written, and the journal is removed, since the same seed would
-// fail again on resume. Errors writing the journal keep it, so the sweep can be resumed once the cause
-// is fixed.
+// fail again on resume. An error writing the journal, the result files or what Finish writes (a full
+// disk) keeps the journal: Run returns a *StoppedError saying how many trials are kept, and the sweep
+// can be resumed once the cause is fixed.
 package sweep

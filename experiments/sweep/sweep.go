@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/raftsim/raftsim/internal/atomicfile"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -15,7 +15,9 @@ import (
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/results"
+	"github.com/raftsim/raftsim/internal/atomicfile"
 	"github.com/raftsim/raftsim/safety"
+	"github.com/raftsim/raftsim/topology"
 )
 
 // Progress hears how far a sweep has come, to draw a progress bar. Its methods are called from the
@@ -46,7 +48,12 @@ type Options struct {
 	// the result files. nil: none.
 	Derived func(old *results.Manifest) []string
 	// Finish, if set, is called once the result files are written, with Out still locked, so that what
-	// the caller draws from them is written under the same lock. Its error is Run's.
+	// the caller draws from them is written under the same lock. The sweep is finished (its journal
+	// removed) only once Finish returns nil: a sweep killed or stopped while Finish runs is resumed, the
+	// result files written again from the journal, byte for byte, and Finish called again. An error
+	// Finish wraps with Final says the result files are final all the same (what Finish makes of them
+	// cannot be made, and a resume would not change that): the journal is removed and the error
+	// returned. Once the context is done, Finish should stop soon and return an error.
 	Finish func(Result) error
 	// Begin, if set, is called once Out is taken (locked, and accepted as it is) and before the first
 	// trial, with Points, Trials, Resumed and Replaces set: the place to say what the sweep will do,
@@ -55,6 +62,8 @@ type Options struct {
 
 	// run replaces the cluster run of a trial in tests; nil means runCluster.
 	run func(context.Context, cluster.Config) ([]float64, error)
+	// journalWriter, if set, wraps the writer of the journal file, for tests to fail its writes.
+	journalWriter func(io.Writer) io.Writer
 }
 
 // Result is what a completed sweep did and wrote.
@@ -90,11 +99,47 @@ type InterruptedError struct {
 }
 
 func (e *InterruptedError) Error() string {
+	if e.Done == e.Total {
+		return fmt.Sprintf("sweep: interrupted with all %d trials done (kept in %s), while writing the results or drawing from them; run again with --resume to finish",
+			e.Total, e.Journal)
+	}
 	return fmt.Sprintf("sweep: interrupted with %d of %d trials done (kept in %s); run again with --resume to finish",
 		e.Done, e.Total, e.Journal)
 }
 
 func (e *InterruptedError) Unwrap() error { return e.Cause }
+
+// StoppedError is returned by Run when an error that is not a trial's stopped the sweep once its
+// journal was started: writing the journal, the result files or what Options.Finish writes failed (a
+// full disk, say). The trials done are in the journal; once the cause is fixed, Run with Resume
+// finishes the sweep without running them again.
+type StoppedError struct {
+	Journal     string // path of the journal
+	Done, Total int    // trials
+	Err         error
+}
+
+func (e *StoppedError) Error() string {
+	return fmt.Sprintf("%v; the %d of %d trials done are kept in %s: once that is fixed, run again with --resume to finish",
+		e.Err, e.Done, e.Total, e.Journal)
+}
+
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+// Final wraps an error of Options.Finish that leaves the result files final: Run then removes the
+// journal as for a finished sweep, and returns err. (Without it, an error of Finish keeps the journal,
+// so that Resume can finish what Finish could not.)
+func Final(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &finalError{err}
+}
+
+type finalError struct{ err error }
+
+func (e *finalError) Error() string { return e.err.Error() }
+func (e *finalError) Unwrap() error { return e.err }
 
 // Run runs every trial of plan and writes the results directory o.Out: trials.csv, summary.csv,
 // summary_long.csv and manifest.json. Nothing is created when plan or o is invalid, or when the directory is refused (an
@@ -113,7 +158,7 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	if err := check(plan, &o); err != nil {
 		return Result{}, err
 	}
-	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials}
+	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials, inputs: results.Inputs(plan)}
 	// Whatever can be refused is refused before the directory is touched...
 	st, err := inspect(o.Out)
 	if err == nil {
@@ -159,13 +204,13 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	}
 
 	jpath := filepath.Join(o.Out, JournalFile)
-	cols := append([]string{"point", "trial", "seed"}, measure.Names...)
+	cols := journalCols(measure.Names)
 	var j *journal
 	var done []results.Trial
 	if st.journal {
-		j, done, err = openJournal(jpath, plan, id, cols)
+		j, done, err = openJournal(ctx, jpath, plan, id, cols, o.journalWriter)
 	} else {
-		j, err = createJournal(jpath, id, cols)
+		j, err = createJournal(jpath, id, cols, o.journalWriter)
 	}
 	if err != nil {
 		return Result{}, err
@@ -201,29 +246,32 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 		return res, r.failure.err
 	case r.ioErr != nil:
 		j.close()
-		return res, r.ioErr
+		return res, r.stopped(ctx, jpath, r.ioErr)
 	case len(r.trials) < r.total:
 		j.close()
 		return res, &InterruptedError{Journal: jpath, Done: len(r.trials), Total: r.total, Cause: context.Cause(ctx)}
 	}
 	if err := j.close(); err != nil {
-		return res, err
+		return res, r.stopped(ctx, jpath, err)
 	}
+	// The journal goes last, once everything the sweep makes is written: until then a kill, Ctrl-C or a
+	// full disk leaves it, and Resume writes the same files again from it without running a trial.
 	res.TrialsPath = filepath.Join(o.Out, results.TrialsFile)
 	res.SummaryPath = filepath.Join(o.Out, results.SummaryFile)
 	res.SummaryLongPath = filepath.Join(o.Out, results.SummaryLongFile)
 	res.ManifestPath = filepath.Join(o.Out, results.ManifestFile)
-	if err := results.WriteTrials(res.TrialsPath, plan, measure.Names, r.trials); err != nil {
-		return res, err
+	if err := writeResults(ctx, plan, &o, &res, r.trials); err != nil {
+		return res, r.stopped(ctx, jpath, err)
 	}
-	if err := results.WriteSummary(res.SummaryPath, plan, measure.Names, r.trials); err != nil {
-		return res, err
-	}
-	if err := results.WriteSummaryLong(res.SummaryLongPath, plan, measure.Names, r.trials); err != nil {
-		return res, err
-	}
-	if err := results.WriteManifest(res.ManifestPath, results.NewManifest(plan, o.Command)); err != nil {
-		return res, err
+	var final error
+	if o.Finish != nil {
+		if err := o.Finish(res); err != nil {
+			var fe *finalError
+			if !errors.As(err, &fe) {
+				return res, r.stopped(ctx, jpath, err)
+			}
+			final = fe.err
+		}
 	}
 	if err := os.Remove(jpath); err != nil {
 		return res, fmt.Errorf("sweep: %w", err)
@@ -231,10 +279,34 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	if err := atomicfile.SyncDir(o.Out); err != nil {
 		return res, err
 	}
-	if o.Finish != nil {
-		return res, o.Finish(res)
+	return res, final
+}
+
+// writeResults writes the result files of a finished sweep; the manifest last, so that a directory
+// with a manifest has the files it describes.
+func writeResults(ctx context.Context, plan *experiments.Plan, o *Options, res *Result, trials []results.Trial) error {
+	if err := results.WriteTrials(ctx, res.TrialsPath, plan, measure.Names, trials); err != nil {
+		return err
 	}
-	return res, nil
+	if err := results.WriteSummary(ctx, res.SummaryPath, plan, measure.Names, trials); err != nil {
+		return err
+	}
+	if err := results.WriteSummaryLong(ctx, res.SummaryLongPath, plan, measure.Names, trials); err != nil {
+		return err
+	}
+	if err := results.WriteManifest(res.ManifestPath, results.NewManifest(plan, o.Command)); err != nil {
+		return err
+	}
+	return atomicfile.SyncDir(o.Out)
+}
+
+// stopped is Run's error when err stopped the sweep with its journal kept: an interruption if ctx is
+// done, else a *StoppedError.
+func (r *runner) stopped(ctx context.Context, journal string, err error) error {
+	if ctx.Err() != nil {
+		return &InterruptedError{Journal: journal, Done: len(r.trials), Total: r.total, Cause: context.Cause(ctx)}
+	}
+	return &StoppedError{Journal: journal, Done: len(r.trials), Total: r.total, Err: err}
 }
 
 // busyError is Run's error for a directory another process holds.
@@ -486,6 +558,16 @@ func (r *runner) trial(ctx context.Context, jb job) outcome {
 	cfg := p.Config
 	cfg.Seed = experiments.TrialSeed(r.plan.Seed, p, jb.trial)
 	o := outcome{job: jb, seed: cfg.Seed}
+	// A topology file runs from the bytes the plan read and hashed, not from the file, which may have
+	// changed since: every trial of the sweep (and of its resumption, which checks the hash) sees the
+	// topology its manifest records.
+	var err error
+	if in := r.plan.Input(cfg.Topology); in != nil && cfg.Graph == nil {
+		if cfg.Graph, err = topology.Parse(in.Data, in.Path, cfg.Link); err != nil {
+			o.err = &TrialError{Point: jb.point, Key: p.Key(), Trial: jb.trial, Seed: cfg.Seed, Err: err}
+			return o
+		}
+	}
 	row, err := r.o.run(ctx, cfg)
 	switch {
 	case err != nil && ctx.Err() != nil:

@@ -133,7 +133,7 @@ func checkTrialsFile(t *testing.T, plan *experiments.Plan, path string) {
 	t.Helper()
 	// LoadTrials holds the file against the plan: every row in sweep order with its point's coordinates
 	// and its seed from TrialSeed.
-	trials, err := results.LoadTrials(path, plan, measure.Names)
+	trials, err := results.LoadTrials(context.Background(), path, plan, measure.Names)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -264,6 +264,11 @@ func TestResumeTornJournal(t *testing.T) {
 	}{
 		{"half a line", func(j []byte) []byte { return append(j, `"election_timeout=50ms:100ms clients=2",1,123`...) }},
 		{"last line cut", func(j []byte) []byte { return j[:len(j)-10] }},
+		{"last line changed", func(j []byte) []byte {
+			lines := bytes.SplitAfter(j, []byte("\n"))
+			return editLine(j, len(lines)-1, func(l []byte) []byte { return bytes.Replace(l, []byte(","), []byte(",9"), 3) })
+		}},
+		{"last line garbled", func(j []byte) []byte { return append(j[:len(j)-20], "\x00\x00\x00\x00\n"...) }},
 		{"header only", func(j []byte) []byte { return j[:bytes.IndexByte(j, '\n')+1] }},
 		{"header cut", func(j []byte) []byte { return j[:10] }},
 		{"empty", func(j []byte) []byte { return nil }},
@@ -285,8 +290,25 @@ func TestResumeTornJournal(t *testing.T) {
 	}
 }
 
+// reseal gives a journal line edited by a test the checksum of its new text, so that what is tested
+// is the check after it.
+func reseal(line []byte) []byte {
+	text := bytes.TrimSuffix(line, []byte("\n"))
+	text = text[:bytes.LastIndexByte(text, ',')]
+	sum := checksum(text)
+	return append(append(text, ','), sum+"\n"...)
+}
+
+// editLine applies edit to line n (from 1) of journal j.
+func editLine(j []byte, n int, edit func([]byte) []byte) []byte {
+	lines := bytes.SplitAfter(j, []byte("\n"))
+	lines[n-1] = edit(slices.Clone(lines[n-1]))
+	return bytes.Join(lines, nil)
+}
+
 func TestResumeRefusesForeignJournal(t *testing.T) {
 	plan := testPlan(2)
+	// The journal of a sweep interrupted after 3 trials: two header lines, then lines 3, 4 and 5.
 	tests := []struct {
 		name string
 		edit func(p *experiments.Plan, journal []byte) []byte
@@ -295,29 +317,66 @@ func TestResumeRefusesForeignJournal(t *testing.T) {
 		{"other spec", func(p *experiments.Plan, j []byte) []byte { p.SpecSHA256 = strings.Repeat("ab", 32); return j }, "another spec"},
 		{"other seed", func(p *experiments.Plan, j []byte) []byte { p.Seed = 8; return j }, "another spec (seed 7, not 8)"},
 		{"other trials", func(p *experiments.Plan, j []byte) []byte { p.Trials = 3; return j }, "another spec (trials 2, not 3)"},
+		{"other topology", func(p *experiments.Plan, j []byte) []byte {
+			p.Inputs = []experiments.Input{{Name: "sub/t.yaml", Path: "sub/t.yaml", SHA256: strings.Repeat("cd", 32)}}
+			return j
+		}, "another spec (no record of sub/t.yaml)"},
 		{"not a journal", func(p *experiments.Plan, j []byte) []byte { return []byte("hello\nworld\n") }, "not a sweep journal"},
+		{"version 1", func(p *experiments.Plan, j []byte) []byte {
+			return bytes.Replace(j, []byte("journal v2 "), []byte("journal v1 "), 1)
+		}, "written by another version of raftsim (journal v1; this one reads v2)"},
 		{"other columns", func(p *experiments.Plan, j []byte) []byte {
 			return bytes.Replace(j, []byte("point,trial,seed,availability,"), []byte("point,trial,seed,uptime,"), 1)
 		}, "columns"},
 		{"unknown point", func(p *experiments.Plan, j []byte) []byte {
-			return bytes.Replace(j, []byte("clients=2"), []byte("clients=9"), 1)
-		}, `line 5: point "election_timeout=150ms:300ms clients=9" is not in this plan`},
+			return editLine(j, 3, func(l []byte) []byte {
+				return reseal(bytes.Replace(l, []byte("election_timeout="), []byte("election_timeout=1"), 1))
+			})
+		}, `line 3: point "election_timeout=1`},
 		{"wrong seed", func(p *experiments.Plan, j []byte) []byte {
-			lines := bytes.SplitAfter(j, []byte("\n"))
-			f := bytes.SplitN(lines[2], []byte(","), 4)
-			f[2] = []byte("99")
-			lines[2] = bytes.Join(f, []byte(","))
-			return bytes.Join(lines, nil)
+			return editLine(j, 3, func(l []byte) []byte {
+				f := bytes.SplitN(l, []byte(","), 4)
+				f[2] = []byte("99")
+				return reseal(bytes.Join(f, []byte(",")))
+			})
 		}, "line 3: seed \"99\" is not the trial's seed"},
 		{"duplicate", func(p *experiments.Plan, j []byte) []byte {
 			lines := bytes.SplitAfter(j, []byte("\n"))
 			return append(j, lines[2]...)
 		}, "appears twice"},
-		{"bad number", func(p *experiments.Plan, j []byte) []byte {
-			lines := bytes.SplitAfter(j, []byte("\n"))
-			lines[3] = append(bytes.TrimSuffix(lines[3], []byte("\n")), []byte("x\n")...)
-			return bytes.Join(lines, nil)
-		}, "line 4: events"},
+		{"not a number", func(p *experiments.Plan, j []byte) []byte {
+			return editLine(j, 4, func(l []byte) []byte {
+				f := bytes.Split(l, []byte(","))
+				f[len(f)-2] = []byte("x") // events, the last measure
+				return reseal(bytes.Join(f, []byte(",")))
+			})
+		}, "line 4: events \"x\" is not a number"},
+		// Damage the checksum finds: a value changed (the tester's sed -i '4s/,1,/,NaN,/'), a line cut
+		// short or garbled, two lines run together; anywhere but in the last line.
+		{"value changed", func(p *experiments.Plan, j []byte) []byte {
+			return editLine(j, 4, func(l []byte) []byte {
+				f := bytes.Split(l, []byte(","))
+				f[4] = []byte("NaN")
+				return bytes.Join(f, []byte(","))
+			})
+		}, "line 4: its checksum"},
+		{"bit flipped", func(p *experiments.Plan, j []byte) []byte {
+			// One bit of a digit among the measures: still a number, so only the checksum can tell.
+			return editLine(j, 4, func(l []byte) []byte {
+				at := bytes.IndexAny(l[len(l)/2:], "0123456789") + len(l)/2
+				l[at] ^= 1
+				return l
+			})
+		}, "line 4: its checksum"},
+		{"line cut short", func(p *experiments.Plan, j []byte) []byte {
+			return editLine(j, 3, func(l []byte) []byte { return append(l[:len(l)/2], '\n') })
+		}, "line 3: "},
+		{"line end lost", func(p *experiments.Plan, j []byte) []byte {
+			return editLine(j, 3, func(l []byte) []byte { return l[:len(l)-1] })
+		}, "line 3: "},
+		{"checksum garbled", func(p *experiments.Plan, j []byte) []byte {
+			return editLine(j, 3, func(l []byte) []byte { return append(l[:len(l)-3], 'z', 'z', '\n') })
+		}, "line 3: its checksum"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

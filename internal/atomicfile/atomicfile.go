@@ -356,15 +356,73 @@ func (f *File) closeStream() error {
 // Write writes path through write with Create and Commit, or Abort when write fails. Its errors are
 // Create's, write's wrapped, and Commit's.
 func Write(path string, write func(w io.Writer) error) error {
-	f, err := Create(context.Background(), path)
+	return WriteContext(context.Background(), path, write)
+}
+
+// WriteContext is Write for a write that ctx may stop: Create waits for a FIFO's reader only until ctx
+// is done, and once ctx is done the output is aborted rather than committed, whatever write returned,
+// so that an interrupted writer leaves a regular file as it was. Its error then wraps ctx's cause.
+// write itself should watch ctx in its long loops (or write through a writer that does).
+func WriteContext(ctx context.Context, path string, write func(w io.Writer) error) error {
+	f, err := Create(ctx, path)
 	if err != nil {
 		return err
 	}
-	if err := write(f); err != nil {
+	err = write(f)
+	if err == nil && ctx.Err() != nil {
+		err = context.Cause(ctx)
+	}
+	if err != nil {
 		f.Abort()
 		return fmt.Errorf("atomicfile: %s: %w", path, err)
 	}
 	return f.Commit()
+}
+
+// Content is a file for WriteAll: its path and everything it is to hold.
+type Content struct {
+	Path string
+	Data []byte
+}
+
+// WriteAll writes files that belong together (the formats of one figure, the two forms of a
+// comparison) as WriteContext writes one, but commits none of them until every one is written, and
+// looks at ctx once, before the first commit: once ctx is done, or a file cannot be created or
+// written, every regular file is left as it was and the error (wrapping ctx's cause) returned. Only a
+// commit that fails (a full disk while syncing) can leave the files before it new and those after it
+// old. A stream among files (a device, a FIFO) is written as it is reached and cannot be taken back.
+func WriteAll(ctx context.Context, files []Content) error {
+	opened := make([]*File, 0, len(files))
+	abort := func() {
+		for _, f := range opened {
+			f.Abort()
+		}
+	}
+	for _, c := range files {
+		f, err := Create(ctx, c.Path)
+		if err != nil {
+			abort()
+			return err
+		}
+		opened = append(opened, f)
+		if _, err := f.Write(c.Data); err != nil {
+			abort()
+			return fmt.Errorf("atomicfile: %s: %w", c.Path, err)
+		}
+	}
+	if ctx.Err() != nil {
+		abort()
+		return fmt.Errorf("atomicfile: %s: %w", files[0].Path, context.Cause(ctx))
+	}
+	for i, f := range opened {
+		if err := f.Commit(); err != nil {
+			for _, g := range opened[i+1:] {
+				g.Abort()
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // SyncDir makes the directory entries of dir (files created, renamed or removed in it) durable.
