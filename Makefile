@@ -8,7 +8,7 @@ PKGS    := ./...
 # the race detector, in -short mode to keep CI within its budget.
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./experiments/specs/ ./cmd/raftsim/
 
-.PHONY: all build run demo readme test fuzz-short check vet fmt fmt-check bench clean
+.PHONY: all build run demo readme test fuzz-short check vet fmt fmt-check bench peers clean
 
 all: build
 
@@ -62,6 +62,10 @@ fmt-check:
 # Benchmarks quoted in the README: the bare event loop and a five-node cluster under load.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./sim/ ./cluster/
+
+# raftsim beside the peer programs of ../shared/peers, in one run, as ratios (README, Performance).
+peers:
+	./scripts/peers 3
 
 clean:
 	rm -rf bin out
