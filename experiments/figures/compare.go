@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,10 +24,11 @@ const (
 
 // comparison is one published figure beside ours.
 type comparison struct {
-	value     string  // the axis value
-	trials    int     // trials at that value
-	censored  int     // of which never finished (+Inf)
-	p50, mean float64 // ours
+	value     string   // the axis value
+	others    []string // the point's values of the other axes, in axis order; nil with one axis
+	trials    int      // trials at that value
+	censored  int      // of which never finished (+Inf)
+	p50, mean float64  // ours
 	p99, max  float64
 	ref       spec.ReferenceRow
 	ours      float64 // our value of the statistic the paper quotes
@@ -48,28 +50,59 @@ func Compare(s *spec.Spec, dir string) (bool, error) {
 		return true, err
 	}
 	all, _ := d.where(nil)
+	// With other axes, each published figure is set beside every point at its value, one by one:
+	// pooling points that differ in fsync or variant would compare the paper with a mixture.
+	var others []int
+	for i := range d.axes {
+		if i != ax {
+			others = append(others, i)
+		}
+	}
 	var rows []comparison
 	for _, r := range ref.Rows {
-		sel := d.with(all, ax, r.Value)
-		vals, err := d.measure(sel, ref.Measure)
-		if err != nil {
-			return true, err
-		}
-		c := comparison{value: r.Value, trials: len(vals), ref: r,
-			p50: stat(vals, "p50"), mean: stat(vals, "mean"), p99: stat(vals, "p99"), max: stat(vals, "max"),
-			ours: stat(vals, r.Stat)}
-		for _, v := range vals {
-			if math.IsInf(v, 1) {
-				c.censored++
+		at := d.with(all, ax, r.Value)
+		groups := [][]string{nil}
+		if len(others) > 0 {
+			groups = nil
+			for _, row := range at {
+				var key []string
+				for _, i := range others {
+					key = append(key, d.rows[row].coords[i])
+				}
+				if !slices.ContainsFunc(groups, func(g []string) bool { return slices.Equal(g, key) }) {
+					groups = append(groups, key)
+				}
 			}
 		}
-		rows = append(rows, c)
+		for _, g := range groups {
+			sel := at
+			for k, i := range others {
+				sel = d.with(sel, i, g[k])
+			}
+			vals, err := d.measure(sel, ref.Measure)
+			if err != nil {
+				return true, err
+			}
+			c := comparison{value: r.Value, others: g, trials: len(vals), ref: r,
+				p50: stat(vals, "p50"), mean: stat(vals, "mean"), p99: stat(vals, "p99"), max: stat(vals, "max"),
+				ours: stat(vals, r.Stat)}
+			for _, v := range vals {
+				if math.IsInf(v, 1) {
+					c.censored++
+				}
+			}
+			rows = append(rows, c)
+		}
+	}
+	var otherNames []string
+	for _, i := range others {
+		otherNames = append(otherNames, d.axes[i])
 	}
 	var csvBuf, mdBuf bytes.Buffer
-	if err := writeComparisonCSV(&csvBuf, ref, rows); err != nil {
+	if err := writeComparisonCSV(&csvBuf, ref, otherNames, rows); err != nil {
 		return true, err
 	}
-	writeComparisonMD(&mdBuf, s.Name, ref, rows)
+	writeComparisonMD(&mdBuf, s.Name, ref, otherNames, rows)
 	for _, f := range []struct {
 		name string
 		b    []byte
@@ -104,11 +137,11 @@ func (c *comparison) holds() string {
 	return ""
 }
 
-func writeComparisonCSV(w io.Writer, ref *spec.Reference, rows []comparison) error {
+func writeComparisonCSV(w io.Writer, ref *spec.Reference, others []string, rows []comparison) error {
 	cw := csv.NewWriter(w)
 	m := ref.Measure
-	header := []string{ref.Axis, "trials", "unfinished", m + "_p50", m + "_mean", m + "_p99", m + "_max",
-		"paper_stat", "paper_bound", "paper", "ours", "ratio", "bound_holds", "quote"}
+	header := append(append([]string{ref.Axis}, others...), "trials", "unfinished", m+"_p50", m+"_mean", m+"_p99", m+"_max",
+		"paper_stat", "paper_bound", "paper", "ours", "ratio", "bound_holds", "quote")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -117,10 +150,10 @@ func writeComparisonCSV(w io.Writer, ref *spec.Reference, rows []comparison) err
 		if bound == "" {
 			bound = "="
 		}
-		rec := []string{c.value, strconv.Itoa(c.trials), strconv.Itoa(c.censored),
+		rec := append(append([]string{c.value}, c.others...), strconv.Itoa(c.trials), strconv.Itoa(c.censored),
 			results.FormatNumber(c.p50), results.FormatNumber(c.mean), results.FormatNumber(c.p99), results.FormatNumber(c.max),
 			c.ref.Stat, bound, results.FormatNumber(c.ref.Paper), results.FormatNumber(c.ours),
-			results.FormatNumber(round(c.ratio(), 3)), c.holds(), c.ref.Quote}
+			results.FormatNumber(round(c.ratio(), 3)), c.holds(), c.ref.Quote)
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
@@ -131,9 +164,17 @@ func writeComparisonCSV(w io.Writer, ref *spec.Reference, rows []comparison) err
 
 var statNames = map[string]string{"p50": "median", "mean": "mean", "p99": "p99", "max": "max", "min": "min", "p90": "p90", "p999": "p99.9"}
 
-func writeComparisonMD(w io.Writer, name string, ref *spec.Reference, rows []comparison) {
-	fmt.Fprintf(w, "| %s | trials | ours: median | mean | p99 | max | paper | ours, same statistic | ratio |\n", axisLabel(ref.Axis))
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---|---:|---:|")
+func writeComparisonMD(w io.Writer, name string, ref *spec.Reference, others []string, rows []comparison) {
+	if len(others) > 0 {
+		writeConsistent(w, ref, others, rows)
+	}
+	head, rule := axisLabel(ref.Axis), "|---"
+	for _, o := range others {
+		head += " | " + axisLabel(o)
+		rule += "|---"
+	}
+	fmt.Fprintf(w, "| %s | trials | ours: median | mean | p99 | max | paper | ours, same statistic | ratio |\n", head)
+	fmt.Fprintln(w, rule+"|---:|---:|---:|---:|---:|---|---:|---:|")
 	for _, c := range rows {
 		trials := strconv.Itoa(c.trials)
 		if c.censored > 0 {
@@ -158,10 +199,54 @@ func writeComparisonMD(w io.Writer, name string, ref *spec.Reference, rows []com
 				ratio += " (bound fails)"
 			}
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", valueLabel(ref.Axis, c.value), trials,
+		cells := valueLabel(ref.Axis, c.value)
+		for k, o := range others {
+			cells += " | " + valueLabel(o, c.others[k])
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", cells, trials,
 			ms(c.p50), ms(c.mean), ms(c.p99), ms(c.max), paper, ms(c.ours), ratio)
 	}
 	fmt.Fprintf(w, "\nPaper: %s. Ours: `raftsim sweep %s`; unfinished elections (still running when a trial ended) count as +∞.\n", ref.Source, name)
+}
+
+// writeConsistent writes, before the full table of a sweep with more axes than the reference's, which
+// settings put our figure within ±spec.ReferenceTolerance of each published one (for a bound: on its
+// side), so that a reader sees at a glance which settings the published data allow.
+func writeConsistent(w io.Writer, ref *spec.Reference, others []string, rows []comparison) {
+	fmt.Fprintf(w, "Settings within ±%.0f%% of each published figure (for a bound, on its side):\n\n", 100*spec.ReferenceTolerance)
+	fmt.Fprintf(w, "| %s | paper | consistent settings (ours/paper) |\n|---|---|---|\n", axisLabel(ref.Axis))
+	for i := 0; i < len(rows); {
+		j := i
+		var ok []string
+		for ; j < len(rows) && rows[j].ref == rows[i].ref; j++ {
+			c := &rows[j]
+			r := c.ratio()
+			good := c.holds() == "true"
+			if c.holds() == "" {
+				good = math.Abs(r-1) <= spec.ReferenceTolerance+1e-9
+			}
+			if !good {
+				continue
+			}
+			var parts []string
+			for k, o := range others {
+				parts = append(parts, valueLabel(o, c.others[k]))
+			}
+			ok = append(ok, fmt.Sprintf("%s (%.2f×)", strings.Join(parts, ", "), r))
+		}
+		c := &rows[i]
+		bound := ""
+		if c.ref.Bound == ">" || c.ref.Bound == "<" {
+			bound = c.ref.Bound + " "
+		}
+		list := "none"
+		if len(ok) > 0 {
+			list = strings.Join(ok, "; ")
+		}
+		fmt.Fprintf(w, "| %s | %s %s%s ms | %s |\n", valueLabel(ref.Axis, c.value), statNames[c.ref.Stat], bound, trim(c.ref.Paper), list)
+		i = j
+	}
+	fmt.Fprintln(w)
 }
 
 func ms(x float64) string {

@@ -130,7 +130,7 @@ func TestRangeEnds(t *testing.T) {
 	} {
 		panel := s.Plots[0].Rows[0][0] // the CDF of latency_p50_ms
 		panel.XRange = tt.span
-		made, err := drawPanel(d, plan, &panel)
+		made, err := drawPanel(d, plan, &panel, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -84,6 +84,9 @@ type parseCtx struct {
 	d         *decoder
 	info      *info
 	axisNames []string // the axes' names, scanned ahead
+	// panelPos is where each panel is written, by plot, row and column, for checks made once the
+	// whole spec is read.
+	panelPos map[[3]int]pos
 }
 
 // state is a point under construction: the configuration and the scenario settings that become fault
