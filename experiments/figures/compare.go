@@ -20,6 +20,9 @@ import (
 const (
 	ComparisonCSV = "comparison.csv"
 	ComparisonMD  = "comparison.md"
+	// ConsistentMD lists, for a sweep with axes besides the reference's, the settings whose figure is
+	// within ±spec.ReferenceTolerance of each published one.
+	ConsistentMD = "consistent.md"
 )
 
 // comparison is one published figure beside ours.
@@ -103,10 +106,19 @@ func Compare(s *spec.Spec, dir string) (bool, error) {
 		return true, err
 	}
 	writeComparisonMD(&mdBuf, s.Name, ref, otherNames, rows)
-	for _, f := range []struct {
+	files := []struct {
 		name string
 		b    []byte
-	}{{ComparisonCSV, csvBuf.Bytes()}, {ComparisonMD, mdBuf.Bytes()}} {
+	}{{ComparisonCSV, csvBuf.Bytes()}, {ComparisonMD, mdBuf.Bytes()}}
+	if len(otherNames) > 0 {
+		var b bytes.Buffer
+		writeConsistent(&b, ref, otherNames, rows)
+		files = append(files, struct {
+			name string
+			b    []byte
+		}{ConsistentMD, b.Bytes()})
+	}
+	for _, f := range files {
 		name, b := f.name, f.b
 		if err := atomicfile.Write(filepath.Join(dir, name), func(w io.Writer) error {
 			_, err := w.Write(b)
@@ -165,9 +177,6 @@ func writeComparisonCSV(w io.Writer, ref *spec.Reference, others []string, rows 
 var statNames = map[string]string{"p50": "median", "mean": "mean", "p99": "p99", "max": "max", "min": "min", "p90": "p90", "p999": "p99.9"}
 
 func writeComparisonMD(w io.Writer, name string, ref *spec.Reference, others []string, rows []comparison) {
-	if len(others) > 0 {
-		writeConsistent(w, ref, others, rows)
-	}
 	head, rule := axisLabel(ref.Axis), "|---"
 	for _, o := range others {
 		head += " | " + axisLabel(o)
@@ -209,44 +218,65 @@ func writeComparisonMD(w io.Writer, name string, ref *spec.Reference, others []s
 	fmt.Fprintf(w, "\nPaper: %s. Ours: `raftsim sweep %s`; unfinished elections (still running when a trial ended) count as +∞.\n", ref.Source, name)
 }
 
-// writeConsistent writes, before the full table of a sweep with more axes than the reference's, which
-// settings put our figure within ±spec.ReferenceTolerance of each published one (for a bound: on its
-// side), so that a reader sees at a glance which settings the published data allow.
+// writeConsistent writes, for a sweep with more axes than the reference's, which settings put our
+// figure within ±spec.ReferenceTolerance of each published one (for a bound: on its side), so that a
+// reader sees at a glance which settings the published data allow. The settings are grouped by the
+// last axis: "etcd-stale2: 0s 2ms 4ms" lists the values of the other axes (here fsync) that agree.
 func writeConsistent(w io.Writer, ref *spec.Reference, others []string, rows []comparison) {
-	fmt.Fprintf(w, "Settings within ±%.0f%% of each published figure (for a bound, on its side):\n\n", 100*spec.ReferenceTolerance)
-	fmt.Fprintf(w, "| %s | paper | consistent settings (ours/paper) |\n|---|---|---|\n", axisLabel(ref.Axis))
+	last := len(others) - 1
+	rest := make([]string, 0, last)
+	for _, o := range others[:last] {
+		rest = append(rest, axisLabel(o))
+	}
+	what := axisLabel(others[last])
+	if len(rest) > 0 {
+		what += ": " + strings.Join(rest, " / ")
+	}
+	fmt.Fprintf(w, "| %s | paper | within ±%.0f%% (%s) |\n|---|---|---|\n", axisLabel(ref.Axis), 100*spec.ReferenceTolerance, what)
 	for i := 0; i < len(rows); {
 		j := i
-		var ok []string
+		var groups []string
+		byGroup := map[string][]string{}
 		for ; j < len(rows) && rows[j].ref == rows[i].ref; j++ {
 			c := &rows[j]
-			r := c.ratio()
 			good := c.holds() == "true"
 			if c.holds() == "" {
-				good = math.Abs(r-1) <= spec.ReferenceTolerance+1e-9
+				good = math.Abs(c.ratio()-1) <= spec.ReferenceTolerance+1e-9
 			}
 			if !good {
 				continue
 			}
-			var parts []string
-			for k, o := range others {
-				parts = append(parts, valueLabel(o, c.others[k]))
+			g := c.others[last]
+			if _, ok := byGroup[g]; !ok {
+				groups = append(groups, g)
 			}
-			ok = append(ok, fmt.Sprintf("%s (%.2f×)", strings.Join(parts, ", "), r))
+			var vals []string
+			for _, v := range c.others[:last] {
+				vals = append(vals, strings.TrimPrefix(v, "const:"))
+			}
+			byGroup[g] = append(byGroup[g], strings.Join(vals, "/"))
+		}
+		var parts []string
+		for _, g := range groups {
+			if last == 0 {
+				parts = append(parts, g)
+				continue
+			}
+			parts = append(parts, g+": "+strings.Join(byGroup[g], " "))
+		}
+		list := "none"
+		if len(parts) > 0 {
+			list = strings.Join(parts, "; ")
 		}
 		c := &rows[i]
 		bound := ""
 		if c.ref.Bound == ">" || c.ref.Bound == "<" {
 			bound = c.ref.Bound + " "
 		}
-		list := "none"
-		if len(ok) > 0 {
-			list = strings.Join(ok, "; ")
-		}
 		fmt.Fprintf(w, "| %s | %s %s%s ms | %s |\n", valueLabel(ref.Axis, c.value), statNames[c.ref.Stat], bound, trim(c.ref.Paper), list)
 		i = j
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "\nPaper: %s. Ours: comparison.md, point by point.\n", ref.Source)
 }
 
 func ms(x float64) string {

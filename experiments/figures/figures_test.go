@@ -43,7 +43,7 @@ func TestGolden(t *testing.T) {
 	if ok, err := Compare(s, dir); !ok || err != nil {
 		t.Fatalf("Compare: %v %v", ok, err)
 	}
-	for _, name := range []string{"plots/small.png", "plots/small.svg", ComparisonCSV, ComparisonMD} {
+	for _, name := range []string{"plots/small.png", "plots/small.svg", ComparisonCSV, ComparisonMD, ConsistentMD} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
