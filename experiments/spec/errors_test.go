@@ -23,7 +23,7 @@ func TestParseErrors(t *testing.T) {
 		{"bad duration", "name: x\nduration: 20\n", `spec: t.yaml:2: duration: "20" is not a duration like 150ms`},
 		{"zero duration", "name: x\nduration: 0s\n", "spec: t.yaml:2: duration: 0s: must be positive"},
 		{"negative duration", "name: x\ncluster: {think: -1ms}\n", "spec: t.yaml:2: cluster.think: -1ms is negative"},
-		{"unknown setting", "name: x\ncluster:\n  nodez: 5\n", "spec: t.yaml:3: cluster.nodez: unknown field (want nodes, election_timeout, heartbeat, fsync, disk_bandwidth, latency, loss, bandwidth, topology, routing, bootstrap, clients, client_timeout, op_deadline, think, value_size, keys, pre_vote, check_quorum, vote_write, voter_timer, vote_write_holds_timer, heartbeat_reply, max_inflight, max_batch, check)"},
+		{"unknown setting", "name: x\ncluster:\n  nodez: 5\n", "spec: t.yaml:3: cluster.nodez: unknown field (want nodes, election_timeout, heartbeat, fsync, disk_bandwidth, latency, loss, bandwidth, topology, routing, bootstrap, clients, client_timeout, op_deadline, think, value_size, keys, pre_vote, check_quorum, vote_write, voter_timer, vote_write_holds_timer, heartbeat_reply, timer_jitter, max_inflight, max_batch, check)"},
 		{"setting in the wrong section", "name: x\ncluster:\n  faults: 1\n", "spec: t.yaml:3: cluster.faults: faults is a scenario: setting, not a cluster: one"},
 		{"duration in a section", "name: x\nscenario: {duration: 5s}\n", "spec: t.yaml:2: scenario.duration: duration is set at the top level, not in scenario:"},
 		{"nodes out of range", "name: x\ncluster: {nodes: 0}\n", "spec: t.yaml:2: cluster.nodes: 0: want 1 to 1000"},
