@@ -16,11 +16,11 @@ build:
 	$(BUILD) -o $(BIN) ./cmd/raftsim
 
 # The main job: the built-in experiments into out/, with their plots: fig16, quorum and tradeoff at full
-# size; fig16-sensitivity (378 points, about 3 minutes on 2 cores at its full 200 trials per point) at
+# size; fig16-sensitivity (378 points; 33 s on 2 idle cores at its full 200 trials per point) at
 # REDUCED_TRIALS per point, into its own directory so that it never replaces full-size results.
 EXPERIMENTS := fig16 quorum tradeoff fig16-sensitivity
 FULL_IN_RUN := fig16 quorum tradeoff
-REDUCED_TRIALS := 50
+REDUCED_TRIALS := 100
 run: build
 	@for e in $(FULL_IN_RUN); do ./$(BIN) sweep $$e --out out/$$e || exit $$?; done
 	@echo "fig16-sensitivity at $(REDUCED_TRIALS) trials per point, to keep make run short; full size (200): ./$(BIN) sweep fig16-sensitivity --out out/fig16-sensitivity"

@@ -233,6 +233,13 @@ func writeConsistent(w io.Writer, ref *spec.Reference, others []string, rows []c
 		what += ": " + strings.Join(rest, " / ")
 	}
 	fmt.Fprintf(w, "| %s | paper | within ±%.0f%% (%s) |\n|---|---|---|\n", axisLabel(ref.Axis), 100*spec.ReferenceTolerance, what)
+	// Groups in the order the sweep first meets them, the same in every row.
+	var order []string
+	for i := range rows {
+		if g := rows[i].others[last]; !slices.Contains(order, g) {
+			order = append(order, g)
+		}
+	}
 	for i := 0; i < len(rows); {
 		j := i
 		var groups []string
@@ -256,6 +263,7 @@ func writeConsistent(w io.Writer, ref *spec.Reference, others []string, rows []c
 			}
 			byGroup[g] = append(byGroup[g], strings.Join(vals, "/"))
 		}
+		slices.SortFunc(groups, func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
 		var parts []string
 		for _, g := range groups {
 			if last == 0 {
