@@ -39,7 +39,7 @@ var paramGroups = map[string]string{
 	"heartbeat": groupCluster, "pre_vote": groupCluster, "check_quorum": groupCluster,
 	"vote_write": groupCluster, "voter_timer": groupCluster, "vote_write_holds_timer": groupCluster,
 	"heartbeat_reply": groupCluster, "timer_jitter": groupCluster,
-	"bootstrap":       groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
+	"bootstrap": groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
 	"fsync": groupCluster, "disk_bandwidth": groupCluster,
 	"latency": groupNetwork, "loss": groupNetwork, "bandwidth": groupNetwork, "topology": groupNetwork,
 	"routing": groupNetwork,
