@@ -111,6 +111,9 @@ func New(cfg Config) (*Cluster, error) {
 			dcfg.Fsync = cfg.Fsync
 		}
 		h.disk = disk.New(dcfg, sim.StreamN(cfg.Seed, "disk", int(id)))
+		if j := cfg.TimerJitter; j != nil && !(j.IsConst() && j.Mean() == 0) {
+			h.jitter, h.jitterRand = j, sim.StreamN(cfg.Seed, "timer-jitter", int(id))
+		}
 		c.hosts = append(c.hosts, h)
 	}
 

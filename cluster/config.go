@@ -41,6 +41,11 @@ type Config struct {
 	SnapshotEntries int
 	SnapshotBytes   int64
 
+	// TimerJitter is added to every timer a node arms (election and heartbeat), drawn anew each time from
+	// the node's own stream "timer-jitter": the scheduling noise of a real machine, which a simulated
+	// clock lacks. nil or a constant 0 is off, and then nothing is drawn, so results are those of a run
+	// without the setting.
+	TimerJitter   *latency.Dist
 	Fsync         *latency.Dist // time of one stable-storage write
 	DiskBandwidth float64       // bytes/s; 0 means unlimited
 
@@ -109,6 +114,7 @@ func Default() Config {
 		ElectionMax: 300 * time.Millisecond,
 		Heartbeat:   0, // half the minimum election timeout, whatever the timeout is set to
 		Fsync:       latency.Const(time.Millisecond),
+		TimerJitter: latency.Const(0),
 		Link: topology.Link{
 			Latency:   latency.MustParse("uniform:500us:1500us"),
 			Bandwidth: 125e6, // 1 Gbps
@@ -226,6 +232,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("chaos-interval: %s: at least %s (%s)", ascii(c.ChaosOptions.MeanInterval), ascii(MinChaosInterval), tooFaulty)
 	case c.ChaosOptions.Quiet < 0:
 		return fmt.Errorf("chaos-quiet: %s: must not be negative", ascii(c.ChaosOptions.Quiet))
+	case c.TimerJitter != nil && c.TimerJitter.Mean() >= c.ElectionMin:
+		return fmt.Errorf("timer-jitter: %v has mean %s, not below the minimum election timeout %s: noise that large is the timeout, not noise on it",
+			c.TimerJitter, ascii(c.TimerJitter.Mean()), ascii(c.ElectionMin))
 	case c.Graph != nil && c.Graph.Len() != c.Nodes:
 		return fmt.Errorf("topology: the graph has %d nodes but nodes is %d", c.Graph.Len(), c.Nodes)
 	}

@@ -1,12 +1,14 @@
 package cluster
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/raftsim/raftsim/kv"
 	"github.com/raftsim/raftsim/models/disk"
+	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/models/workload"
 	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
@@ -42,9 +44,13 @@ type host struct {
 	node  *raft.Node
 	cfg   raft.Config
 
-	timers    [raft.NumTimeouts]sim.Timer
-	disk      *disk.Disk
-	diskTimer sim.Timer
+	timers [raft.NumTimeouts]sim.Timer
+	// jitter, when not nil, is added to every timer the node arms, drawn from jitterRand (the node's
+	// own stream, which survives crashes, so a run is the same whatever else happens at other nodes).
+	jitter     *latency.Dist
+	jitterRand *rand.Rand
+	disk       *disk.Disk
+	diskTimer  sim.Timer
 	// batches are the persist batches waiting for the disk or being written, oldest first. Each slot
 	// keeps its message buffer when popped, for the next batch to copy into without allocating;
 	// responses carry no entries, so the buffers keep no log reachable.
@@ -199,7 +205,11 @@ func (h *host) drain() {
 			if tc.After == 0 {
 				h.c.loop.Cancel(h.timers[t])
 			} else {
-				h.timers[t] = h.c.loop.Reset(h.timers[t], h.after(tc.After), h, uint64(t))
+				d := tc.After
+				if h.jitter != nil {
+					d += h.jitter.Sample(h.jitterRand)
+				}
+				h.timers[t] = h.c.loop.Reset(h.timers[t], h.after(d), h, uint64(t))
 			}
 		}
 		for i := range rd.Messages {

@@ -38,8 +38,8 @@ var paramGroups = map[string]string{
 	"duration": groupCluster, "nodes": groupCluster, "election_timeout": groupCluster,
 	"heartbeat": groupCluster, "pre_vote": groupCluster, "check_quorum": groupCluster,
 	"vote_write": groupCluster, "voter_timer": groupCluster, "vote_write_holds_timer": groupCluster,
-	"heartbeat_reply": groupCluster,
-	"bootstrap":       groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
+	"heartbeat_reply": groupCluster, "timer_jitter": groupCluster,
+	"bootstrap": groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
 	"snapshot_entries": groupCluster, "snapshot_bytes": groupCluster,
 	"fsync": groupCluster, "disk_bandwidth": groupCluster,
 	"latency": groupNetwork, "loss": groupNetwork, "bandwidth": groupNetwork, "topology": groupNetwork,
@@ -54,7 +54,7 @@ var paramGroups = map[string]string{
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.
 var placeholders = map[string]string{
-	"election_timeout": "MIN:MAX", "fsync": "LATENCY", "latency": "LATENCY", "bandwidth": "RATE",
+	"election_timeout": "MIN:MAX", "fsync": "LATENCY", "timer_jitter": "LATENCY", "latency": "LATENCY", "bandwidth": "RATE",
 	"disk_bandwidth": "RATE", "topology": "KIND|FILE", "routing": "MODE", "loss": "P",
 }
 

@@ -182,11 +182,12 @@ func stat(xs []float64, name string) float64 {
 }
 
 // number reads an axis value as a number for a numeric plot axis: integers and decimals as they are,
-// durations in milliseconds.
+// durations in milliseconds, and constant latency specs ("const:2ms") as their durations.
 func number(v string) (float64, error) {
 	if x, err := strconv.ParseFloat(v, 64); err == nil {
 		return x, nil
 	}
+	v = strings.TrimPrefix(v, "const:")
 	if d, err := time.ParseDuration(v); err == nil {
 		return float64(d) / float64(time.Millisecond), nil
 	}

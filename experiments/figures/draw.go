@@ -51,7 +51,7 @@ func Draw(ctx context.Context, s *spec.Spec, dir string) ([]string, error) {
 				if ctx.Err() != nil {
 					return written, interrupted(ctx)
 				}
-				made, err := drawPanel(d, plan, &panel)
+				made, err := drawPanel(d, plan, &panel, spec.PanelReferences(s, plan.Points, &panel))
 				if err != nil {
 					return written, panelError(p.Name, fmt.Sprintf("plots[%d].rows[%d][%d]", i, r, c), &panel, err)
 				}
@@ -82,7 +82,8 @@ func Draw(ctx context.Context, s *spec.Spec, dir string) ([]string, error) {
 }
 
 // drawPanel returns the panel's plot, and for a heatmap its colour bar after it.
-func drawPanel(d *trials, plan *experiments.Plan, p *spec.Panel) ([]*plot.Plot, error) {
+// refs are the reference rows a lines panel draws (spec.PanelReferences).
+func drawPanel(d *trials, plan *experiments.Plan, p *spec.Panel, refs []spec.ReferenceRow) ([]*plot.Plot, error) {
 	sel, err := d.where(p.Where)
 	if err != nil {
 		return nil, err
@@ -95,7 +96,7 @@ func drawPanel(d *trials, plan *experiments.Plan, p *spec.Panel) ([]*plot.Plot, 
 		pl, err := cdfPanel(d, sel, p)
 		return []*plot.Plot{pl}, err
 	case spec.Lines:
-		pl, err := linesPanel(d, plan, sel, p)
+		pl, err := linesPanel(d, plan, sel, p, refs)
 		return []*plot.Plot{pl}, err
 	case spec.Heatmap:
 		heat, bar, err := heatmapPanel(d, sel, p)
@@ -136,7 +137,7 @@ func cdfPanel(d *trials, sel selection, p *spec.Panel) (*plot.Plot, error) {
 	return plots.CDF(series, o)
 }
 
-func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel) (*plot.Plot, error) {
+func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel, refs []spec.ReferenceRow) (*plot.Plot, error) {
 	ax, err := d.axis(p.X)
 	if err != nil {
 		return nil, err
@@ -236,7 +237,28 @@ func linesPanel(d *trials, plan *experiments.Plan, sel selection, p *spec.Panel)
 	if p.YRange != nil {
 		o.YMin, o.YMax = p.YRange.Min, p.YRange.Max
 	}
+	for _, r := range refs {
+		o.Refs = append(o.Refs, refLine(r))
+	}
 	return plots.Lines(lines, o)
+}
+
+// refLine draws a published value: "paper: median 287 ms (±10%)", with the band for an exact value
+// and the bare line for a bound.
+func refLine(r spec.ReferenceRow) plots.RefLine {
+	l := plots.RefLine{Y: r.Paper, Lo: r.Paper, Hi: r.Paper}
+	bound := ""
+	switch r.Bound {
+	case ">", "<":
+		bound = r.Bound + " "
+	default:
+		l.Lo, l.Hi = r.Paper*(1-spec.ReferenceTolerance), r.Paper*(1+spec.ReferenceTolerance)
+	}
+	l.Label = fmt.Sprintf("paper: %s %s%s ms", statNames[r.Stat], bound, trim(r.Paper))
+	if l.Lo < l.Hi {
+		l.Label += fmt.Sprintf(" (±%.0f%%)", 100*spec.ReferenceTolerance)
+	}
+	return l
 }
 
 // prediction computes a modelled curve over the panel's x values.

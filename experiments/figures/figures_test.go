@@ -44,7 +44,7 @@ func TestGolden(t *testing.T) {
 	if ok, err := Compare(context.Background(), s, dir); !ok || err != nil {
 		t.Fatalf("Compare: %v %v", ok, err)
 	}
-	for _, name := range []string{"plots/small.png", "plots/small.svg", ComparisonCSV, ComparisonMD} {
+	for _, name := range []string{"plots/small.png", "plots/small.svg", ComparisonCSV, ComparisonMD, ConsistentMD} {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -131,7 +131,7 @@ func TestRangeEnds(t *testing.T) {
 	} {
 		panel := s.Plots[0].Rows[0][0] // the CDF of latency_p50_ms
 		panel.XRange = tt.span
-		made, err := drawPanel(d, plan, &panel)
+		made, err := drawPanel(d, plan, &panel, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -65,6 +65,9 @@ func valueLabel(axis, v string) string {
 		return "n = " + v
 	case axis == "faults":
 		return "f = " + v
+	case strings.HasPrefix(v, "const:"):
+		// A constant latency reads as its duration: "fsync 2ms".
+		return axis + " " + strings.TrimPrefix(v, "const:")
 	case v == "true" || v == "false":
 		// A boolean alone says nothing: "pre_vote: true" says what is true.
 		return axis + ": " + v

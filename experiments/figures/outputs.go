@@ -17,7 +17,7 @@ var ImageFormats = []string{".png", ".svg", ".pdf"}
 // s (every plot in every image format, and the comparison), whether they exist or not. s nil gives the
 // files that do not depend on the spec.
 func Outputs(s *spec.Spec) []string {
-	out := []string{ComparisonCSV, ComparisonMD}
+	out := []string{ComparisonCSV, ComparisonMD, ConsistentMD}
 	if s == nil {
 		return out
 	}
@@ -53,8 +53,8 @@ func CheckOutputs(s *spec.Spec, dir string) error {
 		}
 	}
 	if s.Reference != nil {
-		files = append(files, ComparisonCSV, ComparisonMD)
-		what = append(what, "the comparison", "the comparison")
+		files = append(files, ComparisonCSV, ComparisonMD, ConsistentMD)
+		what = append(what, "the comparison", "the comparison", "the comparison")
 	}
 	for i, name := range files {
 		p := filepath.Join(dir, name)

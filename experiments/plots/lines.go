@@ -3,6 +3,7 @@ package plots
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 
 	"gonum.org/v1/plot"
@@ -33,7 +34,19 @@ type LinesOptions struct {
 	ErrorBars             bool
 	LogY                  bool
 	YMin, YMax            *float64
+	// Refs are published values drawn across the whole panel, under the lines.
+	Refs []RefLine
 }
+
+// RefLine is a published value drawn across a panel: a dashed grey line at Y and, when Lo < Hi, a grey
+// band from Lo to Hi (a tolerance around it), with a legend entry. The y range fits the band.
+type RefLine struct {
+	Label     string
+	Y, Lo, Hi float64
+}
+
+// refColor is the colour of reference lines and bands: grey, so they read as a backdrop to the data.
+var refColor = color.Gray{0x60}
 
 // bandAlpha is the opacity of confidence bands; overlapping bands of
 // different series stay distinguishable.
@@ -92,6 +105,13 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 	case math.IsInf(ymin, 1):
 		return nil, noDataError("plots: lines: no drawable point")
 	}
+	for _, r := range o.Refs {
+		for _, y := range []float64{r.Y, r.Lo, r.Hi} {
+			if finite(0, y) && (!o.LogY || y > 0) {
+				ymin, ymax = min(ymin, y), max(ymax, y)
+			}
+		}
+	}
 	ymin, ymax, err := axisRange("y", ymin, ymax, o.YMin, o.YMax, o.LogY)
 	if err != nil {
 		return nil, fmt.Errorf("plots: lines: %w", err)
@@ -110,6 +130,25 @@ func Lines(lines []Line, o LinesOptions) (*plot.Plot, error) {
 	p := newPlot(o.Title, o.XLabel, o.YLabel)
 	p.Add(newGrid())
 	leg := &legend{prefer: []anchor{upperRight, upperLeft, lowerLeft, lowerRight, centerRight, centerLeft, lowerCenter, upperCenter}}
+
+	// References first, under everything else, across the padded x range.
+	for _, r := range o.Refs {
+		e := legendEntry{label: r.Label}
+		if r.Lo < r.Hi {
+			ring := plotter.XYs{{X: xmin, Y: r.Hi}, {X: xmax, Y: r.Hi}, {X: xmax, Y: r.Lo}, {X: xmin, Y: r.Lo}}
+			band := &plotter.Polygon{XYs: []plotter.XYs{ring}, Color: withAlpha(refColor, bandAlpha)}
+			p.Add(band)
+			e.thumbs = append(e.thumbs, &plotter.Polygon{Color: withAlpha(refColor, bandAlpha)})
+		}
+		line := &plotter.Line{XYs: plotter.XYs{{X: xmin, Y: r.Y}, {X: xmax, Y: r.Y}},
+			LineStyle: draw.LineStyle{Color: refColor, Width: vg.Points(lineWidth), Dashes: seriesDashes[1]}}
+		p.Add(noGlyphBoxes{line})
+		leg.avoid.polylines = append(leg.avoid.polylines, line.XYs)
+		e.thumbs = append(e.thumbs, &plotter.Line{LineStyle: line.LineStyle})
+		if r.Label != "" {
+			leg.entries = append(leg.entries, e)
+		}
+	}
 
 	// Ranges first so they lie under every line.
 	ranges := make([]plot.Thumbnailer, len(lines))

@@ -279,6 +279,7 @@ func (s *Spec) panelNode(pn *Panel) *yaml.Node {
 	span("y_range", pn.YRange)
 	span("z_range", pn.ZRange)
 	flag("annotate", pn.Annotate)
+	flag("reference", pn.Reference)
 	if pn.Overlays != nil {
 		l := seqNode(false)
 		for _, o := range pn.Overlays {

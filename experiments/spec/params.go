@@ -88,6 +88,9 @@ type parseCtx struct {
 	d         *decoder
 	info      *info
 	axisNames []string // the axes' names, scanned ahead
+	// panelPos is where each panel is written, by plot, row and column, for checks made once the
+	// whole spec is read.
+	panelPos map[[3]int]pos
 }
 
 // state is a point under construction: the configuration and the scenario settings that become fault
@@ -239,6 +242,8 @@ var registry = []*param{
 		func(c *cluster.Config) *bool { return &c.Variant.VoteWriteHoldsTimer }),
 	variantParam("heartbeat_reply", "whether a heartbeat's reply waits behind earlier writes (queued) or leaves once its term is durable (at_once, etcd)",
 		[]string{"queued", "at_once"}, func(v *raft.Variant) *uint8 { return (*uint8)(&v.HeartbeatReply) }),
+	latencyParam("cluster", "timer_jitter", "scheduling noise added to every timer a node arms (election and heartbeat): a latency spec drawn per firing from the node's own stream; const:0s (the default) is off",
+		func(c *cluster.Config) **latency.Dist { return &c.TimerJitter }),
 	intParam("cluster", "max_inflight", "AppendEntries in flight per follower", 1, cluster.MaxInflight,
 		func(st *state) *int { return &st.cfg.MaxInflight }, defaultMaxInflight),
 	intParam("cluster", "max_batch", "entries per AppendEntries", 1, cluster.MaxBatch,

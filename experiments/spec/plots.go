@@ -11,6 +11,7 @@ import (
 	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/measure"
 	"github.com/raftsim/raftsim/experiments/plots"
+	"github.com/raftsim/raftsim/models/latency"
 )
 
 // Plot is one figure, drawn from the result files into plots/NAME.png, .svg and .pdf.
@@ -59,7 +60,16 @@ type Panel struct {
 	Annotate    bool         // heatmap: print each cell's value
 	Overlays    []Overlay    // heatmap: straight lines over the cells
 	Predictions []Prediction // lines: computed curves drawn with the data
+	// Reference (lines): draw the spec's reference rows that apply to the panel — at the one value of
+	// the reference's axis the panel keeps, of the panel's measure and statistic — as horizontal
+	// lines with a band of ±ReferenceTolerance around them.
+	Reference bool
 }
+
+// ReferenceTolerance is the relative band drawn around a published value on a lines panel, and the
+// one comparison.md uses to list the settings consistent with it: ±10%. It is a reading aid, not a
+// statistical test; the comparison files give the ratios themselves.
+const ReferenceTolerance = 0.1
 
 // Filter restricts a panel to some values of an axis.
 type Filter struct {
@@ -112,7 +122,7 @@ var (
 	plotFields  = []string{"name", "title", "width", "height", "dpi", "rows"}
 	panelFields = map[PanelKind][]string{
 		CDF:     {"kind", "title", "measure", "series", "where", "log_x", "xlabel", "x_range"},
-		Lines:   {"kind", "title", "measure", "measures", "series", "x", "where", "stat", "error", "log_y", "xlabel", "ylabel", "y_range", "predictions"},
+		Lines:   {"kind", "title", "measure", "measures", "series", "x", "where", "stat", "error", "log_y", "xlabel", "ylabel", "y_range", "predictions", "reference"},
 		Heatmap: {"kind", "title", "measure", "x", "y", "where", "stat", "xlabel", "ylabel", "zlabel", "z_range", "annotate", "overlays"},
 	}
 	allPanelFields = func() []string {
@@ -132,7 +142,7 @@ var (
 func (pc *parseCtx) plots(n *yaml.Node, p pos, s *Spec, pl *planned) ([]Plot, error) {
 	d := pc.d
 	var out []Plot
-	err := d.seq(n, p, func(_ int, item *yaml.Node, p pos) error {
+	err := d.seq(n, p, func(k int, item *yaml.Node, p pos) error {
 		var pt Plot
 		var hasRows bool
 		at := map[string]pos{}
@@ -162,9 +172,13 @@ func (pc *parseCtx) plots(n *yaml.Node, p pos, s *Spec, pl *planned) ([]Plot, er
 				pt.DPI = int(x)
 			case "rows":
 				hasRows = true
-				err = d.seq(v, p, func(_ int, row *yaml.Node, p pos) error {
+				err = d.seq(v, p, func(r int, row *yaml.Node, p pos) error {
 					var panels []Panel
-					err := d.seq(row, p, func(_ int, cell *yaml.Node, p pos) error {
+					err := d.seq(row, p, func(c int, cell *yaml.Node, p pos) error {
+						if pc.panelPos == nil {
+							pc.panelPos = map[[3]int]pos{}
+						}
+						pc.panelPos[[3]int{k, r, c}] = p
 						pn, err := pc.panel(cell, p, s, pl)
 						panels = append(panels, pn)
 						return err
@@ -346,6 +360,8 @@ func (pc *parseCtx) panel(n *yaml.Node, p pos, s *Spec, pl *planned) (Panel, err
 				pn.Overlays = append(pn.Overlays, o)
 				return err
 			})
+		case "reference":
+			pn.Reference, err = d.bool(v, p)
 		case "predictions":
 			err = d.seq(v, p, func(_ int, item *yaml.Node, p pos) error {
 				pr, err := pc.prediction(item, p)
@@ -400,11 +416,80 @@ func (pc *parseCtx) axisRef(n *yaml.Node, p pos, s *Spec, numeric bool) (string,
 		return "", pc.d.errorf(p, "%s is not an axis (want %s)", name, strings.Join(names, ", "))
 	}
 	if numeric {
-		if ax := s.Axes[i]; ax.Param == "" || !registry[byName[ax.Param]].Kind.numeric() {
-			return "", pc.d.errorf(p, "%s is not a numeric axis: a plot coordinate must be an integer, number or duration", name)
+		if ax := &s.Axes[i]; ax.Param == "" || !registry[byName[ax.Param]].Kind.numeric() && !constLatencies(ax) {
+			return "", pc.d.errorf(p, "%s is not a numeric axis: a plot coordinate must be an integer, number or duration (or a latency spec whose every value is a constant)", name)
 		}
 	}
 	return name, nil
+}
+
+// constLatencies reports whether ax lists latency specs that are all constants ("const:2ms"), which a
+// plot draws as their durations: the fsync axis of fig16-sensitivity.
+func constLatencies(ax *Axis) bool {
+	if ax.Param == "" || len(ax.Values) == 0 {
+		return false
+	}
+	for _, v := range ax.Values {
+		d, err := latency.Parse(v)
+		if err != nil || !d.IsConst() {
+			return false
+		}
+	}
+	return true
+}
+
+// checkReferences checks, once the reference is read, that every lines panel asking for it has a
+// reference row to draw.
+func (pc *parseCtx) checkReferences(s *Spec, pl *planned) error {
+	for k, pt := range s.Plots {
+		for r, row := range pt.Rows {
+			for c := range row {
+				pn := &row[c]
+				if !pn.Reference {
+					continue
+				}
+				at := pc.panelPos[[3]int{k, r, c}]
+				if s.Reference == nil {
+					return pc.d.errorf(at, "the spec has no reference: section to draw")
+				}
+				if len(PanelReferences(s, pl.points, pn)) == 0 {
+					return pc.d.errorf(at, "no row of reference: applies: want a row at the one value of %s the panel keeps, of measure %s and stat %s",
+						s.Reference.Axis, s.Reference.Measure, pn.Stat)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// PanelReferences returns the reference rows a lines panel with Reference draws: those of the panel's
+// measure and statistic at the value of the reference's axis the panel keeps, when it keeps exactly
+// one (points are the sweep's).
+func PanelReferences(s *Spec, points []experiments.Point, pn *Panel) []ReferenceRow {
+	ref := s.Reference
+	if ref == nil || !pn.Reference || pn.Kind != Lines || ref.Measure != pn.Measure {
+		return nil
+	}
+	ai := slices.IndexFunc(s.Axes, func(a Axis) bool { return a.Name == ref.Axis })
+	if ai < 0 || ref.Axis == pn.X || ref.Axis == pn.Series {
+		return nil
+	}
+	var vals []string
+	for i := range points {
+		if matches(&points[i], pn.Where) && !slices.Contains(vals, points[i].Coords[ai].Value) {
+			vals = append(vals, points[i].Coords[ai].Value)
+		}
+	}
+	if len(vals) != 1 {
+		return nil
+	}
+	var out []ReferenceRow
+	for _, row := range ref.Rows {
+		if row.Value == vals[0] && row.Stat == pn.Stat {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // axisValue reads a value of axis i as the axis's parameter does (a variant's name for a variant

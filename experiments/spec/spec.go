@@ -251,6 +251,9 @@ func parseRoot(root *yaml.Node, file string, detached bool) (*Spec, error) {
 			return nil, err
 		}
 	}
+	if err := pc.checkReferences(s, pl); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -50,6 +50,9 @@ func TestBuiltinsParse(t *testing.T) {
 func committed(t *testing.T, dir, name string) {
 	t.Helper()
 	pairs := [][2]string{{filepath.Join(dir, "plots", name+".png"), filepath.Join("..", "..", "docs", "figures", name+".png")}}
+	if name == "fig16-sensitivity" {
+		pairs = append(pairs, [2]string{filepath.Join(dir, figures.ConsistentMD), filepath.Join("..", "..", "docs", "figures", "fig16-sensitivity-consistent.md")})
+	}
 	if name == "fig16" {
 		pairs = append(pairs, [2]string{filepath.Join(dir, figures.ComparisonMD), filepath.Join("..", "..", "docs", "figures", "fig16-comparison.md")})
 	}
@@ -85,10 +88,21 @@ func TestReadmeTable(t *testing.T) {
 	}
 }
 
-// runBuiltin runs a built-in at full size, as `make run` does, and returns its summary table.
+// runBuiltin runs a built-in at full size, as `make readme` does, and returns its summary table.
 func runBuiltin(t *testing.T, name string) (*results.Table, string) {
 	t.Helper()
+	return runBuiltinTrials(t, name, 0)
+}
+
+// runBuiltinTrials runs a built-in with trials per point (0: the spec's), and holds its figures to
+// docs/figures only at full size.
+func runBuiltinTrials(t *testing.T, name string, trials int) (*results.Table, string) {
+	t.Helper()
 	s := builtin(t, name)
+	full := trials == 0 || trials == s.Trials
+	if trials > 0 {
+		s.Trials = trials
+	}
 	plan, err := s.Plan()
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +121,9 @@ func runBuiltin(t *testing.T, name string) (*results.Table, string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	committed(t, dir, name)
+	if full {
+		committed(t, dir, name)
+	}
 	return tab, dir
 }
 
@@ -175,6 +191,43 @@ func TestFig16(t *testing.T) {
 	for _, s := range []string{"median 287 ms", "max 513 ms", "mean 35 ms", "max 152 ms", "median > 10000 ms"} {
 		if !strings.Contains(string(md), s) {
 			t.Errorf("comparison.md lacks %q:\n%s", s, md)
+		}
+	}
+}
+
+// TestFig16Sensitivity: the sweep runs and compares every line with the paper; writing the vote before
+// sending RequestVote (LogCabin's order) with a 12 ms write makes 150-155 ms elections several times
+// slower than etcd's order, and with no write at all the two orders agree. In -short mode it runs at 20
+// trials per point and leaves docs/figures alone; otherwise at full size, as `make readme` does.
+func TestFig16Sensitivity(t *testing.T) {
+	trials := 0
+	if testing.Short() {
+		trials = 20
+	}
+	tab, dir := runBuiltinTrials(t, "fig16-sensitivity", trials)
+	if len(tab.Rows) != 9*7*6 {
+		t.Fatalf("%d points, want 378", len(tab.Rows))
+	}
+	p50 := map[string]float64{}
+	for _, row := range tab.Rows {
+		key := row[tab.Index("line")] + " " + row[tab.Index("fsync")] + " " + row[tab.Index("setting")]
+		p50[key] = cell(t, tab, row, "election_downtime_ms_p50")
+	}
+	etcd, lc := p50["150-155 const:12ms etcd-stale2"], p50["150-155 const:12ms logcabin-stale2"]
+	if !(lc > 3*etcd) {
+		t.Errorf("150-155 ms, 12 ms write: median %v ms with LogCabin's order, %v with etcd's; want LogCabin's several times slower", lc, etcd)
+	}
+	etcd0, lc0 := p50["150-155 const:0s etcd-stale2"], p50["150-155 const:0s logcabin-stale2"]
+	if math.Abs(lc0-etcd0) > 0.25*etcd0 {
+		t.Errorf("150-155 ms, no write: median %v ms with LogCabin's order, %v with etcd's; want them close", lc0, etcd0)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, figures.ConsistentMD))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"| 150-155 | median 287 ms |", "| 12-24 | median 30 ms |", "| 150-151 | median 1198 ms |"} {
+		if !strings.Contains(string(md), s) {
+			t.Errorf("consistent.md lacks %q", s)
 		}
 	}
 }
