@@ -63,8 +63,25 @@ func fmtMsg(m raft.Message) string {
 		}
 	case raft.MsgHeartbeat:
 		s += fmt.Sprintf(" commit=%d", m.Commit)
+		if m.Context != 0 {
+			s += fmt.Sprintf(" round=%d", m.Context)
+		}
+	case raft.MsgHeartbeatResp:
+		if m.Context != 0 {
+			s += fmt.Sprintf(" round=%d", m.Context)
+		}
 	case raft.MsgVote, raft.MsgPreVote:
 		s += fmt.Sprintf(" log=%d/%d", m.LogTerm, m.Index)
+		if m.Context == raft.CampaignTransfer {
+			s += " transfer"
+		}
+	case raft.MsgReadIndex:
+		s += fmt.Sprintf(" read=#%d", m.Context)
+	case raft.MsgReadIndexResp:
+		s += fmt.Sprintf(" read=#%d", m.Context)
+		if !m.Reject {
+			s += fmt.Sprintf(" index=%d", m.Index)
+		}
 	}
 	if m.Reject && m.Type != raft.MsgAppResp {
 		s += " rejected"
