@@ -235,6 +235,9 @@ func (t *tracer) op(op *workload.Op) {
 	t.begin("op")
 	t.num("client", op.Client)
 	t.num("seq", op.Seq)
+	if op.Read {
+		t.boolean("read", true) // only on reads, so that a write-only trace is as before
+	}
 	t.num("key", op.Key)
 	t.num("value", op.Value)
 	t.num("prev", op.Prev)

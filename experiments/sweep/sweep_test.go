@@ -317,7 +317,7 @@ func TestResumeRefusesForeignJournal(t *testing.T) {
 			lines := bytes.SplitAfter(j, []byte("\n"))
 			lines[3] = append(bytes.TrimSuffix(lines[3], []byte("\n")), []byte("x\n")...)
 			return bytes.Join(lines, nil)
-		}, "line 4: events"},
+		}, "line 4: " + measure.Names[len(measure.Names)-1]},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
