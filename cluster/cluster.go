@@ -64,6 +64,17 @@ type Cluster struct {
 	maxLogIndex uint64      // the longest log a node may hold: its share of maxLogEntries
 	stillAt     sim.Time    // the instant at the last watch
 	stillSince  uint64      // events fired when the loop first got to it
+
+	// invoked is, per client (index id-1), its current operation and the highest commit index any node
+	// had reached when the client invoked it: a read served below it misses a write that had committed
+	// before the read began (Checker.ReadServed).
+	invoked  []invoked
+	transfer transferRun // the leadership transfer in progress, for the transfer_time measure
+}
+
+// invoked is a client's current operation and the cluster's commit index when it was invoked.
+type invoked struct {
+	seq, commit uint64
 }
 
 // New builds a run from cfg; nothing happens until Run.
@@ -105,6 +116,8 @@ func New(cfg Config) (*Cluster, error) {
 			MaxInflight: cfg.MaxInflight, MaxEntriesPerMsg: cfg.MaxBatch,
 			SnapshotEntries: uint64(cfg.SnapshotEntries), SnapshotBytes: uint64(cfg.SnapshotBytes),
 			UnsafeCommitPriorTerm: cfg.UnsafeCommitPriorTerm,
+			LeaseRead:             cfg.ReadMode == ReadLease, ClockDrift: cfg.ClockDrift,
+			UnsafeReadNoConfirm: cfg.UnsafeReads,
 		}
 		dcfg := disk.Config{Bandwidth: cfg.DiskBandwidth}
 		if cfg.Fsync != nil {
@@ -119,6 +132,8 @@ func New(cfg Config) (*Cluster, error) {
 
 	wl := cfg.Workload
 	wl.Nodes = cfg.Nodes
+	wl.SpreadReads = cfg.ReadMode == ReadFollower
+	c.invoked = make([]invoked, cfg.Clients)
 	for i := 1; i <= cfg.Clients; i++ {
 		ch := &clientHost{c: c}
 		ch.client = workload.New(uint64(i), wl, sim.StreamN(cfg.Seed, "client", i), c, c)
@@ -168,6 +183,9 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 		c.err = fmt.Errorf("cluster: interrupted at %v of simulated time: %w", c.loop.Now(), err)
 	}
 	c.metrics.finish(c.loop.Now())
+	if c.transfer.active {
+		c.transfer.unfinished++
+	}
 	c.trace.flush()
 	s := c.summary()
 	if c.err == nil {
@@ -248,6 +266,10 @@ func (c *Cluster) Now() sim.Time { return c.loop.Now() }
 // SendRequest implements workload.Env.
 func (c *Cluster) SendRequest(to uint64, r workload.Request) {
 	from := uint64(c.cfg.Nodes) + r.Client
+	if inv := &c.invoked[r.Client-1]; inv.seq != r.Seq {
+		// The first attempt leaves when the client invokes the operation.
+		*inv = invoked{seq: r.Seq, commit: c.metrics.commitIndex}
+	}
 	size := requestHeaderBytes + int(r.Size)
 	c.metrics.sentClient(0, size)
 	c.trace.clientMsg("request", from, to, r.Client, r.Seq, false, 0)
@@ -330,6 +352,8 @@ func (f *faultFeed) Fire(uint64) {
 
 func (c *Cluster) applyFault(e *fault.Event) {
 	switch e.Kind {
+	case fault.Transfer:
+		c.applyTransfer(e)
 	case fault.Crash:
 		if !e.Leader {
 			id := uint64(e.Node)

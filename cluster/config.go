@@ -71,6 +71,12 @@ type Config struct {
 	Check                 bool // check the safety properties as the run goes
 	UnsafeCommitPriorTerm bool // test only: break the commit rule (see raft.Config)
 
+	// Reads (Workload.ReadRatio sets how many operations are reads). ReadMode is how they are served;
+	// ClockDrift is the assumed bound on clock rate differences that lease reads rely on (raft.Config).
+	ReadMode    ReadMode
+	ClockDrift  float64
+	UnsafeReads bool // test only: serve reads without confirming leadership (raft.Config.UnsafeReadNoConfirm)
+
 	// MeasureFrom starts the measurement window of the *_after measures (availability after a fault,
 	// operations invoked after it); the whole-run measures always start at 0.
 	MeasureFrom time.Duration
@@ -81,6 +87,31 @@ type Config struct {
 	Progress func(now time.Duration)
 	// History, when set, receives every completed client operation.
 	History workload.Recorder
+}
+
+// ReadMode is how the nodes serve reads.
+type ReadMode uint8
+
+const (
+	// ReadIndex: the leader confirms each read with a heartbeat round (thesis §6.4); followers
+	// redirect readers to it.
+	ReadIndex ReadMode = iota
+	// ReadLease: the leader serves reads without a round trip while its lease holds (thesis §6.4.1);
+	// needs CheckQuorum.
+	ReadLease
+	// ReadFollower: ReadIndex, and a follower serves a read itself by asking the leader for a read
+	// index (as etcd does); clients spread their reads over the nodes.
+	ReadFollower
+)
+
+// ReadModeNames are the read modes as settings spell them, in the order of their constants.
+var ReadModeNames = []string{"read_index", "lease", "follower"}
+
+func (m ReadMode) String() string {
+	if int(m) < len(ReadModeNames) {
+		return ReadModeNames[m]
+	}
+	return fmt.Sprintf("ReadMode(%d)", uint8(m))
 }
 
 // LeaderCrash is the leader-crash scenario of the Raft paper's election experiment (§9.3 of the
@@ -226,6 +257,14 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("think: %s: must not be negative", ascii(c.Workload.Think))
 	case c.Workload.Keys < 0:
 		return fmt.Errorf("keys: %d: must be positive", c.Workload.Keys)
+	case !(c.Workload.ReadRatio >= 0 && c.Workload.ReadRatio <= 1):
+		return fmt.Errorf("read-ratio: %v: must be in [0, 1]", c.Workload.ReadRatio)
+	case int(c.ReadMode) >= len(ReadModeNames):
+		return fmt.Errorf("read-mode: %v: want one of %v", c.ReadMode, ReadModeNames)
+	case c.ReadMode == ReadLease && !c.CheckQuorum:
+		return errors.New("read-mode: lease needs check_quorum (without it nothing keeps another leader from being elected during the lease)")
+	case !(c.ClockDrift >= 0 && c.ClockDrift <= 1):
+		return fmt.Errorf("clock-drift: %v: must be in [0, 1]", c.ClockDrift)
 	case c.ChaosOptions.MeanInterval < 0:
 		return fmt.Errorf("chaos-interval: %s: must not be negative", ascii(c.ChaosOptions.MeanInterval))
 	case c.ChaosOptions.MeanInterval > 0 && c.ChaosOptions.MeanInterval < MinChaosInterval:

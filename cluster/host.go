@@ -63,6 +63,12 @@ type host struct {
 	store     *kv.Store
 	proposals fifo[proposal] // waiting for their entries to apply, in increasing index
 
+	// reads (reads.go): each client's latest read by client ID, and the clients whose read has its
+	// read index and waits for the host to apply that far, in the order the indexes came
+	reads    map[uint64]hostRead
+	readWait []uint64
+	readCtx  uint64
+
 	// what the cluster last saw of the node, to notice changes
 	term   uint64
 	state  raft.State
@@ -98,6 +104,7 @@ func (h *host) Fire(arg uint64) {
 	}
 	t := raft.Timeout(arg)
 	h.c.trace.timeout(h.id, t)
+	h.tell()
 	h.node.Timeout(t)
 	h.drain()
 	if t == raft.HeartbeatTimeout && h.c.scenario != nil && h.alive {
@@ -152,6 +159,7 @@ func (h *host) crash() {
 	}
 	h.batches.clear()
 	h.proposals.clear()
+	h.reads, h.readWait = nil, h.readWait[:0]
 	h.node, h.store = nil, nil
 	if wasLeader && h.c.check != nil {
 		h.c.check.SteppedDown(h.id)
@@ -170,6 +178,7 @@ func (h *host) receive(from uint64, e *envelope) {
 		h.c.trace.drop(from, h.id, e, "down")
 		return
 	}
+	h.tell()
 	switch e.kind {
 	case envRaft:
 		h.node.Step(e.msg)
@@ -220,6 +229,12 @@ func (h *host) drain() {
 		}
 		if len(rd.Committed) > 0 {
 			h.apply(rd.Committed)
+			if len(h.readWait) > 0 {
+				h.serveReads()
+			}
+		}
+		if len(rd.ReadStates) > 0 {
+			h.readStates(rd.ReadStates)
 		}
 		if rd.SnapshotDue != 0 {
 			h.snapshot(rd.SnapshotDue)
@@ -249,6 +264,7 @@ func (h *host) observe() (elected bool) {
 	if state == raft.Leader && (prevState != raft.Leader || term != prevTerm) {
 		m.leaderChanges++
 		elected = true
+		h.c.transfer.elected(h.id, h.c.loop.Now())
 	}
 	if prevState == raft.Leader && state != raft.Leader {
 		if h.c.check != nil {
@@ -333,6 +349,7 @@ func (h *host) diskDone() {
 		h.diskTimer = h.c.loop.At(h.after(d), h, evDiskDone)
 	}
 	if n > 0 {
+		h.tell()
 		h.node.Persisted(last)
 	}
 	h.drain()
@@ -363,8 +380,12 @@ func (h *host) snapshot(index uint64) {
 	}
 }
 
-// request handles a client's write.
+// request handles a client's operation.
 func (h *host) request(r *workload.Request) {
+	if r.Read {
+		h.read(r)
+		return
+	}
 	if h.node.State() != raft.Leader {
 		h.c.reply(h.id, workload.Reply{Client: r.Client, Seq: r.Seq, Leader: h.node.Leader()})
 		return
@@ -372,7 +393,13 @@ func (h *host) request(r *workload.Request) {
 	cmd := kv.Command{Client: r.Client, Seq: r.Seq, Key: r.Key, Value: r.Value}
 	index, term, err := h.node.Propose(cmd.Encode(), r.Size)
 	if err != nil {
-		h.c.reply(h.id, workload.Reply{Client: r.Client, Seq: r.Seq, Leader: h.node.Leader()})
+		// Not leading, or handing the leadership over: a transferring leader names no leader, so the
+		// client retries after its backoff (by then the transfer is over one way or the other).
+		lead := h.node.Leader()
+		if err == raft.ErrTransferring {
+			lead = raft.None
+		}
+		h.c.reply(h.id, workload.Reply{Client: r.Client, Seq: r.Seq, Leader: lead})
 		return
 	}
 	*h.proposals.push() = proposal{index: index, term: term, client: r.Client, seq: r.Seq}

@@ -52,7 +52,9 @@ type metrics struct {
 	opsOK, opsFailed         uint64
 	opsOKAfter, opsAfter     uint64 // operations invoked at or after measureFrom
 	lastOK                   sim.Time
-	latency                  *stats.Histogram // client send to reply, of successful operations
+	latency                  *stats.Histogram // client send to reply, of successful writes
+	readsOK, readsFailed     uint64
+	readLatency              *stats.Histogram // invoke to reply, of successful reads; nil until one
 	msgs, bytes              [NumClasses]uint64
 	nodeBytes                []uint64 // by sender, index id-1
 	leaderBytes              uint64   // sent by a node while it was leader
@@ -113,6 +115,19 @@ func (m *metrics) committed(index uint64) {
 }
 
 func (m *metrics) op(op workload.Op) {
+	if op.Read {
+		// Reads are measured apart, so that the write measures mean what they meant before reads.
+		if !op.OK {
+			m.readsFailed++
+			return
+		}
+		m.readsOK++
+		if m.readLatency == nil {
+			m.readLatency = stats.NewHistogram()
+		}
+		m.readLatency.Record(int64(op.Complete - op.Invoke))
+		return
+	}
 	after := op.Invoke >= m.measureFrom
 	if after {
 		m.opsAfter++

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 
+	"github.com/raftsim/raftsim/experiments/stats"
 	"github.com/raftsim/raftsim/network"
 )
 
@@ -68,6 +69,31 @@ type Summary struct {
 	FaultsTotal uint64     `json:"faults_total"`
 	// Warnings are the settings Config.Warnings found doubtful; empty when none.
 	Warnings []string `json:"warnings"`
+	// Reads counts the client reads, present only when the workload reads (read_ratio above 0);
+	// ClientOps and CommitLatencyMS count writes only.
+	Reads *ReadOps `json:"reads,omitempty"`
+	// Transfers measures the leadership transfers asked for; present only when there were some.
+	Transfers *Transfers `json:"transfers,omitempty"`
+}
+
+// ReadOps counts client reads by outcome, with their latency from invoke to reply (retries included);
+// every latency field null when no read succeeded.
+type ReadOps struct {
+	OK        uint64  `json:"ok"`
+	Failed    uint64  `json:"failed"`
+	LatencyMS Latency `json:"latency_ms"`
+}
+
+// Transfers summarises the leadership transfers (thesis §3.10). A transfer is done when its target is
+// elected, and its time runs from the request to then; it failed if another node was elected first or
+// another transfer replaced it, and is unfinished if neither had happened by the end.
+type Transfers struct {
+	Requested  uint64    `json:"requested"`
+	Done       uint64    `json:"done"`
+	Failed     uint64    `json:"failed"`
+	Unfinished uint64    `json:"unfinished"`
+	MeanMS     NullFloat `json:"mean_ms"` // over the transfers done; null when none
+	MaxMS      NullFloat `json:"max_ms"`
 }
 
 // NullFloat is a measure that may have no sample: NaN then, and null in JSON. A null reads back as NaN,
@@ -180,11 +206,16 @@ func (c *Cluster) summary() Summary {
 	}
 	if m.opsOK > 0 {
 		s.LastCommitMS = NullFloat(ms(int64(m.lastOK)))
-		h := m.latency
-		s.CommitLatencyMS = Latency{
-			P50: NullFloat(ms(h.Quantile(0.50))), P90: NullFloat(ms(h.Quantile(0.90))),
-			P99: NullFloat(ms(h.Quantile(0.99))), P999: NullFloat(ms(h.Quantile(0.999))),
-			Max: NullFloat(ms(h.Max())), Mean: NullFloat(ms(int64(h.Mean()))),
+		s.CommitLatencyMS = latencyOf(m.latency)
+	}
+	if c.cfg.Workload.ReadRatio > 0 {
+		s.Reads = &ReadOps{OK: m.readsOK, Failed: m.readsFailed, LatencyMS: latencyOf(m.readLatency)}
+	}
+	if t := &c.transfer; t.requested > 0 {
+		s.Transfers = &Transfers{Requested: t.requested, Done: t.done, Failed: t.failed, Unfinished: t.unfinished,
+			MeanMS: null, MaxMS: null}
+		if t.done > 0 {
+			s.Transfers.MeanMS, s.Transfers.MaxMS = NullFloat(ms(int64(t.times.Mean()))), NullFloat(ms(t.times.Max()))
 		}
 	}
 	if m.downCount > 0 {
@@ -219,6 +250,18 @@ func (c *Cluster) summary() Summary {
 		s.Violation = c.err.Error()
 	}
 	return s
+}
+
+// latencyOf summarises a latency histogram; every field null when it is nil or empty.
+func latencyOf(h *stats.Histogram) Latency {
+	if h == nil || h.Count() == 0 {
+		return Latency{P50: null, P90: null, P99: null, P999: null, Max: null, Mean: null}
+	}
+	return Latency{
+		P50: NullFloat(ms(h.Quantile(0.50))), P90: NullFloat(ms(h.Quantile(0.90))),
+		P99: NullFloat(ms(h.Quantile(0.99))), P999: NullFloat(ms(h.Quantile(0.999))),
+		Max: NullFloat(ms(h.Max())), Mean: NullFloat(ms(int64(h.Mean()))),
+	}
 }
 
 func round6(x float64) float64 {

@@ -110,6 +110,14 @@ func (t *tracer) raftFields(m *raft.Message) {
 		t.num("log_term", m.LogTerm)
 	case raft.MsgVoteResp, raft.MsgPreVoteResp:
 		t.boolean("reject", m.Reject)
+	case raft.MsgReadIndexResp:
+		t.num("index", m.Index)
+		t.boolean("reject", m.Reject)
+	}
+	// A read round (heartbeats), a read's tag, or a transfer's election: only when set, so that a run
+	// without reads or transfers traces as before.
+	if m.Context != 0 {
+		t.num("ctx", m.Context)
 	}
 }
 
@@ -235,6 +243,9 @@ func (t *tracer) op(op *workload.Op) {
 	t.begin("op")
 	t.num("client", op.Client)
 	t.num("seq", op.Seq)
+	if op.Read {
+		t.boolean("read", true) // only on reads, so that a write-only trace is as before
+	}
 	t.num("key", op.Key)
 	t.num("value", op.Value)
 	t.num("prev", op.Prev)

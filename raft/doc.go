@@ -43,6 +43,14 @@
 //     node recovers from its durable snapshot plus the entries after it, with its commit index at the
 //     snapshot's;
 //   - PreVote (thesis §9.6) and CheckQuorum (thesis §6.2), both off by default as in etcd.
+//   - linearizable reads by ReadIndex (thesis §6.4; read.go): the leader records its commit index,
+//     confirms its leadership with a heartbeat round a majority answers (the round's number rides in
+//     the heartbeats, as etcd's ReadOnlySafe carries a request context), and waits first for an entry
+//     of its own term to commit; followers ask the leader for a read index (MsgReadIndex), as etcd's
+//     do; and by leader lease (§6.4.1), with CheckQuorum only, under an assumed clock drift bound;
+//   - leadership transfer (thesis §3.10; transfer.go): the leader catches the target up, sends it
+//     MsgTimeoutNow, and refuses proposals for at most a minimum election timeout; the target's
+//     election skips PreVote, and its vote requests are answered even under CheckQuorum's lease.
 //
 // With CheckQuorum on, a node that has heard from its leader within the minimum election timeout (its
 // lease) ignores vote and pre-vote requests of a higher term, unanswered, as etcd does, and a leader that

@@ -20,6 +20,9 @@ const (
 	MsgPreVote                          // pre-vote request (thesis §9.6)
 	MsgPreVoteResp                      // pre-vote response
 	MsgSnap                             // InstallSnapshot request (thesis §5.1, Figure 5.3)
+	MsgReadIndex                        // a follower asks the leader for a read index (thesis §6.4)
+	MsgReadIndexResp                    // the leader's answer: a confirmed read index, or a refusal
+	MsgTimeoutNow                       // leadership transfer: start an election at once (thesis §3.10)
 	numMsgTypes
 )
 
@@ -33,6 +36,9 @@ var msgTypeNames = [...]string{
 	MsgPreVote:       "prevote",
 	MsgPreVoteResp:   "prevote_resp",
 	MsgSnap:          "snap",
+	MsgReadIndex:     "read_index",
+	MsgReadIndexResp: "read_index_resp",
+	MsgTimeoutNow:    "timeout_now",
 }
 
 // String returns the short lower-case name used in traces, e.g. "app_resp".
@@ -45,7 +51,8 @@ func (t MsgType) String() string {
 
 // IsResponse reports whether t answers a request.
 func (t MsgType) IsResponse() bool {
-	return t == MsgAppResp || t == MsgHeartbeatResp || t == MsgVoteResp || t == MsgPreVoteResp
+	return t == MsgAppResp || t == MsgHeartbeatResp || t == MsgVoteResp || t == MsgPreVoteResp ||
+		t == MsgReadIndexResp
 }
 
 // Entry is one log entry. Entries are immutable once created: a Node shares them between its log,
@@ -71,6 +78,12 @@ type Entry struct {
 //	               follower answers with a MsgAppResp (thesis §5.1: one message carries the whole snapshot)
 //	MsgVote, MsgPreVote: Index, LogTerm = candidate's last entry; Term = the term it campaigns for
 //	MsgVoteResp, MsgPreVoteResp: Reject = vote refused
+//	MsgHeartbeat, MsgHeartbeatResp: Context = the leader's read round the heartbeat belongs to, echoed
+//	               in the response (0: none), as etcd's ReadOnlySafe carries its request context
+//	MsgVote:       Context = CampaignTransfer when a leadership transfer started the election
+//	MsgReadIndex:  Context = the follower's own tag for the read
+//	MsgReadIndexResp: Context = that tag; Index = the confirmed read index; Reject = refused
+//	MsgTimeoutNow: no fields beyond the header
 type Message struct {
 	Type       MsgType
 	Reject     bool
@@ -83,7 +96,12 @@ type Message struct {
 	RejectHint uint64
 	Entries    []Entry
 	Snapshot   *Snapshot // MsgSnap only; immutable, shared with the sender
+	Context    uint64
 }
+
+// CampaignTransfer in a MsgVote's Context marks an election that a leadership transfer started
+// (MsgTimeoutNow): voters answer it even while they hear from the old leader, as etcd's campaignTransfer.
+const CampaignTransfer uint64 = 1
 
 // Modelled wire sizes, in bytes, for the bandwidth figures. A header carries the fixed fields above plus
 // framing, as a compact binary RPC encoding would; each entry adds its term, index and length.

@@ -90,6 +90,24 @@ type Config struct {
 	// earlier terms too. It exists so that tests can show the safety checker catches the Figure 8
 	// anomaly of the Raft paper. Never set it otherwise.
 	UnsafeCommitPriorTerm bool
+
+	// Reads and leadership transfer (thesis §6.4, §6.4.1, §3.10); see read.go and transfer.go.
+	//
+	// LeaseRead lets a leader serve a read without a round trip while its lease holds (thesis §6.4.1):
+	// from the time it sent a heartbeat round that a majority acknowledged, for ElectionTimeoutMin /
+	// (1 + ClockDrift). It requires CheckQuorum, under which a follower that heard from its leader
+	// ignores vote requests for ElectionTimeoutMin, so no other leader can be elected meanwhile. The
+	// node has no clock: the caller tells it the time (SetNow) before each input.
+	LeaseRead bool
+	// ClockDrift is the assumed bound on how much faster one node's clock may run than another's (0.01
+	// = 1%). It is an assumption, not something the node can check: a lease is safe only while every
+	// pair of clocks stays within it.
+	ClockDrift float64
+	// UnsafeReadNoConfirm breaks ReadIndex on purpose: a node that believes it leads serves a read at
+	// once at its commit index, without a heartbeat round, even before it has committed an entry of its
+	// own term. It exists so that tests can show the safety checker catches stale reads. Never set it
+	// otherwise.
+	UnsafeReadNoConfirm bool
 }
 
 func (c *Config) validate() error {
@@ -106,6 +124,10 @@ func (c *Config) validate() error {
 		return fmt.Errorf("raft: config: heartbeat interval %v is not positive", c.HeartbeatInterval)
 	case c.Rand == nil:
 		return errors.New("raft: config: Rand is nil (every node needs its own seeded stream)")
+	case c.LeaseRead && !c.CheckQuorum:
+		return errors.New("raft: config: lease reads need CheckQuorum (without it nothing stops a new leader during the lease)")
+	case c.ClockDrift < 0 || c.ClockDrift != c.ClockDrift:
+		return fmt.Errorf("raft: config: clock drift %v is negative", c.ClockDrift)
 	}
 	return nil
 }
@@ -161,10 +183,16 @@ type Ready struct {
 	SnapshotDue uint64
 	// Timers to arm or stop, indexed by Timeout.
 	Timers [NumTimeouts]TimerChange
+	// ReadStates answer the reads asked of this node (ReadIndex), in the order they were settled.
+	ReadStates []ReadState
 }
 
 // ErrNotLeader is returned by Propose on a node that is not the leader; Node.Leader says where to go.
 var ErrNotLeader = errors.New("raft: not the leader")
+
+// ErrTransferring is returned by Propose while the leader is handing its leadership over (thesis §3.10):
+// the client should retry shortly, with the new leader or, if the transfer fails, with this one.
+var ErrTransferring = errors.New("raft: leadership transfer in progress")
 
 // batchMark remembers where a handed-out batch ended, to advance persisted when it becomes durable.
 type batchMark struct {
@@ -213,6 +241,10 @@ type Node struct {
 	matches []uint64 // scratch for maybeCommit, one per peer
 
 	inLease bool // heard from the leader within the minimum election timeout
+	// bootLease: with lease reads, a node that has just started ignores vote requests for a minimum
+	// election timeout, as if it had just heard from a leader: it may have acknowledged a heartbeat
+	// round of a leader that now serves reads on the strength of it, and forgotten so in the crash.
+	bootLease bool
 	// electionArmed: the caller's election timer is running (set or reset and not yet fired or stopped).
 	electionArmed bool
 	// selfVoteSeq is the batch that makes a candidate's vote for itself durable; the candidate counts
@@ -233,6 +265,10 @@ type Node struct {
 
 	step func(n *Node, m *Message)
 	in   Message // the message being stepped
+
+	reads    readOnly      // pending reads and heartbeat rounds (read.go)
+	transfer leadTransfer  // a leadership transfer in progress (transfer.go)
+	now      time.Duration // the caller's clock, as last told (SetNow); used only for lease reads
 
 	// Output, gathered until the next Ready. msgs may go at once; after must wait for the next batch.
 	msgs, after         []Message
@@ -286,7 +322,12 @@ func New(cfg Config, d Durable) (*Node, error) {
 	n.term, n.vote = d.HardState.Term, d.HardState.Vote
 	n.persisted = n.lastIndex()
 	n.dirtyFrom = n.lastIndex() + 1
+	n.reads.init(&cfg, len(n.peers))
 	n.becomeFollower(n.term, None)
+	if cfg.LeaseRead {
+		n.bootLease = true
+		n.setTimer(LeaseTimeout, cfg.ElectionTimeoutMin)
+	}
 	return n, nil
 }
 
@@ -400,7 +441,8 @@ func (n *Node) peerIndex(id uint64) int {
 
 // HasReady reports whether Ready has anything to hand out.
 func (n *Node) HasReady() bool {
-	if len(n.msgs) > 0 || len(n.after) > 0 || n.dirty() || n.applied < n.commit || n.snapApply != nil {
+	if len(n.msgs) > 0 || len(n.after) > 0 || n.dirty() || n.applied < n.commit || n.snapApply != nil ||
+		len(n.reads.states) > 0 {
 		return true
 	}
 	for _, t := range n.timers {
@@ -463,6 +505,11 @@ func (n *Node) Ready() Ready {
 	}
 	rd.Timers = n.timers
 	n.timers = [NumTimeouts]TimerChange{}
+	if len(n.reads.states) > 0 {
+		rd.ReadStates = n.reads.states
+		n.reads.states, n.reads.statesSpare = n.reads.statesSpare[:0], n.reads.states
+	}
+	n.reads.open = false // the round's heartbeats are out: a later read needs a new round
 	return rd
 }
 
@@ -533,6 +580,9 @@ func (n *Node) Propose(data []byte, size uint32) (index, term uint64, err error)
 	if n.state != Leader {
 		return 0, 0, ErrNotLeader
 	}
+	if n.transfer.to != None {
+		return 0, 0, ErrTransferring
+	}
 	e := n.appendEntry(data, size)
 	n.bcastAppend(false)
 	if len(n.peers) == 1 {
@@ -560,10 +610,14 @@ func (n *Node) Timeout(t Timeout) {
 		n.electionTimeout()
 	case HeartbeatTimeout:
 		if n.state == Leader {
+			n.transferTick()
+		}
+		if n.state == Leader {
 			n.bcastHeartbeat()
 			n.setTimer(HeartbeatTimeout, n.cfg.HeartbeatInterval)
 		}
 	case LeaseTimeout:
+		n.bootLease = false
 		if n.state != Leader {
 			n.inLease = false
 		}
@@ -573,7 +627,7 @@ func (n *Node) Timeout(t Timeout) {
 // electionTimeout starts a campaign: a pre-vote round with PreVote, an election without.
 func (n *Node) electionTimeout() {
 	n.inLease = false
-	n.campaign(n.cfg.PreVote != PreVoteOff)
+	n.campaign(n.cfg.PreVote != PreVoteOff, false)
 }
 
 // voteDurable is called when the vote the node granted has become durable, in the same term (a new
@@ -604,12 +658,15 @@ func (n *Node) Step(m Message) {
 			// pre-votes with thesis-style PreVote, and every request when CheckQuorum is on, as in
 			// etcd (which ignores the request, unanswered). etcd-style PreVote alone refuses nothing
 			// on the strength of the lease: see doc.go.
-			lease := n.lead != None && (n.state == Leader || n.inLease)
+			// An election a leadership transfer started is answered all the same: the leader asked for
+			// it (thesis §3.10; etcd's campaignTransfer). With lease reads, a node that has just
+			// started counts as in a lease too (see bootLease).
+			lease := n.lead != None && (n.state == Leader || n.inLease) || n.bootLease
 			if lease && m.Type == MsgPreVote && n.cfg.PreVote == PreVoteThesis {
 				n.send(Message{Type: MsgPreVoteResp, To: m.From, Term: n.term, Reject: true})
 				return
 			}
-			if lease && n.cfg.CheckQuorum {
+			if lease && n.cfg.CheckQuorum && !(m.Type == MsgVote && m.Context == CampaignTransfer) {
 				return
 			}
 		}
@@ -636,6 +693,8 @@ func (n *Node) Step(m Message) {
 			n.send(Message{Type: MsgVoteResp, To: m.From, Term: n.term, Reject: true})
 		case MsgPreVote:
 			n.send(Message{Type: MsgPreVoteResp, To: m.From, Term: n.term, Reject: true})
+		case MsgReadIndex:
+			n.send(Message{Type: MsgReadIndexResp, To: m.From, Term: n.term, Context: m.Context, Reject: true})
 		}
 		return
 	}
@@ -646,6 +705,10 @@ func (n *Node) Step(m Message) {
 	switch m.Type {
 	case MsgVote, MsgPreVote:
 		n.handleVoteRequest(&n.in)
+	case MsgReadIndexResp:
+		// A confirmed read index stays valid whatever the node's role since: serving at it once applied
+		// is linearizable.
+		n.reads.states = append(n.reads.states, ReadState{Ctx: m.Context, Index: m.Index, Refused: m.Reject})
 	default:
 		n.step(n, &n.in)
 	}
@@ -699,9 +762,17 @@ func (n *Node) upToDate(lastTerm, lastIndex uint64) bool {
 func (n *Node) send(m Message) {
 	m.From = n.id
 	switch m.Type {
-	case MsgApp, MsgHeartbeat, MsgPreVote, MsgSnap:
+	case MsgApp, MsgHeartbeat, MsgPreVote, MsgSnap, MsgReadIndex, MsgTimeoutNow:
 		n.msgs = append(n.msgs, m)
 		return
+	case MsgReadIndexResp:
+		// A leader's answer vouches for its term, durable since it was elected, and for nothing it
+		// has yet to write. A refusal may carry a term the node has just learned: it waits like any
+		// reply.
+		if !m.Reject {
+			n.msgs = append(n.msgs, m)
+			return
+		}
 	case MsgVote:
 		if n.cfg.Variant.VoteWrite == VoteWriteParallel {
 			n.msgs = append(n.msgs, m)

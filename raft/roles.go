@@ -31,6 +31,10 @@ func (n *Node) reset(term uint64) {
 func (n *Node) becomeFollower(term, lead uint64) {
 	wasLeader := n.state == Leader
 	n.reset(term)
+	if wasLeader {
+		n.failReads()
+		n.transfer = leadTransfer{}
+	}
 	n.state = Follower
 	n.step = stepFollower
 	n.stopTimer(HeartbeatTimeout)
@@ -40,8 +44,9 @@ func (n *Node) becomeFollower(term, lead uint64) {
 	}
 }
 
-// campaign starts a pre-election (pre) or an election for the next term.
-func (n *Node) campaign(pre bool) {
+// campaign starts a pre-election (pre) or an election for the next term; transfer marks an election a
+// leader asked for (MsgTimeoutNow), whose vote requests voters answer even in their lease.
+func (n *Node) campaign(pre, transfer bool) {
 	voteType, term := MsgVote, n.term+1
 	if pre {
 		n.preVoteRounds++
@@ -71,9 +76,13 @@ func (n *Node) campaign(pre bool) {
 		// batch never counted its own vote, so it never led in this term, and may vote for another.
 		n.selfVoteSeq = n.batchSeq + 1
 	}
+	var ctx uint64
+	if transfer {
+		ctx = CampaignTransfer
+	}
 	for _, id := range n.peers {
 		if id != n.id {
-			n.send(Message{Type: voteType, To: id, Term: term, Index: n.lastIndex(), LogTerm: n.lastTerm()})
+			n.send(Message{Type: voteType, To: id, Term: term, Index: n.lastIndex(), LogTerm: n.lastTerm(), Context: ctx})
 		}
 	}
 }
@@ -102,7 +111,7 @@ func (n *Node) tally(v int8) int {
 
 func (n *Node) wonElection(pre bool) {
 	if pre {
-		n.campaign(false)
+		n.campaign(false, false)
 		return
 	}
 	n.becomeLeader()
@@ -113,6 +122,8 @@ func (n *Node) becomeLeader() {
 	n.step = stepLeader
 	n.lead = n.id
 	n.inLease = false
+	n.reads.becomeLeader()
+	n.transfer = leadTransfer{}
 	last := n.lastIndex()
 	for i := range n.prs {
 		pr := &n.prs[i]
@@ -165,15 +176,21 @@ func stepFollower(n *Node, m *Message) {
 		// The leader caps the commit index at what this follower is known to hold; never go past the
 		// end of the log all the same.
 		n.commit = max(n.commit, min(m.Commit, n.lastIndex()))
-		n.send(Message{Type: MsgHeartbeatResp, To: m.From, Term: n.term, Index: m.Index})
+		n.send(Message{Type: MsgHeartbeatResp, To: m.From, Term: n.term, Index: m.Index, Context: m.Context})
 	case MsgSnap:
 		n.heardFromLeader(m.From)
 		n.handleSnapshot(m)
+	case MsgTimeoutNow:
+		n.handleTimeoutNow(m)
+	case MsgReadIndex:
+		n.refuseRead(m)
 	}
 }
 
 func stepCandidate(n *Node, m *Message) {
 	switch m.Type {
+	case MsgReadIndex:
+		n.refuseRead(m)
 	case MsgApp, MsgHeartbeat, MsgSnap:
 		n.becomeFollower(n.term, m.From)
 		stepFollower(n, m)
@@ -223,7 +240,13 @@ func stepLeader(n *Node, m *Message) {
 		n.maybeCommit()
 		for n.sendAppend(pr, false) {
 		}
+		if n.transfer.to == pr.ID {
+			n.maybeSendTimeoutNow(pr)
+		}
 	case MsgHeartbeatResp:
+		if m.Context != 0 {
+			n.readAck(i, m.Context)
+		}
 		pr.RecentActive = true
 		pr.ProbeSent = false
 		if pr.State == stateSnapshot && m.Index == pr.PendingSnapshot {
@@ -239,6 +262,8 @@ func stepLeader(n *Node, m *Message) {
 		if pr.Match < n.lastIndex() {
 			n.sendAppend(pr, true)
 		}
+	case MsgReadIndex:
+		n.leaderRead(m.From, m.Context)
 	}
 }
 
@@ -376,13 +401,16 @@ func (n *Node) bcastAppend(empty bool) {
 	}
 }
 
+// bcastHeartbeat sends every follower a heartbeat. It belongs to a read round (read.go) when reads
+// wait for one or lease reads are on; otherwise its Context is 0.
 func (n *Node) bcastHeartbeat() {
+	ctx := n.heartbeatRound()
 	for i := range n.prs {
 		pr := &n.prs[i]
 		if pr.ID == n.id {
 			continue
 		}
-		m := Message{Type: MsgHeartbeat, To: pr.ID, Term: n.term, Commit: min(pr.Match, n.commit)}
+		m := Message{Type: MsgHeartbeat, To: pr.ID, Term: n.term, Commit: min(pr.Match, n.commit), Context: ctx}
 		if pr.State == stateSnapshot {
 			m.Index = pr.PendingSnapshot // echoed: see stepLeader
 		}
@@ -422,5 +450,8 @@ func (n *Node) maybeCommit() bool {
 		return false
 	}
 	n.commit = q
+	if len(n.reads.waiting) > 0 {
+		n.releaseWaitingReads() // the leader's first entry of its term is committed (thesis §6.4 step 1)
+	}
 	return true
 }

@@ -10,6 +10,13 @@
 //   - State Machine Safety: if a server has applied an entry at an index, no other server ever applies
 //     a different entry at that index.
 //
+// and one property of reads (thesis §6.4), for runs with reads:
+//
+//   - Read Freshness: a read is served from a state machine that has applied at least every entry
+//     committed anywhere before the read was invoked. It is a cheap necessary condition of
+//     linearizable reads: a leader that serves without confirming it still leads, or a lease that
+//     outlives another leader's election, breaks it as soon as a write commits elsewhere.
+//
 // The checker keeps, per node, a hash of every log prefix (h[i] = hash(h[i-1], term, index, payload)),
 // updated from the log changes the node hands out for persisting. Two prefixes are identical exactly
 // when (up to hash collisions) their hashes are, so each property is checked in constant time per

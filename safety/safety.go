@@ -18,6 +18,9 @@ const (
 	LogMatching        = "Log Matching"
 	LeaderCompleteness = "Leader Completeness"
 	StateMachineSafety = "State Machine Safety"
+	// ReadFreshness is not one of the paper's five: a read served must reflect every write committed
+	// before the read was invoked (the part of linearizability a stale ReadIndex or lease breaks).
+	ReadFreshness = "Read Freshness"
 )
 
 // Violation is a broken safety property.
@@ -339,4 +342,16 @@ func (c *Checker) Applied(id uint64, entries []raft.Entry) *Violation {
 		}
 	}
 	return nil
+}
+
+// ReadServed checks a read that node id served for a client's operation seq: the node's state machine
+// had applied through index applied, and when the client invoked the read, some node had already
+// committed through floor. Every write acknowledged before the read began is at or below floor, so a
+// read served below it can miss one: no linearizable read does.
+func (c *Checker) ReadServed(id, client, seq, applied, floor uint64) *Violation {
+	if applied >= floor {
+		return nil
+	}
+	return c.fail(ReadFreshness, []uint64{id}, "node %d served read %d of client %d at applied index %d, but index %d was committed before the read was invoked",
+		id, seq, client, applied, floor)
 }

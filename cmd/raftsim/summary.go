@@ -49,6 +49,23 @@ func printSummaryAs(w io.Writer, s *cluster.Summary, cfg cluster.Config, heading
 	if s.LastCommitMS.Valid() {
 		fmt.Fprintf(w, "  last write      at %s\n", duration(float64(s.LastCommitMS)))
 	}
+	if r := s.Reads; r != nil {
+		fmt.Fprintf(w, "  client reads    %s ok, %s failed (%s)", count(r.OK), count(r.Failed), cfg.ReadMode)
+		if l := r.LatencyMS; l.P50.Valid() {
+			fmt.Fprintf(w, "; p50 %s  p99 %s  max %s", duration(float64(l.P50)), duration(float64(l.P99)), duration(float64(l.Max)))
+		}
+		fmt.Fprintln(w)
+	}
+	if t := s.Transfers; t != nil {
+		fmt.Fprintf(w, "  transfers       %d asked, %d done", t.Requested, t.Done)
+		if t.Done > 0 {
+			fmt.Fprintf(w, " in %s (mean; max %s)", duration(float64(t.MeanMS)), duration(float64(t.MaxMS)))
+		}
+		if t.Failed > 0 || t.Unfinished > 0 {
+			fmt.Fprintf(w, ", %d failed, %d unfinished", t.Failed, t.Unfinished)
+		}
+		fmt.Fprintln(w)
+	}
 	fmt.Fprintf(w, "  log             %s entries committed\n", count(s.Commits))
 	fmt.Fprintf(w, "  elections       %s started, %s won, max term %d", count(s.Elections), count(s.LeaderChanges), s.MaxTerm)
 	if cfg.PreVote != raft.PreVoteOff {

@@ -34,4 +34,10 @@
 //     write: AppendEntries with entries, AppendEntries without, heartbeats, vote and pre-vote requests,
 //     every Raft response, client requests and replies.
 //   - commits, elections, leader_changes, max_term, events: counts from the run's summary.
+//   - reads_ok: client reads answered (read_ratio above 0; NaN for a write-only workload).
+//   - read_latency_{p50,p99}_ms: invoke to reply of answered reads, retries included; NaN if none.
+//   - transfer_time_ms: mean, over the leadership transfers whose target was elected, of the time from
+//     the request to the target's election; +Inf if a transfer was still unfinished at the end (neither
+//     its target nor another node elected); NaN if none was asked for or none finished. A transfer
+//     another node's election ended counts in no mean.
 package measure

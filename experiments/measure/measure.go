@@ -39,6 +39,10 @@ var Names = []string{
 	"leader_changes",
 	"max_term",
 	"events",
+	"reads_ok",
+	"read_latency_p50_ms",
+	"read_latency_p99_ms",
+	"transfer_time_ms",
 }
 
 // Index returns the position of a measure in a Row, or -1.
@@ -85,6 +89,22 @@ func Row(s *cluster.Summary) []float64 {
 		}
 	}
 	cls := func(name string) float64 { return perOp(s.Traffic[name].Bytes) }
+	readsOK, readP50, readP99 := nan, nan, nan
+	if r := s.Reads; r != nil {
+		readsOK = float64(r.OK)
+		if r.OK > 0 {
+			readP50, readP99 = float64(r.LatencyMS.P50), float64(r.LatencyMS.P99)
+		}
+	}
+	transfer := nan
+	if t := s.Transfers; t != nil {
+		switch {
+		case t.Unfinished > 0:
+			transfer = math.Inf(1)
+		case t.Done > 0:
+			transfer = float64(t.MeanMS)
+		}
+	}
 	row := []float64{
 		float64(s.Availability), // NaN when the run had no time to measure
 		float64(s.AvailabilityAfter),
@@ -107,6 +127,8 @@ func Row(s *cluster.Summary) []float64 {
 		float64(s.LeaderChanges),
 		float64(s.MaxTerm),
 		float64(s.Events),
+		readsOK, readP50, readP99,
+		transfer,
 	}
 	if len(row) != len(Names) {
 		panic("measure: Row and Names disagree")

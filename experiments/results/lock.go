@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/raftsim/raftsim/internal/atomicfile"
 )
@@ -80,16 +81,21 @@ func Held(dir string) error {
 	return &LockedError{Dir: dir, PID: readPID(f)}
 }
 
+// readPID reads the holder's process ID from the lock file. The holder writes it just after it takes
+// the lock, so a loser that comes in between finds the file empty: it looks again for up to 100 ms
+// (the message is better for it, and nothing depends on it).
 func readPID(f *os.File) int {
-	b, err := io.ReadAll(io.LimitReader(f, 32))
-	if err != nil {
-		return 0
+	for range 20 {
+		b, err := io.ReadAll(io.NewSectionReader(f, 0, 32))
+		if err != nil {
+			return 0
+		}
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
+			return pid
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
-	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
-	if err != nil || pid <= 0 {
-		return 0
-	}
-	return pid
+	return 0
 }
 
 // Unlock releases the directory. Unlock of a nil or released lock does nothing.

@@ -219,6 +219,18 @@ var registry = []*param{
 	},
 	intParam("cluster", "keys", "size of the clients' key space", 1, math.MaxInt32,
 		func(st *state) *int { return &st.cfg.Workload.Keys }, defaultKeys),
+	unitParam("read_ratio", "fraction of client operations that are reads (0 for writes only)",
+		func(c *cluster.Config) *float64 { return &c.Workload.ReadRatio }),
+	{
+		Param: Param{Name: "read_mode", Section: "cluster", Kind: Choice, Choices: cluster.ReadModeNames,
+			Doc: "how reads are served: read_index (a heartbeat round per read, thesis §6.4), lease (no round trip while the leader's lease holds, §6.4.1; needs check_quorum) or follower (read_index, and followers serve reads by asking the leader)"},
+		parse: choiceParser(map[string]string{"read_index": "read_index", "lease": "lease", "follower": "follower"},
+			"read_index, lease or follower"),
+		apply: func(st *state, v string) { st.cfg.ReadMode = cluster.ReadMode(slices.Index(cluster.ReadModeNames, v)) },
+		get:   func(c *cluster.Config) string { return c.ReadMode.String() },
+	},
+	unitParam("clock_drift", "assumed bound on how much faster one node's clock runs than another's (0.01 = 1%); a lease lasts the minimum election timeout / (1 + clock_drift), and is safe only while the assumption holds",
+		func(c *cluster.Config) *float64 { return &c.ClockDrift }),
 	{
 		// true is the thesis's style, as it was before etcd's was offered, so that specs and results
 		// written then read and run the same.
@@ -272,7 +284,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "schedule", Section: "scenario", Kind: List,
-			Doc: "fault events, each a kind (crash, restart, cut, restore, partition, isolate, heal) and its command-line form"},
+			Doc: "fault events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer) and its command-line form"},
 		parse: parseSchedule,
 		apply: func(st *state, v string) { st.schedule = splitSchedule(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -435,6 +447,25 @@ func intParam(section, name, doc string, lo, hi int64, field func(*state) *int, 
 	}
 }
 
+// unitParam is a Float parameter of the cluster: section in [0, 1].
+func unitParam(name, doc string, field func(*cluster.Config) *float64) *param {
+	return &param{
+		Param: Param{Name: name, Section: "cluster", Kind: Float, Doc: doc},
+		parse: func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+			x, err := pc.d.float(n, p)
+			if err != nil {
+				return "", err
+			}
+			if !(x >= 0 && x <= 1) {
+				return "", pc.d.errorf(p, "%s: want a number in [0, 1]", fmtFloat(x))
+			}
+			return fmtFloat(x), nil
+		},
+		apply: func(st *state, v string) { *field(&st.cfg), _ = strconv.ParseFloat(v, 64) },
+		get:   func(c *cluster.Config) string { return fmtFloat(*field(c)) },
+	}
+}
+
 // choiceParser reads one of the names in canon (a spelling -> its canonical value); a YAML boolean
 // reads as its text. want lists the accepted spellings for the error.
 func choiceParser(canon map[string]string, want string) func(*parseCtx, *yaml.Node, pos) (string, error) {
@@ -545,6 +576,7 @@ var scheduleKinds = []struct {
 	{"partition", fault.ParsePartition},
 	{"isolate", fault.ParseIsolate},
 	{"heal", func(s string, _ int) ([]fault.Event, error) { return fault.ParseHeal(s) }},
+	{"transfer", fault.ParseTransfer},
 }
 
 // parseEntry reads one schedule entry, "KIND ARGS", for n nodes.
@@ -574,7 +606,7 @@ func fmtEvent(e fault.Event) string {
 			return "crash leader@" + at
 		}
 		return fmt.Sprintf("crash %d@%s", e.Node, at)
-	case fault.Restart, fault.Isolate:
+	case fault.Restart, fault.Isolate, fault.Transfer:
 		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
 	case fault.Cut, fault.Restore:
 		parts := make([]string, len(e.Edges))

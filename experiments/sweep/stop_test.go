@@ -148,6 +148,18 @@ type failingWriter struct {
 	err error
 }
 
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
 func (f *failingWriter) Write(p []byte) (int, error) {
 	if int64(len(p)) <= f.n {
 		f.n -= int64(len(p))
@@ -169,8 +181,16 @@ func TestDiskFull(t *testing.T) {
 	total := len(plan.Points) * plan.Trials
 	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials, inputs: results.Inputs(plan)}
 	header := int64(len(id.line()) + len(csvLine(journalCols(measure.Names))))
+	// The journal's size when nothing fails, measured, so that the rooms below fall where they are
+	// meant to however long a line is (it grows with every measure added).
+	var size countingWriter
+	if _, err := Run(context.Background(), plan, Options{Out: t.TempDir(), Workers: 1,
+		journalWriter: func(w io.Writer) io.Writer { size.w = w; return &size }}); err != nil {
+		t.Fatal(err)
+	}
+	body := size.n - header
 	// Room for the header and part of a trial's line, or for a few lines and part of the next.
-	for _, extra := range []int64{50, 700, 1500} {
+	for _, extra := range []int64{50, body * 3 / 10, body * 6 / 10} {
 		room := header + extra
 		t.Run(fmt.Sprint(extra), func(t *testing.T) {
 			dir := t.TempDir()
@@ -190,7 +210,7 @@ func TestDiskFull(t *testing.T) {
 			if msg := err.Error(); !strings.Contains(msg, "--resume") || !strings.Contains(msg, fmt.Sprintf("%d of %d trials done are kept", se.Done, total)) || strings.Contains(msg, "\n") {
 				t.Errorf("message %q: want one line with the trials kept and --resume", msg)
 			}
-			if se.Done < 0 || se.Done >= total || extra > 500 && se.Done < 1 || se.Journal != filepath.Join(dir, JournalFile) {
+			if se.Done < 0 || se.Done >= total || extra > 50 && se.Done < 1 || se.Journal != filepath.Join(dir, JournalFile) {
 				t.Errorf("stopped with %d of %d done, journal %s", se.Done, total, se.Journal)
 			}
 			for _, name := range finalFiles {

@@ -347,10 +347,10 @@ func TestResumeRefusesForeignJournal(t *testing.T) {
 		{"not a number", func(p *experiments.Plan, j []byte) []byte {
 			return editLine(j, 4, func(l []byte) []byte {
 				f := bytes.Split(l, []byte(","))
-				f[len(f)-2] = []byte("x") // events, the last measure
+				f[len(f)-2] = []byte("x") // the last measure
 				return reseal(bytes.Join(f, []byte(",")))
 			})
-		}, "line 4: events \"x\" is not a number"},
+		}, "line 4: " + measure.Names[len(measure.Names)-1] + " \"x\" is not a number"},
 		// Damage the checksum finds: a value changed (the tester's sed -i '4s/,1,/,NaN,/'), a line cut
 		// short or garbled, two lines run together; anywhere but in the last line.
 		{"value changed", func(p *experiments.Plan, j []byte) []byte {

@@ -23,10 +23,13 @@ const (
 	Partition                 // every edge between different groups is cut
 	Isolate                   // every edge into and out of the node is cut
 	Heal                      // every cut is restored
+	// Transfer asks the node that leads at the time to hand its leadership to Node (thesis §3.10). It
+	// is not a fault but an operator's action; it rides the schedule so that it is timed like one.
+	Transfer
 )
 
 var kindNames = [...]string{Crash: "crash", Restart: "restart", Cut: "cut", Restore: "restore",
-	Partition: "partition", Isolate: "isolate", Heal: "heal"}
+	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -39,7 +42,7 @@ func (k Kind) String() string {
 type Event struct {
 	At   time.Duration
 	Kind Kind
-	Node int64 // Crash, Restart, Isolate; for Crash with Leader set, 0
+	Node int64 // Crash, Restart, Isolate, Transfer (the target); for Crash with Leader set, 0
 	// Leader, for a Crash, crashes 1+Extra nodes: the node that leads at At and Extra other live nodes
 	// drawn at random; when no node leads at At, all 1+Extra are drawn from the live nodes (fewer if
 	// fewer are live).
@@ -61,7 +64,7 @@ func (e Event) String() string {
 			return "crash leader@" + at
 		}
 		return fmt.Sprintf("crash %d@%s", e.Node, at)
-	case Restart, Isolate:
+	case Restart, Isolate, Transfer:
 		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
 	case Cut, Restore:
 		parts := make([]string, len(e.Edges))
@@ -111,6 +114,11 @@ func ParseCrash(s string, n int) ([]Event, error) {
 // ParseRestart reads "ID@T[,ID@T…]".
 func ParseRestart(s string, n int) ([]Event, error) {
 	return parseAtList(s, n, Restart, false)
+}
+
+// ParseTransfer reads "ID@T[,ID@T…]": at T, whoever leads hands its leadership to node ID.
+func ParseTransfer(s string, n int) ([]Event, error) {
+	return parseAtList(s, n, Transfer, false)
 }
 
 // ParseIsolate reads "ID@T[,ID@T…]".

@@ -16,6 +16,12 @@ type Config struct {
 	Backoff   time.Duration // pause before retrying when no leader is known (default 10ms)
 	Keys      int           // size of the key space (default 1000)
 	ValueSize uint32        // modelled bytes of each write's payload
+	// ReadRatio is the fraction of operations that are reads (0..1). At 0 the client draws nothing for
+	// it, so a write-only workload is the same as before reads existed.
+	ReadRatio float64
+	// SpreadReads sends each read to the next node in the client's round-robin order rather than to
+	// its guess of the leader, for followers to serve (follower ReadIndex reads).
+	SpreadReads bool
 }
 
 func (c *Config) defaults() {
@@ -33,13 +39,14 @@ func (c *Config) defaults() {
 	}
 }
 
-// Request is a write on its way to a node.
+// Request is an operation on its way to a node: a write of Value to Key, or a read of Key.
 type Request struct {
 	Client uint64
 	Seq    uint64
 	Key    uint64
 	Value  uint64
 	Size   uint32 // modelled payload bytes
+	Read   bool
 }
 
 // Reply is a node's answer.
@@ -48,13 +55,15 @@ type Reply struct {
 	Seq    uint64
 	OK     bool
 	Leader uint64 // when !OK: the leader the node knows of, or 0
-	Prev   uint64 // when OK: the value the write replaced
+	Prev   uint64 // when OK: the value the write replaced, or for a read the value read
 }
 
-// Op is a completed operation, for the history.
+// Op is a completed operation, for the history. For a read, Value is the value read (0 for a key never
+// written, or when the read failed) and Prev is 0.
 type Op struct {
 	Client   uint64
 	Seq      uint64
+	Read     bool
 	Key      uint64
 	Value    uint64
 	Prev     uint64
@@ -136,12 +145,20 @@ func (c *Client) Start() {
 
 func (c *Client) issue() {
 	c.seq++
+	// The read draw comes first, and only when reads are on, so that a write-only workload draws its
+	// keys exactly as before.
+	read := c.cfg.ReadRatio > 0 && c.rng.Float64() < c.cfg.ReadRatio
 	c.op = Op{
 		Client: c.id,
 		Seq:    c.seq,
+		Read:   read,
 		Key:    uint64(c.rng.IntN(c.cfg.Keys)),
-		Value:  c.id<<32 | c.seq,
 		Invoke: c.env.Now(),
+	}
+	if !read {
+		c.op.Value = c.id<<32 | c.seq
+	} else if c.cfg.SpreadReads {
+		c.target = c.pick()
 	}
 	c.send()
 }
@@ -149,7 +166,11 @@ func (c *Client) issue() {
 func (c *Client) send() {
 	c.op.Attempts++
 	c.phase = awaiting
-	c.env.SendRequest(c.target, Request{Client: c.id, Seq: c.op.Seq, Key: c.op.Key, Value: c.op.Value, Size: c.size})
+	size := c.size
+	if c.op.Read {
+		size = 0
+	}
+	c.env.SendRequest(c.target, Request{Client: c.id, Seq: c.op.Seq, Key: c.op.Key, Value: c.op.Value, Size: size, Read: c.op.Read})
 	c.env.ArmClient(c.id, min(c.cfg.Timeout, c.remaining()))
 }
 
@@ -182,7 +203,11 @@ func (c *Client) Reply(r Reply) {
 		return
 	}
 	if r.OK {
-		c.op.Prev = r.Prev
+		if c.op.Read {
+			c.op.Value = r.Prev
+		} else {
+			c.op.Prev = r.Prev
+		}
 		c.suspect, c.suspectLeft = 0, 0
 		c.complete(true)
 		return

@@ -45,6 +45,15 @@
 // Every random choice — the order of the endpoints and the keys written — comes from the client's own
 // stream: the order is drawn once, at Start, before the first key.
 //
-// Every operation's invoke and completion times, outcome and observed value are handed to a Recorder,
-// so a history can be checked or measured afterwards.
+// # Reads
+//
+// With Config.ReadRatio above 0, each operation is a read with that probability (drawn from the
+// client's stream before its key): a read of one key, which the node serves by ReadIndex or lease
+// (raft/read.go) without writing to the log, and answers with the value. A read goes where a write
+// goes, and follows redirects and retries the same way; with Config.SpreadReads each read first goes
+// to the next node in the client's order, for a follower to serve by asking its leader.
+//
+// Every operation's invoke and completion times, outcome and observed value (for a write, the value it
+// replaced; for a read, the value read) are handed to a Recorder, so a history can be checked or
+// measured afterwards.
 package workload

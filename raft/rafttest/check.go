@@ -18,12 +18,6 @@ func (e *Env) setTimers(nd *node, changes [raft.NumTimeouts]raft.TimerChange) {
 		}
 	}
 	cfg, tm := &nd.cfg, &nd.timers
-	if nd.n.HasReady() {
-		// A synchronous write made durable while this Ready was handled (Persisted) can change the
-		// timers again (a vote durable restarts a voter's timer, with TimerOnDurable): those changes
-		// wait in the next Ready, and the timers are checked when it is handled.
-		return
-	}
 	var bad []string
 	if nd.n.State() == raft.Leader {
 		if cfg.CheckQuorum && tm[raft.ElectionTimeout] != cfg.ElectionTimeoutMin {
@@ -39,7 +33,11 @@ func (e *Env) setTimers(nd *node, changes [raft.NumTimeouts]raft.TimerChange) {
 			bad = append(bad, "lease timer armed")
 		}
 	} else {
-		if d := tm[raft.ElectionTimeout]; (d < cfg.ElectionTimeoutMin || d > cfg.ElectionTimeoutMax) && !(d == 0 && nd.n.ElectionHeld()) {
+		// A stopped timer is fine while a timeout is held back, or when the node has already asked
+		// for a new one that its next Ready hands out: a synchronous node's batch is made durable
+		// right after its Ready is taken, and a vote durable then restarts the timer
+		// (TimerOnDurable) after the Ready that stopped it.
+		if d := tm[raft.ElectionTimeout]; (d < cfg.ElectionTimeoutMin || d > cfg.ElectionTimeoutMax) && !(d == 0 && (nd.n.ElectionHeld() || nd.n.HasReady())) {
 			bad = append(bad, fmt.Sprintf("election timer %v outside [%v, %v]", d, cfg.ElectionTimeoutMin, cfg.ElectionTimeoutMax))
 		}
 		if tm[raft.HeartbeatTimeout] != 0 {

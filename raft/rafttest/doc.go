@@ -15,10 +15,14 @@
 //	          [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [async-persist=true|1,2] [seed=]
 //	          [vote-write=parallel|before_send] [voter-timer=on_grant|on_durable]
 //	          [vote-write-holds-timer=] [heartbeat-reply=queued|at_once]   (see raft.Variant)
+//	          [lease-read=] [clock-drift=0.01] [unsafe-read=]   (reads: see raft/read.go)
 //	reset                         forget the cluster (to run a second scenario in one file)
 //	campaign N / tick-election N  fire the election timer (a leader's quorum check with CheckQuorum)
 //	tick-heartbeat N, tick-lease N
 //	propose N data...             one entry per datum
+//	read N                        ask node N for a linearizable read (ReadIndex), tagged #1, #2, ...
+//	transfer N M                  leader N hands its leadership to M
+//	advance D                     move the env's clock on by D (only lease reads look at it)
 //	stabilize [nodes]             Readies in ID order, then every queued message between the nodes,
 //	                              until nothing moves; batches of synchronous nodes are durable at once
 //	process-ready nodes           take one Ready from each, deliver nothing
@@ -39,11 +43,15 @@
 // entry. "> 1 handling Ready" lists what node 1 handed out: "send" for messages that leave at once,
 // "persist #n" for its batch, "apply" for committed entries. A synchronous node's batch is durable as
 // soon as it is listed, and the "send" lines after it are the messages it held; an asynchronous node's
-// batch is "(pending)" and its messages are "hold ... until #n" until a persist command. "> 2 receiving
+// batch is "(pending)" and its messages are "hold ... until #n" until a persist command. A heartbeat that belongs to a read
+// round shows round=N, echoed by its answer; "read #n index=i" is a node's answer to a read, and "serve
+// read #n" is when the env serves it, once the node has applied up to i. "> 2 receiving
 // messages" lists deliveries to node 2 and what they changed. After every input the env checks the
 // safety properties it can see — one leader per term, one vote per node per term, Log Matching,
 // Leader Completeness, agreement of committed and applied entries, nothing vouched for before it is
-// durable, timers that fit the role — and prints each violation once, on a line starting with !!!.
+// durable, timers that fit the role, and no read served at an applied index below the highest commit
+// index any node had reached when the read was asked — and prints each violation once, on a line
+// starting with !!!.
 // A violation fails RunScript's test unless the script says expect-violations. What an Observer
 // reports is kept apart (Env.ObserverErrors) and never printed, so a transcript does not depend on
 // who watches it.

@@ -58,7 +58,8 @@ type node struct {
 	applied uint64
 	// sm is the node's state machine: the payloads of the entries applied, in order (a snapshot's image
 	// is them joined by commas).
-	sm []string
+	sm    []string
+	reads []envRead // reads with a read index, waiting for the node to apply that far
 
 	// What the transcript last showed, to print changes.
 	state raft.State
@@ -94,6 +95,9 @@ type Env struct {
 
 	// Safety bookkeeping. Maps are only looked up, never iterated, so nothing reaches the output in
 	// map order.
+	now              time.Duration      // the env's clock (advance), told to every node for lease reads
+	readCtx          uint64             // the last read tag handed out
+	readFrom         map[uint64]uint64  // read tag -> the commit index known anywhere when the read was asked
 	leaders          map[uint64]uint64  // term -> the node that became leader in it
 	votes            map[voteKey]uint64 // candidate granted the vote
 	committed        []record           // index-1 -> entry first seen committed there
@@ -117,7 +121,7 @@ func NewEnv(newObserver func() Observer) *Env {
 func (e *Env) reset() {
 	*e = Env{
 		seed: 1, cuts: map[edge]bool{}, newObserver: e.newObserver,
-		leaders: map[uint64]uint64{}, votes: map[voteKey]uint64{}, reported: map[string]bool{},
+		leaders: map[uint64]uint64{}, votes: map[voteKey]uint64{}, reported: map[string]bool{}, readFrom: map[uint64]uint64{},
 		violations: e.violations, obsErrs: e.obsErrs, expectViolations: e.expectViolations,
 	}
 }
@@ -231,6 +235,12 @@ func (e *Env) dispatch(c *cmd) error {
 		return e.forEachNode(c, func(nd *node) { e.fire(nd, raft.LeaseTimeout) })
 	case "propose":
 		return e.propose(c)
+	case "read":
+		return e.forEachNode(c, e.read)
+	case "transfer":
+		return e.transferCmd(c)
+	case "advance":
+		return e.advance(c)
 	case "stabilize":
 		return e.stabilize(c)
 	case "process-ready":
@@ -388,7 +398,8 @@ func parseInt(c *cmd, key string) (int, error) {
 func (e *Env) addNodes(c *cmd) error {
 	if err := c.onlyKeys("prevote", "checkquorum", "election", "heartbeat", "unsafe-commit-prior-term",
 		"max-entries", "max-inflight", "snapshot-entries", "async-persist", "seed",
-		"vote-write", "voter-timer", "vote-write-holds-timer", "heartbeat-reply"); err != nil {
+		"vote-write", "voter-timer", "vote-write-holds-timer", "heartbeat-reply",
+		"lease-read", "clock-drift", "unsafe-read"); err != nil {
 		return err
 	}
 	if len(e.nodes) > 0 {
@@ -418,6 +429,17 @@ func (e *Env) addNodes(c *cmd) error {
 	}
 	if cfg.UnsafeCommitPriorTerm, err = parseBool(c, "unsafe-commit-prior-term"); err != nil {
 		return err
+	}
+	if cfg.LeaseRead, err = parseBool(c, "lease-read"); err != nil {
+		return err
+	}
+	if cfg.UnsafeReadNoConfirm, err = parseBool(c, "unsafe-read"); err != nil {
+		return err
+	}
+	if v, ok := c.lookup("clock-drift"); ok {
+		if cfg.ClockDrift, err = strconv.ParseFloat(v, 64); err != nil {
+			return fmt.Errorf("clock-drift=%s: %w", v, err)
+		}
 	}
 	if cfg.MaxEntriesPerMsg, err = parseInt(c, "max-entries"); err != nil {
 		return err
@@ -492,7 +514,8 @@ func (e *Env) boot(nd *node) error {
 	if err != nil {
 		return err
 	}
-	nd.n, nd.applied, nd.sm, nd.state, nd.term = n, 0, nil, n.State(), n.Term()
+	nd.n, nd.applied, nd.sm, nd.state, nd.term, nd.reads = n, 0, nil, n.State(), n.Term(), nil
+	n.SetNow(e.now)
 	nd.obsState, nd.obsTerm, nd.obsCommit = n.State(), n.Term(), n.Commit()
 	nd.timers, nd.armings = [raft.NumTimeouts]time.Duration{}, 0
 	if e.obs != nil {
@@ -618,6 +641,7 @@ func (e *Env) handleReady(nd *node) {
 	if rd.SnapshotDue != 0 {
 		e.compact(nd, rd.SnapshotDue)
 	}
+	e.readStates(nd, rd.ReadStates)
 	e.setTimers(nd, rd.Timers)
 	e.observe(nd)
 	e.check()

@@ -74,14 +74,30 @@ func fmtMsg(m raft.Message) string {
 		if m.Index != 0 {
 			s += fmt.Sprintf(" snapshot=%d", m.Index)
 		}
+		if m.Context != 0 {
+			s += fmt.Sprintf(" round=%d", m.Context)
+		}
 	case raft.MsgHeartbeatResp:
 		if m.Index != 0 {
 			s += fmt.Sprintf(" snapshot=%d", m.Index)
+		}
+		if m.Context != 0 {
+			s += fmt.Sprintf(" round=%d", m.Context)
 		}
 	case raft.MsgSnap:
 		s += fmt.Sprintf(" snapshot=%d/%d size=%d commit=%d", m.LogTerm, m.Index, m.Snapshot.Size, m.Commit)
 	case raft.MsgVote, raft.MsgPreVote:
 		s += fmt.Sprintf(" log=%d/%d", m.LogTerm, m.Index)
+		if m.Context == raft.CampaignTransfer {
+			s += " transfer"
+		}
+	case raft.MsgReadIndex:
+		s += fmt.Sprintf(" read=#%d", m.Context)
+	case raft.MsgReadIndexResp:
+		s += fmt.Sprintf(" read=#%d", m.Context)
+		if !m.Reject {
+			s += fmt.Sprintf(" index=%d", m.Index)
+		}
 	}
 	if m.Reject && m.Type != raft.MsgAppResp {
 		s += " rejected"

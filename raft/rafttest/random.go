@@ -9,8 +9,10 @@ import (
 )
 
 // Random drives e, which must have no nodes yet, through a random scenario of at most steps commands
-// drawn from r: elections, proposals, partial deliveries (in order on each link), drops, partitions,
-// crashes and restarts, asynchronous persistence. It stops after the first command in which the env's
+// drawn from r: elections, proposals, ReadIndex reads, leadership transfers, partial deliveries (in
+// order on each link), drops, partitions, crashes and restarts, asynchronous persistence. (Lease reads
+// are left out: the env's clock moves only by command, so a lease would outlive the timers that make
+// it safe.) It stops after the first command in which the env's
 // checks or its observer find a violation. It returns the commands it ran as a script that replays the
 // scenario (save it in testdata/ and run it with -update), with a comment above the command where a
 // violation showed. The scenario is a pure function of r's stream; err is a mistake of the driver.
@@ -101,6 +103,10 @@ func RandomWith(e *Env, r *rand.Rand, steps int, options string) (script string,
 			}
 		case k < 90:
 			run("heal")
+		case k < 94:
+			run("read %d", a)
+		case k < 95:
+			run("transfer %d %d", a, b)
 		default:
 			run("stabilize")
 		}
