@@ -267,7 +267,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "schedule", Section: "scenario", Kind: List,
-			Doc: "fault events, each a kind (crash, restart, cut, restore, partition, isolate, heal) and its command-line form"},
+			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, add, remove, replace) and its command-line form"},
 		parse: parseSchedule,
 		apply: func(st *state, v string) { st.schedule = splitSchedule(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -540,6 +540,9 @@ var scheduleKinds = []struct {
 	{"partition", fault.ParsePartition},
 	{"isolate", fault.ParseIsolate},
 	{"heal", func(s string, _ int) ([]fault.Event, error) { return fault.ParseHeal(s) }},
+	{"add", fault.ParseAdd},
+	{"remove", fault.ParseRemove},
+	{"replace", fault.ParseReplace},
 }
 
 // parseEntry reads one schedule entry, "KIND ARGS", for n nodes.
@@ -569,8 +572,10 @@ func fmtEvent(e fault.Event) string {
 			return "crash leader@" + at
 		}
 		return fmt.Sprintf("crash %d@%s", e.Node, at)
-	case fault.Restart, fault.Isolate:
+	case fault.Restart, fault.Isolate, fault.Add, fault.Remove:
 		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
+	case fault.Replace:
+		return fmt.Sprintf("replace %d:%d@%s", e.Node, e.New, at)
 	case fault.Cut, fault.Restore:
 		parts := make([]string, len(e.Edges))
 		for i, ed := range e.Edges {
