@@ -40,12 +40,15 @@ const (
 
 // Cluster is one run in progress.
 type Cluster struct {
-	cfg    Config
-	loop   *sim.Loop
-	net    *network.Network[envelope]
-	graph  *topology.Graph
-	hosts  []*host // index id-1
-	quorum int
+	cfg   Config
+	loop  *sim.Loop
+	net   *network.Network[envelope]
+	graph *topology.Graph
+	hosts []*host // index id-1
+	// nodes is how many hosts the run provisions (Config.Hosts): the network's node endpoints are
+	// 1..nodes and the clients' follow them.
+	nodes   uint64
+	members members // the membership events in progress
 
 	clients   []*clientHost // index id-1
 	faults    faultFeed
@@ -90,8 +93,10 @@ func New(cfg Config) (*Cluster, error) {
 		return nil, err
 	}
 	cfg.Heartbeat = cfg.HeartbeatInterval()
-	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, quorum: cfg.Nodes/2 + 1,
-		faultRand: sim.Stream(cfg.Seed, "faults"), maxLogIndex: uint64(maxLogEntries / cfg.Nodes)}
+	hosts := cfg.Hosts()
+	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, nodes: uint64(hosts),
+		faultRand: sim.Stream(cfg.Seed, "faults"), maxLogIndex: uint64(maxLogEntries / hosts)}
+	c.members.c = c
 	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
 	if cfg.Trace != nil {
 		c.trace = newTracer(cfg.Trace, c.loop)
@@ -105,8 +110,10 @@ func New(cfg Config) (*Cluster, error) {
 	for i := range peers {
 		peers[i] = uint64(i + 1)
 	}
-	for _, id := range peers {
-		h := &host{c: c, id: id}
+	// Every host starts with the bootstrap configuration, 1..Nodes; a spare (an ID beyond it, which a
+	// membership event adds) is left out of it, and never campaigns until a configuration makes it a voter.
+	for id := uint64(1); id <= uint64(hosts); id++ {
+		h := &host{c: c, id: id, created: id <= uint64(cfg.Nodes)}
 		h.cfg = raft.Config{
 			ID: id, Peers: peers,
 			ElectionTimeoutMin: cfg.ElectionMin, ElectionTimeoutMax: cfg.ElectionMax,
@@ -115,8 +122,8 @@ func New(cfg Config) (*Cluster, error) {
 			PreVote:           cfg.PreVote, CheckQuorum: cfg.CheckQuorum, Variant: cfg.Variant,
 			MaxInflight: cfg.MaxInflight, MaxEntriesPerMsg: cfg.MaxBatch,
 			SnapshotEntries: uint64(cfg.SnapshotEntries), SnapshotBytes: uint64(cfg.SnapshotBytes),
-			UnsafeCommitPriorTerm: cfg.UnsafeCommitPriorTerm,
-			LeaseRead:             cfg.ReadMode == ReadLease, ClockDrift: cfg.ClockDrift,
+			UnsafeCommitPriorTerm: cfg.UnsafeCommitPriorTerm, UnsafeConcurrentConfChanges: cfg.UnsafeConcurrentConfChanges,
+			LeaseRead: cfg.ReadMode == ReadLease, ClockDrift: cfg.ClockDrift,
 			UnsafeReadNoConfirm: cfg.UnsafeReads,
 		}
 		dcfg := disk.Config{Bandwidth: cfg.DiskBandwidth}
@@ -131,7 +138,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 
 	wl := cfg.Workload
-	wl.Nodes = cfg.Nodes
+	wl.Nodes = hosts
 	wl.SpreadReads = cfg.ReadMode == ReadFollower
 	c.invoked = make([]invoked, cfg.Clients)
 	for i := 1; i <= cfg.Clients; i++ {
@@ -164,6 +171,9 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 	end := min(sim.Time(c.cfg.Duration), sim.Never-1)
 	c.net.SetHorizon(end)
 	for _, h := range c.hosts {
+		if !h.created {
+			continue // a spare: it starts when the event that adds it fires
+		}
 		if err := h.start(); err != nil {
 			return Summary{}, err
 		}
@@ -237,7 +247,7 @@ func (c *Cluster) sendRaft(m *raft.Message) {
 // reply sends a node's answer to a client.
 func (c *Cluster) reply(from uint64, r workload.Reply) {
 	c.metrics.sentClient(from, replyBytes)
-	to := uint64(c.cfg.Nodes) + r.Client
+	to := c.nodes + r.Client
 	c.trace.clientMsg("reply", from, to, r.Client, r.Seq, r.OK, r.Leader)
 	c.net.Send(from, to, replyBytes, envelope{kind: envReply, rep: r})
 	c.checkInFlight()
@@ -248,11 +258,11 @@ func (c *Cluster) Deliver(from, to uint64, e *envelope) {
 	if c.trace.on() {
 		c.trace.deliver(from, to, e)
 	}
-	if to <= uint64(c.cfg.Nodes) {
+	if to <= c.nodes {
 		c.host(to).receive(from, e)
 		return
 	}
-	c.clients[to-uint64(c.cfg.Nodes)-1].client.Reply(e.rep)
+	c.clients[to-c.nodes-1].client.Reply(e.rep)
 }
 
 // Dropped implements network.Endpoint.
@@ -265,7 +275,7 @@ func (c *Cluster) Now() sim.Time { return c.loop.Now() }
 
 // SendRequest implements workload.Env.
 func (c *Cluster) SendRequest(to uint64, r workload.Request) {
-	from := uint64(c.cfg.Nodes) + r.Client
+	from := c.nodes + r.Client
 	if inv := &c.invoked[r.Client-1]; inv.seq != r.Seq {
 		// The first attempt leaves when the client invokes the operation.
 		*inv = invoked{seq: r.Seq, commit: c.metrics.commitIndex}
@@ -405,10 +415,16 @@ func (c *Cluster) applyFault(e *fault.Event) {
 			effect = "no effect: no node was up"
 		}
 		c.timeline.add(c.loop.Now(), e, nil, hit, effect)
+	case fault.Add, fault.Remove, fault.Replace:
+		c.members.enqueue(e)
 	case fault.Restart:
 		id := uint64(e.Node)
 		c.trace.fault(e, id)
 		h := c.host(id)
+		if !h.created || h.retired {
+			c.timeline.add(c.loop.Now(), e, nil, nil, fmt.Sprintf("no effect: node %d is not provisioned (not yet added, or removed)", id))
+			return
+		}
 		if h.alive {
 			c.timeline.add(c.loop.Now(), e, nil, nil, fmt.Sprintf("no effect: node %d was up", id))
 			return
@@ -440,7 +456,7 @@ func (c *Cluster) applyFault(e *fault.Event) {
 			for _, ed := range changed {
 				c.net.ResetLink(uint64(ed.From), uint64(ed.To))
 				if touched == nil {
-					touched = make([]bool, c.cfg.Nodes+1)
+					touched = make([]bool, c.nodes+1)
 				}
 				touched[ed.From], touched[ed.To] = true, true
 			}
@@ -518,16 +534,21 @@ func (c *Cluster) statusChanged() {
 }
 
 // workingLeader returns the leader that holds a working majority, or 0: a live leader such that a
-// majority of nodes, itself included, are alive, in its term, following it, and able to exchange
-// messages with it. At most one leader can: two such majorities would share a node, which has one term
-// and follows one leader. So the first found in ID order is the only one.
+// majority of the voters of its configuration, itself included if it is one, are alive, in its term,
+// following it, and able to exchange messages with it. At most one leader can: with one change at a
+// time, the majorities of the configurations in use overlap, and a node has one term and follows one
+// leader. So the first found in ID order is the only one.
 func (c *Cluster) workingLeader() uint64 {
 	for _, l := range c.hosts {
 		if !l.alive || l.state != raft.Leader {
 			continue
 		}
+		cs := l.node.Conf()
 		n := 0
 		for _, f := range c.hosts {
+			if !cs.IsVoter(f.id) {
+				continue
+			}
 			if f == l {
 				n++
 				continue
@@ -536,7 +557,7 @@ func (c *Cluster) workingLeader() uint64 {
 				n++
 			}
 		}
-		if n >= c.quorum {
+		if n >= cs.Quorum() {
 			return l.id
 		}
 	}

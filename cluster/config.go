@@ -76,6 +76,12 @@ type Config struct {
 	ReadMode    ReadMode
 	ClockDrift  float64
 	UnsafeReads bool // test only: serve reads without confirming leadership (raft.Config.UnsafeReadNoConfirm)
+	// Membership changes (Faults' add, remove and replace events; see membership.go). ReplaceDirect
+	// makes a replace add the new node as a voter at once, then remove the old one, with no learner
+	// phase. UnsafeConcurrentConfChanges (test only) lets leaders accept a change while another is in
+	// flight (see raft.Config), to show that the safety checker catches what follows.
+	ReplaceDirect               bool
+	UnsafeConcurrentConfChanges bool
 
 	// MeasureFrom starts the measurement window of the *_after measures (availability after a fault,
 	// operations invoked after it); the whole-run measures always start at 0.
@@ -274,8 +280,8 @@ func (c *Config) Validate() error {
 	case c.TimerJitter != nil && c.TimerJitter.Mean() >= c.ElectionMin:
 		return fmt.Errorf("timer-jitter: %v has mean %s, not below the minimum election timeout %s: noise that large is the timeout, not noise on it",
 			c.TimerJitter, ascii(c.TimerJitter.Mean()), ascii(c.ElectionMin))
-	case c.Graph != nil && c.Graph.Len() != c.Nodes:
-		return fmt.Errorf("topology: the graph has %d nodes but nodes is %d", c.Graph.Len(), c.Nodes)
+	case c.Graph != nil && c.Graph.Len() != c.Hosts():
+		return fmt.Errorf("topology: the graph has %d nodes but the run needs %d (nodes and the nodes the schedule adds)", c.Graph.Len(), c.Hosts())
 	}
 	if lc := c.LeaderCrash; lc != nil {
 		if lc.Stale < 0 || lc.Stale > c.Nodes-2 && lc.Stale > 0 {
@@ -295,9 +301,12 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("crash_recovery: mttr %v has mean %s: at least %s (%s)", cr.MTTR, ascii(cr.MTTR.Mean()), ascii(MinMTTR), tooFaulty)
 		}
 	}
+	if err := c.validateMembership(); err != nil {
+		return err
+	}
 	for _, e := range c.Faults {
-		if e.Node > int64(c.Nodes) {
-			return fmt.Errorf("faults: %v: node %d is not in 1..%d", e, e.Node, c.Nodes)
+		if e.Node > int64(c.Hosts()) {
+			return fmt.Errorf("faults: %v: node %d is not in 1..%d", e, e.Node, c.Hosts())
 		}
 	}
 	return c.validateSchedule()
@@ -340,14 +349,14 @@ func (c *Config) graph() (*topology.Graph, error) {
 		if kind == "" {
 			kind = "mesh"
 		}
-		return topology.Generate(kind, c.Nodes, c.Link)
+		return topology.Generate(kind, c.Hosts(), c.Link)
 	}
 	g, err := topology.Load(c.Topology, c.Link)
 	if err != nil {
 		return nil, err
 	}
-	if g.Len() != c.Nodes {
-		return nil, fmt.Errorf("topology: %s has %d nodes but nodes is %d", c.Topology, g.Len(), c.Nodes)
+	if g.Len() != c.Hosts() {
+		return nil, fmt.Errorf("topology: %s has %d nodes but the run needs %d (nodes and the nodes the schedule adds)", c.Topology, g.Len(), c.Hosts())
 	}
 	return g, nil
 }

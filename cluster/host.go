@@ -41,8 +41,11 @@ type host struct {
 	c     *Cluster
 	id    uint64
 	alive bool
-	node  *raft.Node
-	cfg   raft.Config
+	// created: the host exists (a node of the bootstrap configuration, or one a membership event has
+	// added); retired: the node was removed and its host shut down for good (see membership.go).
+	created, retired bool
+	node             *raft.Node
+	cfg              raft.Config
 
 	timers [raft.NumTimeouts]sim.Timer
 	// jitter, when not nil, is added to every timer the node arms, drawn from jitterRand (the node's
@@ -412,7 +415,11 @@ func (h *host) apply(ents []raft.Entry) {
 	}
 	for i := range ents {
 		e := &ents[i]
-		res, ok, err := h.store.Apply(e.Index, e.Data)
+		data := e.Data
+		if e.Type != raft.EntryNormal {
+			data = nil // a configuration: the node has used it since it was appended
+		}
+		res, ok, err := h.store.Apply(e.Index, data)
 		if err != nil {
 			panic("cluster: " + err.Error()) // the node handed out entries out of order: a bug
 		}

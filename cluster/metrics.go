@@ -84,7 +84,7 @@ func (m *metrics) init(cfg Config) {
 	m.latency = stats.NewHistogram()
 	m.downtimes = stats.NewHistogram()
 	m.firstCand = map[uint64]uint64{}
-	m.nodeBytes = make([]uint64, cfg.Nodes)
+	m.nodeBytes = make([]uint64, cfg.Hosts())
 }
 
 func (m *metrics) sent(t raft.MsgType, from uint64, size int, entries bool, leader bool) {

@@ -19,10 +19,11 @@ func (c *Config) validateSchedule() error {
 		down
 		maybe
 	)
-	state := make([]uint8, c.Nodes+1)
-	since := make([]fault.Event, c.Nodes+1) // the event that put the node in its state
-	if c.Chaos || c.CrashRecovery != nil || c.LeaderCrash != nil {
-		for i := range state {
+	state := make([]uint8, c.Hosts()+1)
+	since := make([]fault.Event, c.Hosts()+1) // the event that put the node in its state
+	for i := range state {
+		// Spares are created, and members removed, when the run gets to it: never certain.
+		if c.Chaos || c.CrashRecovery != nil || c.LeaderCrash != nil || i > c.Nodes || c.hasMembership() {
 			state[i] = maybe
 		}
 	}
@@ -78,20 +79,20 @@ func (c *Config) validateSchedule() error {
 		}
 		switch {
 		case e.Kind == fault.Crash && e.Leader:
-			for i := 1; i <= c.Nodes; i++ {
+			for i := 1; i < len(state); i++ {
 				if state[i] == up {
 					state[i], since[i] = maybe, e
 				}
 			}
 		case e.Kind == fault.Crash:
-			if id >= 1 && id <= int64(c.Nodes) {
+			if id >= 1 && id < int64(len(state)) {
 				if state[id] == down {
 					return fmt.Errorf("schedule: %v: node %d is already down (%v, and no restart since)", e, id, since[id])
 				}
 				state[id], since[id] = down, e
 			}
 		case e.Kind == fault.Restart:
-			if id >= 1 && id <= int64(c.Nodes) {
+			if id >= 1 && id < int64(len(state)) {
 				if state[id] == up {
 					if since[id].Kind == fault.Restart {
 						return fmt.Errorf("schedule: %v: node %d is up (%v, and no crash since)", e, id, since[id])
@@ -117,6 +118,93 @@ func CheckEdges(faults []fault.Event, g *topology.Graph) error {
 			if _, ok := g.Link(ed.From, ed.To); !ok {
 				return fmt.Errorf("schedule: %v: the topology has no edge %d->%d", e, ed.From, ed.To)
 			}
+		}
+	}
+	return nil
+}
+
+// Hosts is how many hosts a run provisions: Nodes, or the highest node ID a membership event names.
+func (c *Config) Hosts() int {
+	n := c.Nodes
+	for _, e := range c.Faults {
+		switch e.Kind {
+		case fault.Add, fault.Remove:
+			n = max(n, int(min(e.Node, fault.MaxMemberID)))
+		case fault.Replace:
+			n = max(n, int(min(e.Node, fault.MaxMemberID)), int(min(e.New, fault.MaxMemberID)))
+		}
+	}
+	return n
+}
+
+func (c *Config) hasMembership() bool {
+	for _, e := range c.Faults {
+		if e.Kind == fault.Add || e.Kind == fault.Remove || e.Kind == fault.Replace {
+			return true
+		}
+	}
+	return false
+}
+
+// validateMembership follows the configuration through the schedule's membership events, which the run
+// carries out one after another in that order: a node added must not be a member already, nor one
+// removed before (IDs are not reused: its host is shut down); a node removed or replaced must be a
+// member; a removal must leave a voter; and the hosts must fit MaxNodes.
+func (c *Config) validateMembership() error {
+	if !c.hasMembership() {
+		return nil
+	}
+	if h := c.Hosts(); h > MaxNodes {
+		return fmt.Errorf("faults: the schedule names node %d: at most %d nodes are supported", h, MaxNodes)
+	}
+	member := map[int64]bool{}
+	gone := map[int64]fault.Event{}
+	for id := int64(1); id <= int64(c.Nodes); id++ {
+		member[id] = true
+	}
+	voters := c.Nodes
+	add := func(e fault.Event, id int64) error {
+		if member[id] {
+			return fmt.Errorf("schedule: %v: node %d is a member already", e, id)
+		}
+		if g, ok := gone[id]; ok {
+			return fmt.Errorf("schedule: %v: node %d was removed (%v); node IDs are not reused", e, id, g)
+		}
+		member[id] = true
+		voters++
+		return nil
+	}
+	remove := func(e fault.Event, id int64) error {
+		if !member[id] {
+			if g, ok := gone[id]; ok {
+				return fmt.Errorf("schedule: %v: node %d was removed already (%v)", e, id, g)
+			}
+			return fmt.Errorf("schedule: %v: node %d is not a member", e, id)
+		}
+		if voters == 1 {
+			return fmt.Errorf("schedule: %v: node %d is the last member", e, id)
+		}
+		delete(member, id)
+		gone[id] = e
+		voters--
+		return nil
+	}
+	for _, e := range c.Faults {
+		var err error
+		switch e.Kind {
+		case fault.Add:
+			err = add(e, e.Node)
+		case fault.Remove:
+			err = remove(e, e.Node)
+		case fault.Replace:
+			if !member[e.Node] {
+				err = remove(e, e.Node) // names the problem
+			} else if err = add(e, e.New); err == nil {
+				err = remove(e, e.Node)
+			}
+		}
+		if err != nil {
+			return err
 		}
 	}
 	return nil

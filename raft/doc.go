@@ -42,7 +42,7 @@
 //     is persisted (Persist.Snapshot) before the answer that vouches for it leaves, and a restarted
 //     node recovers from its durable snapshot plus the entries after it, with its commit index at the
 //     snapshot's;
-//   - PreVote (thesis §9.6) and CheckQuorum (thesis §6.2), both off by default as in etcd.
+//   - PreVote (thesis §9.6) and CheckQuorum (thesis §6.2), both off by default as in etcd;
 //   - linearizable reads by ReadIndex (thesis §6.4; read.go): the leader records its commit index,
 //     confirms its leadership with a heartbeat round a majority answers (the round's number rides in
 //     the heartbeats, as etcd's ReadOnlySafe carries a request context), and waits first for an entry
@@ -50,7 +50,25 @@
 //     do; and by leader lease (§6.4.1), with CheckQuorum only, under an assumed clock drift bound;
 //   - leadership transfer (thesis §3.10; transfer.go): the leader catches the target up, sends it
 //     MsgTimeoutNow, and refuses proposals for at most a minimum election timeout; the target's
-//     election skips PreVote, and its vote requests are answered even under CheckQuorum's lease.
+//     election skips PreVote, and its vote requests are answered even under CheckQuorum's lease;
+//   - membership changes one server at a time (thesis ch. 4, conf.go): ProposeConfChange appends a
+//     configuration entry (Entry.Type EntryConfChange, whose Data holds the change and the whole new
+//     configuration); every node uses the latest configuration in its log, committed or not (§4.1), and
+//     goes back to the one before when a conflicting suffix is truncated. Majorities, for votes, commits
+//     and CheckQuorum, are of the current configuration's voters. A leader accepts one change at a time:
+//     not while its latest configuration entry is uncommitted, nor before it has committed an entry of
+//     its own term (the bug fix Ongaro posted to raft-dev in 2015: without it, uncommitted changes of a
+//     deposed and a new leader can add up to two in flight). Learners (etcd's non-voting members, the
+//     thesis's §4.2.1 catch-up phase) get the log but neither vote nor count, and are promoted by an
+//     AddVoter change. A node that is not a voter of its configuration — a learner, a spare not yet
+//     added (Config.Peers leaves it out), a removed node — never campaigns; it still answers vote
+//     requests, which count only with candidates whose configuration has it as a voter. A leader that
+//     removes itself leads on, not counting itself, until the entry commits, then steps down (§4.2.2).
+//     While a change is uncommitted the leader also replicates to the nodes it removes, so that they
+//     learn they are out and stop campaigning; a removed node that never learns it (it was down) may
+//     still time out and disrupt the cluster with a higher term (§4.2.3), which CheckQuorum's lease
+//     prevents; it cannot win, as its log lacks the committed removal. A snapshot records the
+//     configuration as of its last index (Snapshot.Conf), so a restart recovers it from snapshot plus log.
 //
 // With CheckQuorum on, a node that has heard from its leader within the minimum election timeout (its
 // lease) ignores vote and pre-vote requests of a higher term, unanswered, as etcd does, and a leader that
@@ -107,6 +125,5 @@
 //     the node could forget, and for nothing else.
 //
 // The commit index is volatile, as in the paper: a restarted node learns it again from the leader and
-// re-applies its log from the start, or from its snapshot. There are no membership changes yet, so a
-// snapshot holds no configuration.
+// re-applies its log from the start, or from its snapshot.
 package raft

@@ -63,6 +63,10 @@ type Entry struct {
 	// Size is the size in bytes the payload stands for on the wire and on disk. It lets a workload model
 	// 1 KB writes without allocating them; Data holds only what the state machine needs.
 	Size uint32
+	// Type is EntryNormal for a client command (or a new leader's empty entry) and EntryConfChange for
+	// a configuration (thesis ch. 4), whose Data then encodes the change and the whole configuration
+	// it produces (see ConfChange). It fits in the padding after Size: an Entry is no larger for it.
+	Type EntryType
 	Data []byte // nil for the empty entry a new leader appends
 }
 
@@ -137,6 +141,9 @@ type Snapshot struct {
 	// not be that large.
 	Size uint64
 	Data []byte
+	// Conf is the configuration as of Index (the latest in the log through Index): a node restored from
+	// the snapshot uses it until a later configuration entry follows.
+	Conf ConfState
 }
 
 // HardState is what a node must persist before answering: its term and its vote in that term.

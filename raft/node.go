@@ -57,8 +57,11 @@ func (t Timeout) String() string {
 
 // Config configures a Node.
 type Config struct {
-	ID    uint64
-	Peers []uint64 // every voter, this node included
+	ID uint64
+	// Peers is the bootstrap configuration's voters: the configuration in force until the log (or a
+	// snapshot) holds a later one. A node whose ID is not among them starts as a non-member, a spare
+	// for a configuration change to add later (see ProposeConfChange).
+	Peers []uint64
 
 	ElectionTimeoutMin time.Duration // each election timeout is drawn uniformly from [Min, Max]
 	ElectionTimeoutMax time.Duration
@@ -108,14 +111,20 @@ type Config struct {
 	// own term. It exists so that tests can show the safety checker catches stale reads. Never set it
 	// otherwise.
 	UnsafeReadNoConfirm bool
+	// Membership changes (thesis ch. 4). UnsafeConcurrentConfChanges breaks the one-change-at-a-time
+	// rule on purpose: the leader accepts a configuration change while another is uncommitted (and
+	// before it has committed an entry of its term), so that two configurations whose majorities need
+	// not overlap can be in use at once. It exists so that tests can show the safety checker catches
+	// the result. Never set it otherwise.
+	UnsafeConcurrentConfChanges bool
 }
 
 func (c *Config) validate() error {
 	switch {
 	case c.ID == None:
 		return errors.New("raft: config: ID must not be 0")
-	case !slices.Contains(c.Peers, c.ID):
-		return fmt.Errorf("raft: config: peers %v do not include the node's own ID %d", c.Peers, c.ID)
+	case len(c.Peers) == 0:
+		return errors.New("raft: config: no peers (the bootstrap configuration needs a voter)")
 	case slices.Contains(c.Peers, None):
 		return errors.New("raft: config: peer ID 0 is reserved")
 	case c.ElectionTimeoutMin <= 0 || c.ElectionTimeoutMax < c.ElectionTimeoutMin:
@@ -205,7 +214,12 @@ type batchMark struct {
 type Node struct {
 	cfg   Config
 	id    uint64
-	peers []uint64 // sorted; index i of prs and votes refers to peers[i]
+	peers []uint64 // the nodes tracked (see setConf), sorted; index i of prs and votes refers to peers[i]
+	// confs are the configurations in the log: confs[0] the one in force at the snapshot (or the
+	// bootstrap one, at index 0), then one per configuration entry after it, in log order. The last is
+	// the node's configuration. quorum is the number of its voters that make a majority.
+	confs  []confMark
+	quorum int
 
 	term  uint64
 	vote  uint64
@@ -296,15 +310,9 @@ func New(cfg Config, d Durable) (*Node, error) {
 		cfg.MaxBytesPerMsg = 1 << 20
 	}
 	n := &Node{cfg: cfg, id: cfg.ID}
-	n.peers = slices.Clone(cfg.Peers)
-	slices.Sort(n.peers)
-	n.peers = slices.Compact(n.peers)
-	n.prs = make([]progress, len(n.peers))
-	for i := range n.prs {
-		n.prs[i].ID = n.peers[i]
-		n.prs[i].inflight.init(cfg.MaxInflight)
-	}
-	n.votes = make([]int8, len(n.peers))
+	voters := slices.Clone(cfg.Peers)
+	slices.Sort(voters)
+	n.confs = []confMark{{cs: ConfState{Voters: slices.Compact(voters)}}}
 	n.log = make([]Entry, 1, len(d.Entries)+64)
 	n.log[0] = Entry{Index: d.Snapshot.Index, Term: d.Snapshot.Term}
 	for i, e := range d.Entries {
@@ -318,7 +326,13 @@ func New(cfg Config, d Durable) (*Node, error) {
 		s := d.Snapshot
 		n.snap, n.snapApply = &s, &s
 		n.commit, n.applied = s.Index, s.Index
+		n.confs[0].index = s.Index
+		if len(s.Conf.Voters) > 0 { // a snapshot without one leaves the bootstrap configuration in force
+			n.confs[0].cs = s.Conf
+		}
 	}
+	n.confAppended(n.log[1:])
+	n.setConf()
 	n.term, n.vote = d.HardState.Term, d.HardState.Vote
 	n.persisted = n.lastIndex()
 	n.dirtyFrom = n.lastIndex() + 1
@@ -390,11 +404,12 @@ func (n *Node) Entries(lo, hi uint64) []Entry {
 	return n.log[lo-off : hi-off+1 : hi-off+1]
 }
 
-// Peers returns the voters, sorted.
+// Peers returns the nodes the node tracks, sorted: the voters and learners of its configuration (and,
+// on a leader with a configuration change in flight, those of the configuration before it).
 func (n *Node) Peers() []uint64 { return n.peers }
 
-// Quorum returns the number of votes that make a majority.
-func (n *Node) Quorum() int { return len(n.peers)/2 + 1 }
+// Quorum returns the number of votes that make a majority of the node's configuration.
+func (n *Node) Quorum() int { return n.quorum }
 
 // Match returns the leader's matchIndex for peer id (for inspection and tests); ok is false if the node
 // is not the leader or id is not a peer.
@@ -560,7 +575,7 @@ func (n *Node) Compact(index uint64, data []byte, size uint64) error {
 	if index > n.applied {
 		return fmt.Errorf("raft: compact at index %d, beyond the last entry handed out to apply (%d)", index, n.applied)
 	}
-	s := &Snapshot{Index: index, Term: n.entryAt(index).Term, Size: size, Data: data}
+	s := &Snapshot{Index: index, Term: n.entryAt(index).Term, Size: size, Data: data, Conf: n.confCompacted(index)}
 	n.snap, n.snapPersist = s, s
 	n.appliedBytes = 0
 	// Copy what is kept into a new array: the old one, and the discarded entries' payloads, can then be
@@ -624,9 +639,16 @@ func (n *Node) Timeout(t Timeout) {
 	}
 }
 
-// electionTimeout starts a campaign: a pre-vote round with PreVote, an election without.
+// electionTimeout starts a campaign: a pre-vote round with PreVote, an election without. A node that
+// is not a voter of its configuration — a learner, a spare not yet added, a node removed — never
+// campaigns (thesis §4.2.2): it only draws its next timeout, so that it notices, should a later
+// configuration make it a voter.
 func (n *Node) electionTimeout() {
 	n.inLease = false
+	if !n.conf().IsVoter(n.id) {
+		n.resetElectionTimer()
+		return
+	}
 	n.campaign(n.cfg.PreVote != PreVoteOff, false)
 }
 
@@ -845,4 +867,5 @@ func (n *Node) truncate(keep uint64) {
 	n.log = nl
 	n.dirtyFrom = min(n.dirtyFrom, keep+1)
 	n.persisted = min(n.persisted, keep)
+	n.confTruncated(keep)
 }

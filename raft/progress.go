@@ -26,6 +26,9 @@ type progress struct {
 	State        progressState
 	ProbeSent    bool // in probe state: an AppendEntries is outstanding
 	RecentActive bool // heard from since the last CheckQuorum round
+	// Voter: the node is a voter of the configuration and counts towards majorities; false for a
+	// learner, and for a node the leader's pending configuration removes.
+	Voter bool
 	// PendingSnapshot is the index of the snapshot sent in snapshot state.
 	PendingSnapshot uint64
 	inflight        inflights
@@ -145,6 +148,7 @@ func (in *inflights) freeFirst() {
 type PeerProgress struct {
 	Match, Next uint64
 	Replicate   bool   // streaming entries optimistically; false while probing, one message at a time
+	Learner     bool   // tracked but not a voter: a learner, or a node a pending change removes
 	Snapshot    uint64 // in snapshot state: the index of the snapshot sent and not yet acknowledged
 	ProbeSent   bool   // probing: an AppendEntries is outstanding
 	Inflight    int    // replicating: AppendEntries sent and not yet acknowledged
@@ -159,7 +163,7 @@ func (n *Node) Progress(id uint64) (pp PeerProgress, ok bool) {
 		return PeerProgress{}, false
 	}
 	pr := &n.prs[i]
-	pp = PeerProgress{Match: pr.Match, Next: pr.Next, Replicate: pr.State == stateReplicate,
+	pp = PeerProgress{Match: pr.Match, Next: pr.Next, Replicate: pr.State == stateReplicate, Learner: !pr.Voter,
 		ProbeSent: pr.ProbeSent, Inflight: pr.inflight.count, MaxInflight: pr.inflight.size}
 	if pr.State == stateSnapshot {
 		pp.Snapshot = pr.PendingSnapshot

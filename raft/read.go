@@ -195,6 +195,9 @@ func (n *Node) confirmReads() {
 	r := &n.reads
 	vals := r.scratch[:0]
 	for i := range r.acks {
+		if !n.prs[i].Voter {
+			continue // a learner's answer, or a removed node's, confirms nothing
+		}
 		if n.prs[i].ID == n.id {
 			vals = append(vals, r.seq)
 		} else {

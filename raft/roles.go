@@ -80,23 +80,24 @@ func (n *Node) campaign(pre, transfer bool) {
 	if transfer {
 		ctx = CampaignTransfer
 	}
-	for _, id := range n.peers {
-		if id != n.id {
+	for i, id := range n.peers {
+		if id != n.id && n.prs[i].Voter {
 			n.send(Message{Type: voteType, To: id, Term: term, Index: n.lastIndex(), LogTerm: n.lastTerm(), Context: ctx})
 		}
 	}
 }
 
-// poll records a (pre-)vote and reports whether the votes granted now make a majority.
+// poll records a (pre-)vote and reports whether the votes granted now make a majority. Only the voters
+// of the node's configuration count (§4.1: majorities are of the current configuration).
 func (n *Node) poll(from uint64, granted bool) bool {
-	if i := n.peerIndex(from); i >= 0 && n.votes[i] == 0 {
+	if i := n.peerIndex(from); i >= 0 && n.prs[i].Voter && n.votes[i] == 0 {
 		if granted {
 			n.votes[i] = 1
 		} else {
 			n.votes[i] = -1
 		}
 	}
-	return n.tally(1) >= n.Quorum()
+	return n.tally(1) >= n.quorum
 }
 
 func (n *Node) tally(v int8) int {
@@ -122,6 +123,9 @@ func (n *Node) becomeLeader() {
 	n.step = stepLeader
 	n.lead = n.id
 	n.inLease = false
+	// Track the configuration's members afresh (and, while its entry is uncommitted, those of the one
+	// before it): a node that led before may still track members of an older configuration.
+	n.setConf()
 	n.reads.becomeLeader()
 	n.transfer = leadTransfer{}
 	last := n.lastIndex()
@@ -154,12 +158,12 @@ func (n *Node) becomeLeader() {
 func (n *Node) checkQuorum() {
 	active := 0
 	for i := range n.prs {
-		if n.prs[i].RecentActive || n.prs[i].ID == n.id {
+		if n.prs[i].Voter && (n.prs[i].RecentActive || n.prs[i].ID == n.id) {
 			active++
 		}
 		n.prs[i].RecentActive = false
 	}
-	if active < n.Quorum() {
+	if active < n.quorum {
 		n.becomeFollower(n.term, None)
 		return
 	}
@@ -205,7 +209,7 @@ func stepCandidate(n *Node, m *Message) {
 			if pre || n.selfVoteSeq == 0 {
 				n.wonElection(pre)
 			}
-		} else if n.tally(-1) >= n.Quorum() {
+		} else if n.tally(-1) >= n.quorum {
 			n.becomeFollower(n.term, None)
 		}
 	}
@@ -237,7 +241,13 @@ func stepLeader(n *Node, m *Message) {
 		case stateReplicate:
 			pr.inflight.freeLE(m.Index)
 		}
-		n.maybeCommit()
+		if n.maybeCommit() {
+			// The commit may have changed the tracked nodes, or deposed a leader that removed itself.
+			if i = n.peerIndex(m.From); n.state != Leader || i < 0 {
+				return
+			}
+			pr = &n.prs[i]
+		}
 		for n.sendAppend(pr, false) {
 		}
 		if n.transfer.to == pr.ID {
@@ -345,6 +355,7 @@ func (n *Node) handleAppend(m *Message) {
 	if k < len(ents) {
 		n.dirtyFrom = min(n.dirtyFrom, ents[k].Index)
 		n.log = append(n.log, ents[k:]...)
+		n.confAppended(ents[k:])
 	}
 	lastNew := m.Index + uint64(len(ents))
 	n.commit = max(n.commit, min(m.Commit, lastNew))
@@ -423,6 +434,9 @@ func (n *Node) bcastHeartbeat() {
 func (n *Node) maybeCommit() bool {
 	matches := n.matches[:0]
 	for i := range n.prs {
+		if !n.prs[i].Voter {
+			continue // a learner, or a node the pending configuration removes
+		}
 		if n.prs[i].ID == n.id {
 			matches = append(matches, n.persisted)
 		} else {
@@ -442,16 +456,20 @@ func (n *Node) maybeCommit() bool {
 	} else {
 		slices.Sort(matches)
 	}
-	q := matches[len(matches)-n.Quorum()]
+	q := matches[len(matches)-n.quorum]
 	if q <= n.commit {
 		return false
 	}
 	if n.entryAt(q).Term != n.term && !n.cfg.UnsafeCommitPriorTerm {
 		return false
 	}
+	pending := n.confPending()
 	n.commit = q
 	if len(n.reads.waiting) > 0 {
 		n.releaseWaitingReads() // the leader's first entry of its term is committed (thesis §6.4 step 1)
+	}
+	if pending && !n.confPending() {
+		n.leaderConfCommitted()
 	}
 	return true
 }

@@ -42,4 +42,10 @@ func (n *Node) restore(s *Snapshot) {
 	n.appliedBytes = 0
 	n.dirtyFrom = s.Index + 1
 	n.persisted = min(n.persisted, s.Index)
+	base := n.confs[0].cs
+	if len(s.Conf.Voters) > 0 {
+		base = s.Conf
+	}
+	n.confs = []confMark{{index: s.Index, cs: base}}
+	n.setConf()
 }

@@ -33,6 +33,8 @@ func (n *Node) TransferLeadership(to uint64) error {
 		return fmt.Errorf("raft: transfer to %d: not a peer", to)
 	case to == n.id:
 		return fmt.Errorf("raft: transfer to %d: it leads already", to)
+	case !n.prs[i].Voter:
+		return fmt.Errorf("raft: transfer to %d: not a voter of the configuration", to)
 	case n.transfer.to == to:
 		return nil
 	}
@@ -73,8 +75,8 @@ func (n *Node) transferTick() {
 
 // handleTimeoutNow starts the election the leader asked for, at once and without PreVote.
 func (n *Node) handleTimeoutNow(m *Message) {
-	if n.peerIndex(n.id) < 0 {
-		return
+	if !n.conf().IsVoter(n.id) {
+		return // a learner, a spare or a removed node never campaigns
 	}
 	n.campaign(false, true)
 }

@@ -284,7 +284,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "schedule", Section: "scenario", Kind: List,
-			Doc: "fault events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer) and its command-line form"},
+			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace) and its command-line form"},
 		parse: parseSchedule,
 		apply: func(st *state, v string) { st.schedule = splitSchedule(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -577,6 +577,9 @@ var scheduleKinds = []struct {
 	{"isolate", fault.ParseIsolate},
 	{"heal", func(s string, _ int) ([]fault.Event, error) { return fault.ParseHeal(s) }},
 	{"transfer", fault.ParseTransfer},
+	{"add", fault.ParseAdd},
+	{"remove", fault.ParseRemove},
+	{"replace", fault.ParseReplace},
 }
 
 // parseEntry reads one schedule entry, "KIND ARGS", for n nodes.
@@ -606,8 +609,10 @@ func fmtEvent(e fault.Event) string {
 			return "crash leader@" + at
 		}
 		return fmt.Sprintf("crash %d@%s", e.Node, at)
-	case fault.Restart, fault.Isolate, fault.Transfer:
+	case fault.Restart, fault.Isolate, fault.Transfer, fault.Add, fault.Remove:
 		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
+	case fault.Replace:
+		return fmt.Sprintf("replace %d:%d@%s", e.Node, e.New, at)
 	case fault.Cut, fault.Restore:
 		parts := make([]string, len(e.Edges))
 		for i, ed := range e.Edges {

@@ -26,10 +26,15 @@ const (
 	// Transfer asks the node that leads at the time to hand its leadership to Node (thesis §3.10). It
 	// is not a fault but an operator's action; it rides the schedule so that it is timed like one.
 	Transfer
+	// Membership changes (Raft thesis ch. 4), which the run asks of whoever leads at At, retrying until
+	// done; not faults, but scheduled as they are.
+	Add     // Node joins the configuration as a voter (its host starts, empty)
+	Remove  // Node leaves the configuration (its host shuts down once that is committed)
+	Replace // New joins as a learner, is promoted once caught up, then Node is removed
 )
 
 var kindNames = [...]string{Crash: "crash", Restart: "restart", Cut: "cut", Restore: "restore",
-	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer"}
+	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer", Add: "add", Remove: "remove", Replace: "replace"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -42,7 +47,8 @@ func (k Kind) String() string {
 type Event struct {
 	At   time.Duration
 	Kind Kind
-	Node int64 // Crash, Restart, Isolate, Transfer (the target); for Crash with Leader set, 0
+	Node int64 // Crash, Restart, Isolate, Transfer (the target), Add, Remove; the node replaced for Replace; for Crash with Leader set, 0
+	New  int64 // Replace: the node that takes Node's place
 	// Leader, for a Crash, crashes 1+Extra nodes: the node that leads at At and Extra other live nodes
 	// drawn at random; when no node leads at At, all 1+Extra are drawn from the live nodes (fewer if
 	// fewer are live).
@@ -64,8 +70,10 @@ func (e Event) String() string {
 			return "crash leader@" + at
 		}
 		return fmt.Sprintf("crash %d@%s", e.Node, at)
-	case Restart, Isolate, Transfer:
+	case Restart, Isolate, Transfer, Add, Remove:
 		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
+	case Replace:
+		return fmt.Sprintf("replace %d:%d@%s", e.Node, e.New, at)
 	case Cut, Restore:
 		parts := make([]string, len(e.Edges))
 		for i, ed := range e.Edges {
@@ -124,6 +132,57 @@ func ParseTransfer(s string, n int) ([]Event, error) {
 // ParseIsolate reads "ID@T[,ID@T…]".
 func ParseIsolate(s string, n int) ([]Event, error) {
 	return parseAtList(s, n, Isolate, false)
+}
+
+// MaxMemberID bounds the node IDs membership events name: the parsers cannot know how many nodes a run
+// provisions (the cluster checks its own bound), but an ID this large is never meant.
+const MaxMemberID = 1 << 20
+
+// ParseAdd reads "ID@T[,ID@T…]": nodes to add as voters. IDs beyond the cluster's n are the point, so
+// they are checked only against MaxMemberID; the cluster checks the schedule's membership as a whole.
+func ParseAdd(s string, _ int) ([]Event, error) {
+	return parseAtList(s, MaxMemberID, Add, false)
+}
+
+// ParseRemove reads "ID@T[,ID@T…]": nodes to remove (IDs as for ParseAdd).
+func ParseRemove(s string, _ int) ([]Event, error) {
+	return parseAtList(s, MaxMemberID, Remove, false)
+}
+
+// ParseReplace reads "OLD:NEW@T[,OLD:NEW@T…]": NEW joins as a learner, is promoted once caught up, and
+// OLD is removed (IDs as for ParseAdd).
+func ParseReplace(s string, _ int) ([]Event, error) {
+	list, err := splitList(s)
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for _, item := range list {
+		ids, at, ok := strings.Cut(item, "@")
+		old, nw, ok2 := strings.Cut(ids, ":")
+		if !ok || !ok2 {
+			return nil, fmt.Errorf("%q: want OLD:NEW@TIME, e.g. 2:6@10s", item)
+		}
+		d, err := parseTime(at)
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", item, err)
+		}
+		e := Event{At: d, Kind: Replace}
+		if e.Node, err = parseNode(old, MaxMemberID); err != nil {
+			return nil, fmt.Errorf("%q: %w", item, err)
+		}
+		if e.New, err = parseNode(nw, MaxMemberID); err != nil {
+			return nil, fmt.Errorf("%q: %w", item, err)
+		}
+		if e.New == e.Node {
+			return nil, fmt.Errorf("%q: a node cannot replace itself", item)
+		}
+		out = append(out, e)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%q: empty list", s)
+	}
+	return out, nil
 }
 
 func parseAtList(s string, n int, kind Kind, leaderOK bool) ([]Event, error) {

@@ -95,7 +95,7 @@ func (e *Env) apply(nd *node, ents []raft.Entry) {
 			e.violation("node %d applies index %d after %d", nd.id, x.Index, nd.applied)
 		}
 		nd.applied = x.Index
-		if len(x.Data) > 0 {
+		if len(x.Data) > 0 && x.Type == raft.EntryNormal {
 			nd.sm = append(nd.sm, string(x.Data))
 		}
 		if i := int(x.Index - 1); i < len(e.applied) {
@@ -159,7 +159,7 @@ func (e *Env) check() {
 }
 
 func sameEntry(a, b raft.Entry) bool {
-	return a.Term == b.Term && a.Index == b.Index && a.Size == b.Size && bytes.Equal(a.Data, b.Data)
+	return a.Term == b.Term && a.Index == b.Index && a.Size == b.Size && a.Type == b.Type && bytes.Equal(a.Data, b.Data)
 }
 
 // tellObserver reports one Ready of nd to the observer as the simulator reports one to its checker: a

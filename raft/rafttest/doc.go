@@ -16,6 +16,8 @@
 //	          [vote-write=parallel|before_send] [voter-timer=on_grant|on_durable]
 //	          [vote-write-holds-timer=] [heartbeat-reply=queued|at_once]   (see raft.Variant)
 //	          [lease-read=] [clock-drift=0.01] [unsafe-read=]   (reads: see raft/read.go)
+//	          [spares=K]  K more nodes, N+1..N+K, outside the bootstrap configuration (to add later)
+//	          [unsafe-concurrent-conf-changes=]   (see raft.Config)
 //	reset                         forget the cluster (to run a second scenario in one file)
 //	campaign N / tick-election N  fire the election timer (a leader's quorum check with CheckQuorum)
 //	tick-heartbeat N, tick-lease N
@@ -23,6 +25,8 @@
 //	read N                        ask node N for a linearizable read (ReadIndex), tagged #1, #2, ...
 //	transfer N M                  leader N hands its leadership to M
 //	advance D                     move the env's clock on by D (only lease reads look at it)
+//	conf-change N add-voter|add-learner|remove ID   propose a configuration change at node N
+//	conf [nodes]                  each node's configuration, its entry's index, and the node's place in it
 //	stabilize [nodes]             Readies in ID order, then every queued message between the nodes,
 //	                              until nothing moves; batches of synchronous nodes are durable at once
 //	process-ready nodes           take one Ready from each, deliver nothing
@@ -38,7 +42,8 @@
 //
 // A timer fires only if the node armed it (timers are one-shot; the env learns of them from Readies).
 //
-// Transcript notation: an entry is term/index (with :data when it has a payload), so log=1/5 in an
+// Transcript notation: an entry is term/index (with :data when it has a payload, :conf(change) when it
+// is a configuration entry), so log=1/5 in an
 // AppendEntries is the entry preceding the ones sent, and in a vote request the candidate's last
 // entry. "> 1 handling Ready" lists what node 1 handed out: "send" for messages that leave at once,
 // "persist #n" for its batch, "apply" for committed entries. A synchronous node's batch is durable as

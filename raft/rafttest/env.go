@@ -241,6 +241,10 @@ func (e *Env) dispatch(c *cmd) error {
 		return e.transferCmd(c)
 	case "advance":
 		return e.advance(c)
+	case "conf-change":
+		return e.confChange(c)
+	case "conf":
+		return e.forEachNodeOrAll(c, e.printConf)
 	case "stabilize":
 		return e.stabilize(c)
 	case "process-ready":
@@ -398,8 +402,8 @@ func parseInt(c *cmd, key string) (int, error) {
 func (e *Env) addNodes(c *cmd) error {
 	if err := c.onlyKeys("prevote", "checkquorum", "election", "heartbeat", "unsafe-commit-prior-term",
 		"max-entries", "max-inflight", "snapshot-entries", "async-persist", "seed",
-		"vote-write", "voter-timer", "vote-write-holds-timer", "heartbeat-reply",
-		"lease-read", "clock-drift", "unsafe-read"); err != nil {
+		"vote-write", "voter-timer", "vote-write-holds-timer", "heartbeat-reply", "spares",
+		"unsafe-concurrent-conf-changes", "lease-read", "clock-drift", "unsafe-read"); err != nil {
 		return err
 	}
 	if len(e.nodes) > 0 {
@@ -441,6 +445,13 @@ func (e *Env) addNodes(c *cmd) error {
 			return fmt.Errorf("clock-drift=%s: %w", v, err)
 		}
 	}
+	if cfg.UnsafeConcurrentConfChanges, err = parseBool(c, "unsafe-concurrent-conf-changes"); err != nil {
+		return err
+	}
+	spares, err := parseInt(c, "spares")
+	if err != nil {
+		return err
+	}
 	if cfg.MaxEntriesPerMsg, err = parseInt(c, "max-entries"); err != nil {
 		return err
 	}
@@ -475,8 +486,8 @@ func (e *Env) addNodes(c *cmd) error {
 	if v, ok := c.lookup("async-persist"); ok {
 		switch v {
 		case "true":
-			for _, id := range cfg.Peers {
-				async[id] = true
+			for id := 1; id <= count+max(spares, 0); id++ {
+				async[uint64(id)] = true
 			}
 		case "false":
 		default:
@@ -492,7 +503,12 @@ func (e *Env) addNodes(c *cmd) error {
 	if e.newObserver != nil {
 		e.obs = e.newObserver()
 	}
-	for _, id := range cfg.Peers {
+	// Spares get the IDs after the voters and the same bootstrap configuration, which leaves them out.
+	ids := slices.Clone(cfg.Peers)
+	for i := 1; i <= spares; i++ {
+		ids = append(ids, uint64(count+i))
+	}
+	for _, id := range ids {
 		ncfg := cfg
 		ncfg.ID = id
 		ncfg.Peers = slices.Clone(cfg.Peers)
@@ -602,6 +618,64 @@ func (e *Env) propose(c *cmd) error {
 		e.check()
 	}
 	return nil
+}
+
+// confChange N add-voter|add-learner|remove ID proposes a configuration change at node N.
+func (e *Env) confChange(c *cmd) error {
+	if err := c.onlyKeys(); err != nil {
+		return err
+	}
+	pos := c.positional()
+	if len(pos) != 3 {
+		return errors.New("conf-change: want a node, add-voter|add-learner|remove, and an ID")
+	}
+	nd, err := e.nodeArg(pos[0])
+	if err != nil {
+		return err
+	}
+	typ, err := raft.ParseConfChangeType(pos[1])
+	if err != nil {
+		return fmt.Errorf("conf-change: %w", err)
+	}
+	id, err := strconv.ParseUint(pos[2], 10, 64)
+	if err != nil {
+		return fmt.Errorf("conf-change: ID %q: %w", pos[2], err)
+	}
+	if nd.n == nil {
+		e.printf("node %d is down", nd.id)
+		return nil
+	}
+	idx, _, err := nd.n.ProposeConfChange(raft.ConfChange{Type: typ, ID: id})
+	if err != nil {
+		e.printf("node %d: %v", nd.id, err)
+		return nil
+	}
+	x, _ := nd.n.Entry(idx)
+	e.printf("node %d: proposed %s", nd.id, fmtEntry(x, true))
+	e.observe(nd)
+	e.check()
+	return nil
+}
+
+// printConf shows nd's configuration, the index of its entry, and whether the node knows it committed.
+func (e *Env) printConf(nd *node) {
+	if nd.n == nil {
+		e.printf("%d: down", nd.id)
+		return
+	}
+	cs, at := nd.n.Conf(), nd.n.ConfIndex()
+	state := "committed"
+	if at > nd.n.Commit() {
+		state = "uncommitted"
+	}
+	role := "non-member"
+	switch {
+	case cs.IsVoter(nd.id):
+		role = "voter"
+	case cs.IsLearner(nd.id):
+		role = "learner"
+	}
+	e.printf("%d: %s at=%d %s (%s)", nd.id, cs, at, state, role)
 }
 
 // handleReady takes one Ready from nd: it sends the messages that may go at once, persists the batch
@@ -1086,6 +1160,12 @@ func (e *Env) status(nd *node) {
 			continue
 		}
 		s := "probe"
+		learner := ""
+		if cs := n.Conf(); cs.IsLearner(id) {
+			learner = " learner"
+		} else if pr.Learner {
+			learner = " leaving" // tracked until the change that removes it commits
+		}
 		if pr.ProbeSent {
 			s += " (waiting)"
 		}
@@ -1095,7 +1175,7 @@ func (e *Env) status(nd *node) {
 		if pr.Snapshot != 0 {
 			s = fmt.Sprintf("snapshot %d (waiting)", pr.Snapshot)
 		}
-		e.printf("  %d: match=%d next=%d %s", id, pr.Match, pr.Next, s)
+		e.printf("  %d:%s match=%d next=%d %s", id, learner, pr.Match, pr.Next, s)
 	}
 }
 

@@ -8,6 +8,13 @@ import (
 )
 
 func fmtEntry(x raft.Entry, data bool) string {
+	if data && x.Type == raft.EntryConfChange {
+		cc, _, err := raft.DecodeConfEntry(x.Data)
+		if err != nil {
+			return fmt.Sprintf("%d/%d:conf(%v)", x.Term, x.Index, err)
+		}
+		return fmt.Sprintf("%d/%d:conf(%v)", x.Term, x.Index, cc)
+	}
 	if data && len(x.Data) > 0 {
 		return fmt.Sprintf("%d/%d:%s", x.Term, x.Index, x.Data)
 	}
