@@ -23,11 +23,11 @@ func asError(v *safety.Violation) error {
 	return v
 }
 
-func (o observer) Restarted(id, snapIndex, snapTerm uint64, ents []raft.Entry) error {
-	return asError(o.c.Restarted(id, snapIndex, snapTerm, ents))
+func (o observer) Restarted(id, snapIndex, snapTerm uint64, conf raft.ConfState, ents []raft.Entry) error {
+	return asError(o.c.Restarted(id, snapIndex, snapTerm, conf, ents))
 }
-func (o observer) Snapshotted(id, index, term uint64) error {
-	return asError(o.c.Snapshotted(id, index, term))
+func (o observer) Snapshotted(id, index, term uint64, conf raft.ConfState) error {
+	return asError(o.c.Snapshotted(id, index, term, conf))
 }
 func (o observer) LogChanged(id, first uint64, ents []raft.Entry) error {
 	return asError(o.c.LogChanged(id, first, ents))
