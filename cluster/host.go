@@ -136,7 +136,7 @@ func (h *host) start() error {
 	h.seenElections = 0
 	if h.c.check != nil {
 		s := &h.durable.Snapshot
-		h.c.violation(h.c.check.Restarted(h.id, s.Index, s.Term, h.durable.Entries))
+		h.c.violation(h.c.check.Restarted(h.id, s.Index, s.Term, raft.BootConf(h.cfg.Peers, s), h.durable.Entries))
 	}
 	h.drain()
 	return nil
@@ -294,7 +294,7 @@ func (h *host) submit(p *raft.Persist) {
 			"the nodes write faster than their disks complete (see fsync, disk bandwidth, clients and election timeout)")
 	}
 	if p.Snapshot != nil && h.c.check != nil {
-		h.c.violation(h.c.check.Snapshotted(h.id, p.Snapshot.Index, p.Snapshot.Term))
+		h.c.violation(h.c.check.Snapshotted(h.id, p.Snapshot.Index, p.Snapshot.Term, p.Snapshot.Conf))
 	}
 	// Every change to a node's log comes through here — a client's write, a new leader's empty entry,
 	// a follower's replicated entries — so the bound holds whatever drives the growth: a cluster that

@@ -187,6 +187,19 @@ func DecodeConfEntry(b []byte) (ConfChange, ConfState, error) {
 	return ConfChange{Type: ConfChangeType(x[0]), ID: x[1]}, ConfState{Voters: lists[0], Learners: lists[1]}, nil
 }
 
+// BootConf is the configuration a node starts from before the entries of its durable log: that of
+// its durable snapshot s, or, for none (or a snapshot that records none), the bootstrap configuration
+// whose voters are peers (Config.Peers). Observers that follow configurations from outside (the safety
+// checker) start from it too.
+func BootConf(peers []uint64, s *Snapshot) ConfState {
+	if s.Index > 0 && len(s.Conf.Voters) > 0 {
+		return s.Conf
+	}
+	voters := slices.Clone(peers)
+	slices.Sort(voters)
+	return ConfState{Voters: slices.Compact(voters)}
+}
+
 // confMark is a configuration and the log index where it appears (the snapshot's index, or 0, for the
 // base configuration).
 type confMark struct {

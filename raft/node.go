@@ -310,9 +310,7 @@ func New(cfg Config, d Durable) (*Node, error) {
 		cfg.MaxBytesPerMsg = 1 << 20
 	}
 	n := &Node{cfg: cfg, id: cfg.ID}
-	voters := slices.Clone(cfg.Peers)
-	slices.Sort(voters)
-	n.confs = []confMark{{cs: ConfState{Voters: slices.Compact(voters)}}}
+	n.confs = []confMark{{index: d.Snapshot.Index, cs: BootConf(cfg.Peers, &d.Snapshot)}}
 	n.log = make([]Entry, 1, len(d.Entries)+64)
 	n.log[0] = Entry{Index: d.Snapshot.Index, Term: d.Snapshot.Term}
 	for i, e := range d.Entries {
@@ -326,10 +324,6 @@ func New(cfg Config, d Durable) (*Node, error) {
 		s := d.Snapshot
 		n.snap, n.snapApply = &s, &s
 		n.commit, n.applied = s.Index, s.Index
-		n.confs[0].index = s.Index
-		if len(s.Conf.Voters) > 0 { // a snapshot without one leaves the bootstrap configuration in force
-			n.confs[0].cs = s.Conf
-		}
 	}
 	n.confAppended(n.log[1:])
 	n.setConf()

@@ -21,6 +21,10 @@ const (
 	// ReadFreshness is not one of the paper's five: a read served must reflect every write committed
 	// before the read was invoked (the part of linearizability a stale ReadIndex or lease breaks).
 	ReadFreshness = "Read Freshness"
+	// ConfigurationSafety and CommitQuorum follow membership changes (thesis ch. 4); see the package
+	// documentation for what each states and why it is checkable from outside.
+	ConfigurationSafety = "Configuration Safety"
+	CommitQuorum        = "Commit Quorum"
 )
 
 // Violation is a broken safety property.
@@ -58,6 +62,31 @@ type nodeLog struct {
 	// While leader: the term, and the last index it had when it became leader or last appended.
 	leaderTerm uint64
 	applied    uint64
+	// confs[0] is the configuration in force at base (the snapshot's, or the bootstrap one), then one
+	// record per configuration entry the log holds after base, in index order: like hashes, they follow
+	// the log, cut at truncation and dropped at compaction. confs[0].voters is nil while the node's
+	// configuration is unknown (it was never Restarted): the checks that need voters then skip it.
+	confs []confRec
+}
+
+// confRec is a configuration and the index of its entry (base's for confs[0]).
+type confRec struct {
+	index  uint64
+	voters []uint64 // sorted
+}
+
+// voters returns the voters of the node's configuration (the latest in its log, committed or not),
+// nil if unknown.
+func (nl *nodeLog) voters() []uint64 { return nl.confs[len(nl.confs)-1].voters }
+
+// confAt returns the configuration in force at index i (which must be at least base): that of the
+// last configuration entry at or below i.
+func (nl *nodeLog) confAt(i uint64) []uint64 {
+	k := len(nl.confs) - 1
+	for k > 0 && nl.confs[k].index > i {
+		k--
+	}
+	return nl.confs[k].voters
 }
 
 // termCommit is the highest index a node in term had committed.
@@ -113,7 +142,7 @@ func (c *Checker) fail(inv string, nodes []uint64, format string, args ...any) *
 func (c *Checker) node(id uint64) *nodeLog {
 	nl := c.nodes[id]
 	if nl == nil {
-		nl = &nodeLog{hashes: []uint64{0}, terms: []uint64{0}}
+		nl = &nodeLog{hashes: []uint64{0}, terms: []uint64{0}, confs: []confRec{{}}}
 		c.nodes[id] = nl
 	}
 	return nl
@@ -151,14 +180,16 @@ func entryHash(prev uint64, e *raft.Entry) uint64 {
 }
 
 // Restarted resets a node's view to what it recovered from storage: a snapshot through snapIndex, of
-// term snapTerm (0 and 0 for none), and the entries after it.
-func (c *Checker) Restarted(id, snapIndex, snapTerm uint64, entries []raft.Entry) *Violation {
+// term snapTerm (0 and 0 for none), and the entries after it. conf is the configuration the node
+// starts from before those entries (raft.BootConf: the snapshot's, or the bootstrap one).
+func (c *Checker) Restarted(id, snapIndex, snapTerm uint64, conf raft.ConfState, entries []raft.Entry) *Violation {
 	nl := c.node(id)
 	nl.base, nl.hashes, nl.terms = 0, nl.hashes[:1], nl.terms[:1]
 	nl.hashes[0], nl.terms[0] = 0, 0
 	nl.leaderTerm, nl.applied = 0, 0
+	nl.confs = []confRec{{voters: conf.Voters}}
 	if snapIndex > 0 {
-		if v := c.Snapshotted(id, snapIndex, snapTerm); v != nil {
+		if v := c.Snapshotted(id, snapIndex, snapTerm, conf); v != nil {
 			return v
 		}
 	}
@@ -170,8 +201,10 @@ func (c *Checker) Restarted(id, snapIndex, snapTerm uint64, entries []raft.Entry
 // so its prefix is the committed one: the node's own log, if it holds index, must agree with it. If the
 // log holds the snapshot's last entry the entries after it stay (a node compacting its own log);
 // otherwise the snapshot replaces the whole log (one installed from the leader). The node's state
-// machine is then the snapshot's: it applies from index+1 on.
-func (c *Checker) Snapshotted(id, index, term uint64) *Violation {
+// machine is then the snapshot's: it applies from index+1 on. conf is the snapshot's configuration
+// (raft.Snapshot.Conf), the one in force at index; a snapshot that records none (no voters) leaves the
+// node's configuration as its log has it at index.
+func (c *Checker) Snapshotted(id, index, term uint64, conf raft.ConfState) *Violation {
 	nl := c.node(id)
 	if index <= nl.base {
 		return nil // an older snapshot than the one the log starts at already
@@ -181,9 +214,19 @@ func (c *Checker) Snapshotted(id, index, term uint64) *Violation {
 	}
 	want := c.committed[index]
 	h, ok := nl.hash(index)
-	if ok && nl.terms[index-nl.base] == term {
+	keep := ok && nl.terms[index-nl.base] == term
+	// The configuration in force at index: the snapshot's, or for one that records none, the log's.
+	inForce := nl.confAt(min(index, nl.last()))
+	voters := conf.Voters
+	if len(voters) == 0 {
+		voters = inForce
+	}
+	if keep {
 		if h != want {
 			return c.fail(StateMachineSafety, []uint64{id, c.committedBy[index]}, "node %d snapshotted through index %d a log that differs from the one node %d committed", id, index, c.committedBy[index])
+		}
+		if inForce != nil && !slices.Equal(inForce, voters) {
+			return c.fail(ConfigurationSafety, []uint64{id}, "node %d snapshotted through index %d with voters %v, but its log has %v in force there", id, index, voters, inForce)
 		}
 		// Keep what follows, in new arrays, so that the compacted part can be collected.
 		k := index - nl.base
@@ -192,6 +235,16 @@ func (c *Checker) Snapshotted(id, index, term uint64) *Violation {
 	} else {
 		nl.hashes, nl.terms = []uint64{want}, []uint64{term}
 	}
+	// The configuration entries at or below index go with the compacted log (all of them, for a log
+	// the snapshot replaces); the one in force at index becomes the base.
+	k := len(nl.confs)
+	if keep {
+		k = 1
+		for k < len(nl.confs) && nl.confs[k].index <= index {
+			k++
+		}
+	}
+	nl.confs = append([]confRec{{index: index, voters: voters}}, nl.confs[k:]...)
 	nl.base = index
 	nl.applied = max(nl.applied, index)
 	return nil
@@ -212,6 +265,13 @@ func (c *Checker) LogChanged(id uint64, first uint64, entries []raft.Entry) *Vio
 		return c.fail(LeaderAppendOnly, []uint64{id}, "leader %d of term %d replaced its entries from index %d (it had %d)", id, nl.leaderTerm, first, last)
 	}
 	nl.hashes, nl.terms = nl.hashes[:first-nl.base], nl.terms[:first-nl.base]
+	// A configuration entry cut from the log takes its configuration with it (thesis §4.1: a node uses
+	// the latest configuration in its log, committed or not).
+	k := len(nl.confs)
+	for k > 1 && nl.confs[k-1].index >= first {
+		k--
+	}
+	nl.confs = nl.confs[:k]
 	for i := range entries {
 		e := &entries[i]
 		if e.Index != first+uint64(i) {
@@ -223,8 +283,66 @@ func (c *Checker) LogChanged(id uint64, first uint64, entries []raft.Entry) *Vio
 		if v := c.matchIndex(id, e.Index, e.Term, h); v != nil {
 			return v
 		}
+		if e.Type == raft.EntryConfChange {
+			if v := c.confAppended(id, nl, e); v != nil {
+				return v
+			}
+		}
 	}
 	return nil
+}
+
+// confAppended checks Configuration Safety for a configuration entry just added to node id's log, and
+// records its configuration. One change at a time (thesis §4.1): the entry changes at most one voter of
+// the configuration before it; the configuration entry before it in the log is known committed (so no
+// log ever holds two configuration entries beyond the committed prefix); and, if the node is the
+// leader that appended it, it had committed an entry of its own term first (the raft-dev fix of 2015).
+// The committed index the checker knows is the highest any node reported; a leader's own is never
+// ahead of it, as its host reports a commit before it hands the leader another input.
+func (c *Checker) confAppended(id uint64, nl *nodeLog, e *raft.Entry) *Violation {
+	cc, cs, err := raft.DecodeConfEntry(e.Data)
+	if err != nil {
+		return c.fail(ConfigurationSafety, []uint64{id}, "node %d holds configuration entry %d of term %d that does not decode: %v", id, e.Index, e.Term, err)
+	}
+	prev := &nl.confs[len(nl.confs)-1]
+	if prev.voters != nil {
+		if d := voterChanges(prev.voters, cs.Voters); d > 1 {
+			return c.fail(ConfigurationSafety, []uint64{id}, "configuration entry %d of term %d (%v) on node %d changes %d voters at once: %v to %v", e.Index, e.Term, cc, id, d, prev.voters, cs.Voters)
+		}
+	}
+	known := uint64(len(c.committed) - 1)
+	if prev.index > known {
+		return c.fail(ConfigurationSafety, []uint64{id}, "node %d's log holds configuration entries at %d and %d (%v), beyond the highest index known committed (%d): two changes in flight", id, prev.index, e.Index, cc, known)
+	}
+	if nl.leaderTerm != 0 && e.Term == nl.leaderTerm {
+		// The entries before it that the leader can have committed; the highest is of its own term iff
+		// it has committed one (terms never decrease along a log).
+		k := min(known, e.Index-1)
+		if t := nl.terms[k-nl.base]; t != e.Term {
+			return c.fail(ConfigurationSafety, []uint64{id}, "leader %d of term %d appended configuration entry %d (%v) before committing an entry of its term (known committed through %d, of term %d)", id, e.Term, e.Index, cc, known, t)
+		}
+	}
+	nl.confs = append(nl.confs, confRec{index: e.Index, voters: cs.Voters})
+	return nil
+}
+
+// voterChanges counts the voters in one of two sorted lists and not in the other.
+func voterChanges(a, b []uint64) int {
+	d, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			i++
+			j++
+		case a[i] < b[j]:
+			d++
+			i++
+		default:
+			d++
+			j++
+		}
+	}
+	return d + len(a) - i + len(b) - j
 }
 
 // matchIndex checks Log Matching for one (index, term) and remembers it.
@@ -256,6 +374,11 @@ func (c *Checker) BecameLeader(id, term uint64) *Violation {
 	}
 	nl := c.node(id)
 	nl.leaderTerm = term
+	// Only a voter of its configuration campaigns, and votes count only from the candidate's
+	// configuration's voters (thesis §4.1, §4.2.2); the log it won with holds that configuration.
+	if vs := nl.voters(); vs != nil && !slices.Contains(vs, id) {
+		return c.fail(ElectionSafety, []uint64{id}, "node %d was elected leader of term %d but is not a voter of its configuration %v", id, term, vs)
+	}
 	// Leader Completeness binds leaders of later terms only: a candidate whose votes were slow may win
 	// term T after a leader of term T+1 has committed more, and that is no violation. The highest index
 	// committed in an earlier term covers every lower one, as committed prefixes agree (Committed checks).
@@ -289,6 +412,11 @@ func (c *Checker) Committed(id, term, commit uint64) *Violation {
 		return c.fail(LogMatching, []uint64{id}, "node %d committed index %d outside its log (entries %d to %d)", id, commit, nl.base+1, nl.last())
 	}
 	known := uint64(len(c.committed) - 1) // the highest index known committed
+	if nl.leaderTerm == term && commit > known {
+		if v := c.commitQuorum(id, nl, commit, hc); v != nil {
+			return v
+		}
+	}
 	switch {
 	case commit <= known:
 		if hc != c.committed[commit] {
@@ -313,6 +441,34 @@ func (c *Checker) Committed(id, term, commit uint64) *Violation {
 		c.records++
 	}
 	c.termCommits[i].index = max(c.termCommits[i].index, commit)
+	return nil
+}
+
+// commitQuorum checks Commit Quorum for leader id, which has just committed through index commit, of
+// prefix hash hc, beyond anything known committed: a majority of the voters of the leader's
+// configuration (its latest, committed or not, as it counts them: thesis §4.1) hold that entry — hold
+// it as the checker last saw their logs, which is what they handed to their disks and no less than
+// what they acknowledged. The leader counts itself only if it is one of the voters (§4.2.2).
+func (c *Checker) commitQuorum(id uint64, nl *nodeLog, commit, hc uint64) *Violation {
+	voters := nl.voters()
+	if voters == nil {
+		return nil
+	}
+	held := 0
+	for _, v := range voters {
+		o := nl
+		if v != id {
+			if o = c.nodes[v]; o == nil {
+				continue
+			}
+		}
+		if h, ok := o.hash(commit); ok && h == hc {
+			held++
+		}
+	}
+	if q := len(voters)/2 + 1; held < q {
+		return c.fail(CommitQuorum, []uint64{id}, "leader %d committed index %d held by %d of the voters %v of its configuration, fewer than a majority (%d)", id, commit, held, voters, q)
+	}
 	return nil
 }
 

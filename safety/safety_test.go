@@ -88,14 +88,14 @@ func TestCheckerCatches(t *testing.T) {
 				c.LogChanged(3, 1, ents(1, "a", 1)),
 				c.Committed(1, 1, 3),
 				c.Applied(1, ents(1, "a", 1, 1, 1)),
-				c.Snapshotted(1, 3, 1), // compacts; entry 4 stays
+				c.Snapshotted(1, 3, 1, raft.ConfState{}), // compacts; entry 4 stays
 				c.Committed(1, 1, 4),
 				c.Applied(1, ents(4, "a", 1)),
-				c.Snapshotted(3, 3, 1), // installed: replaces node 3's log
+				c.Snapshotted(3, 3, 1, raft.ConfState{}), // installed: replaces node 3's log
 				c.LogChanged(3, 4, ents(4, "a", 1)),
 				c.Committed(3, 1, 4),
 				c.Applied(3, ents(4, "a", 1)),
-				c.Restarted(2, 3, 1, ents(4, "a", 1)),
+				c.Restarted(2, 3, 1, raft.ConfState{}, ents(4, "a", 1)),
 				c.Committed(2, 1, 3),
 				c.BecameLeader(2, 2),
 			} {
@@ -108,12 +108,12 @@ func TestCheckerCatches(t *testing.T) {
 		{"snapshot beyond the committed index", func(c *Checker) *Violation {
 			c.LogChanged(1, 1, ents(1, "a", 1, 1))
 			c.Committed(1, 1, 1)
-			return c.Snapshotted(1, 2, 1)
+			return c.Snapshotted(1, 2, 1, raft.ConfState{})
 		}, StateMachineSafety},
 		{"a change inside the snapshot", func(c *Checker) *Violation {
 			c.LogChanged(1, 1, ents(1, "a", 1, 1))
 			c.Committed(1, 1, 2)
-			c.Snapshotted(1, 2, 1)
+			c.Snapshotted(1, 2, 1, raft.ConfState{})
 			return c.LogChanged(1, 2, ents(2, "b", 2))
 		}, StateMachineSafety},
 		{"committed prefix rewritten", func(c *Checker) *Violation {

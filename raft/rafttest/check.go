@@ -181,7 +181,8 @@ func (e *Env) tellObserver(nd *node, rd *raft.Ready) {
 	}
 	nd.obsState, nd.obsTerm = state, term
 	if rd.HasPersist && rd.Persist.Snapshot != nil {
-		e.observed(e.obs.Snapshotted(nd.id, rd.Persist.Snapshot.Index, rd.Persist.Snapshot.Term))
+		s := rd.Persist.Snapshot
+		e.observed(e.obs.Snapshotted(nd.id, s.Index, s.Term, s.Conf))
 	}
 	if rd.HasPersist && rd.Persist.First != 0 {
 		e.observed(e.obs.LogChanged(nd.id, rd.Persist.First, rd.Persist.Entries))

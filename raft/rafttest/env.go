@@ -26,11 +26,12 @@ import (
 // the test on it unless the script expects violations.
 type Observer interface {
 	// Restarted: the node recovered a snapshot through snapIndex (0 for none) of term snapTerm, then the
-	// durable entries after it.
-	Restarted(id, snapIndex, snapTerm uint64, durable []raft.Entry) error
-	// Snapshotted: the node's log now starts after a snapshot through index (of term term), as its
-	// persist batch says (before that batch's entries, if any, are LogChanged).
-	Snapshotted(id, index, term uint64) error
+	// durable entries after it; conf is the configuration it starts from before them (raft.BootConf).
+	Restarted(id, snapIndex, snapTerm uint64, conf raft.ConfState, durable []raft.Entry) error
+	// Snapshotted: the node's log now starts after a snapshot through index (of term term, recording
+	// configuration conf), as its persist batch says (before that batch's entries, if any, are
+	// LogChanged).
+	Snapshotted(id, index, term uint64, conf raft.ConfState) error
 	LogChanged(id, first uint64, entries []raft.Entry) error
 	BecameLeader(id, term uint64) error
 	SteppedDown(id uint64)
@@ -535,7 +536,7 @@ func (e *Env) boot(nd *node) error {
 	nd.obsState, nd.obsTerm, nd.obsCommit = n.State(), n.Term(), n.Commit()
 	nd.timers, nd.armings = [raft.NumTimeouts]time.Duration{}, 0
 	if e.obs != nil {
-		e.observed(e.obs.Restarted(nd.id, d.Snapshot.Index, d.Snapshot.Term, d.Entries))
+		e.observed(e.obs.Restarted(nd.id, d.Snapshot.Index, d.Snapshot.Term, raft.BootConf(nd.cfg.Peers, &d.Snapshot), d.Entries))
 	}
 	rd := n.Ready()
 	if len(rd.Messages) > 0 || rd.HasPersist || len(rd.Committed) > 0 {

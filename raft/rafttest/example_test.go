@@ -15,10 +15,10 @@ func (r recorder) note(format string, args ...any) error {
 	return nil
 }
 
-func (r recorder) Restarted(id, snapIndex, snapTerm uint64, durable []raft.Entry) error {
+func (r recorder) Restarted(id, snapIndex, snapTerm uint64, _ raft.ConfState, durable []raft.Entry) error {
 	return r.note("Restarted(%d, %d entries)", id, len(durable))
 }
-func (r recorder) Snapshotted(id, index, term uint64) error {
+func (r recorder) Snapshotted(id, index, term uint64, _ raft.ConfState) error {
 	return r.note("Snapshotted(%d, %d, %d)", id, index, term)
 }
 func (r recorder) LogChanged(id, first uint64, entries []raft.Entry) error {
