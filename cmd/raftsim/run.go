@@ -40,7 +40,7 @@ var paramGroups = map[string]string{
 	"vote_write": groupCluster, "voter_timer": groupCluster, "vote_write_holds_timer": groupCluster,
 	"heartbeat_reply": groupCluster, "timer_jitter": groupCluster,
 	"bootstrap": groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
-	"snapshot_entries": groupCluster, "snapshot_bytes": groupCluster,
+	"snapshot_entries": groupCluster, "snapshot_bytes": groupCluster, "replace_mode": groupCluster,
 	"fsync": groupCluster, "disk_bandwidth": groupCluster,
 	"latency": groupNetwork, "loss": groupNetwork, "bandwidth": groupNetwork, "topology": groupNetwork,
 	"routing": groupNetwork,

@@ -269,6 +269,18 @@ var registry = []*param{
 		apply: func(st *state, v string) { st.cfg.SnapshotBytes, _ = strconv.ParseInt(v, 10, 64) },
 		get:   func(c *cluster.Config) string { return strconv.FormatInt(c.SnapshotBytes, 10) },
 	},
+	{
+		Param: Param{Name: "replace_mode", Section: "cluster", Kind: Choice, Choices: []string{"learner", "direct"},
+			Doc: "how a replace event adds the new node: learner (as a learner, promoted once caught up, then the old node removed; etcd's way) or direct (as a voter at once, then the old node removed)"},
+		parse: choiceParser(map[string]string{"learner": "learner", "direct": "direct"}, "learner or direct"),
+		apply: func(st *state, v string) { st.cfg.ReplaceDirect = v == "direct" },
+		get: func(c *cluster.Config) string {
+			if c.ReplaceDirect {
+				return "direct"
+			}
+			return "learner"
+		},
+	},
 	boolParam("cluster", "check", "check the Raft safety properties as the run goes", func(c *cluster.Config) *bool { return &c.Check }),
 
 	durationParam("scenario", "measure_from", "start of the window of the *_after measures", nonNegative,
