@@ -105,6 +105,7 @@ func (w *memberWindow) summary(end sim.Time, done, pending int) *Membership {
 		total += min(sp.to, end) - sp.from
 	}
 	s.TimeMS = NullFloat(ms(int64(total)))
+	s.DowntimeMS = ms(int64(total - w.up))
 	if total > 0 {
 		s.Availability = NullFloat(round6(float64(w.up) / float64(total)))
 	}

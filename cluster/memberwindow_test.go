@@ -86,8 +86,8 @@ func TestMembershipWindowUnfinished(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := sum.Membership
-	if w == nil || w.Done != 0 || w.Unfinished != 1 || w.TimeMS != 4000 || w.Availability != 0 {
-		t.Fatalf("window %+v; want 0 done, 1 unfinished, 4000 ms, availability 0", w)
+	if w == nil || w.Done != 0 || w.Unfinished != 1 || w.TimeMS != 4000 || w.Availability != 0 || w.DowntimeMS != 4000 {
+		t.Fatalf("window %+v; want 0 done, 1 unfinished, 4000 ms, availability 0, downtime 4000 ms", w)
 	}
 	cfg.Faults = events(t, "crash 2@1s")
 	c, err = New(cfg)

@@ -89,6 +89,9 @@ type Membership struct {
 	// Availability is the fraction of the window during which a leader held a working majority (as
 	// Summary.Availability, the leader's configuration deciding the majority); null for an empty window.
 	Availability NullFloat `json:"availability"`
+	// DowntimeMS is the time within the window during which no leader held a working majority: the
+	// window's length less its up time, comparable between windows of different lengths.
+	DowntimeMS float64 `json:"downtime_ms"`
 	// LatencyMS is the commit latency of the acknowledged writes invoked within the window.
 	LatencyMS Latency `json:"latency_ms"`
 	// Bytes is everything sent (Raft and client traffic) within the window.

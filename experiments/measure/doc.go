@@ -45,6 +45,8 @@
 //     leader knew its last change committed); every one NaN when no membership event fired.
 //     membership_done: events carried out; membership_ms: the window's length, +Inf if an event was
 //     still unfinished at the end; membership_availability: availability within the window;
+//     membership_downtime_ms: the window's time without a working majority (its length less its up
+//     time, comparable between windows of different lengths, unlike availability);
 //     membership_latency_{p50,p99}_ms: commit latency of acknowledged writes invoked within it (NaN if
 //     none); membership_bytes: everything sent within it (Raft and client traffic: the log copied to new
 //     members and the traffic that went on meanwhile).

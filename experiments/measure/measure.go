@@ -46,6 +46,7 @@ var Names = []string{
 	"membership_done",
 	"membership_ms",
 	"membership_availability",
+	"membership_downtime_ms",
 	"membership_latency_p50_ms",
 	"membership_latency_p99_ms",
 	"membership_bytes",
@@ -111,9 +112,9 @@ func Row(s *cluster.Summary) []float64 {
 			transfer = float64(t.MeanMS)
 		}
 	}
-	mDone, mTime, mAvail, mP50, mP99, mBytes := nan, nan, nan, nan, nan, nan
+	mDone, mTime, mAvail, mDown, mP50, mP99, mBytes := nan, nan, nan, nan, nan, nan, nan
 	if w := s.Membership; w != nil {
-		mDone, mTime, mAvail, mBytes = float64(w.Done), float64(w.TimeMS), float64(w.Availability), float64(w.Bytes)
+		mDone, mTime, mAvail, mDown, mBytes = float64(w.Done), float64(w.TimeMS), float64(w.Availability), w.DowntimeMS, float64(w.Bytes)
 		if w.Unfinished > 0 {
 			mTime = math.Inf(1)
 		}
@@ -143,7 +144,7 @@ func Row(s *cluster.Summary) []float64 {
 		float64(s.Events),
 		readsOK, readP50, readP99,
 		transfer,
-		mDone, mTime, mAvail, mP50, mP99, mBytes,
+		mDone, mTime, mAvail, mDown, mP50, mP99, mBytes,
 	}
 	if len(row) != len(Names) {
 		panic("measure: Row and Names disagree")
