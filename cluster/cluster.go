@@ -192,6 +192,7 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 	if err := ctx.Err(); err != nil && c.err == nil {
 		c.err = fmt.Errorf("cluster: interrupted at %v of simulated time: %w", c.loop.Now(), err)
 	}
+	c.members.window.finish(&c.metrics, c.loop.Now())
 	c.metrics.finish(c.loop.Now())
 	if c.transfer.active {
 		c.transfer.unfinished++
@@ -296,6 +297,9 @@ func (c *Cluster) ArmClient(client uint64, d time.Duration) {
 // Record implements workload.Recorder.
 func (c *Cluster) Record(op workload.Op) {
 	c.metrics.op(op)
+	if op.OK && !op.Read {
+		c.members.window.write(op.Invoke, op.Complete)
+	}
 	c.trace.op(&op)
 	if c.cfg.History != nil {
 		c.cfg.History.Record(op)

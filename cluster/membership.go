@@ -51,6 +51,8 @@ type members struct {
 	timer sim.Timer
 	// done counts the events carried out, for tests.
 	done int
+	// window measures the spans during which an event was in progress (memberwindow.go).
+	window memberWindow
 }
 
 // enqueue starts an event: a node it adds gets its host now, and its steps run after those of the
@@ -75,6 +77,7 @@ func (m *members) enqueue(e *fault.Event) {
 		m.create(e, nw)
 	}
 	m.queue = append(m.queue, op)
+	m.window.start(&c.metrics, c.loop.Now())
 	if len(m.queue) == 1 {
 		m.Fire(0)
 	}
@@ -109,6 +112,7 @@ func (m *members) Fire(uint64) {
 		c.timeline.add(c.loop.Now(), &op.ev, nil, nil, "done")
 		m.queue = m.queue[1:]
 	}
+	m.window.stop(&c.metrics, c.loop.Now())
 }
 
 // advance takes op's steps as far as the cluster allows and reports whether all are done.
@@ -145,6 +149,9 @@ func (m *members) advance(op *memberOp) bool {
 					panic(fmt.Sprintf("cluster: %v: %v", op.ev, err))
 				}
 				c.host(lid).drain()
+				// The leader's configuration changed when it appended the change, and with it the
+				// majority that availability asks for: no change of role or term says so.
+				c.statusChanged()
 				return false
 			}
 			if n.ConfIndex() > n.Commit() && !c.cfg.UnsafeConcurrentConfChanges {

@@ -178,6 +178,7 @@ func (m *metrics) status(c *Cluster) {
 	now := c.loop.Now()
 	up := c.workingLeader() != 0
 	if up != m.up {
+		c.members.window.count(m, now)
 		if m.up {
 			m.addUp(m.upSince, now)
 		}

@@ -74,6 +74,28 @@ type Summary struct {
 	Reads *ReadOps `json:"reads,omitempty"`
 	// Transfers measures the leadership transfers asked for; present only when there were some.
 	Transfers *Transfers `json:"transfers,omitempty"`
+	// Membership measures the membership window; present only when a membership event fired.
+	Membership *Membership `json:"membership,omitempty"`
+}
+
+// Membership measures the membership window: the union of the spans during which an add, remove or
+// replace event was in progress, from its firing (or the end of the one before it in the queue) until
+// the leader knew its last change committed (memberwindow.go).
+type Membership struct {
+	Done       uint64 `json:"done"`       // events carried out
+	Unfinished uint64 `json:"unfinished"` // events that fired but were not carried out by the end
+	// TimeMS is the window's length; an unfinished event's span runs to the end of the run.
+	TimeMS NullFloat `json:"time_ms"`
+	// Availability is the fraction of the window during which a leader held a working majority (as
+	// Summary.Availability, the leader's configuration deciding the majority); null for an empty window.
+	Availability NullFloat `json:"availability"`
+	// DowntimeMS is the time within the window during which no leader held a working majority: the
+	// window's length less its up time, comparable between windows of different lengths.
+	DowntimeMS float64 `json:"downtime_ms"`
+	// LatencyMS is the commit latency of the acknowledged writes invoked within the window.
+	LatencyMS Latency `json:"latency_ms"`
+	// Bytes is everything sent (Raft and client traffic) within the window.
+	Bytes uint64 `json:"bytes"`
 }
 
 // ReadOps counts client reads by outcome, with their latency from invoke to reply (retries included);
@@ -218,6 +240,7 @@ func (c *Cluster) summary() Summary {
 			s.Transfers.MeanMS, s.Transfers.MaxMS = NullFloat(ms(int64(t.times.Mean()))), NullFloat(ms(t.times.Max()))
 		}
 	}
+	s.Membership = c.members.window.summary(end, c.members.done, len(c.members.queue))
 	if m.downCount > 0 {
 		s.ElectionDowntime = Downtime{Count: m.downCount, MeanMS: NullFloat(ms(int64(m.downtimes.Mean()))),
 			MaxMS:            NullFloat(ms(m.downtimes.Max())),

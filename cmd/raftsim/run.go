@@ -40,7 +40,7 @@ var paramGroups = map[string]string{
 	"vote_write": groupCluster, "voter_timer": groupCluster, "vote_write_holds_timer": groupCluster,
 	"heartbeat_reply": groupCluster, "timer_jitter": groupCluster,
 	"bootstrap": groupCluster, "max_inflight": groupCluster, "max_batch": groupCluster,
-	"snapshot_entries": groupCluster, "snapshot_bytes": groupCluster,
+	"snapshot_entries": groupCluster, "snapshot_bytes": groupCluster, "replace_mode": groupCluster,
 	"fsync": groupCluster, "disk_bandwidth": groupCluster,
 	"latency": groupNetwork, "loss": groupNetwork, "bandwidth": groupNetwork, "topology": groupNetwork,
 	"routing": groupNetwork,
@@ -49,8 +49,9 @@ var paramGroups = map[string]string{
 	"read_ratio": groupClients, "read_mode": groupClients, "clock_drift": groupClients,
 	"faults": groupFaults, "crash_at": groupFaults, "schedule": groupFaults, "chaos": groupFaults,
 	"chaos_interval": groupFaults, "chaos_quiet": groupFaults, "chaos_until": groupFaults, "leader_crash": groupFaults,
-	"crash_recovery": groupFaults,
-	"check":          groupOutput, "measure_from": groupOutput,
+	"rolling_replace": groupFaults,
+	"crash_recovery":  groupFaults,
+	"check":           groupOutput, "measure_from": groupOutput,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.
@@ -79,6 +80,8 @@ var partFlags = []partFlag{
 	{"add", "scenario.schedule", groupFaults, "ID@T,...", "add a node as a voter: its host starts empty at T and the leader at T (or the next one) adds it", false},
 	{"remove", "scenario.schedule", groupFaults, "ID@T,...", "remove a node from the configuration; its host shuts down once that is committed", false},
 	{"replace", "scenario.schedule", groupFaults, "OLD:NEW@T,...", "add NEW as a learner, promote it once caught up, then remove OLD", false},
+	{"rolling-replace", "scenario.rolling_replace.start", groupFaults, "T", "replace every node one by one from T: node i by node n+i, each when the one before is done (or --rolling-every apart)", false},
+	{"rolling-every", "scenario.rolling_replace.every", groupFaults, "DURATION", "with --rolling-replace: the time between one replace's start and the next's", false},
 	{"leader-crash", "scenario.leader_crash.after", groupFaults, "T", "from T on, crash the leader at a random time within its heartbeat interval (the Raft paper's election experiment, Figure 16)", false},
 	{"stale", "scenario.leader_crash.stale", groupFaults, "N", "with --leader-crash: followers left one entry behind first, so that they cannot win", false},
 	{"stop-after-election", "scenario.leader_crash.stop", groupFaults, "", "with --leader-crash: end the run once every survivor follows the new leader", true},

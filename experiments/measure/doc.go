@@ -40,4 +40,14 @@
 //     the request to the target's election; +Inf if a transfer was still unfinished at the end (neither
 //     its target nor another node elected); NaN if none was asked for or none finished. A transfer
 //     another node's election ended counts in no mean.
+//   - membership_*: over the membership window, the union of the spans during which an add, remove or
+//     replace event was in progress (from its firing, or the end of the one it queued behind, until the
+//     leader knew its last change committed); every one NaN when no membership event fired.
+//     membership_done: events carried out; membership_ms: the window's length, +Inf if an event was
+//     still unfinished at the end; membership_availability: availability within the window;
+//     membership_downtime_ms: the window's time without a working majority (its length less its up
+//     time, comparable between windows of different lengths, unlike availability);
+//     membership_latency_{p50,p99}_ms: commit latency of acknowledged writes invoked within it (NaN if
+//     none); membership_bytes: everything sent within it (Raft and client traffic: the log copied to new
+//     members and the traffic that went on meanwhile).
 package measure

@@ -43,6 +43,13 @@ var Names = []string{
 	"read_latency_p50_ms",
 	"read_latency_p99_ms",
 	"transfer_time_ms",
+	"membership_done",
+	"membership_ms",
+	"membership_availability",
+	"membership_downtime_ms",
+	"membership_latency_p50_ms",
+	"membership_latency_p99_ms",
+	"membership_bytes",
 }
 
 // Index returns the position of a measure in a Row, or -1.
@@ -105,6 +112,14 @@ func Row(s *cluster.Summary) []float64 {
 			transfer = float64(t.MeanMS)
 		}
 	}
+	mDone, mTime, mAvail, mDown, mP50, mP99, mBytes := nan, nan, nan, nan, nan, nan, nan
+	if w := s.Membership; w != nil {
+		mDone, mTime, mAvail, mDown, mBytes = float64(w.Done), float64(w.TimeMS), float64(w.Availability), w.DowntimeMS, float64(w.Bytes)
+		if w.Unfinished > 0 {
+			mTime = math.Inf(1)
+		}
+		mP50, mP99 = float64(w.LatencyMS.P50), float64(w.LatencyMS.P99)
+	}
 	row := []float64{
 		float64(s.Availability), // NaN when the run had no time to measure
 		float64(s.AvailabilityAfter),
@@ -129,6 +144,7 @@ func Row(s *cluster.Summary) []float64 {
 		float64(s.Events),
 		readsOK, readP50, readP99,
 		transfer,
+		mDone, mTime, mAvail, mDown, mP50, mP99, mBytes,
 	}
 	if len(row) != len(Names) {
 		panic("measure: Row and Names disagree")

@@ -405,6 +405,13 @@ func (e *expander) finish(st *state) (cluster.Config, error) {
 		}
 		evs = append(evs, es...)
 	}
+	if rv := rollingEvents(st.rolling, n); len(rv) > 0 {
+		if last := rv[len(rv)-1].At; last >= c.Duration {
+			return fail(fmt.Sprintf("the last replace, at %s, is not before the end of the run (duration %s)", fmtDur(last), fmtDur(c.Duration)),
+				"rolling_replace", "duration", "nodes")
+		}
+		evs = append(evs, rv...)
+	}
 	fault.Sort(evs)
 	c.Faults = evs
 	if lc := c.LeaderCrash; lc != nil {

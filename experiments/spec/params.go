@@ -100,6 +100,7 @@ type state struct {
 	faults    int
 	crashAt   time.Duration
 	schedule  []string // canonical entries
+	rolling   string   // rolling_replace's canonical text; "" for none
 	topoNodes int      // node count of the topology file; 0 for a generated topology
 	topoFile  string   // the topology file as the spec names it
 	setBy     []int    // per registry row: the axis that set it, or -1 (the base)
@@ -269,6 +270,18 @@ var registry = []*param{
 		apply: func(st *state, v string) { st.cfg.SnapshotBytes, _ = strconv.ParseInt(v, 10, 64) },
 		get:   func(c *cluster.Config) string { return strconv.FormatInt(c.SnapshotBytes, 10) },
 	},
+	{
+		Param: Param{Name: "replace_mode", Section: "cluster", Kind: Choice, Choices: []string{"learner", "direct"},
+			Doc: "how a replace event adds the new node: learner (as a learner, promoted once caught up, then the old node removed; etcd's way) or direct (as a voter at once, then the old node removed)"},
+		parse: choiceParser(map[string]string{"learner": "learner", "direct": "direct"}, "learner or direct"),
+		apply: func(st *state, v string) { st.cfg.ReplaceDirect = v == "direct" },
+		get: func(c *cluster.Config) string {
+			if c.ReplaceDirect {
+				return "direct"
+			}
+			return "learner"
+		},
+	},
 	boolParam("cluster", "check", "check the Raft safety properties as the run goes", func(c *cluster.Config) *bool { return &c.Check }),
 
 	durationParam("scenario", "measure_from", "start of the window of the *_after measures", nonNegative,
@@ -302,6 +315,14 @@ var registry = []*param{
 			Doc: "the Raft paper's leader-crash experiment (Figure 16): {after, stale, stop}"},
 		parse: parseLeaderCrash,
 		apply: func(st *state, v string) { st.cfg.LeaderCrash = leaderCrashOf(v) },
+		get:   func(*cluster.Config) string { return "" },
+	},
+	{
+		// A mapping rather than schedule entries because the events depend on the point's node count.
+		Param: Param{Name: "rolling_replace", Section: "scenario", Kind: Mapping,
+			Doc: "replace every node one by one: {start, every}; node i (1..n) by node n+i at start + (i-1)*every"},
+		parse: parseRollingReplace,
+		apply: func(st *state, v string) { st.rolling = v },
 		get:   func(*cluster.Config) string { return "" },
 	},
 	{
@@ -708,6 +729,49 @@ func parseLeaderCrash(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
 		return "", pc.d.errorf(p, "after: required (when the leader in office is crashed)")
 	}
 	return fmt.Sprintf("after=%s,stale=%d,stop=%t", after, stale, stop), nil
+}
+
+// parseRollingReplace reads rolling_replace: {start, every}; every is optional (0s: every replace fires
+// at start and they run back to back, each when the one before is done).
+func parseRollingReplace(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+	if pc.d.isNull(n) {
+		return "", nil
+	}
+	start, every := "", "0s"
+	err := pc.d.fields(n, p, func(key string, v *yaml.Node, p pos) error {
+		var err error
+		switch key {
+		case "start":
+			start, err = durationParser(positive)(pc, v, p)
+		case "every":
+			every, err = durationParser(nonNegative)(pc, v, p)
+		default:
+			err = pc.d.unknown(p, []string{"start", "every"})
+		}
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	if start == "" {
+		return "", pc.d.errorf(p, "start: required (when the first node is replaced)")
+	}
+	return "start=" + start + ",every=" + every, nil
+}
+
+// rollingEvents are rolling_replace's events for n nodes: replace i:n+i at start + (i-1)*every.
+func rollingEvents(v string, n int) []fault.Event {
+	if v == "" {
+		return nil
+	}
+	f := subfields(v)
+	start, _ := time.ParseDuration(f["start"])
+	every, _ := time.ParseDuration(f["every"])
+	evs := make([]fault.Event, n)
+	for i := range n {
+		evs[i] = fault.Event{At: start + time.Duration(i)*every, Kind: fault.Replace, Node: int64(i + 1), New: int64(n + i + 1)}
+	}
+	return evs
 }
 
 func leaderCrashOf(v string) *cluster.LeaderCrash {
