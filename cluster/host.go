@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"math/rand/v2"
-	"slices"
 	"strconv"
 	"time"
 
@@ -465,7 +464,10 @@ func (d *durableState) install(s *raft.Snapshot) {
 	}
 	k := s.Index - d.Snapshot.Index // entries the snapshot covers
 	if k <= uint64(len(d.Entries)) && d.Entries[k-1].Term == s.Term {
-		d.Entries = slices.Clone(d.Entries[k:])
+		// As large as the old array: the log grows back to that length before the next snapshot.
+		kept := make([]raft.Entry, uint64(len(d.Entries))-k, cap(d.Entries))
+		copy(kept, d.Entries[k:])
+		d.Entries = kept
 	} else {
 		d.Entries = nil
 	}

@@ -573,9 +573,11 @@ func (n *Node) Compact(index uint64, data []byte, size uint64) error {
 	n.snap, n.snapPersist = s, s
 	n.appliedBytes = 0
 	// Copy what is kept into a new array: the old one, and the discarded entries' payloads, can then be
-	// collected as soon as no message or batch in flight shares them.
+	// collected as soon as no message or batch in flight shares them. The new array is as large as the
+	// old: the log grows back to the same length before the next compaction, and growing it again by
+	// doubling from a small array cost a fifth of a loaded run's time in copying and clearing.
 	keep := n.log[index-off:]
-	nl := make([]Entry, len(keep), len(keep)+64)
+	nl := make([]Entry, len(keep), max(cap(n.log), len(keep)+64))
 	copy(nl, keep)
 	nl[0] = Entry{Index: index, Term: s.Term}
 	n.log = nl
