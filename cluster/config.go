@@ -280,6 +280,9 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("chaos-interval: %s: at least %s (%s)", ascii(c.ChaosOptions.MeanInterval), ascii(MinChaosInterval), tooFaulty)
 	case c.ChaosOptions.Quiet < 0:
 		return fmt.Errorf("chaos-quiet: %s: must not be negative", ascii(c.ChaosOptions.Quiet))
+	case c.TimerJitter != nil && !c.TimerJitter.FiniteMean():
+		return fmt.Errorf("timer-jitter: %v has an infinite mean (a Pareto alpha of 1 or less): noise on a timer must be below the minimum election timeout %s on average",
+			c.TimerJitter, ascii(c.ElectionMin))
 	case c.TimerJitter != nil && c.TimerJitter.Mean() >= c.ElectionMin:
 		return fmt.Errorf("timer-jitter: %v has mean %s, not below the minimum election timeout %s: noise that large is the timeout, not noise on it",
 			c.TimerJitter, ascii(c.TimerJitter.Mean()), ascii(c.ElectionMin))

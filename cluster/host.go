@@ -218,7 +218,8 @@ func (h *host) drain() {
 			} else {
 				d := tc.After
 				if h.jitter != nil {
-					d += h.jitter.Sample(h.jitterRand)
+					// Saturating: a heavy-tailed draw can be as large as a Duration holds.
+					d = sim.AddDurations(d, h.jitter.Sample(h.jitterRand))
 				}
 				h.timers[t] = h.c.loop.Reset(h.timers[t], h.after(d), h, uint64(t))
 			}

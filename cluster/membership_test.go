@@ -93,7 +93,7 @@ func TestMembershipValidate(t *testing.T) {
 		{[]string{"replace 4:5@1s"}, "schedule: replace 4:5@1s: node 4 is not a member"},
 		{[]string{"replace 1:2@1s"}, "schedule: replace 1:2@1s: node 2 is a member already"},
 		{[]string{"remove 1@1s", "remove 2@1s", "remove 3@1s"}, "schedule: remove 3@1s: node 3 is the last member"},
-		{[]string{"add 1001@1s"}, "faults: the schedule names node 1001: at most 1000 nodes are supported"},
+		{[]string{"add 1001@1s"}, "schedule: add 1001@1s: node 1001: at most 1000 nodes are supported"},
 	} {
 		cfg := Default()
 		cfg.Nodes = 3

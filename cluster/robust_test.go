@@ -186,6 +186,10 @@ func TestValidateBounds(t *testing.T) {
 		want string // prefix of the error; "" for none
 	}{
 		{"heartbeat 1ns", func(c *Config) { c.Heartbeat = time.Nanosecond }, "heartbeat: 1ns: at least 1us ("},
+		// A Pareto jitter with alpha <= 1 has an infinite mean (Mean gives its median): one draw could
+		// push a timer past the end of time, and it once wrapped into the past and panicked.
+		{"timer jitter of infinite mean", func(c *Config) { c.TimerJitter = latency.MustParse("pareto:1ms:0.3") }, "timer-jitter: pareto:1ms:0.3 has an infinite mean"},
+		{"timer jitter of heavy but finite mean", func(c *Config) { c.TimerJitter = latency.MustParse("pareto:1ms:1.01") }, ""},
 		{"heartbeat at the bound", func(c *Config) { c.Heartbeat = MinHeartbeat }, ""},
 		{"election timeout 1ns", func(c *Config) { c.ElectionMin, c.ElectionMax = 1, 1 }, "election-timeout: minimum 1ns: at least 2us ("},
 		{"election timeout at the bound", func(c *Config) { c.ElectionMin, c.ElectionMax = MinElectionTimeout, MinElectionTimeout }, ""},

@@ -155,7 +155,12 @@ func (c *Config) validateMembership() error {
 		return nil
 	}
 	if h := c.Hosts(); h > MaxNodes {
-		return fmt.Errorf("faults: the schedule names node %d: at most %d nodes are supported", h, MaxNodes)
+		for _, e := range c.Faults {
+			if e.Node == int64(h) || e.New == int64(h) {
+				return fmt.Errorf("schedule: %v: node %d: at most %d nodes are supported", e, h, MaxNodes)
+			}
+		}
+		return fmt.Errorf("schedule: node %d: at most %d nodes are supported", h, MaxNodes)
 	}
 	member := map[int64]bool{}
 	gone := map[int64]fault.Event{}

@@ -455,6 +455,10 @@ func (d *Dist) Quantile(p float64) time.Duration {
 // maximum.
 func (d *Dist) Mean() time.Duration { return d.mean }
 
+// FiniteMean reports whether d's mean is finite: false only for a Pareto distribution with ALPHA <= 1,
+// whose Mean is its median.
+func (d *Dist) FiniteMean() bool { return d.kind != kindPareto || d.shape > 1 }
+
 // IsConst reports whether every sample of d is the same value (which is
 // then d.Mean()). Degenerate specs such as "uniform:5ms:5ms" are constant.
 func (d *Dist) IsConst() bool { return d.kind == kindConst }
