@@ -28,3 +28,16 @@ func TestRunMembershipFlags(t *testing.T) {
 		}
 	}
 }
+
+// A node the schedule adds can be the target of a leadership transfer (the breaker found it refused as
+// "not in 1..nodes"); a target the run never provisions is refused, naming the flag.
+func TestTransferToAddedNode(t *testing.T) {
+	r := raftsim(t, nil, "run", "--nodes", "5", "--duration", "5s", "--check", "--add", "6@2s", "--transfer", "6@3s")
+	if r.code != 0 || !strings.Contains(r.stdout, "1 asked, 1 done") || !strings.Contains(r.stdout, "hands its leadership to 6") {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = raftsim(t, nil, "run", "--nodes", "5", "--duration", "5s", "--transfer", "9@1s")
+	if want := "raftsim: --transfer 9@1s: faults: transfer 9@1s: node 9 is not in 1..5\n"; r.code != 2 || r.stderr != want {
+		t.Errorf("exit %d, stderr %q; want 2, %q", r.code, r.stderr, want)
+	}
+}

@@ -125,8 +125,11 @@ func ParseRestart(s string, n int) ([]Event, error) {
 }
 
 // ParseTransfer reads "ID@T[,ID@T…]": at T, whoever leads hands its leadership to node ID.
-func ParseTransfer(s string, n int) ([]Event, error) {
-	return parseAtList(s, n, Transfer, false)
+//
+// The target may be a node the schedule adds, beyond the cluster's n, so IDs are checked here only
+// against MaxMemberID; the cluster checks them against the hosts the run provisions.
+func ParseTransfer(s string, _ int) ([]Event, error) {
+	return parseAtList(s, MaxMemberID, Transfer, false)
 }
 
 // ParseIsolate reads "ID@T[,ID@T…]".
