@@ -205,11 +205,7 @@ func (n *Node) confirmReads() {
 		}
 	}
 	r.scratch = vals
-	for i := 1; i < len(vals); i++ {
-		for j := i; j > 0 && vals[j] < vals[j-1]; j-- {
-			vals[j], vals[j-1] = vals[j-1], vals[j]
-		}
-	}
+	sortIndexes(vals)
 	c := vals[len(vals)-n.Quorum()]
 	if c <= r.confirmed {
 		return

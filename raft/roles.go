@@ -444,18 +444,7 @@ func (n *Node) maybeCommit() bool {
 		}
 	}
 	n.matches = matches
-	// Sort ascending. This runs on every acknowledgement: an insertion sort is fastest for the usual
-	// handful of nodes, but quadratic, and a 1000-node cluster would spend a million steps per
-	// acknowledgement in it.
-	if len(matches) <= 16 {
-		for i := 1; i < len(matches); i++ {
-			for j := i; j > 0 && matches[j] < matches[j-1]; j-- {
-				matches[j], matches[j-1] = matches[j-1], matches[j]
-			}
-		}
-	} else {
-		slices.Sort(matches)
-	}
+	sortIndexes(matches)
 	q := matches[len(matches)-n.quorum]
 	if q <= n.commit {
 		return false
@@ -472,4 +461,19 @@ func (n *Node) maybeCommit() bool {
 		n.leaderConfCommitted()
 	}
 	return true
+}
+
+// sortIndexes sorts xs ascending. It runs on every acknowledgement (commit, read rounds): an insertion
+// sort is fastest for the usual handful of nodes, but quadratic, and a 1000-node cluster would spend a
+// million steps per acknowledgement in it.
+func sortIndexes(xs []uint64) {
+	if len(xs) > 16 {
+		slices.Sort(xs)
+		return
+	}
+	for i := 1; i < len(xs); i++ {
+		for j := i; j > 0 && xs[j] < xs[j-1]; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
 }
