@@ -144,7 +144,7 @@ func (m *members) advance(op *memberOp) bool {
 			}
 			if !reached {
 				_, _, err := n.ProposeConfChange(cc)
-				if err != nil && !errors.Is(err, raft.ErrConfChangePending) {
+				if err != nil && !errors.Is(err, raft.ErrConfChangePending) && !errors.Is(err, raft.ErrTransferring) {
 					// Validate rules out every change that cannot apply, as far as the schedule shows.
 					panic(fmt.Sprintf("cluster: %v: %v", op.ev, err))
 				}

@@ -229,6 +229,11 @@ func (n *Node) ProposeConfChange(cc ConfChange) (index, term uint64, err error) 
 	if n.state != Leader {
 		return 0, 0, ErrNotLeader
 	}
+	if n.transfer.to != None {
+		// As Propose: an entry appended once the target's log matched would leave the target behind,
+		// and its forced election would fail (thesis §3.10), or the change could remove the target.
+		return 0, 0, ErrTransferring
+	}
 	if !n.cfg.UnsafeConcurrentConfChanges {
 		if t, _ := n.termAt(n.commit); t != n.term || n.confPending() {
 			return 0, 0, ErrConfChangePending

@@ -79,6 +79,21 @@ func TestConfChangeRefused(t *testing.T) {
 	}
 }
 
+// While the leader hands its leadership over, it refuses configuration changes as it refuses
+// proposals: an entry appended after the target caught up would leave the target's log behind and
+// fail its forced election.
+func TestConfChangeRefusedDuringTransfer(t *testing.T) {
+	e := rafttest.NewEnv(nil)
+	run(t, e, "add-nodes 3 spares=1", "campaign 1", "stabilize")
+	n := e.Node(1)
+	if err := n.TransferLeadership(2); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := n.ProposeConfChange(raft.ConfChange{Type: raft.AddLearner, ID: 4}); !errors.Is(err, raft.ErrTransferring) {
+		t.Errorf("change during a transfer: %v, want ErrTransferring", err)
+	}
+}
+
 // A snapshot records the configuration as of its last index, and a node restarted from it (or that
 // installs it) uses that configuration until a later entry changes it.
 func TestSnapshotKeepsConf(t *testing.T) {
