@@ -241,9 +241,7 @@ func stepLeader(n *Node, m *Message) {
 		case stateReplicate:
 			pr.inflight.freeLE(m.Index)
 		}
-		// Only a voter's match that passes the commit index can raise the quorum's value: skip the
-		// sort the others would cost (every ack, n of them per entry).
-		if pr.Voter && pr.Match > n.commit && n.maybeCommit() {
+		if n.maybeCommit() {
 			// The commit may have changed the tracked nodes, or deposed a leader that removed itself.
 			if i = n.peerIndex(m.From); n.state != Leader || i < 0 {
 				return
