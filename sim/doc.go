@@ -1,9 +1,10 @@
 // Package sim is the seeded discrete-event loop every raftsim run is built on.
 //
 // Time is virtual: a Time is a count of nanoseconds since the start of the run and only moves when the
-// loop fires an event. Events are kept in a binary heap ordered by (time, insertion sequence), a total
-// order, so two events scheduled for the same instant always fire in the order they were scheduled and
-// never in an order chosen by the runtime, the map iteration order or the machine.
+// loop fires an event. Events fire in the order (time, insertion sequence), a total order, so two events
+// scheduled for the same instant always fire in the order they were scheduled and never in an order
+// chosen by the runtime, the map iteration order or the machine. They wait in a radix heap, which a
+// discrete-event loop can use because nothing is scheduled before now (see Loop).
 //
 // Timers are cheap to cancel and re-arm because Raft does both constantly (a follower pushes its election
 // timer back on every heartbeat): a Timer is a generation-checked handle to a slot, a pending event can be

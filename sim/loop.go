@@ -1,7 +1,10 @@
 package sim
 
 import (
+	"cmp"
 	"fmt"
+	"math/bits"
+	"slices"
 	"time"
 )
 
@@ -36,35 +39,60 @@ type Event struct {
 	Arg     uint64
 }
 
-// slot holds the parts of an event that the heap does not need for ordering.
+// slot holds the parts of an event that the queue does not need for ordering.
 type slot struct {
 	h   Handler
 	arg uint64
-	pos int32  // index in Loop.heap, or -1 when not scheduled
+	// loc is where the event's entry sits: bucket<<locBits | index, or -1 when not scheduled.
+	loc int32
 	gen uint32 // bumped when the slot is released, so stale Timers miss
 }
 
-// entry is a heap element. Keeping the ordering key inline (rather than behind the slot index) keeps the
-// sift loops inside one contiguous slice.
+// entry is a queue element. Keeping the ordering key inline (rather than behind the slot index) keeps
+// a bucket's scan inside one contiguous slice.
 type entry struct {
 	at   Time
 	seq  uint64
 	slot int32
 }
 
+const (
+	// locBits is the width of the index part of a slot's loc; the bucket number sits above it.
+	locBits = 25
+	// MaxPending is how many events a loop holds at once: the index of an entry in its bucket must fit
+	// in locBits. At scales it panics; a run's own limits (cluster/limits.go) stop far below it.
+	MaxPending = 1<<locBits - 1
+	// buckets is one bucket per bit of a Time (Time is non-negative, so 63 bits) plus bucket 0.
+	buckets = 64
+)
+
 // Loop is the event loop. The zero value is not usable; call NewLoop.
 //
-// Invariants: heap is a min-heap under (at, seq); for every i, slots[heap[i].slot].pos == i; a slot is in
-// free exactly when its pos is -1; now never decreases.
+// The pending events are kept in a radix heap (Ahuja, Mehlhorn, Orlin and Tarjan, "Faster algorithms
+// for the shortest path problem", JACM 1990), which a discrete-event simulation can use because its
+// clock is monotone: no event is ever scheduled before now. Invariants: every pending event is due at or
+// after base, and base <= now; bucket b >= 1 holds exactly the events whose time differs from base first
+// in bit b-1 (bits.Len64(at^base) == b), in no particular order; bucket 0 holds the events due at base,
+// in [head:], sorted by seq; mask has bit b set exactly when bucket b >= 1 is non-empty; for every
+// scheduled slot s, the entry at s.loc names s; a slot is in free exactly when its loc is -1; now never
+// decreases. The next event is therefore bucket 0's first, or, when bucket 0 is empty, the least
+// (at, seq) of the lowest non-empty bucket, found by one scan that also re-buckets that bucket's events
+// below it. Each event moves down at most 63 times in its life and in practice two or three: an insert is
+// O(1) and a removal amortised O(log of the span of pending times), against a binary heap's O(log n)
+// sifts that touch a random slot at every level.
 type Loop struct {
-	now   Time
-	seq   uint64
-	heap  []entry
-	slots []slot
-	free  []int32
-	trace func(Event)
-	fired uint64
-	stop  bool
+	now     Time
+	seq     uint64
+	base    Time
+	bucket  [buckets][]entry
+	head    int // bucket[0][:head] are fired or cancelled
+	mask    uint64
+	pending int
+	slots   []slot
+	free    []int32
+	trace   func(Event)
+	fired   uint64
+	stop    bool
 	// interrupt, when set, is asked every interruptEvery events whether to stop: the way a run
 	// notices Ctrl-C without an event of its own (which would change the run).
 	interrupt func() bool
@@ -85,7 +113,7 @@ func (l *Loop) Now() Time { return l.now }
 func (l *Loop) Fired() uint64 { return l.fired }
 
 // Pending returns how many events are scheduled.
-func (l *Loop) Pending() int { return len(l.heap) }
+func (l *Loop) Pending() int { return l.pending }
 
 // SetTrace installs fn to be called with every event just before it fires; nil removes it.
 func (l *Loop) SetTrace(fn func(Event)) { l.trace = fn }
@@ -106,10 +134,8 @@ func (l *Loop) At(at Time, h Handler, arg uint64) Timer {
 	}
 	sl := &l.slots[s]
 	sl.h, sl.arg = h, arg
-	sl.pos = int32(len(l.heap))
-	l.heap = append(l.heap, entry{at: at, seq: l.seq, slot: s})
+	l.insert(entry{at: at, seq: l.seq, slot: s})
 	l.seq++
-	l.up(int(sl.pos))
 	return Timer{slot: s + 1, gen: sl.gen}
 }
 
@@ -133,10 +159,11 @@ func (l *Loop) AtReserved(at Time, seq uint64, h Handler, arg uint64) Timer {
 	}
 	t := l.At(at, h, arg)
 	l.seq-- // At took a fresh place; give it back
-	i := int(l.slots[t.slot-1].pos)
-	l.heap[i].seq = seq
-	// The reserved place is earlier than the fresh one At gave: the entry can only need to move up.
-	l.up(i)
+	s := t.slot - 1
+	e := l.entryAt(l.slots[s].loc)
+	l.removeAt(l.slots[s].loc)
+	e.seq = seq
+	l.insert(e)
 	return t
 }
 
@@ -157,7 +184,7 @@ func (l *Loop) When(t Timer) (Time, bool) {
 	if s < 0 {
 		return 0, false
 	}
-	return l.heap[l.slots[s].pos].at, true
+	return l.entryAt(l.slots[s].loc).at, true
 }
 
 // live returns t's slot index if t is scheduled, else -1.
@@ -166,7 +193,7 @@ func (l *Loop) live(t Timer) int32 {
 	if s < 0 || int(s) >= len(l.slots) {
 		return -1
 	}
-	if sl := &l.slots[s]; sl.gen != t.gen || sl.pos < 0 {
+	if sl := &l.slots[s]; sl.gen != t.gen || sl.loc < 0 {
 		return -1
 	}
 	return s
@@ -178,13 +205,14 @@ func (l *Loop) Cancel(t Timer) bool {
 	if s < 0 {
 		return false
 	}
-	l.remove(int(l.slots[s].pos))
+	l.removeAt(l.slots[s].loc)
+	l.release(s)
 	return true
 }
 
 // Reset moves t's event to time at, with a fresh place in the total order, as if it had been cancelled and
 // scheduled again, and returns t. If t is not scheduled it schedules h.Fire(arg) at that time and returns
-// the new Timer. Moving in place costs one sift instead of a removal and an insertion.
+// the new Timer. The handle stays valid: it is the same slot.
 func (l *Loop) Reset(t Timer, at Time, h Handler, arg uint64) Timer {
 	s := l.live(t)
 	if s < 0 {
@@ -195,36 +223,35 @@ func (l *Loop) Reset(t Timer, at Time, h Handler, arg uint64) Timer {
 	}
 	sl := &l.slots[s]
 	sl.h, sl.arg = h, arg
-	i := int(sl.pos)
-	old := l.heap[i].at
-	l.heap[i].at, l.heap[i].seq = at, l.seq
+	l.removeAt(sl.loc)
+	l.insert(entry{at: at, seq: l.seq, slot: s})
 	l.seq++
-	// An earlier time can only need sifting up; the same or a later time (with its larger sequence
-	// number) only down.
-	if at < old {
-		l.up(i)
-	} else {
-		l.down(i)
-	}
 	return t
 }
 
 // Step fires the next event, advancing time to it, and reports whether there was one.
 func (l *Loop) Step() bool {
-	if len(l.heap) == 0 {
+	if !l.next(Never) {
 		return false
 	}
-	e := l.heap[0]
+	l.fire()
+	return true
+}
+
+// fire fires bucket 0's first event, which next has made the least pending one.
+func (l *Loop) fire() {
+	e := l.bucket[0][l.head]
+	l.head++
+	l.pending--
 	sl := &l.slots[e.slot]
 	h, arg := sl.h, sl.arg
-	l.remove(0)
+	l.release(e.slot)
 	l.now = e.at
 	l.fired++
 	if l.trace != nil {
 		l.trace(Event{At: e.at, Seq: e.seq, Handler: h, Arg: arg})
 	}
 	h.Fire(arg)
-	return true
 }
 
 // SetInterrupt installs fn, asked every few thousand events whether RunUntil should return early;
@@ -243,8 +270,8 @@ func (l *Loop) Stop() { l.stop = true }
 func (l *Loop) RunUntil(end Time) bool {
 	l.stop = false
 	last := min(end, Never-1)
-	for len(l.heap) > 0 && l.heap[0].at <= last {
-		l.Step()
+	for l.next(last) {
+		l.fire()
 		if l.stop {
 			return false
 		}
@@ -261,103 +288,112 @@ func (l *Loop) RunUntil(end Time) bool {
 // Run fires events until none is left or a handler calls Stop.
 func (l *Loop) Run() bool { return l.RunUntil(Never) }
 
-// remove deletes the heap element at i and releases its slot.
-func (l *Loop) remove(i int) {
-	s := l.heap[i].slot
-	last := len(l.heap) - 1
-	e := l.heap[last]
-	l.heap = l.heap[:last]
-	if i != last {
-		// Floyd's trick: walk the hole at i down to a leaf along the smaller children without comparing
-		// against e, then drop e into the hole and sift it up. The element that was last is almost always
-		// large, so this saves about half the comparisons of a plain sift-down.
-		h := l.heap
-		n := len(h)
-		for {
-			c := 2*i + 1
-			if c >= n {
-				break
-			}
-			if c+1 < n {
-				// Branch-free choice of the lesser child: which one it is, is a coin toss the
-				// processor cannot predict, and a mispredicted branch per level was most of
-				// the cost of a removal.
-				c += lessBit(&h[c+1], &h[c])
-			}
-			h[i] = h[c]
-			l.slots[h[i].slot].pos = int32(i)
-			i = c
-		}
-		h[i] = e
-		l.slots[e.slot].pos = int32(i)
-		l.up(i)
+// next makes bucket 0's first entry the least pending event and reports whether there is one due at or
+// before limit. When bucket 0 is empty it finds the least time in the lowest non-empty bucket and, if
+// that is due by limit, makes it the new base and re-buckets that bucket's entries below it (each lands
+// lower, since it now agrees with base in bit b-1); otherwise it changes nothing, so that base never
+// passes a time that a caller may still schedule at.
+func (l *Loop) next(limit Time) bool {
+	if l.head < len(l.bucket[0]) {
+		return l.base <= limit
 	}
+	l.bucket[0] = l.bucket[0][:0]
+	l.head = 0
+	if l.mask == 0 {
+		return false
+	}
+	b := bits.TrailingZeros64(l.mask)
+	src := l.bucket[b]
+	m := src[0].at
+	for i := 1; i < len(src); i++ {
+		m = min(m, src[i].at)
+	}
+	if m > limit {
+		return false
+	}
+	l.base = m
+	for _, e := range src {
+		nb := bits.Len64(uint64(e.at ^ m))
+		dst := &l.bucket[nb]
+		l.slots[e.slot].loc = int32(nb<<locBits | len(*dst))
+		*dst = append(*dst, e)
+		l.mask |= 1 << nb
+	}
+	l.bucket[b] = src[:0]
+	l.mask &^= 1<<b | 1 // bucket 0 is tracked by head, not by mask
+	if z := l.bucket[0]; len(z) > 1 {
+		// The entries due at the new base arrive in bucket b's order; fire them by seq. Usually one.
+		slices.SortFunc(z, func(a, b entry) int { return cmp.Compare(a.seq, b.seq) })
+		for i, e := range z {
+			l.slots[e.slot].loc = int32(i)
+		}
+	}
+	return true
+}
+
+// insert files e in its bucket and records where in its slot.
+func (l *Loop) insert(e entry) {
+	if l.pending >= MaxPending {
+		panic(fmt.Sprintf("sim: more than %d events pending", MaxPending))
+	}
+	l.pending++
+	nb := bits.Len64(uint64(e.at ^ l.base))
+	if nb > 0 {
+		dst := &l.bucket[nb]
+		l.slots[e.slot].loc = int32(nb<<locBits | len(*dst))
+		*dst = append(*dst, e)
+		l.mask |= 1 << nb
+		return
+	}
+	// Due at base, which is now: bucket 0 in seq order. A fresh seq is the largest, so this is an
+	// append but for AtReserved's earlier places.
+	z := l.bucket[0]
+	i := len(z)
+	for i > l.head && z[i-1].seq > e.seq {
+		i--
+	}
+	z = slices.Insert(z, i, e)
+	l.bucket[0] = z
+	for j := i; j < len(z); j++ {
+		l.slots[z[j].slot].loc = int32(j)
+	}
+}
+
+// entryAt returns the entry at loc.
+func (l *Loop) entryAt(loc int32) entry {
+	return l.bucket[loc>>locBits][loc&(1<<locBits-1)]
+}
+
+// removeAt takes the entry at loc out of its bucket; its slot is left to the caller.
+func (l *Loop) removeAt(loc int32) {
+	l.pending--
+	b, i := int(loc>>locBits), int(loc&(1<<locBits-1))
+	q := l.bucket[b]
+	if b == 0 {
+		// Keep bucket 0 in seq order: close the gap from the head's side.
+		copy(q[l.head+1:i+1], q[l.head:i])
+		for j := l.head + 1; j <= i; j++ {
+			l.slots[q[j].slot].loc = int32(j)
+		}
+		l.head++
+		return
+	}
+	last := len(q) - 1
+	if i != last {
+		q[i] = q[last]
+		l.slots[q[i].slot].loc = int32(b<<locBits | i)
+	}
+	l.bucket[b] = q[:last]
+	if last == 0 {
+		l.mask &^= 1 << b
+	}
+}
+
+// release frees slot s for reuse and makes every Timer for it stale.
+func (l *Loop) release(s int32) {
 	sl := &l.slots[s]
-	sl.pos = -1
+	sl.loc = -1
 	sl.gen++
 	sl.h = nil // do not keep the handler reachable through a free slot
 	l.free = append(l.free, s)
-}
-
-// lessBit is less(a, b) as 0 or 1, computed without a branch.
-func lessBit(a, b *entry) int {
-	return b2i(a.at < b.at) | (b2i(a.at == b.at) & b2i(a.seq < b.seq))
-}
-
-// b2i is 1 for true and 0 for false; the compiler makes it a SETcc, not a branch.
-func b2i(b bool) int {
-	var i int
-	if b {
-		i = 1
-	}
-	return i
-}
-
-func less(a, b *entry) bool {
-	if a.at != b.at {
-		return a.at < b.at
-	}
-	return a.seq < b.seq
-}
-
-func (l *Loop) up(i int) {
-	h := l.heap
-	e := h[i]
-	for i > 0 {
-		p := (i - 1) / 2
-		if !less(&e, &h[p]) {
-			break
-		}
-		h[i] = h[p]
-		l.slots[h[i].slot].pos = int32(i)
-		i = p
-	}
-	h[i] = e
-	l.slots[e.slot].pos = int32(i)
-}
-
-// down sifts the element at i towards the leaves and reports whether it moved.
-func (l *Loop) down(i0 int) bool {
-	h := l.heap
-	n := len(h)
-	i := i0
-	e := h[i]
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if c+1 < n {
-			c += lessBit(&h[c+1], &h[c])
-		}
-		if !less(&h[c], &e) {
-			break
-		}
-		h[i] = h[c]
-		l.slots[h[i].slot].pos = int32(i)
-		i = c
-	}
-	h[i] = e
-	l.slots[e.slot].pos = int32(i)
-	return i > i0
 }

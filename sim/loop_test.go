@@ -1,9 +1,11 @@
 package sim
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 )
 
 // recorder is a Handler that notes the order events fire in.
@@ -132,41 +134,94 @@ func TestScheduleInPastPanics(t *testing.T) {
 	l.At(5, HandlerFunc(func(uint64) {}), 0)
 }
 
-// TestLoopMatchesModel drives the loop with random schedules, cancels and resets and checks the firing
-// order against a plain sorted list, the simplest correct implementation of the total order.
+// TestLoopMatchesModel drives the loop with random schedules, reserved places, cancels, resets, steps and
+// bounded runs and checks the firing order against a plain sorted list, the simplest correct
+// implementation of the total order. Spans range from a few nanoseconds (many ties at one instant) to
+// most of a Time's range (every bucket of the radix heap).
 func TestLoopMatchesModel(t *testing.T) {
-	for seed := uint64(1); seed <= 50; seed++ {
+	spans := []int64{50, 1 << 12, 1 << 40, 1 << 61}
+	for seed := uint64(1); seed <= 200; seed++ {
+		span := spans[seed%uint64(len(spans))]
 		rng := rand.New(rand.NewPCG(seed, 0))
 		l := NewLoop()
 		r := &recorder{l: l}
 		type modelEv struct {
 			at  Time
-			seq int
+			seq uint64
 			id  uint64
 		}
 		var model []modelEv
 		timers := map[uint64]Timer{}
-		seq := 0
+		var seq uint64
 		next := uint64(0)
-		var ids []uint64 // live ids in creation order, for deterministic picks
-		for step := 0; step < 400; step++ {
-			switch op := rng.IntN(10); {
+		var ids []uint64    // live ids in creation order, for deterministic picks
+		var places []uint64 // reserved places not yet used
+		when := func() Time {
+			if rng.IntN(8) == 0 {
+				return l.Now() // ties with the instant being fired
+			}
+			return l.Now().Add(time.Duration(rng.Int64N(span)))
+		}
+		sortModel := func() {
+			slices.SortFunc(model, func(a, b modelEv) int {
+				if a.at != b.at {
+					return cmp.Compare(a.at, b.at)
+				}
+				return cmp.Compare(a.seq, b.seq)
+			})
+		}
+		fired := func(step int, before int) {
+			for _, got := range r.got[before:] {
+				want := model[0]
+				model = model[1:]
+				if got != want.id || r.at[before] != want.at {
+					t.Fatalf("seed %d step %d: fired %d at %v, model says %d at %v", seed, step, got, r.at[before], want.id, want.at)
+				}
+				ids = slices.DeleteFunc(ids, func(x uint64) bool { return x == want.id })
+				before++
+			}
+		}
+		for step := 0; step < 600; step++ {
+			switch op := rng.IntN(14); {
 			case op < 5 || len(ids) == 0: // schedule
-				at := l.Now() + Time(rng.IntN(50))
+				at := when()
 				timers[next] = l.At(at, r, next)
 				model = append(model, modelEv{at, seq, next})
 				ids = append(ids, next)
 				seq++
 				next++
-			case op < 7: // cancel
+			case op < 6: // reserve places, or schedule into one
+				if len(places) == 0 {
+					n := uint64(1 + rng.IntN(3))
+					first := l.Reserve(n)
+					if first != seq {
+						t.Fatalf("seed %d: Reserve gave %d, want %d", seed, first, seq)
+					}
+					for k := range n {
+						places = append(places, first+k)
+					}
+					seq += n
+					break
+				}
+				k := rng.IntN(len(places))
+				p := places[k]
+				places = slices.Delete(places, k, k+1)
+				at := when()
+				timers[next] = l.AtReserved(at, p, r, next)
+				model = append(model, modelEv{at, p, next})
+				ids = append(ids, next)
+				next++
+			case op < 8: // cancel
 				k := rng.IntN(len(ids))
 				id := ids[k]
-				l.Cancel(timers[id])
+				if !l.Cancel(timers[id]) {
+					t.Fatalf("seed %d step %d: cancel of pending %d failed", seed, step, id)
+				}
 				ids = slices.Delete(ids, k, k+1)
 				model = slices.DeleteFunc(model, func(e modelEv) bool { return e.id == id })
-			case op < 9: // reset
+			case op < 10: // reset
 				id := ids[rng.IntN(len(ids))]
-				at := l.Now() + Time(rng.IntN(50))
+				at := when()
 				timers[id] = l.Reset(timers[id], at, r, id)
 				for i := range model {
 					if model[i].id == id {
@@ -174,24 +229,35 @@ func TestLoopMatchesModel(t *testing.T) {
 					}
 				}
 				seq++
-			default: // fire one
+			case op < 12: // fire one
 				before := len(r.got)
 				l.Step()
-				slices.SortFunc(model, func(a, b modelEv) int {
-					if a.at != b.at {
-						return int(a.at - b.at)
-					}
-					return a.seq - b.seq
-				})
-				want := model[0]
-				model = model[1:]
-				if got := r.got[before]; got != want.id || l.Now() != want.at {
-					t.Fatalf("seed %d step %d: fired %d at %v, model says %d at %v", seed, step, got, l.Now(), want.id, want.at)
+				sortModel()
+				fired(step, before)
+			default: // run to a limit, which may fall before, on or after pending events
+				before := len(r.got)
+				end := when()
+				l.RunUntil(end)
+				sortModel()
+				n := 0
+				for n < len(model) && model[n].at <= min(end, Never-1) { // an event at Never never fires
+					n++
 				}
-				ids = slices.DeleteFunc(ids, func(x uint64) bool { return x == want.id })
+				if len(r.got)-before != n {
+					t.Fatalf("seed %d step %d: RunUntil(%v) fired %d, model says %d", seed, step, end, len(r.got)-before, n)
+				}
+				fired(step, before)
+				if l.Now() != end && end != Never {
+					t.Fatalf("seed %d step %d: after RunUntil(%v) now is %v", seed, step, end, l.Now())
+				}
 			}
 			if l.Pending() != len(model) {
 				t.Fatalf("seed %d step %d: %d pending, model has %d", seed, step, l.Pending(), len(model))
+			}
+			for _, e := range model {
+				if at, ok := l.When(timers[e.id]); !ok || at != e.at {
+					t.Fatalf("seed %d step %d: When(%d) = %v %v, model says %v", seed, step, e.id, at, ok, e.at)
+				}
 			}
 		}
 	}
