@@ -222,7 +222,10 @@ func newRunCmd() *cobra.Command {
 			"specs are const:5ms, uniform:2ms:8ms, normal:5ms:1ms, exp:5ms, lognormal:5ms:0.5, pareto:2ms:2.5.",
 		Example: "  raftsim run --nodes 5 --crash 1@10s,2@10s --check\n" +
 			"  raftsim run --bootstrap 1 --crash 1@5s --restart 1@8s --trace run.jsonl\n" +
-			"  raftsim run --partition '5s:1,2|3,4,5' --heal 15s --pre-vote --check-quorum",
+			"  raftsim run --partition '5s:1,2|3,4,5' --heal 15s --pre-vote --check-quorum\n" +
+			"  raftsim run --read-ratio 0.5 --read-mode lease --check-quorum --check\n" +
+			"  raftsim run --transfer 3@5s --replace 1:6@10s --check\n" +
+			"  raftsim run --nodes 3 --snapshot-entries 1000 --crash 3@2s --restart 3@8s --check",
 		Args: noArgs,
 	}
 	f := newRunFlags(cmd.Flags())
