@@ -53,6 +53,7 @@ type Cluster struct {
 	clients   []*clientHost // index id-1
 	faults    faultFeed
 	faultRand *rand.Rand // choices a fault event leaves open (which nodes crash with the leader)
+	roles     roleState  // what role targets need: the follower draws, the last crashed leader
 
 	scenario *leaderCrash // the LeaderCrash scenario, if configured
 	timeline timeline     // the faults as they happened
@@ -357,7 +358,7 @@ func (f *faultFeed) next() {
 // after each one too, not only every few thousand events.
 func (f *faultFeed) Fire(uint64) {
 	e := f.cur
-	f.c.applyFault(&e)
+	f.c.fire(&e)
 	f.next()
 	if f.c.interrupted != nil && f.c.interrupted() {
 		f.c.loop.Stop()
@@ -368,57 +369,17 @@ func (c *Cluster) applyFault(e *fault.Event) {
 	switch e.Kind {
 	case fault.Transfer:
 		c.applyTransfer(e)
-	case fault.Crash:
-		if !e.Leader {
-			id := uint64(e.Node)
-			effect := fmt.Sprintf("crashed %d", id)
-			if h := c.host(id); h.alive && h.state == raft.Leader {
-				effect += ", the leader"
-			}
-			if c.crash(e, id) {
-				c.timeline.add(c.loop.Now(), e, nil, []uint64{id}, effect)
-			} else {
-				c.timeline.add(c.loop.Now(), e, nil, nil, fmt.Sprintf("no effect: node %d was down", id))
-			}
-			return
+	case fault.Crash: // by ID: fire resolved any role (roles.go)
+		id := uint64(e.Node)
+		effect := fmt.Sprintf("crashed %d", id)
+		if h := c.host(id); h.alive && h.state == raft.Leader {
+			effect += ", the leader"
 		}
-		// The leader, then Extra other live nodes drawn uniformly from the fault stream. With no leader,
-		// all 1+Extra are drawn: the schedule's count of crashes always happens (the quorum experiment
-		// counts on it), and which nodes it hits is a uniform draw, whatever their numbers.
-		n := 1 + e.Extra
-		var hit []uint64
-		leader := c.currentLeader()
-		if leader != 0 {
-			c.crash(e, leader)
-			hit = append(hit, leader)
-			n--
+		if c.crash(e, id) {
+			c.timeline.add(c.loop.Now(), e, nil, []uint64{id}, effect)
+		} else {
+			c.timeline.add(c.loop.Now(), e, nil, nil, fmt.Sprintf("no effect: node %d was down", id))
 		}
-		for ; n > 0; n-- {
-			var live []uint64
-			for _, h := range c.hosts {
-				if h.alive {
-					live = append(live, h.id)
-				}
-			}
-			if len(live) == 0 {
-				break
-			}
-			id := live[c.faultRand.IntN(len(live))]
-			c.crash(e, id)
-			hit = append(hit, id)
-		}
-		var effect string
-		switch {
-		case leader != 0 && len(hit) == 1:
-			effect = fmt.Sprintf("crashed the leader %d", leader)
-		case leader != 0:
-			effect = fmt.Sprintf("crashed the leader %d and %s, drawn", leader, nodeList(hit[1:]))
-		case len(hit) > 0:
-			effect = fmt.Sprintf("no leader: crashed %s, drawn", nodeList(hit))
-		default:
-			effect = "no effect: no node was up"
-		}
-		c.timeline.add(c.loop.Now(), e, nil, hit, effect)
 	case fault.Add, fault.Remove, fault.Replace:
 		c.members.enqueue(e)
 	case fault.Restart:
@@ -512,6 +473,9 @@ func (c *Cluster) crash(e *fault.Event, id uint64) bool {
 	c.trace.fault(e, id)
 	if id == 0 || !c.host(id).alive {
 		return false
+	}
+	if c.host(id).state == raft.Leader {
+		c.roles.crashedLeader = id
 	}
 	c.metrics.crashed(c, id)
 	c.host(id).crash()

@@ -37,7 +37,7 @@ func TestTraceDeterministic(t *testing.T) {
 		var buf bytes.Buffer
 		cfg := Default()
 		cfg.Seed, cfg.Duration, cfg.Clients, cfg.Check = seed, 5*time.Second, 3, true
-		cfg.Faults = []fault.Event{{At: 2 * time.Second, Kind: fault.Crash, Leader: true}}
+		cfg.Faults = []fault.Event{{At: 2 * time.Second, Kind: fault.Crash, Role: fault.Leader}}
 		cfg.Trace = &buf
 		run(t, cfg)
 		return buf.Bytes()
@@ -65,7 +65,7 @@ func TestQuorumBound(t *testing.T) {
 				cfg.Nodes, cfg.Duration, cfg.Seed = n, 15*time.Second, uint64(100*n+f)
 				cfg.MeasureFrom, cfg.Check = crash+2*time.Second, true
 				if f > 0 {
-					cfg.Faults = []fault.Event{{At: crash, Kind: fault.Crash, Leader: true, Extra: f - 1}}
+					cfg.Faults = []fault.Event{{At: crash, Kind: fault.Crash, Role: fault.Leader, Extra: f - 1}}
 				}
 				s := run(t, cfg)
 				live := n >= 2*f+1

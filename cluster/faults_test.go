@@ -30,7 +30,7 @@ func TestLeaderCrashRule(t *testing.T) {
 			for seed := uint64(1); seed <= seeds; seed++ {
 				cfg := Default()
 				cfg.Seed, cfg.Duration, cfg.Clients, cfg.Bootstrap = seed, tt.at+10*time.Millisecond, 0, tt.bootstrap
-				cfg.Faults = []fault.Event{{At: tt.at, Kind: fault.Crash, Leader: true, Extra: tt.extra}}
+				cfg.Faults = []fault.Event{{At: tt.at, Kind: fault.Crash, Role: fault.Leader, Extra: tt.extra}}
 				c, err := New(cfg)
 				if err != nil {
 					t.Fatal(err)

@@ -142,7 +142,7 @@ func fuzzConfig(data []byte) Config {
 		case 0:
 			e.Kind, e.Node = fault.Crash, node()
 		case 1:
-			e.Kind, e.Leader, e.Extra = fault.Crash, true, f.intn(c.Nodes)
+			e.Kind, e.Role, e.Extra = fault.Crash, fault.Leader, f.intn(c.Nodes)
 		case 2:
 			e.Kind, e.Node = fault.Restart, node()
 		case 3:

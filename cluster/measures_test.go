@@ -46,7 +46,7 @@ func TestCampaignCounts(t *testing.T) {
 			cfg.Seed, cfg.Duration, cfg.PreVote, cfg.Bootstrap = seed, 10*time.Second, preVote, 1
 			cfg.Faults = []fault.Event{
 				{At: time.Second, Kind: fault.Isolate, Node: 5},
-				{At: 3 * time.Second, Kind: fault.Crash, Leader: true},
+				{At: 3 * time.Second, Kind: fault.Crash, Role: fault.Leader},
 				{At: 5 * time.Second, Kind: fault.Partition, Groups: [][]int64{{1, 2}, {3, 4}}},
 				{At: 7 * time.Second, Kind: fault.Heal},
 			}

@@ -77,13 +77,44 @@ func TestRelabellingInvariance(t *testing.T) {
 			"crash leader+1, bootstrap 1 vs 4 (1<->4)",
 			func(seed uint64) Config {
 				c := base(seed)
-				c.Faults = []fault.Event{{At: 5 * time.Second, Kind: fault.Crash, Leader: true, Extra: 1}}
+				c.Faults = []fault.Event{{At: 5 * time.Second, Kind: fault.Crash, Role: fault.Leader, Extra: 1}}
 				return c
 			},
 			func(seed uint64) Config {
 				c := base(seed)
 				c.Bootstrap = 4
-				c.Faults = []fault.Event{{At: 5 * time.Second, Kind: fault.Crash, Leader: true, Extra: 1}}
+				c.Faults = []fault.Event{{At: 5 * time.Second, Kind: fault.Crash, Role: fault.Leader, Extra: 1}}
+				return c
+			},
+		},
+		{
+			// Role targets: the leader and a follower drawn (from its own stream, over the live nodes in
+			// ID order) cut off together, then healed; the first leader relabelled.
+			"partition leader,follower|rest, bootstrap 1 vs 4 (1<->4)",
+			func(seed uint64) Config {
+				c := base(seed)
+				c.Faults = roleSchedule(t, "partition 5s:leader,follower|rest", "heal 10s")
+				return c
+			},
+			func(seed uint64) Config {
+				c := base(seed)
+				c.Bootstrap = 4
+				c.Faults = roleSchedule(t, "partition 5s:leader,follower|rest", "heal 10s")
+				return c
+			},
+		},
+		{
+			// The leader crashed, the crashed leader restarted, the follower isolated.
+			"crash leader, restart crashed-leader, isolate follower, bootstrap 1 vs 4 (1<->4)",
+			func(seed uint64) Config {
+				c := base(seed)
+				c.Faults = roleSchedule(t, "crash leader@5s", "restart crashed-leader@7s", "isolate follower@9s")
+				return c
+			},
+			func(seed uint64) Config {
+				c := base(seed)
+				c.Bootstrap = 4
+				c.Faults = roleSchedule(t, "crash leader@5s", "restart crashed-leader@7s", "isolate follower@9s")
 				return c
 			},
 		},

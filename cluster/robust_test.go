@@ -66,7 +66,7 @@ func TestLazyFaultsFireAsAList(t *testing.T) {
 		{"chaos", func(c *Config) { c.Chaos, c.ChaosOptions.MeanInterval = true, time.Second }},
 		{"ties", func(c *Config) {
 			c.CrashRecovery = &CrashRecovery{MTTF: latency.MustParse("const:1s"), MTTR: latency.MustParse("const:1s")}
-			c.Faults = []fault.Event{{At: 2 * time.Second, Kind: fault.Heal}, {At: 3 * time.Second, Kind: fault.Crash, Leader: true}}
+			c.Faults = []fault.Event{{At: 2 * time.Second, Kind: fault.Heal}, {At: 3 * time.Second, Kind: fault.Crash, Role: fault.Leader}}
 			c.Chaos, c.ChaosOptions.MeanInterval = true, time.Second
 		}},
 	}
@@ -129,7 +129,7 @@ func TestExtremeTimes(t *testing.T) {
 			c.ElectionMin, c.ElectionMax, c.Heartbeat = 1000000*time.Hour, 2000000*time.Hour, 500000*time.Hour
 			c.Link.Latency, c.Fsync = lat("const:100000h"), lat("const:100000h")
 			c.Workload.Timeout, c.Workload.Deadline = 1000000*time.Hour, forever
-			c.Faults = []fault.Event{{At: forever - time.Nanosecond, Kind: fault.Crash, Leader: true}}
+			c.Faults = []fault.Event{{At: forever - time.Nanosecond, Kind: fault.Crash, Role: fault.Leader}}
 			c.LeaderCrash = &LeaderCrash{After: forever - time.Millisecond}
 		}, true},
 		{"leader-crash retries past Never", func(c *Config) {

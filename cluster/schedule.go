@@ -7,7 +7,9 @@ import (
 	"github.com/raftsim/raftsim/topology"
 )
 
-// validateSchedule checks the fault schedule against itself, as far as it can be known before the run:
+// validateSchedule checks the fault schedule against itself, as far as it can be known before the run
+// (a fault aimed at a role names its node only when it fires, so it only makes what it may hit
+// uncertain: its effect, or its lack of one, is the run's defined behaviour, not an error):
 // a node named by ID must not be crashed while it is certainly down, nor restarted while it is certainly
 // up; an edge must not be cut while it is certainly cut, nor restored while it is certainly up. A node is certainly up until a crash that may hit it — its own, or one of the leader, whoever that
 // turns out to be — and certainly down after its own crash until its restart. With chaos, crash-recovery
@@ -77,8 +79,24 @@ func (c *Config) validateSchedule() error {
 			}
 			unknown = true
 		}
+		// A cut or restore aimed at a role may hit any edge: what it hits is known only when it fires.
+		if len(e.RoleEdges) > 0 {
+			for ed, st := range edges {
+				if st != maybe && (e.Kind == fault.Cut) == (st == up) {
+					edges[ed] = maybe
+				}
+			}
+			unknown = unknown || e.Kind == fault.Cut
+		}
 		switch {
-		case e.Kind == fault.Crash && e.Leader:
+		case e.Kind == fault.Restart && e.Role != fault.ByID:
+			// A restart of the crashed leader may bring back any node certainly down.
+			for i := 1; i < len(state); i++ {
+				if state[i] == down {
+					state[i], since[i] = maybe, e
+				}
+			}
+		case e.Kind == fault.Crash && e.Role != fault.ByID:
 			for i := 1; i < len(state); i++ {
 				if state[i] == up {
 					state[i], since[i] = maybe, e

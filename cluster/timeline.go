@@ -24,7 +24,10 @@ type FaultHit struct {
 	Nodes []uint64 `json:"nodes"`
 	// Effect says what it did, e.g. "crashed the leader 3", "no leader: crashed 2, drawn",
 	// "cut 12 directed edges, of nodes 1, 2, 3, 4, 5"; it starts with "no effect" when nothing changed
-	// (a restart of a node that was up, a crash of one that was down, a heal with nothing cut).
+	// (a restart of a node that was up, a crash of one that was down, a heal with nothing cut, a role
+	// that named nobody). A fault aimed at a role says first which node the role named: "leader 3:
+	// cut 8 directed edges, of nodes 1, 2, 3, 4, 5", "crashed leader 3: restarted 3",
+	// "no effect: no live follower".
 	Effect string `json:"effect"`
 }
 
@@ -32,6 +35,9 @@ type FaultHit struct {
 type timeline struct {
 	hits  []FaultHit
 	total uint64
+	// who, while a role event is applied, is what its roles named ("leader 3"): add puts it before
+	// the effect, so that every kind's entry names the node a role hit without knowing of roles.
+	who string
 }
 
 // add records a fault applied at time at: a scheduled event e, or else the leader-crash scenario lc.
@@ -48,6 +54,13 @@ func (t *timeline) add(at sim.Time, e *fault.Event, lc *LeaderCrash, nodes []uin
 	}
 	if nodes == nil {
 		nodes = []uint64{} // a list in JSON, never null
+	}
+	if t.who != "" {
+		if rest, ok := strings.CutPrefix(effect, "no effect: "); ok {
+			effect = "no effect: " + t.who + ": " + rest
+		} else {
+			effect = t.who + ": " + effect
+		}
 	}
 	t.hits = append(t.hits, FaultHit{AtMS: ms(int64(at)), Fault: what, Nodes: nodes, Effect: effect})
 }

@@ -392,7 +392,7 @@ func (e *expander) finish(st *state) (cluster.Config, error) {
 	}
 	var evs []fault.Event
 	if st.faults > 0 {
-		evs = append(evs, fault.Event{At: st.crashAt, Kind: fault.Crash, Leader: true, Extra: st.faults - 1})
+		evs = append(evs, fault.Event{At: st.crashAt, Kind: fault.Crash, Role: fault.Leader, Extra: st.faults - 1})
 	}
 	for _, entry := range st.schedule {
 		es, err := parseEntry(entry, n)

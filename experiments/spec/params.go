@@ -622,34 +622,14 @@ func parseEntry(s string, n int) ([]fault.Event, error) {
 func fmtEvent(e fault.Event) string {
 	at := fmtDur(e.At)
 	switch e.Kind {
-	case fault.Crash:
-		switch {
-		case e.Leader && e.Extra > 0:
-			return fmt.Sprintf("crash leader+%d@%s", e.Extra, at)
-		case e.Leader:
-			return "crash leader@" + at
-		}
-		return fmt.Sprintf("crash %d@%s", e.Node, at)
-	case fault.Restart, fault.Isolate, fault.Transfer, fault.Add, fault.Remove:
-		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
+	case fault.Crash, fault.Restart, fault.Isolate, fault.Transfer, fault.Add, fault.Remove:
+		return fmt.Sprintf("%v %v@%s", e.Kind, e.Target(), at) // "crash 3@5s", "crash leader+1@5s"
 	case fault.Replace:
 		return fmt.Sprintf("replace %d:%d@%s", e.Node, e.New, at)
 	case fault.Cut, fault.Restore:
-		parts := make([]string, len(e.Edges))
-		for i, ed := range e.Edges {
-			parts[i] = fmt.Sprintf("%d->%d", ed.From, ed.To)
-		}
-		return fmt.Sprintf("%v %s:%s", e.Kind, at, strings.Join(parts, ","))
+		return fmt.Sprintf("%v %s:%s", e.Kind, at, e.EdgeList())
 	case fault.Partition:
-		groups := make([]string, len(e.Groups))
-		for i, g := range e.Groups {
-			ids := make([]string, len(g))
-			for j, id := range g {
-				ids[j] = strconv.FormatInt(id, 10)
-			}
-			groups[i] = strings.Join(ids, ",")
-		}
-		return fmt.Sprintf("partition %s:%s", at, strings.Join(groups, "|"))
+		return fmt.Sprintf("partition %s:%s", at, e.GroupList())
 	case fault.Heal:
 		return "heal " + at
 	}

@@ -54,7 +54,7 @@ func keys(p *experiments.Plan) []string {
 
 func TestPlan(t *testing.T) {
 	crash := func(at time.Duration, extra int) fault.Event {
-		return fault.Event{At: at, Kind: fault.Crash, Leader: true, Extra: extra}
+		return fault.Event{At: at, Kind: fault.Crash, Role: fault.Leader, Extra: extra}
 	}
 	tests := []struct {
 		name string
@@ -247,7 +247,7 @@ scenario:
 				c.Duration, c.MeasureFrom = 50*s, 20*s
 				c.Faults = []fault.Event{
 					{At: 10 * s, Kind: fault.Crash, Node: 1},
-					{At: 11 * s, Kind: fault.Crash, Leader: true, Extra: 1},
+					{At: 11 * s, Kind: fault.Crash, Role: fault.Leader, Extra: 1},
 					crash(15*s, 1), // faults: first among the events at its time
 					{At: 15 * s, Kind: fault.Restart, Node: 1},
 					{At: 25 * s, Kind: fault.Cut, Edges: []topology.Edge{{From: 1, To: 2}, {From: 2, To: 1}}},

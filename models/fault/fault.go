@@ -47,53 +47,79 @@ func (k Kind) String() string {
 type Event struct {
 	At   time.Duration
 	Kind Kind
-	Node int64 // Crash, Restart, Isolate, Transfer (the target), Add, Remove; the node replaced for Replace; for Crash with Leader set, 0
+	// Node is the node hit, by ID: for Crash, Restart, Isolate, Transfer (the target), Add, Remove and
+	// the kinds that hit one node; the node replaced for Replace. With a Role, it is 0 in a schedule,
+	// and the cluster hands each kind a copy with Node set to the node the role named when it fired.
+	Node int64
 	New  int64 // Replace: the node that takes Node's place
-	// Leader, for a Crash, crashes 1+Extra nodes: the node that leads at At and Extra other live nodes
-	// drawn at random; when no node leads at At, all 1+Extra are drawn from the live nodes (fewer if
-	// fewer are live).
-	Leader bool
-	Extra  int
-	Edges  []topology.Edge // Cut, Restore
-	Groups [][]int64       // Partition: nodes in no group form one more group together
+	// Role, when not ByID, picks the node when the event fires (target.go): the leader and Extra more
+	// live nodes (leader+K), a follower, or the last crashed leader.
+	Role  Role
+	Extra int             // Role Leader: how many more live nodes besides the leader
+	Edges []topology.Edge // Cut, Restore, by node ID
+	// RoleEdges, for a Cut or Restore with a role at an end of an edge, lists every edge of the event
+	// (Edges is then empty); the cluster resolves them when it fires.
+	RoleEdges []EdgeTarget
+	Groups    [][]int64 // Partition: nodes in no group form one more group together
+	// RoleGroups, for a Partition with a role among its members, lists every group (Groups is then
+	// empty); the cluster resolves them when it fires.
+	RoleGroups [][]Target
 }
 
 // String returns the event in the command line's short form, e.g. "crash leader@10s".
 func (e Event) String() string {
 	at := sim.FormatDuration(e.At)
 	switch e.Kind {
-	case Crash:
-		if e.Leader && e.Extra > 0 {
-			return fmt.Sprintf("crash leader+%d@%s", e.Extra, at)
-		}
-		if e.Leader {
-			return "crash leader@" + at
-		}
-		return fmt.Sprintf("crash %d@%s", e.Node, at)
-	case Restart, Isolate, Transfer, Add, Remove:
-		return fmt.Sprintf("%v %d@%s", e.Kind, e.Node, at)
+	case Crash, Restart, Isolate, Transfer, Add, Remove:
+		return fmt.Sprintf("%v %v@%s", e.Kind, e.Target(), at)
 	case Replace:
 		return fmt.Sprintf("replace %d:%d@%s", e.Node, e.New, at)
 	case Cut, Restore:
-		parts := make([]string, len(e.Edges))
-		for i, ed := range e.Edges {
-			parts[i] = fmt.Sprintf("%d->%d", ed.From, ed.To)
-		}
-		return fmt.Sprintf("%v %s:%s", e.Kind, at, strings.Join(parts, ","))
+		return fmt.Sprintf("%v %s:%s", e.Kind, at, e.EdgeList())
 	case Partition:
-		groups := make([]string, len(e.Groups))
-		for i, g := range e.Groups {
-			ids := make([]string, len(g))
-			for j, id := range g {
-				ids[j] = strconv.FormatInt(id, 10)
-			}
-			groups[i] = strings.Join(ids, ",")
-		}
-		return fmt.Sprintf("partition %s:%s", at, strings.Join(groups, "|"))
+		return fmt.Sprintf("partition %s:%s", at, e.GroupList())
 	case Heal:
 		return "heal " + at
 	}
 	return e.Kind.String()
+}
+
+// EdgeList writes a Cut's or Restore's edges as written: "1->2,leader->3".
+func (e Event) EdgeList() string {
+	var parts []string
+	if e.RoleEdges != nil {
+		for _, ed := range e.RoleEdges {
+			parts = append(parts, ed.String())
+		}
+		return strings.Join(parts, ",") // Edges, if set, are what the roles named when it fired
+	}
+	for _, ed := range e.Edges {
+		parts = append(parts, fmt.Sprintf("%d->%d", ed.From, ed.To))
+	}
+	return strings.Join(parts, ",")
+}
+
+// GroupList writes a Partition's groups as written: "1,2|3,4,5", "leader,follower".
+func (e Event) GroupList() string {
+	var groups []string
+	if e.RoleGroups != nil {
+		for _, g := range e.RoleGroups {
+			ids := make([]string, len(g))
+			for j, t := range g {
+				ids[j] = t.String()
+			}
+			groups = append(groups, strings.Join(ids, ","))
+		}
+		return strings.Join(groups, "|") // Groups, if set, are what the roles named when it fired
+	}
+	for _, g := range e.Groups {
+		ids := make([]string, len(g))
+		for j, id := range g {
+			ids[j] = strconv.FormatInt(id, 10)
+		}
+		groups = append(groups, strings.Join(ids, ","))
+	}
+	return strings.Join(groups, "|")
 }
 
 // Sort orders events by time, keeping the given order among events at the same instant.
@@ -112,29 +138,29 @@ func Sort(events []Event) {
 // The parse functions read the command line's short forms. Their errors describe the problem in the
 // text; the caller adds which flag or field it came from. n is the number of nodes (IDs 1..n).
 
-// ParseCrash reads "ID@T[,ID@T…]" where ID may be "leader+K": K+1 crashes in all, the node that leads at
-// T and K other live nodes chosen at random, or K+1 live nodes chosen at random when none leads
-// (Event.Leader); "leader" is "leader+0".
+// ParseCrash reads "ID@T[,ID@T…]" where ID may be a role (target.go): leader, leader+K (K+1 crashes
+// in all, the node that leads at T and K other live nodes drawn), follower or crashed-leader.
 func ParseCrash(s string, n int) ([]Event, error) {
-	return parseAtList(s, n, Crash, true)
+	return parseAtList(s, n, Crash)
 }
 
-// ParseRestart reads "ID@T[,ID@T…]".
+// ParseRestart reads "ID@T[,ID@T…]"; ID may be crashed-leader (the last leader that crashed).
 func ParseRestart(s string, n int) ([]Event, error) {
-	return parseAtList(s, n, Restart, false)
+	return parseAtList(s, n, Restart)
 }
 
-// ParseTransfer reads "ID@T[,ID@T…]": at T, whoever leads hands its leadership to node ID.
+// ParseTransfer reads "ID@T[,ID@T…]": at T, whoever leads hands its leadership to node ID, which may be
+// follower (a live follower, drawn) or crashed-leader (the leader that crashed last, once it is back).
 //
 // The target may be a node the schedule adds, beyond the cluster's n, so IDs are checked here only
 // against MaxMemberID; the cluster checks them against the hosts the run provisions.
 func ParseTransfer(s string, _ int) ([]Event, error) {
-	return parseAtList(s, MaxMemberID, Transfer, false)
+	return parseAtList(s, MaxMemberID, Transfer)
 }
 
-// ParseIsolate reads "ID@T[,ID@T…]".
+// ParseIsolate reads "ID@T[,ID@T…]"; ID may be any role (as for ParseCrash).
 func ParseIsolate(s string, n int) ([]Event, error) {
-	return parseAtList(s, n, Isolate, false)
+	return parseAtList(s, n, Isolate)
 }
 
 // MaxMemberID bounds the node IDs membership events name: the parsers cannot know how many nodes a run
@@ -144,12 +170,12 @@ const MaxMemberID = 1 << 20
 // ParseAdd reads "ID@T[,ID@T…]": nodes to add as voters. IDs beyond the cluster's n are the point, so
 // they are checked only against MaxMemberID; the cluster checks the schedule's membership as a whole.
 func ParseAdd(s string, _ int) ([]Event, error) {
-	return parseAtList(s, MaxMemberID, Add, false)
+	return parseAtList(s, MaxMemberID, Add)
 }
 
 // ParseRemove reads "ID@T[,ID@T…]": nodes to remove (IDs as for ParseAdd).
 func ParseRemove(s string, _ int) ([]Event, error) {
-	return parseAtList(s, MaxMemberID, Remove, false)
+	return parseAtList(s, MaxMemberID, Remove)
 }
 
 // ParseReplace reads "OLD:NEW@T[,OLD:NEW@T…]": NEW joins as a learner, is promoted once caught up, and
@@ -188,7 +214,9 @@ func ParseReplace(s string, _ int) ([]Event, error) {
 	return out, nil
 }
 
-func parseAtList(s string, n int, kind Kind, leaderOK bool) ([]Event, error) {
+// parseAtList reads "ID@T[,ID@T…]" for kind, each ID a node target (parseTarget) of the forms the
+// kind accepts (accepts). A kind another file adds gets every role by calling it.
+func parseAtList(s string, n int, kind Kind) ([]Event, error) {
 	var out []Event
 	list, err := splitList(s)
 	if err != nil {
@@ -203,25 +231,11 @@ func parseAtList(s string, n int, kind Kind, leaderOK bool) ([]Event, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%q: %w", item, err)
 		}
-		e := Event{At: d, Kind: kind}
-		if id = strings.TrimSpace(id); leaderOK && strings.HasPrefix(id, "leader") {
-			e.Leader = true
-			if extra, ok := strings.CutPrefix(id, "leader+"); ok {
-				k, err := strconv.Atoi(extra)
-				switch {
-				case err != nil || k < 0:
-					return nil, fmt.Errorf("%q: in leader+K, K must be a whole number from 0", item)
-				case k >= n:
-					return nil, fmt.Errorf("%q: in leader+K, K must be a number from 0 to %d", item, n-1)
-				}
-				e.Extra = k
-			} else if id != "leader" {
-				return nil, fmt.Errorf("%q: want a node ID, leader or leader+K", item)
-			}
-		} else if e.Node, err = parseNode(id, n); err != nil {
+		t, err := parseTarget(id, n, accepts(kind))
+		if err != nil {
 			return nil, fmt.Errorf("%q: %w", item, err)
 		}
-		out = append(out, e)
+		out = append(out, Event{At: d, Kind: kind, Node: t.ID, Role: t.Role, Extra: t.K})
 	}
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%q: empty list", s)
@@ -256,6 +270,8 @@ func parseEdgeEvent(s string, n int, kind Kind) ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%q: %w", s, err)
 	}
+	var ends []EdgeTarget
+	roles := false
 	for _, item := range list {
 		both := strings.Contains(item, "<->")
 		sep := "->"
@@ -266,36 +282,47 @@ func parseEdgeEvent(s string, n int, kind Kind) ([]Event, error) {
 		if !ok {
 			return nil, fmt.Errorf("%q: edge %q: want A->B or A<->B", s, item)
 		}
-		from, err := parseNode(a, n)
+		from, err := parseTarget(a, n, oneNode)
 		if err != nil {
 			return nil, fmt.Errorf("%q: edge %q: %w", s, item, err)
 		}
-		to, err := parseNode(b, n)
+		to, err := parseTarget(b, n, oneNode)
 		if err != nil {
 			return nil, fmt.Errorf("%q: edge %q: %w", s, item, err)
 		}
 		if from == to {
 			return nil, fmt.Errorf("%q: edge %q: a node has no edge to itself", s, item)
 		}
-		e.Edges = append(e.Edges, topology.Edge{From: from, To: to})
+		roles = roles || from.Role != ByID || to.Role != ByID
+		ends = append(ends, EdgeTarget{From: from, To: to})
 		if both {
-			e.Edges = append(e.Edges, topology.Edge{From: to, To: from})
+			ends = append(ends, EdgeTarget{From: to, To: from})
 		}
 	}
-	if len(e.Edges) == 0 {
-		return nil, fmt.Errorf("%q: no edges", s)
-	}
-	seen := make(map[topology.Edge]bool, len(e.Edges))
-	for _, ed := range e.Edges {
+	seen := make(map[EdgeTarget]bool, len(ends))
+	for _, ed := range ends {
 		if seen[ed] {
-			return nil, fmt.Errorf("%q: edge %d->%d is listed twice", s, ed.From, ed.To)
+			return nil, fmt.Errorf("%q: edge %v is listed twice", s, ed)
 		}
 		seen[ed] = true
+	}
+	if roles {
+		// A role may name the same node as another end when the event fires: the cluster drops an edge
+		// from a node to itself, and an edge listed twice, then.
+		e.RoleEdges = ends
+		return []Event{e}, nil
+	}
+	for _, ed := range ends {
+		e.Edges = append(e.Edges, topology.Edge{From: ed.From.ID, To: ed.To.ID})
 	}
 	return []Event{e}, nil
 }
 
-// ParsePartition reads "T:1,2|3,4,5". Each node may appear in one group at most.
+// ParsePartition reads "T:1,2|3,4,5". Each node may appear in one group at most. Members may be roles
+// (target.go: leader, leader+K, follower, crashed-leader), each named once; a group may be "rest",
+// alone: the nodes no other group names, which form a group whether it is written or not ("rest" is
+// dropped, so "leader|rest" reads back as "leader"). A role resolved when the partition fires to a
+// node another group names already stays in the group that names it first.
 func ParsePartition(s string, n int) ([]Event, error) {
 	at, rest, ok := strings.Cut(s, ":")
 	if !ok {
@@ -306,37 +333,80 @@ func ParsePartition(s string, n int) ([]Event, error) {
 		return nil, fmt.Errorf("%q: %w", s, err)
 	}
 	e := Event{At: d, Kind: Partition}
-	seen := map[int64]int{} // node -> 1 + index of its group
+	seen := map[Target]int{} // target -> 1 + index of its group
+	var groups [][]Target
+	roles, hasRest := false, false
 	for gi, grp := range strings.Split(rest, "|") {
-		var g []int64
+		var g []Target
 		list, err := splitList(grp)
 		if err != nil && strings.TrimSpace(grp) != "" {
 			return nil, fmt.Errorf("%q: %w", s, err)
 		}
 		for _, item := range list {
-			id, err := parseNode(item, n)
+			t, err := parseTarget(item, n, anyNode|acceptRest)
 			if err != nil {
 				return nil, fmt.Errorf("%q: %w", s, err)
 			}
-			switch seen[id] {
+			if t == restTarget {
+				if len(list) > 1 {
+					return nil, fmt.Errorf("%q: rest is a group of its own: write it alone between bars", s)
+				}
+				if hasRest {
+					return nil, fmt.Errorf("%q: rest is listed twice", s)
+				}
+				hasRest = true
+				g = nil
+				break
+			}
+			key := t
+			if key.Role == Leader {
+				key.K = 0 // leader and leader+1 both name the leader
+			}
+			switch seen[key] {
 			case 0:
 			case gi + 1:
-				return nil, fmt.Errorf("%q: node %d is listed twice", s, id)
+				return nil, fmt.Errorf("%q: %s is listed twice", s, nameOf(t))
 			default:
-				return nil, fmt.Errorf("%q: node %d is in two groups", s, id)
+				return nil, fmt.Errorf("%q: %s is in two groups", s, nameOf(t))
 			}
-			seen[id] = gi + 1
-			g = append(g, id)
+			seen[key] = gi + 1
+			roles = roles || t.Role != ByID
+			g = append(g, t)
 		}
 		if len(g) == 0 {
+			if strings.TrimSpace(grp) == "rest" {
+				continue
+			}
 			return nil, fmt.Errorf("%q: empty group", s)
 		}
-		e.Groups = append(e.Groups, g)
+		groups = append(groups, g)
+	}
+	if len(groups) == 0 {
+		return nil, fmt.Errorf("%q: rest alone is every node, which cuts nothing", s)
+	}
+	if roles {
+		e.RoleGroups = groups
+		return []Event{e}, nil
+	}
+	for _, g := range groups {
+		ids := make([]int64, len(g))
+		for i, t := range g {
+			ids[i] = t.ID
+		}
+		e.Groups = append(e.Groups, ids)
 	}
 	if len(e.Groups) < 2 && len(seen) == n {
 		return nil, fmt.Errorf("%q: one group holding every node cuts nothing", s)
 	}
 	return []Event{e}, nil
+}
+
+// nameOf names a target in an error: "node 3", "leader".
+func nameOf(t Target) string {
+	if t.Role == ByID {
+		return fmt.Sprintf("node %d", t.ID)
+	}
+	return t.Role.String()
 }
 
 // ParseHeal reads "T[,T…]".

@@ -40,12 +40,12 @@ func TestParse(t *testing.T) {
 		want []Event
 	}{
 		{Crash, "2@10s", []Event{{At: 10 * s, Kind: Crash, Node: 2}}},
-		{Crash, "leader@1s", []Event{{At: s, Kind: Crash, Leader: true}}},
-		{Crash, "leader+2@1.5s", []Event{{At: 1500 * time.Millisecond, Kind: Crash, Leader: true, Extra: 2}}},
-		{Crash, "leader+0@1s", []Event{{At: s, Kind: Crash, Leader: true}}},
-		{Crash, "leader+4@1s", []Event{{At: s, Kind: Crash, Leader: true, Extra: 4}}}, // every node
+		{Crash, "leader@1s", []Event{{At: s, Kind: Crash, Role: Leader}}},
+		{Crash, "leader+2@1.5s", []Event{{At: 1500 * time.Millisecond, Kind: Crash, Role: Leader, Extra: 2}}},
+		{Crash, "leader+0@1s", []Event{{At: s, Kind: Crash, Role: Leader}}},
+		{Crash, "leader+4@1s", []Event{{At: s, Kind: Crash, Role: Leader, Extra: 4}}}, // every node
 		{Crash, " 1 @ 3s , leader@2s,5@0s", []Event{
-			{At: 3 * s, Kind: Crash, Node: 1}, {At: 2 * s, Kind: Crash, Leader: true}, {At: 0, Kind: Crash, Node: 5}}},
+			{At: 3 * s, Kind: Crash, Node: 1}, {At: 2 * s, Kind: Crash, Role: Leader}, {At: 0, Kind: Crash, Node: 5}}},
 		{Restart, "3@1m30s", []Event{{At: 90 * s, Kind: Restart, Node: 3}}},
 		{Restart, "1@1s,1@2s", []Event{{At: s, Kind: Restart, Node: 1}, {At: 2 * s, Kind: Restart, Node: 1}}},
 		{Isolate, "5@250ms", []Event{{At: 250 * time.Millisecond, Kind: Isolate, Node: 5}}},
@@ -85,17 +85,16 @@ func TestParseErrors(t *testing.T) {
 		{Crash, "2@1s,3", `"3": want ID@TIME, e.g. 2@10s`},
 		{Crash, "6@1s", `"6@1s": node 6 is not in 1..5`},
 		{Crash, "0@1s", `"0@1s": node 0: node IDs start at 1`},
-		{Crash, "x@1s", `"x@1s": node "x" is not a number`},
+		{Crash, "x@1s", `"x@1s": node "x": want a node ID, leader, leader+K, follower or crashed-leader`},
 		{Crash, "2@", `"2@": time "" is not a duration like 10s or 1500ms`},
 		{Crash, "2@10", `"2@10": time "10" is not a duration like 10s or 1500ms`},
 		{Crash, "2@-1s", `"2@-1s": time "-1s" is negative`},
 		{Crash, "leader+5@1s", `"leader+5@1s": in leader+K, K must be a number from 0 to 4`},
 		{Crash, "leader+-1@1s", `"leader+-1@1s": in leader+K, K must be a whole number from 0`},
 		{Crash, "leader+x@1s", `"leader+x@1s": in leader+K, K must be a whole number from 0`},
-		{Crash, "leaders@1s", `"leaders@1s": want a node ID, leader or leader+K`},
-		{Restart, "leader@1s", `"leader@1s": node "leader" is not a number`},
+		{Crash, "leaders@1s", `"leaders@1s": node "leaders": want a node ID, leader, leader+K, follower or crashed-leader`},
+		{Restart, "leader@1s", `"leader@1s": node "leader" is not accepted here: want a node ID or crashed-leader`},
 		{Restart, "9@1s", `"9@1s": node 9 is not in 1..5`},
-		{Isolate, "leader+1@1s", `"leader+1@1s": node "leader+1" is not a number`},
 		{Isolate, "1@1h@2h", `"1@1h@2h": time "1h@2h" is not a duration like 10s or 1500ms`},
 		{Cut, "5s", `"5s": want TIME:A->B[,C->D], e.g. 5s:1->2,2->1`},
 		{Cut, "5s:", `"5s:": no edges`},
@@ -112,8 +111,8 @@ func TestParseErrors(t *testing.T) {
 		{Cut, "5s:2<->2", `"5s:2<->2": edge "2<->2": a node has no edge to itself`},
 		{Cut, "5s:1-2", `"5s:1-2": edge "1-2": want A->B or A<->B`},
 		{Cut, "5s:1->6", `"5s:1->6": edge "1->6": node 6 is not in 1..5`},
-		{Cut, "5s:a->2", `"5s:a->2": edge "a->2": node "a" is not a number`},
-		{Restore, "5s:1->2->3", `"5s:1->2->3": edge "1->2->3": node "2->3" is not a number`},
+		{Cut, "5s:a->2", `"5s:a->2": edge "a->2": node "a": want a node ID, leader, follower or crashed-leader`},
+		{Restore, "5s:1->2->3", `"5s:1->2->3": edge "1->2->3": node "2->3": want a node ID, leader, follower or crashed-leader`},
 		{Restore, "1s:0<->1", `"1s:0<->1": edge "0<->1": node 0: node IDs start at 1`},
 		{Partition, "5s", `"5s": want TIME:GROUP|GROUP, e.g. 5s:1,2|3,4,5`},
 		{Partition, "5s:", `"5s:": empty group`},
@@ -176,8 +175,8 @@ func TestStringRoundTrip(t *testing.T) {
 	const n = 7
 	events := []Event{
 		{At: 10 * time.Second, Kind: Crash, Node: 3},
-		{At: 0, Kind: Crash, Leader: true},
-		{At: 1500 * time.Millisecond, Kind: Crash, Leader: true, Extra: 2},
+		{At: 0, Kind: Crash, Role: Leader},
+		{At: 1500 * time.Millisecond, Kind: Crash, Role: Leader, Extra: 2},
 		{At: 90 * time.Second, Kind: Restart, Node: 7},
 		{At: time.Hour + time.Nanosecond, Kind: Isolate, Node: 1},
 		{At: 5 * time.Second, Kind: Cut, Edges: edges(1, 2, 2, 1, 6, 3)},
@@ -257,7 +256,7 @@ func check(t *testing.T, evs []Event, n int, quiet, duration time.Duration) {
 		}
 		switch e.Kind {
 		case Crash:
-			if e.Leader {
+			if e.Role == Leader {
 				if e.Node != 0 || e.Extra != 0 {
 					t.Fatalf("event %d: %#v", i, e)
 				}
@@ -418,7 +417,7 @@ func draws(evs []Event, n int) []string {
 	for i := 0; i < len(evs); i++ {
 		e := evs[i]
 		name := e.Kind.String()
-		if e.Kind == Crash && e.Leader {
+		if e.Kind == Crash && e.Role == Leader {
 			name = "crash leader"
 		}
 		if e.Kind == Restart && e.Node == 1 && i+n <= len(evs) {

@@ -155,7 +155,7 @@ func (c *chaos) draw() bool {
 			c.burst = append(c.burst, Event{At: t, Kind: Crash, Node: id})
 		}
 	case x < 0.30: // crash the leader, whoever it is
-		c.burst = append(c.burst, Event{At: t, Kind: Crash, Leader: true})
+		c.burst = append(c.burst, Event{At: t, Kind: Crash, Role: Leader})
 	case x < 0.55: // restart a node crashed earlier (a leader crash may have hit anyone: restart is harmless on a live node)
 		if r.IntN(4) == 0 {
 			// Restart everyone: the only way back for nodes the leader crashes took, whose IDs the
