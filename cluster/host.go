@@ -266,6 +266,7 @@ func (h *host) observe() (elected bool) {
 	m.maxTerm = max(m.maxTerm, term)
 	if state == raft.Leader && (prevState != raft.Leader || term != prevTerm) {
 		m.leaderChanges++
+		m.recovery.reset()
 		elected = true
 		h.c.transfer.elected(h.id, h.c.loop.Now())
 	}

@@ -60,6 +60,7 @@ type metrics struct {
 	leaderBytes              uint64   // sent by a node while it was leader
 	leaderMsgs               uint64
 	up                       bool
+	leader                   uint64 // the working leader while up
 	upSince, upTotal, upFrom sim.Time
 
 	// Election downtime: from a leader's crash until every live node follows a leader of a later term.
@@ -77,6 +78,8 @@ type metrics struct {
 	firstCand  map[uint64]uint64
 	splitTerms []uint64
 	splitVotes uint64 // terms with two or more candidates, summed over measured elections
+
+	recovery recovery // the recovery measure (recovery.go)
 }
 
 func (m *metrics) init(cfg Config) {
@@ -142,6 +145,9 @@ func (m *metrics) op(op workload.Op) {
 	}
 	m.lastOK = op.Complete
 	m.latency.Record(int64(op.Complete - op.Invoke))
+	if m.up {
+		m.recovery.acked(op.Complete, m.measureFrom, m.leader)
+	}
 }
 
 // crashed is called just before node id crashes.
@@ -176,11 +182,14 @@ func (m *metrics) candidate(id, term uint64) {
 // status re-evaluates availability and the election in progress.
 func (m *metrics) status(c *Cluster) {
 	now := c.loop.Now()
-	up := c.workingLeader() != 0
+	leader := c.workingLeader()
+	up := leader != 0
+	m.leader = leader
 	if up != m.up {
 		c.members.window.count(m, now)
 		if m.up {
 			m.addUp(m.upSince, now)
+			m.recovery.reset()
 		}
 		m.up, m.upSince = up, now
 	}

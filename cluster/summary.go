@@ -76,6 +76,9 @@ type Summary struct {
 	Transfers *Transfers `json:"transfers,omitempty"`
 	// Membership measures the membership window; present only when a membership event fired.
 	Membership *Membership `json:"membership,omitempty"`
+	// Recovery measures the time from measure_from until a stable leader committed again; present only
+	// when measure_from is above 0 (recovery.go).
+	Recovery *Recovery `json:"recovery,omitempty"`
 }
 
 // Membership measures the membership window: the union of the spans during which an add, remove or
@@ -241,6 +244,7 @@ func (c *Cluster) summary() Summary {
 		}
 	}
 	s.Membership = c.members.window.summary(end, c.members.done, len(c.members.queue))
+	s.Recovery = m.recovery.summary(m, end, c.cfg.ElectionMax)
 	if m.downCount > 0 {
 		s.ElectionDowntime = Downtime{Count: m.downCount, MeanMS: NullFloat(ms(int64(m.downtimes.Mean()))),
 			MaxMS:            NullFloat(ms(m.downtimes.Max())),

@@ -50,4 +50,11 @@
 //     membership_latency_{p50,p99}_ms: commit latency of acknowledged writes invoked within it (NaN if
 //     none); membership_bytes: everything sent within it (Raft and client traffic: the log copied to new
 //     members and the traffic that went on meanwhile).
+//   - recovery_ms: the time from measure_from until a stable leader committed again: until the first
+//     client write acknowledged while a leader held a working majority, with no election and no loss of
+//     the working majority after it to the end of the run, which must be at least
+//     cluster.StableWindow (10) maximum election timeouts later; +Inf when the run ended without such a
+//     leader (the cluster never settled), 0 when the leader at measure_from kept its majority and went on
+//     committing at once; NaN when measure_from is 0. Leave the run a tail of at least ten election
+//     timeouts after the fault, or a cluster that recovered late reads as one that never did.
 package measure

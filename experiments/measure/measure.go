@@ -50,6 +50,8 @@ var Names = []string{
 	"membership_latency_p50_ms",
 	"membership_latency_p99_ms",
 	"membership_bytes",
+	// roles: the partial-partition experiment's question
+	"recovery_ms",
 }
 
 // Index returns the position of a measure in a Row, or -1.
@@ -120,6 +122,13 @@ func Row(s *cluster.Summary) []float64 {
 		}
 		mP50, mP99 = float64(w.LatencyMS.P50), float64(w.LatencyMS.P99)
 	}
+	recovery := nan
+	if r := s.Recovery; r != nil {
+		recovery = math.Inf(1) // no stable leader by the end
+		if r.MS.Valid() {
+			recovery = float64(r.MS)
+		}
+	}
 	row := []float64{
 		float64(s.Availability), // NaN when the run had no time to measure
 		float64(s.AvailabilityAfter),
@@ -145,6 +154,7 @@ func Row(s *cluster.Summary) []float64 {
 		readsOK, readP50, readP99,
 		transfer,
 		mDone, mTime, mAvail, mDown, mP50, mP99, mBytes,
+		recovery,
 	}
 	if len(row) != len(Names) {
 		panic("measure: Row and Names disagree")
