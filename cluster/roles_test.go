@@ -190,3 +190,27 @@ func TestFollowerDrawIsItsOwn(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleSchedulesValidate: the checks before the run judge nodes and edges named by number only; a
+// role makes what it may hit uncertain, so what follows it is not an error. Numbered mistakes still are.
+func TestRoleSchedulesValidate(t *testing.T) {
+	for _, tt := range []struct {
+		faults []string
+		err    string // "" for none
+	}{
+		{[]string{"crash follower@1s", "restart 2@2s"}, ""},
+		{[]string{"crash 1@1s", "restart crashed-leader@2s", "crash 1@3s"}, ""},
+		{[]string{"cut 1s:leader->2", "restore 2s:1->2"}, ""},
+		{[]string{"cut 1s:1->2", "restore 2s:leader->follower", "cut 3s:1->2"}, ""},
+		{[]string{"partition 1s:leader|rest", "restore 2s:1->2"}, ""},
+		{[]string{"crash 1@1s", "restart crashed-leader@2s", "restart 2@3s"}, "schedule: restart 2@3s: node 2 is up: no crash of it comes before"},
+		{[]string{"cut 1s:leader->2", "cut 2s:3->4", "cut 3s:3->4"}, "schedule: cut 3s:3->4: edge 3->4 is already cut (cut 2s:3->4, and no restore or heal since)"},
+	} {
+		cfg := Default()
+		cfg.Faults = roleSchedule(t, tt.faults...)
+		err := cfg.Validate()
+		if (err == nil) != (tt.err == "") || err != nil && err.Error() != tt.err {
+			t.Errorf("%v: %v, want %q", tt.faults, err, tt.err)
+		}
+	}
+}
