@@ -310,6 +310,9 @@ func (c *Config) Validate() error {
 	if err := c.validateMembership(); err != nil {
 		return err
 	}
+	if err := c.validateLinks(); err != nil {
+		return err
+	}
 	for _, e := range c.Faults {
 		if e.Node > int64(c.Hosts()) {
 			return fmt.Errorf("faults: %v: node %d is not in 1..%d", e, e.Node, c.Hosts())

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
@@ -17,10 +18,12 @@ const (
 	DropCut                         // the edge was cut when the message tried to use it, or while it was on it
 	DropUnreachable                 // no path to the destination over edges that are up
 	DropOverflow                    // the link already held LinkCapacity messages
+	DropFilter                      // a Filter dropped it
 	numDrops
 )
 
-var dropNames = [...]string{DropLoss: "loss", DropCut: "cut", DropUnreachable: "unreachable", DropOverflow: "overflow"}
+var dropNames = [...]string{DropLoss: "loss", DropCut: "cut", DropUnreachable: "unreachable", DropOverflow: "overflow",
+	DropFilter: "filter"}
 
 // LinkCapacity is how many messages one link holds at once, waiting to be transmitted, being
 // transmitted or propagating; a message sent on a full link is dropped (DropOverflow). It is the
@@ -96,6 +99,11 @@ type Network[T any] struct {
 	extOf    [][]int32 // per node (index id-1), its external links
 	flights  []flight[T]
 	free     []uint64
+
+	// filters are the filters started and not yet known to have ended, in the order they started;
+	// classOf gives a message's class for them.
+	filters []Filter
+	classOf func(*T) uint8
 
 	Sent, Delivered uint64
 	Drops           [numDrops]uint64 // by Drop
@@ -291,6 +299,14 @@ func (nw *Network[T]) forward(k, at uint64) {
 	if ls.rng == nil {
 		ls.rng = sim.Stream(nw.seed, fmt.Sprintf("link/%d->%d", at, next))
 	}
+	var delay time.Duration
+	if len(nw.filters) > 0 && !external {
+		var drop bool
+		if delay, drop = nw.filter(&f.v, at, next); drop {
+			nw.drop(k, DropFilter)
+			return
+		}
+	}
 	if link.Loss > 0 && ls.rng.Float64() < link.Loss {
 		nw.drop(k, DropLoss)
 		return
@@ -313,7 +329,12 @@ func (nw *Network[T]) forward(k, at uint64) {
 		arrive = arrive.Add(link.Latency.Sample(ls.rng)) // saturates: a heavy tail can reach Never
 	}
 	arrive = max(arrive, ls.lastArrival)
-	ls.lastArrival = arrive
+	if delay > 0 {
+		// Held aside: it waits, the link's later messages do not wait behind it.
+		arrive = arrive.Add(delay)
+	} else {
+		ls.lastArrival = arrive
+	}
 	if arrive > nw.horizon {
 		nw.release(k) // it would arrive after the run: nobody will ever see it
 		return
@@ -321,6 +342,61 @@ func (nw *Network[T]) forward(k, at uint64) {
 	ls.held++
 	f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
 	nw.loop.At(arrive, nw, k)
+}
+
+// Filter drops or delays the messages of some classes on some links between nodes, from when it is
+// added (AddFilter) until Until: the network's side of a scripted message-level fault
+// (fault.MsgFilter). A message is filtered as it is put on a link, on every hop.
+type Filter struct {
+	Classes uint32 // bit c: messages whose class (SetClassifier) is c; class 0 is never filtered
+	// Links are directed links From->To, 0 at either end standing for every node.
+	Links [][2]uint64
+	Until sim.Time      // exclusive
+	Delay time.Duration // 0: drop
+}
+
+// SetClassifier sets how filters tell messages apart: the class of a message, 1 to 31; 0 is a message
+// no filter applies to. It must be set before the first AddFilter.
+func (nw *Network[T]) SetClassifier(class func(v *T) uint8) { nw.classOf = class }
+
+// AddFilter starts a filter now; it ends at its Until. When several filters match a message, the
+// first started decides.
+func (nw *Network[T]) AddFilter(f Filter) {
+	if nw.classOf == nil {
+		panic("network: AddFilter before SetClassifier")
+	}
+	nw.filters = append(nw.filters, f)
+}
+
+// filter applies the filters to message v on the link from one node to another: it returns whether to
+// drop the message, and otherwise the delay it suffers. Filters that have ended are forgotten here, so
+// a run whose filters are over pays nothing for them.
+func (nw *Network[T]) filter(v *T, from, to uint64) (time.Duration, bool) {
+	now := nw.loop.Now()
+	live := nw.filters[:0]
+	for _, f := range nw.filters {
+		if f.Until > now {
+			live = append(live, f)
+		}
+	}
+	clear(nw.filters[len(live):])
+	nw.filters = live
+	class := nw.classOf(v)
+	if class == 0 || class > 31 {
+		return 0, false
+	}
+	for i := range nw.filters {
+		f := &nw.filters[i]
+		if f.Classes&(1<<class) == 0 {
+			continue
+		}
+		for _, l := range f.Links {
+			if (l[0] == 0 || l[0] == from) && (l[1] == 0 || l[1] == to) {
+				return f.Delay, f.Delay == 0
+			}
+		}
+	}
+	return 0, false
 }
 
 // Fire is the arrival of flight k at its next hop.

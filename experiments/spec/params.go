@@ -297,7 +297,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "schedule", Section: "scenario", Kind: List,
-			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace) and its command-line form"},
+			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace, filter) and its command-line form"},
 		parse: parseSchedule,
 		apply: func(st *state, v string) { st.schedule = splitSchedule(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -601,6 +601,7 @@ var scheduleKinds = []struct {
 	{"add", fault.ParseAdd},
 	{"remove", fault.ParseRemove},
 	{"replace", fault.ParseReplace},
+	{"filter", fault.ParseFilter}, // links area: message filters
 }
 
 // parseEntry reads one schedule entry, "KIND ARGS", for n nodes.
@@ -652,6 +653,8 @@ func fmtEvent(e fault.Event) string {
 		return fmt.Sprintf("partition %s:%s", at, strings.Join(groups, "|"))
 	case fault.Heal:
 		return "heal " + at
+	case fault.Filter:
+		return "filter " + e.Filter.Format(e.At)
 	}
 	panic(fmt.Sprintf("spec: unknown fault kind %v", e.Kind))
 }

@@ -1,0 +1,53 @@
+package cluster
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/network"
+	"github.com/raftsim/raftsim/sim"
+)
+
+// applyFilter starts a message filter (fault.MsgFilter) on the network, from now until its Until.
+func (c *Cluster) applyFilter(e *fault.Event) {
+	f := e.Filter
+	c.trace.fault(e, 0)
+	nf := network.Filter{Classes: uint32(f.Types), Delay: f.Delay, Until: sim.Never}
+	if f.Until != fault.Forever {
+		nf.Until = sim.Time(f.Until)
+	}
+	for _, p := range f.Links {
+		nf.Links = append(nf.Links, [2]uint64{uint64(p.From), uint64(p.To)})
+	}
+	c.net.AddFilter(nf)
+	action := "dropping"
+	if f.Delay > 0 {
+		action = "delaying by " + ascii(f.Delay)
+	}
+	until := "the end of the run"
+	if f.Until != fault.Forever {
+		until = ascii(time.Duration(f.Until))
+	}
+	links := make([]string, len(f.Links))
+	for i, p := range f.Links {
+		links[i] = p.String()
+	}
+	c.timeline.add(c.loop.Now(), e, nil, nil, fmt.Sprintf("%s %s on %s until %s", action, f.Types, strings.Join(links, ","), until))
+}
+
+// validateLinks checks the settings of the links area: message filters name nodes of the run.
+func (c *Config) validateLinks() error {
+	for _, e := range c.Faults {
+		if e.Kind != fault.Filter {
+			continue
+		}
+		for _, p := range e.Filter.Links {
+			if p.From > int64(c.Hosts()) || p.To > int64(c.Hosts()) {
+				return fmt.Errorf("filter: %v: link %v: node %d is not in 1..%d", e, p, max(p.From, p.To), c.Hosts())
+			}
+		}
+	}
+	return nil
+}
