@@ -107,7 +107,7 @@ func New(cfg Config) (*Cluster, error) {
 	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, nodes: uint64(hosts),
 		faultRand: sim.Stream(cfg.Seed, "faults"), maxLogIndex: uint64(maxLogEntries / hosts)}
 	c.members.c = c
-	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
+	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.ClientLink(), cfg.Seed, c)
 	for _, e := range cfg.Faults {
 		if e.Kind == fault.Filter {
 			c.filters = true

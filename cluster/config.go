@@ -93,6 +93,15 @@ type Config struct {
 	Progress func(now time.Duration)
 	// History, when set, receives every completed client operation.
 	History workload.Recorder
+
+	// Links area (issue 8). The links between clients and nodes are Link's unless these say otherwise:
+	// ClientLatency nil, ClientLoss nil and ClientBandwidth nil each mean Link's value, so that a WAN
+	// latency between nodes need not add two WAN hops to every client operation, nor --loss drop client
+	// messages. Link's Dup and Reorder never apply to client links (a duplicated request would be
+	// proposed twice).
+	ClientLatency   *latency.Dist
+	ClientLoss      *float64
+	ClientBandwidth *float64
 }
 
 // ReadMode is how the nodes serve reads.

@@ -8,6 +8,7 @@ import (
 	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/network"
 	"github.com/raftsim/raftsim/sim"
+	"github.com/raftsim/raftsim/topology"
 )
 
 // applyFilter starts a message filter (fault.MsgFilter) on the network, from now until its Until.
@@ -37,8 +38,35 @@ func (c *Cluster) applyFilter(e *fault.Event) {
 	c.timeline.add(c.loop.Now(), e, nil, nil, fmt.Sprintf("%s %s on %s until %s", action, f.Types, strings.Join(links, ","), until))
 }
 
-// validateLinks checks the settings of the links area: message filters name nodes of the run.
+// ClientLink is the link between a client and a node, each way: Link, with the client settings that
+// are set in its place, and never duplicating nor reordering.
+func (c *Config) ClientLink() topology.Link {
+	l := topology.Link{Latency: c.Link.Latency, Loss: c.Link.Loss, Bandwidth: c.Link.Bandwidth}
+	if c.ClientLatency != nil {
+		l.Latency = c.ClientLatency
+	}
+	if c.ClientLoss != nil {
+		l.Loss = *c.ClientLoss
+	}
+	if c.ClientBandwidth != nil {
+		l.Bandwidth = *c.ClientBandwidth
+	}
+	return l
+}
+
+// validateLinks checks the settings of the links area: the client link, duplication and reordering,
+// and the nodes message filters name.
 func (c *Config) validateLinks() error {
+	switch {
+	case c.ClientLoss != nil && !(*c.ClientLoss >= 0 && *c.ClientLoss <= 1):
+		return fmt.Errorf("client-loss: %v: must be in [0, 1]", *c.ClientLoss)
+	case c.ClientBandwidth != nil && !(*c.ClientBandwidth >= 0):
+		return fmt.Errorf("client-bandwidth: %v: must not be negative", *c.ClientBandwidth)
+	case !(c.Link.Dup >= 0 && c.Link.Dup <= 1):
+		return fmt.Errorf("dup: %v: must be in [0, 1]", c.Link.Dup)
+	case !(c.Link.Reorder >= 0 && c.Link.Reorder <= 1):
+		return fmt.Errorf("reorder: %v: must be in [0, 1]", c.Link.Reorder)
+	}
 	for _, e := range c.Faults {
 		if e.Kind != fault.Filter {
 			continue

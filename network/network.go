@@ -54,8 +54,10 @@ type linkState struct {
 	busyUntil   sim.Time // when the link finishes transmitting what is queued on it
 	lastArrival sim.Time // arrival time of the last message sent on it, for FIFO order
 	rng         *rand.Rand
-	held        int32  // messages on the link now, up to LinkCapacity
-	gen         uint32 // bumped when the connection is reset: what was on it no longer counts
+	dupRng      *rand.Rand // "dup/U->V": made when the link first duplicates (Link.Dup > 0)
+	reorderRng  *rand.Rand // "reorder/U->V": made when the link first may reorder (Link.Reorder > 0)
+	held        int32      // messages on the link now, up to LinkCapacity
+	gen         uint32     // bumped when the connection is reset: what was on it no longer counts
 }
 
 // linkRef names a link's state: an index into Network.links (between nodes) or, with ext, into
@@ -107,6 +109,7 @@ type Network[T any] struct {
 
 	Sent, Delivered uint64
 	Drops           [numDrops]uint64 // by Drop
+	Duplicated      uint64           // copies made by links that duplicate (Link.Dup), each delivered too
 }
 
 // Routing says how messages find their way between nodes.
@@ -248,17 +251,21 @@ func (nw *Network[T]) isExternal(id uint64) bool { return id > uint64(nw.nodes) 
 // Send puts v, of the given size in bytes, on its way from one endpoint to another.
 func (nw *Network[T]) Send(from, to uint64, size int, v T) {
 	nw.Sent++
-	var k uint64
-	if n := len(nw.free); n > 0 {
-		k = nw.free[n-1]
-		nw.free = nw.free[:n-1]
-	} else {
-		nw.flights = append(nw.flights, flight[T]{})
-		k = uint64(len(nw.flights) - 1)
-	}
+	k := nw.alloc()
 	f := &nw.flights[k]
 	f.v, f.from, f.to, f.size = v, from, to, size
 	nw.forward(k, from)
+}
+
+// alloc returns a free flight slot; it may grow nw.flights, so pointers into it must be taken again.
+func (nw *Network[T]) alloc() uint64 {
+	if n := len(nw.free); n > 0 {
+		k := nw.free[n-1]
+		nw.free = nw.free[:n-1]
+		return k
+	}
+	nw.flights = append(nw.flights, flight[T]{})
+	return uint64(len(nw.flights) - 1)
 }
 
 // forward sends flight k onwards from node at.
@@ -328,20 +335,61 @@ func (nw *Network[T]) forward(k, at uint64) {
 	if link.Latency != nil {
 		arrive = arrive.Add(link.Latency.Sample(ls.rng)) // saturates: a heavy tail can reach Never
 	}
-	arrive = max(arrive, ls.lastArrival)
+	// Reordered: it keeps its own latency, overtaking or overtaken, and later ones do not wait for it.
+	fifo := true
+	if link.Reorder > 0 {
+		if ls.reorderRng == nil {
+			ls.reorderRng = sim.Stream(nw.seed, fmt.Sprintf("reorder/%d->%d", at, next))
+		}
+		fifo = ls.reorderRng.Float64() >= link.Reorder
+	}
+	if fifo {
+		arrive = max(arrive, ls.lastArrival)
+	}
 	if delay > 0 {
 		// Held aside: it waits, the link's later messages do not wait behind it.
 		arrive = arrive.Add(delay)
-	} else {
+	} else if fifo {
 		ls.lastArrival = arrive
+	}
+	dup := false
+	if link.Dup > 0 {
+		if ls.dupRng == nil {
+			ls.dupRng = sim.Stream(nw.seed, fmt.Sprintf("dup/%d->%d", at, next))
+		}
+		dup = ls.dupRng.Float64() < link.Dup
 	}
 	if arrive > nw.horizon {
 		nw.release(k) // it would arrive after the run: nobody will ever see it
-		return
+	} else {
+		ls.held++
+		f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
+		nw.loop.At(arrive, nw, k)
 	}
+	if dup {
+		nw.duplicate(k, at, next, ref, ls, done, link)
+	}
+}
+
+// duplicate puts a copy of flight k, as it was sent from at to next, on the same link: it left when the
+// original finished transmitting (done) and travels with a latency of its own, drawn from the link's
+// "dup" stream, outside the link's FIFO order, as a duplicate made by a retransmission would.
+func (nw *Network[T]) duplicate(k, at, next uint64, ref linkRef, ls *linkState, done sim.Time, link topology.Link) {
+	arrive := done
+	if link.Latency != nil {
+		arrive = arrive.Add(link.Latency.Sample(ls.dupRng))
+	}
+	if arrive > nw.horizon || ls.held >= LinkCapacity {
+		return // never seen, or no room: either way no copy
+	}
+	nw.Duplicated++
+	c := nw.alloc()
+	orig := &nw.flights[k] // after alloc, which may move the flights
+	cp := &nw.flights[c]
+	cp.v, cp.from, cp.to, cp.size = orig.v, orig.from, orig.to, orig.size
 	ls.held++
-	f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
-	nw.loop.At(arrive, nw, k)
+	cp.prev, cp.hop, cp.link, cp.gen = at, next, ref, ls.gen
+	nw.loop.At(arrive, nw, c)
 }
 
 // Filter drops or delays the messages of some classes on some links between nodes, from when it is

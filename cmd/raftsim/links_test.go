@@ -36,6 +36,31 @@ func TestLinksBadInput(t *testing.T) {
 	}
 }
 
+// TestLinksBadLinkFlags: the link flags' bad values get one line naming the flag, exit 2.
+func TestLinksBadLinkFlags(t *testing.T) {
+	for _, tt := range []struct{ flag, value, want string }{
+		{"dup", "1.5", "--dup 1.5: want a probability in [0, 1]"},
+		{"dup", "-0", ""}, // -0 is 0: accepted
+		{"reorder", "NaN", "--reorder NaN: "},
+		{"reorder", "lots", "--reorder lots: "},
+		{"client-loss", "2", "--client-loss 2: "},
+		{"client-loss", "sometimes", "--client-loss sometimes: "},
+		{"client-latency", "fast", "--client-latency fast: "},
+		{"client-bandwidth", "1Gbit", "--client-bandwidth 1Gbit: "},
+	} {
+		t.Run(tt.flag+"="+tt.value, func(t *testing.T) {
+			r := raftsim(t, nil, "run", "--duration", "100ms", "--"+tt.flag, tt.value)
+			if tt.want == "" {
+				if r.code != 0 {
+					t.Fatalf("exit %d: %s", r.code, r.stderr)
+				}
+				return
+			}
+			exitLine(t, r, 2, tt.want)
+		})
+	}
+}
+
 // TestLinksFilterRun: a filter from the command line runs, is listed in the fault timeline, and its
 // drops are counted under their own reason.
 func TestLinksFilterRun(t *testing.T) {

@@ -52,12 +52,16 @@ var paramGroups = map[string]string{
 	"rolling_replace": groupFaults,
 	"crash_recovery":  groupFaults,
 	"check":           groupOutput, "measure_from": groupOutput,
+	// links (issue 8)
+	"dup": groupNetwork, "reorder": groupNetwork,
+	"client_latency": groupClients, "client_loss": groupClients, "client_bandwidth": groupClients,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.
 var placeholders = map[string]string{
 	"election_timeout": "MIN:MAX", "fsync": "LATENCY", "timer_jitter": "LATENCY", "latency": "LATENCY", "bandwidth": "RATE",
 	"disk_bandwidth": "RATE", "topology": "KIND|FILE", "routing": "MODE", "loss": "P",
+	"dup": "P", "reorder": "P", "client_latency": "LATENCY|same", "client_loss": "P|same", "client_bandwidth": "RATE|same",
 }
 
 // partFlag is a flag that writes one part of a spec parameter.

@@ -332,6 +332,90 @@ var registry = []*param{
 		apply: func(st *state, v string) { st.cfg.CrashRecovery = crashRecoveryOf(v) },
 		get:   func(*cluster.Config) string { return "" },
 	},
+
+	// ---- links (issue 8): duplication, reordering and the client links ----
+	probParam("cluster", "dup", "probability that a link between nodes delivers a message twice (a copy with its own latency)",
+		func(c *cluster.Config) *float64 { return &c.Link.Dup }),
+	probParam("cluster", "reorder", "probability that a message between nodes leaves its link's FIFO order and arrives after its own latency, overtaking or overtaken",
+		func(c *cluster.Config) *float64 { return &c.Link.Reorder }),
+	{
+		Param: Param{Name: "client_latency", Section: "cluster", Kind: Text, Default: "same",
+			Doc: "one-way latency between a client and a node: a latency spec, or same for latency's"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if strings.TrimSpace(s) == "same" {
+				return "same", nil
+			}
+			_, c, err := parseLatency(s)
+			return c, err
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ClientLatency = nil
+			if v != "same" {
+				st.cfg.ClientLatency = latency.MustParse(v)
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ClientLatency == nil {
+				return "same"
+			}
+			return c.ClientLatency.String()
+		},
+	},
+	{
+		Param: Param{Name: "client_loss", Section: "cluster", Kind: Text,
+			Doc: "probability that a link between a client and a node loses a message, or same for loss's"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if s = strings.TrimSpace(s); s == "same" {
+				return "same", nil
+			}
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil || !(x >= 0 && x <= 1) {
+				return "", fmt.Errorf("%q: want a probability in [0, 1], or same", s)
+			}
+			return fmtFloat(x), nil
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ClientLoss = nil
+			if v != "same" {
+				x, _ := strconv.ParseFloat(v, 64)
+				st.cfg.ClientLoss = &x
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ClientLoss == nil {
+				return "same"
+			}
+			return fmtFloat(*c.ClientLoss)
+		},
+		numeric: experiments.Categorical,
+	},
+	{
+		Param: Param{Name: "client_bandwidth", Section: "cluster", Kind: Text,
+			Doc: "bandwidth between a client and a node, e.g. 100Mbps, or unlimited, or same for bandwidth's"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if strings.TrimSpace(s) == "same" {
+				return "same", nil
+			}
+			b, err := topology.ParseBandwidth(s)
+			if err != nil {
+				return "", err
+			}
+			return topology.FormatBandwidth(b), nil
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ClientBandwidth = nil
+			if v != "same" {
+				b, _ := topology.ParseBandwidth(v)
+				st.cfg.ClientBandwidth = &b
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ClientBandwidth == nil {
+				return "same"
+			}
+			return topology.FormatBandwidth(*c.ClientBandwidth)
+		},
+	},
 }
 
 // byName indexes the registry.
@@ -535,6 +619,25 @@ func parseLatency(s string) (*latency.Dist, string, error) {
 		return nil, "", err
 	}
 	return d, d.String(), nil
+}
+
+// probParam is a probability in [0, 1].
+func probParam(section, name, doc string, field func(*cluster.Config) *float64) *param {
+	return &param{
+		Param: Param{Name: name, Section: section, Kind: Float, Doc: doc},
+		parse: func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+			x, err := pc.d.float(n, p)
+			if err != nil {
+				return "", err
+			}
+			if !(x >= 0 && x <= 1) {
+				return "", pc.d.errorf(p, "%s: want a probability in [0, 1]", fmtFloat(x))
+			}
+			return fmtFloat(x), nil
+		},
+		apply: func(st *state, v string) { *field(&st.cfg), _ = strconv.ParseFloat(v, 64) },
+		get:   func(c *cluster.Config) string { return fmtFloat(*field(c)) },
+	}
 }
 
 func latencyParam(section, name, doc string, field func(*cluster.Config) **latency.Dist) *param {
