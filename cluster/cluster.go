@@ -165,6 +165,9 @@ func New(cfg Config) (*Cluster, error) {
 	}
 
 	c.faults = faultFeed{c: c, src: cfg.faultSource()}
+	if flaps := cfg.flapSources(g); len(flaps) > 0 {
+		c.faults.src = fault.Merge(append([]fault.Source{c.faults.src}, flaps...)...)
+	}
 	if cfg.LeaderCrash != nil {
 		c.scenario = &leaderCrash{c: c}
 	}

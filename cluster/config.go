@@ -102,7 +102,20 @@ type Config struct {
 	ClientLatency   *latency.Dist
 	ClientLoss      *float64
 	ClientBandwidth *float64
+	// Flap, when set, makes every link between two nodes go down and up on its own (LinkFlap).
+	Flap *LinkFlap
 }
+
+// LinkFlap is link flapping: the link between each pair of nodes with an edge stays up for a span
+// drawn from Up, then down (both directions cut) for a span drawn from Down, and so on, each pair
+// from its own stream "flap/A-B" (A < B). A flap's up restores the edges whatever cut them meanwhile.
+type LinkFlap struct {
+	Up, Down *latency.Dist
+}
+
+// MinFlapSpan is the shortest mean of a flap's spans: every pair of nodes flaps, n²/2 of them, and
+// each flap is a cut that may make routes be computed again.
+const MinFlapSpan = time.Millisecond
 
 // ReadMode is how the nodes serve reads.
 type ReadMode uint8

@@ -3,10 +3,13 @@ package cluster
 import (
 	"bytes"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
+	"github.com/raftsim/raftsim/models/fault"
 	"github.com/raftsim/raftsim/models/latency"
+	"github.com/raftsim/raftsim/topology"
 )
 
 // linksRun runs 3 nodes and 2 clients for 3s with Check on, after edit; it returns the trace and the
@@ -110,5 +113,69 @@ func TestDupReorderSafe(t *testing.T) {
 		if s.Commits == 0 || s.ClientOps.OK == 0 {
 			t.Errorf("dup %v reorder %v: %d commits, %d writes", tt.dup, tt.reorder, s.Commits, s.ClientOps.OK)
 		}
+	}
+}
+
+// TestFlapEdges: flaps whose up span outlasts the run change nothing (their own streams draw, nothing
+// else does); a down span that never ends cuts every link for good at the first flap, after which no
+// leader holds a majority; the checker finds nothing either way.
+func TestFlapEdges(t *testing.T) {
+	base, _ := linksRun(t, func(*Config) {})
+	never, _ := linksRun(t, func(c *Config) {
+		c.Flap = &LinkFlap{Up: latency.Const(time.Hour), Down: latency.Const(time.Millisecond)}
+	})
+	if !bytes.Equal(base, never) {
+		t.Error("flaps whose first down comes after the run changed it")
+	}
+	_, s := linksRun(t, func(c *Config) {
+		c.Flap = &LinkFlap{Up: latency.Const(time.Second), Down: latency.Const(time.Hour)}
+	})
+	if s.FaultsTotal != 3 { // one cut per pair of 3 nodes, all at 1s
+		t.Errorf("%d faults, want 3 cuts", s.FaultsTotal)
+	}
+	if s.Availability < 0.25 || s.Availability > 1.0/3 {
+		t.Errorf("availability %v, want at most the first second of three", s.Availability)
+	}
+}
+
+// TestFlapStreams: each pair of nodes flaps from its own stream: pair 1-2 flaps at the same instants in
+// a cluster of 3 and of 5, and the other sources of faults (here a crash-recovery schedule) keep their
+// events when flaps are added.
+func TestFlapStreams(t *testing.T) {
+	events := func(n int, flap bool) (pair12, other []fault.Event) {
+		cfg := Default()
+		cfg.Nodes, cfg.Duration = n, time.Minute
+		cfg.CrashRecovery = &CrashRecovery{MTTF: latency.MustParse("exp:5s"), MTTR: latency.MustParse("exp:1s")}
+		if flap {
+			cfg.Flap = &LinkFlap{Up: latency.MustParse("exp:2s"), Down: latency.MustParse("exp:200ms")}
+		}
+		g, err := cfg.graph()
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := fault.Merge(append([]fault.Source{cfg.faultSource()}, cfg.flapSources(g)...)...)
+		for {
+			e, ok := src.Next()
+			if !ok {
+				return
+			}
+			switch {
+			case e.Kind == fault.Cut || e.Kind == fault.Restore:
+				if e.Edges[0] == (topology.Edge{From: 1, To: 2}) {
+					pair12 = append(pair12, e)
+				}
+			default:
+				other = append(other, e)
+			}
+		}
+	}
+	p3, o3 := events(3, true)
+	p5, _ := events(5, true)
+	_, o3off := events(3, false)
+	if len(p3) < 10 || !reflect.DeepEqual(p3, p5) {
+		t.Errorf("pair 1-2 flaps differ between 3 and 5 nodes (%d and %d events)", len(p3), len(p5))
+	}
+	if len(o3) == 0 || !reflect.DeepEqual(o3, o3off) {
+		t.Error("adding flaps changed the crash-recovery schedule")
 	}
 }

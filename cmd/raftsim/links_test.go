@@ -47,9 +47,16 @@ func TestLinksBadLinkFlags(t *testing.T) {
 		{"client-loss", "sometimes", "--client-loss sometimes: "},
 		{"client-latency", "fast", "--client-latency fast: "},
 		{"client-bandwidth", "1Gbit", "--client-bandwidth 1Gbit: "},
+		{"flap-up", "exp:1s", "--flap-up exp:1s: needs --flap-down"},
+		{"flap-down", "exp:100ms", "needs --flap-up"},
+		{"flap-up", "exp:10us", "--flap-up exp:10us: exp:10us has mean 10us: at least 1ms"},
 	} {
 		t.Run(tt.flag+"="+tt.value, func(t *testing.T) {
-			r := raftsim(t, nil, "run", "--duration", "100ms", "--"+tt.flag, tt.value)
+			args := []string{"run", "--duration", "100ms", "--" + tt.flag, tt.value}
+			if tt.flag == "flap-up" && tt.value == "exp:10us" {
+				args = append(args, "--flap-down", "exp:1s")
+			}
+			r := raftsim(t, nil, args...)
 			if tt.want == "" {
 				if r.code != 0 {
 					t.Fatalf("exit %d: %s", r.code, r.stderr)

@@ -53,7 +53,7 @@ var paramGroups = map[string]string{
 	"crash_recovery":  groupFaults,
 	"check":           groupOutput, "measure_from": groupOutput,
 	// links (issue 8)
-	"dup": groupNetwork, "reorder": groupNetwork,
+	"dup": groupNetwork, "reorder": groupNetwork, "flap": groupFaults,
 	"client_latency": groupClients, "client_loss": groupClients, "client_bandwidth": groupClients,
 }
 
@@ -92,6 +92,8 @@ var partFlags = []partFlag{
 	{"stop-after-election", "scenario.leader_crash.stop", groupFaults, "", "with --leader-crash: end the run once every survivor follows the new leader", true},
 	{"mttf", "scenario.crash_recovery.mttf", groupFaults, "LATENCY", "crash-recovery faults: each node's time to failure, e.g. exp:30s (with --mttr)", false},
 	{"mttr", "scenario.crash_recovery.mttr", groupFaults, "LATENCY", "crash-recovery faults: each node's time to repair, e.g. exp:3s (with --mttf)", false},
+	{"flap-up", "scenario.flap.up", groupFaults, "LATENCY", "link flaps: how long each link between two nodes stays up, e.g. exp:10s (with --flap-down)", false},
+	{"flap-down", "scenario.flap.down", groupFaults, "LATENCY", "link flaps: how long it then stays down, both directions, e.g. exp:500ms (with --flap-up)", false},
 }
 
 // argValue is a flag's pflag.Value: it records every value given, in command-line order, as a spec.Arg.

@@ -416,6 +416,13 @@ var registry = []*param{
 			return topology.FormatBandwidth(*c.ClientBandwidth)
 		},
 	},
+	{
+		Param: Param{Name: "flap", Section: "scenario", Kind: Mapping,
+			Doc: "link flaps: {up, down}, latency specs; every link between two nodes stays up for a span drawn from up, then down for one drawn from down, and so on"},
+		parse: parseFlap,
+		apply: func(st *state, v string) { st.cfg.Flap = flapOf(v) },
+		get:   func(*cluster.Config) string { return "" },
+	},
 }
 
 // byName indexes the registry.
@@ -928,6 +935,49 @@ func parseCrashRecovery(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
 		return "", pc.d.errorf(p, "mttr: required")
 	}
 	return "mttf=" + mttf + ",mttr=" + mttr, nil
+}
+
+// parseFlap reads flap: {up, down}, as parseCrashRecovery reads its mapping.
+func parseFlap(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+	if pc.d.isNull(n) {
+		return "", nil
+	}
+	var up, down string
+	err := pc.d.fields(n, p, func(key string, v *yaml.Node, p pos) error {
+		if key != "up" && key != "down" {
+			return pc.d.unknown(p, []string{"up", "down"})
+		}
+		c, err := textParser(func(_ *parseCtx, s string) (string, error) {
+			d, c, err := parseLatency(s)
+			if err == nil && d.Mean() < cluster.MinFlapSpan {
+				err = fmt.Errorf("%s has mean %s: at least %s (every pair of nodes flaps)", c, fmtDur(d.Mean()), fmtDur(cluster.MinFlapSpan))
+			}
+			return c, err
+		})(pc, v, p)
+		if key == "up" {
+			up = c
+		} else {
+			down = c
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case up == "":
+		return "", pc.d.errorf(p, "up: required")
+	case down == "":
+		return "", pc.d.errorf(p, "down: required")
+	}
+	return "up=" + up + ",down=" + down, nil
+}
+
+func flapOf(v string) *cluster.LinkFlap {
+	if v == "" {
+		return nil
+	}
+	f := subfields(v)
+	return &cluster.LinkFlap{Up: latency.MustParse(f["up"]), Down: latency.MustParse(f["down"])}
 }
 
 func crashRecoveryOf(v string) *cluster.CrashRecovery {

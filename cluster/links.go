@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -54,6 +55,33 @@ func (c *Config) ClientLink() topology.Link {
 	return l
 }
 
+// flapSources are the link flaps of the run over g: one source per pair of nodes with an edge either
+// way, drawn from the pair's own stream.
+func (c *Config) flapSources(g *topology.Graph) []fault.Source {
+	f := c.Flap
+	if f == nil {
+		return nil
+	}
+	var out []fault.Source
+	n := int64(g.Len())
+	for a := int64(1); a <= n; a++ {
+		for b := a + 1; b <= n; b++ {
+			var edges []topology.Edge
+			if _, ok := g.Link(a, b); ok {
+				edges = append(edges, topology.Edge{From: a, To: b})
+			}
+			if _, ok := g.Link(b, a); ok {
+				edges = append(edges, topology.Edge{From: b, To: a})
+			}
+			if len(edges) > 0 {
+				r := sim.Stream(c.Seed, fmt.Sprintf("flap/%d-%d", a, b))
+				out = append(out, fault.Flap(edges, f.Up, f.Down, r, c.Duration))
+			}
+		}
+	}
+	return out
+}
+
 // validateLinks checks the settings of the links area: the client link, duplication and reordering,
 // and the nodes message filters name.
 func (c *Config) validateLinks() error {
@@ -66,6 +94,16 @@ func (c *Config) validateLinks() error {
 		return fmt.Errorf("dup: %v: must be in [0, 1]", c.Link.Dup)
 	case !(c.Link.Reorder >= 0 && c.Link.Reorder <= 1):
 		return fmt.Errorf("reorder: %v: must be in [0, 1]", c.Link.Reorder)
+	}
+	if f := c.Flap; f != nil {
+		switch {
+		case f.Up == nil || f.Down == nil:
+			return errors.New("flap: both up and down are needed")
+		case f.Up.Mean() < MinFlapSpan:
+			return fmt.Errorf("flap: up %v has mean %s: at least %s (every pair of nodes flaps)", f.Up, ascii(f.Up.Mean()), ascii(MinFlapSpan))
+		case f.Down.Mean() < MinFlapSpan:
+			return fmt.Errorf("flap: down %v has mean %s: at least %s (every pair of nodes flaps)", f.Down, ascii(f.Down.Mean()), ascii(MinFlapSpan))
+		}
 	}
 	for _, e := range c.Faults {
 		if e.Kind != fault.Filter {

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
+	"math/rand/v2"
 	"strings"
 	"time"
 
 	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
+	"github.com/raftsim/raftsim/topology"
 )
 
 // MsgMask is a set of Raft message types: bit t stands for raft.MsgType(t). Bit 0 is no Raft message
@@ -292,4 +294,39 @@ func parseLinkPatterns(s string, n int) ([]LinkPattern, error) {
 		seen[p] = true
 	}
 	return out, nil
+}
+
+// Flap makes the link between nodes a and b go down and come back up, both directions at once (those
+// of edges lists), again and again: up for a span drawn from up, then down for a span drawn from down,
+// every span from r, the link's own stream, until end. Each down is a Cut of edges and each up a
+// Restore of them, so that a flap is routed, measured and traced as any cut is; an up restores the
+// edges whatever cut them meanwhile.
+func Flap(edges []topology.Edge, up, down Sampler, r *rand.Rand, end time.Duration) Source {
+	return &flap{edges: edges, up: up, down: down, r: r, end: end}
+}
+
+type flap struct {
+	edges    []topology.Edge
+	up, down Sampler
+	r        *rand.Rand
+	end, t   time.Duration
+	isDown   bool // the last event was a cut
+	done     bool
+}
+
+func (f *flap) Next() (Event, bool) {
+	if f.done {
+		return Event{}, false
+	}
+	kind, span := Cut, f.up.Sample(f.r)
+	if f.isDown {
+		kind, span = Restore, f.down.Sample(f.r)
+	}
+	if span = max(span, time.Nanosecond); span >= f.end-f.t {
+		f.done = true
+		return Event{}, false
+	}
+	f.t += span
+	f.isDown = !f.isDown
+	return Event{At: f.t, Kind: kind, Edges: f.edges}, true
 }

@@ -1,12 +1,15 @@
 package fault
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/raftsim/raftsim/raft"
+	"github.com/raftsim/raftsim/sim"
+	"github.com/raftsim/raftsim/topology"
 )
 
 func TestParseFilter(t *testing.T) {
@@ -116,3 +119,33 @@ func TestMsgClasses(t *testing.T) {
 		t.Errorf("replies = %v", m)
 	}
 }
+
+// TestFlap: a flap source alternates cuts and restores of its edges, the spans drawn from its stream,
+// and ends before the end of the run; the edge values: an up span past the end gives nothing, a down
+// span past it leaves the link down.
+func TestFlap(t *testing.T) {
+	ms := time.Millisecond
+	e := []topology.Edge{{From: 1, To: 2}, {From: 2, To: 1}}
+	collect := func(up, down Sampler, end time.Duration) []Event {
+		return Collect(Flap(e, up, down, sim.Stream(1, "flap/1-2"), end), end)
+	}
+	got := collect(constSpan(300*ms), constSpan(100*ms), time.Second)
+	want := []Event{{At: 300 * ms, Kind: Cut, Edges: e}, {At: 400 * ms, Kind: Restore, Edges: e},
+		{At: 700 * ms, Kind: Cut, Edges: e}, {At: 800 * ms, Kind: Restore, Edges: e}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("const 300ms/100ms: %v", got)
+	}
+	if got := collect(constSpan(time.Second), constSpan(ms), time.Second); len(got) != 0 {
+		t.Errorf("up past the end: %v", got)
+	}
+	if got := collect(constSpan(ms), constSpan(time.Hour), time.Second); len(got) != 1 || got[0].Kind != Cut {
+		t.Errorf("down past the end: %v", got)
+	}
+	if got := collect(constSpan(0), constSpan(0), 5); len(got) != 4 { // spans of at least 1ns
+		t.Errorf("zero spans over 5ns: %d events, want 4", len(got))
+	}
+}
+
+type constSpan time.Duration
+
+func (c constSpan) Sample(*rand.Rand) time.Duration { return time.Duration(c) }
