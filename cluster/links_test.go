@@ -100,6 +100,11 @@ func TestClientLink(t *testing.T) {
 	if all.ClientOps.OK != 0 {
 		t.Errorf("client_loss 1: %d writes acknowledged, want none", all.ClientOps.OK)
 	}
+	// An enormous client latency: no request arrives within the run, and nothing is held for it.
+	_, far := linksRun(t, func(c *Config) { c.ClientLatency = latency.Const(1000 * time.Hour) })
+	if far.ClientOps.OK != 0 || far.Commits > 1 {
+		t.Errorf("clients 1000h away: %d writes, %d commits; want none but the leader's empty entry", far.ClientOps.OK, far.Commits)
+	}
 }
 
 // TestDupReorderSafe: Raft is safe whatever the network duplicates or reorders: the checker finds

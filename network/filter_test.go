@@ -102,3 +102,23 @@ func TestFilterStreams(t *testing.T) {
 		t.Fatalf("link 3->4 changed with a filter on 1->2:\n%v\n%v", off, on)
 	}
 }
+
+// TestFilterDelayPastHorizon: a message delayed past the end of the run is released at once, not held.
+func TestFilterDelayPastHorizon(t *testing.T) {
+	loop := sim.NewLoop()
+	rec := &recorder{loop: loop}
+	nw := New[msg](loop, topology.Mesh(2, link("const:1ms", 0, 0)), Direct, 0, topology.Link{}, 1, rec)
+	nw.SetHorizon(sim.Second)
+	nw.SetClassifier(classOf)
+	nw.AddFilter(Filter{Classes: 1 << 1, Links: [][2]uint64{{0, 0}}, Until: sim.Never, Delay: 1 << 62})
+	for i := range 4 {
+		nw.Send(1, 2, 10, msg{id: i})
+	}
+	if got := nw.InFlight(); got != 3 {
+		t.Fatalf("%d in flight, want 3 (the delayed one released)", got)
+	}
+	loop.RunUntil(sim.Second)
+	if len(rec.got) != 3 || nw.InFlight() != 0 {
+		t.Fatalf("%v, %d in flight; want 3 delivered, none held", rec.got, nw.InFlight())
+	}
+}
