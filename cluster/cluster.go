@@ -74,6 +74,16 @@ type Cluster struct {
 	// before the read began (Checker.ReadServed).
 	invoked  []invoked
 	transfer transferRun // the leadership transfer in progress, for the transfer_time measure
+	filters  bool        // whether the schedule has message filters: the summary counts their drops
+}
+
+// envClass is an envelope's class for the network's filters: its Raft message type, or 0 (never
+// filtered) for a client's request or reply.
+func envClass(e *envelope) uint8 {
+	if e.kind != envRaft {
+		return 0
+	}
+	return uint8(e.msg.Type)
 }
 
 // invoked is a client's current operation and the cluster's commit index when it was invoked.
@@ -98,7 +108,14 @@ func New(cfg Config) (*Cluster, error) {
 	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, nodes: uint64(hosts),
 		faultRand: sim.Stream(cfg.Seed, "faults"), maxLogIndex: uint64(maxLogEntries / hosts)}
 	c.members.c = c
-	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
+	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.ClientLink(), cfg.Seed, c)
+	for _, e := range cfg.Faults {
+		if e.Kind == fault.Filter {
+			c.filters = true
+			c.net.SetClassifier(envClass)
+			break
+		}
+	}
 	if cfg.Trace != nil {
 		c.trace = newTracer(cfg.Trace, c.loop)
 	}
@@ -149,6 +166,9 @@ func New(cfg Config) (*Cluster, error) {
 	}
 
 	c.faults = faultFeed{c: c, src: cfg.faultSource()}
+	if flaps := cfg.flapSources(g); len(flaps) > 0 {
+		c.faults.src = fault.Merge(append([]fault.Source{c.faults.src}, flaps...)...)
+	}
 	if cfg.LeaderCrash != nil {
 		c.scenario = &leaderCrash{c: c}
 	}
@@ -382,6 +402,8 @@ func (c *Cluster) applyFault(e *fault.Event) {
 		}
 	case fault.Add, fault.Remove, fault.Replace:
 		c.members.enqueue(e)
+	case fault.Filter:
+		c.applyFilter(e)
 	case fault.Restart:
 		id := uint64(e.Node)
 		c.trace.fault(e, id)

@@ -93,7 +93,29 @@ type Config struct {
 	Progress func(now time.Duration)
 	// History, when set, receives every completed client operation.
 	History workload.Recorder
+
+	// Links area (issue 8). The links between clients and nodes are Link's unless these say otherwise:
+	// ClientLatency nil, ClientLoss nil and ClientBandwidth nil each mean Link's value, so that a WAN
+	// latency between nodes need not add two WAN hops to every client operation, nor --loss drop client
+	// messages. Link's Dup and Reorder never apply to client links (a duplicated request would be
+	// proposed twice).
+	ClientLatency   *latency.Dist
+	ClientLoss      *float64
+	ClientBandwidth *float64
+	// Flap, when set, makes every link between two nodes go down and up on its own (LinkFlap).
+	Flap *LinkFlap
 }
+
+// LinkFlap is link flapping: the link between each pair of nodes with an edge stays up for a span
+// drawn from Up, then down (both directions cut) for a span drawn from Down, and so on, each pair
+// from its own stream "flap/A-B" (A < B). A flap's up restores the edges whatever cut them meanwhile.
+type LinkFlap struct {
+	Up, Down *latency.Dist
+}
+
+// MinFlapSpan is the shortest mean of a flap's spans: every pair of nodes flaps, n²/2 of them, and
+// each flap is a cut that may make routes be computed again.
+const MinFlapSpan = time.Millisecond
 
 // ReadMode is how the nodes serve reads.
 type ReadMode uint8
@@ -308,6 +330,9 @@ func (c *Config) Validate() error {
 		}
 	}
 	if err := c.validateMembership(); err != nil {
+		return err
+	}
+	if err := c.validateLinks(); err != nil {
 		return err
 	}
 	for _, e := range c.Faults {

@@ -269,6 +269,9 @@ func (c *Cluster) summary() Summary {
 		{"overflow", c.net.Drops[network.DropOverflow]}} {
 		s.Dropped[d.name] = d.n
 	}
+	if c.filters { // only then, so that a summary without filters reads as it always has
+		s.Dropped["filter"] = c.net.Drops[network.DropFilter]
+	}
 	s.Faults, s.FaultsTotal = c.timeline.hits, c.timeline.total
 	if s.Faults == nil {
 		s.Faults = []FaultHit{}

@@ -4,7 +4,11 @@
 // bandwidth. A link serialises: a message starts transmitting when the one before it on the same link has
 // finished, takes size/bandwidth to transmit, then travels for a latency drawn from the link's own
 // random stream. Links are FIFO, as a TCP connection is: a message never overtakes an earlier one on
-// the same link, whatever the latency draws.
+// the same link, whatever the latency draws — except one a Filter delays, which is held aside.
+//
+// Filters (AddFilter) drop or delay the messages of chosen classes on chosen links for a span of
+// time, the message-level faults of scripted scenarios; a dropped one draws nothing from its link's
+// stream.
 //
 // Messages between nodes that are not adjacent are forwarded hop by hop along the graph's current
 // shortest path (topology.Graph.NextHop), each hop paying its own link's costs. A cut drops the messages

@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math/rand/v2"
+	"time"
 
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
@@ -17,10 +18,12 @@ const (
 	DropCut                         // the edge was cut when the message tried to use it, or while it was on it
 	DropUnreachable                 // no path to the destination over edges that are up
 	DropOverflow                    // the link already held LinkCapacity messages
+	DropFilter                      // a Filter dropped it
 	numDrops
 )
 
-var dropNames = [...]string{DropLoss: "loss", DropCut: "cut", DropUnreachable: "unreachable", DropOverflow: "overflow"}
+var dropNames = [...]string{DropLoss: "loss", DropCut: "cut", DropUnreachable: "unreachable", DropOverflow: "overflow",
+	DropFilter: "filter"}
 
 // LinkCapacity is how many messages one link holds at once, waiting to be transmitted, being
 // transmitted or propagating; a message sent on a full link is dropped (DropOverflow). It is the
@@ -51,8 +54,10 @@ type linkState struct {
 	busyUntil   sim.Time // when the link finishes transmitting what is queued on it
 	lastArrival sim.Time // arrival time of the last message sent on it, for FIFO order
 	rng         *rand.Rand
-	held        int32  // messages on the link now, up to LinkCapacity
-	gen         uint32 // bumped when the connection is reset: what was on it no longer counts
+	dupRng      *rand.Rand // "dup/U->V": made when the link first duplicates (Link.Dup > 0)
+	reorderRng  *rand.Rand // "reorder/U->V": made when the link first may reorder (Link.Reorder > 0)
+	held        int32      // messages on the link now, up to LinkCapacity
+	gen         uint32     // bumped when the connection is reset: what was on it no longer counts
 }
 
 // linkRef names a link's state: an index into Network.links (between nodes) or, with ext, into
@@ -97,8 +102,14 @@ type Network[T any] struct {
 	flights  []flight[T]
 	free     []uint64
 
+	// filters are the filters started and not yet known to have ended, in the order they started;
+	// classOf gives a message's class for them.
+	filters []Filter
+	classOf func(*T) uint8
+
 	Sent, Delivered uint64
 	Drops           [numDrops]uint64 // by Drop
+	Duplicated      uint64           // copies made by links that duplicate (Link.Dup), each delivered too
 }
 
 // Routing says how messages find their way between nodes.
@@ -240,17 +251,21 @@ func (nw *Network[T]) isExternal(id uint64) bool { return id > uint64(nw.nodes) 
 // Send puts v, of the given size in bytes, on its way from one endpoint to another.
 func (nw *Network[T]) Send(from, to uint64, size int, v T) {
 	nw.Sent++
-	var k uint64
-	if n := len(nw.free); n > 0 {
-		k = nw.free[n-1]
-		nw.free = nw.free[:n-1]
-	} else {
-		nw.flights = append(nw.flights, flight[T]{})
-		k = uint64(len(nw.flights) - 1)
-	}
+	k := nw.alloc()
 	f := &nw.flights[k]
 	f.v, f.from, f.to, f.size = v, from, to, size
 	nw.forward(k, from)
+}
+
+// alloc returns a free flight slot; it may grow nw.flights, so pointers into it must be taken again.
+func (nw *Network[T]) alloc() uint64 {
+	if n := len(nw.free); n > 0 {
+		k := nw.free[n-1]
+		nw.free = nw.free[:n-1]
+		return k
+	}
+	nw.flights = append(nw.flights, flight[T]{})
+	return uint64(len(nw.flights) - 1)
 }
 
 // forward sends flight k onwards from node at.
@@ -291,6 +306,14 @@ func (nw *Network[T]) forward(k, at uint64) {
 	if ls.rng == nil {
 		ls.rng = sim.Stream(nw.seed, fmt.Sprintf("link/%d->%d", at, next))
 	}
+	var delay time.Duration
+	if len(nw.filters) > 0 && !external {
+		var drop bool
+		if delay, drop = nw.filter(&f.v, at, next); drop {
+			nw.drop(k, DropFilter)
+			return
+		}
+	}
 	if link.Loss > 0 && ls.rng.Float64() < link.Loss {
 		nw.drop(k, DropLoss)
 		return
@@ -312,15 +335,116 @@ func (nw *Network[T]) forward(k, at uint64) {
 	if link.Latency != nil {
 		arrive = arrive.Add(link.Latency.Sample(ls.rng)) // saturates: a heavy tail can reach Never
 	}
-	arrive = max(arrive, ls.lastArrival)
-	ls.lastArrival = arrive
+	// Reordered: it keeps its own latency, overtaking or overtaken, and later ones do not wait for it.
+	fifo := true
+	if link.Reorder > 0 {
+		if ls.reorderRng == nil {
+			ls.reorderRng = sim.Stream(nw.seed, fmt.Sprintf("reorder/%d->%d", at, next))
+		}
+		fifo = ls.reorderRng.Float64() >= link.Reorder
+	}
+	if fifo {
+		arrive = max(arrive, ls.lastArrival)
+	}
+	if delay > 0 {
+		// Held aside: it waits, the link's later messages do not wait behind it.
+		arrive = arrive.Add(delay)
+	} else if fifo {
+		ls.lastArrival = arrive
+	}
+	dup := false
+	if link.Dup > 0 {
+		if ls.dupRng == nil {
+			ls.dupRng = sim.Stream(nw.seed, fmt.Sprintf("dup/%d->%d", at, next))
+		}
+		dup = ls.dupRng.Float64() < link.Dup
+	}
 	if arrive > nw.horizon {
 		nw.release(k) // it would arrive after the run: nobody will ever see it
-		return
+	} else {
+		ls.held++
+		f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
+		nw.loop.At(arrive, nw, k)
 	}
+	if dup {
+		nw.duplicate(k, at, next, ref, ls, done, link)
+	}
+}
+
+// duplicate puts a copy of flight k, as it was sent from at to next, on the same link: it left when the
+// original finished transmitting (done) and travels with a latency of its own, drawn from the link's
+// "dup" stream, outside the link's FIFO order, as a duplicate made by a retransmission would.
+func (nw *Network[T]) duplicate(k, at, next uint64, ref linkRef, ls *linkState, done sim.Time, link topology.Link) {
+	arrive := done
+	if link.Latency != nil {
+		arrive = arrive.Add(link.Latency.Sample(ls.dupRng))
+	}
+	if arrive > nw.horizon || ls.held >= LinkCapacity {
+		return // never seen, or no room: either way no copy
+	}
+	nw.Duplicated++
+	c := nw.alloc()
+	orig := &nw.flights[k] // after alloc, which may move the flights
+	cp := &nw.flights[c]
+	cp.v, cp.from, cp.to, cp.size = orig.v, orig.from, orig.to, orig.size
 	ls.held++
-	f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
-	nw.loop.At(arrive, nw, k)
+	cp.prev, cp.hop, cp.link, cp.gen = at, next, ref, ls.gen
+	nw.loop.At(arrive, nw, c)
+}
+
+// Filter drops or delays the messages of some classes on some links between nodes, from when it is
+// added (AddFilter) until Until: the network's side of a scripted message-level fault
+// (fault.MsgFilter). A message is filtered as it is put on a link, on every hop.
+type Filter struct {
+	Classes uint32 // bit c: messages whose class (SetClassifier) is c; class 0 is never filtered
+	// Links are directed links From->To, 0 at either end standing for every node.
+	Links [][2]uint64
+	Until sim.Time      // exclusive
+	Delay time.Duration // 0: drop
+}
+
+// SetClassifier sets how filters tell messages apart: the class of a message, 1 to 31; 0 is a message
+// no filter applies to. It must be set before the first AddFilter.
+func (nw *Network[T]) SetClassifier(class func(v *T) uint8) { nw.classOf = class }
+
+// AddFilter starts a filter now; it ends at its Until. When several filters match a message, the
+// first started decides.
+func (nw *Network[T]) AddFilter(f Filter) {
+	if nw.classOf == nil {
+		panic("network: AddFilter before SetClassifier")
+	}
+	nw.filters = append(nw.filters, f)
+}
+
+// filter applies the filters to message v on the link from one node to another: it returns whether to
+// drop the message, and otherwise the delay it suffers. Filters that have ended are forgotten here, so
+// a run whose filters are over pays nothing for them.
+func (nw *Network[T]) filter(v *T, from, to uint64) (time.Duration, bool) {
+	now := nw.loop.Now()
+	live := nw.filters[:0]
+	for _, f := range nw.filters {
+		if f.Until > now {
+			live = append(live, f)
+		}
+	}
+	clear(nw.filters[len(live):])
+	nw.filters = live
+	class := nw.classOf(v)
+	if class == 0 || class > 31 {
+		return 0, false
+	}
+	for i := range nw.filters {
+		f := &nw.filters[i]
+		if f.Classes&(1<<class) == 0 {
+			continue
+		}
+		for _, l := range f.Links {
+			if (l[0] == 0 || l[0] == from) && (l[1] == 0 || l[1] == to) {
+				return f.Delay, f.Delay == 0
+			}
+		}
+	}
+	return 0, false
 }
 
 // Fire is the arrival of flight k at its next hop.

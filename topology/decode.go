@@ -34,7 +34,7 @@ func fileErrorf(name string, p pos, format string, args ...any) error {
 // Field lists for "unknown field" messages.
 const (
 	topFields       = "nodes, base, defaults, groups, links, edges"
-	linkFields      = "latency, loss, bandwidth"
+	linkFields      = "latency, loss, bandwidth, dup, reorder"
 	edgeFields      = "from, to, both, remove, " + linkFields
 	groupLinkFields = "between, within, remove, " + linkFields
 )
@@ -200,6 +200,10 @@ func (d yamlDecoder) linkField(l *rawLink, key string, v *yaml.Node, p pos) (boo
 		l.loss, err = d.float(v, p)
 	case "bandwidth":
 		l.bandwidth, err = d.str(v, p)
+	case "dup":
+		l.dup, err = d.float(v, p)
+	case "reorder":
+		l.reorder, err = d.float(v, p)
 	default:
 		return false, nil
 	}
@@ -316,6 +320,8 @@ type jsonLink struct {
 	Latency   *string         `json:"latency"`
 	Loss      *float64        `json:"loss"`
 	Bandwidth json.RawMessage `json:"bandwidth"` // a string, or a number such as 0
+	Dup       *float64        `json:"dup"`
+	Reorder   *float64        `json:"reorder"`
 }
 
 // jsonEdge and jsonGroupLink repeat jsonLink's fields rather than embed it:
@@ -328,6 +334,8 @@ type jsonEdge struct {
 	Latency   *string         `json:"latency"`
 	Loss      *float64        `json:"loss"`
 	Bandwidth json.RawMessage `json:"bandwidth"`
+	Dup       *float64        `json:"dup"`
+	Reorder   *float64        `json:"reorder"`
 }
 
 type jsonGroupLink struct {
@@ -337,6 +345,8 @@ type jsonGroupLink struct {
 	Latency   *string         `json:"latency"`
 	Loss      *float64        `json:"loss"`
 	Bandwidth json.RawMessage `json:"bandwidth"`
+	Dup       *float64        `json:"dup"`
+	Reorder   *float64        `json:"reorder"`
 }
 
 type jsonDecoder struct {
@@ -526,7 +536,7 @@ func decodeJSON(data []byte, name string) (*rawFile, error) {
 			gl.remove = rawBool{pos{0, join(p, "remove")}, true, *jl.Remove}
 		}
 		var err error
-		if gl.link, err = d.link(jsonLink{jl.Latency, jl.Loss, jl.Bandwidth}, p); err != nil {
+		if gl.link, err = d.link(jsonLink{jl.Latency, jl.Loss, jl.Bandwidth, jl.Dup, jl.Reorder}, p); err != nil {
 			return nil, err
 		}
 		f.links = append(f.links, gl)
@@ -551,7 +561,7 @@ func decodeJSON(data []byte, name string) (*rawFile, error) {
 			e.remove = rawBool{pos{0, join(p, "remove")}, true, *je.Remove}
 		}
 		var err error
-		if e.link, err = d.link(jsonLink{je.Latency, je.Loss, je.Bandwidth}, p); err != nil {
+		if e.link, err = d.link(jsonLink{je.Latency, je.Loss, je.Bandwidth, je.Dup, je.Reorder}, p); err != nil {
 			return nil, err
 		}
 		f.edges = append(f.edges, e)
@@ -566,6 +576,12 @@ func (d jsonDecoder) link(jl jsonLink, path string) (rawLink, error) {
 	}
 	if jl.Loss != nil {
 		l.loss = rawFloat{pos{0, join(path, "loss")}, true, *jl.Loss}
+	}
+	if jl.Dup != nil {
+		l.dup = rawFloat{pos{0, join(path, "dup")}, true, *jl.Dup}
+	}
+	if jl.Reorder != nil {
+		l.reorder = rawFloat{pos{0, join(path, "reorder")}, true, *jl.Reorder}
 	}
 	if raw := bytes.TrimSpace(jl.Bandwidth); len(raw) > 0 && string(raw) != "null" {
 		p := join(path, "bandwidth")

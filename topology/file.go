@@ -109,6 +109,7 @@ type rawString struct {
 type rawLink struct {
 	latency, bandwidth rawString
 	loss               rawFloat
+	dup, reorder       rawFloat
 }
 
 // firstSet returns the position of the first field l sets, if any.
@@ -120,6 +121,10 @@ func (l rawLink) firstSet() (pos, bool) {
 		return l.loss.pos, true
 	case l.bandwidth.set:
 		return l.bandwidth.pos, true
+	case l.dup.set:
+		return l.dup.pos, true
+	case l.reorder.set:
+		return l.reorder.pos, true
 	}
 	return pos{}, false
 }
@@ -191,6 +196,17 @@ func (b *builder) overlay(r rawLink, base Link) (Link, error) {
 			return Link{}, b.errorf(r.loss.pos, "%s not in [0,1]", strconv.FormatFloat(r.loss.v, 'g', -1, 64))
 		}
 		l.Loss = r.loss.v
+	}
+	for _, pr := range []struct {
+		r rawFloat
+		v *float64
+	}{{r.dup, &l.Dup}, {r.reorder, &l.Reorder}} {
+		if pr.r.set {
+			if !(pr.r.v >= 0 && pr.r.v <= 1) {
+				return Link{}, b.errorf(pr.r.pos, "%s not in [0,1]", strconv.FormatFloat(pr.r.v, 'g', -1, 64))
+			}
+			*pr.v = pr.r.v
+		}
 	}
 	if r.bandwidth.set {
 		bw, problem := parseBandwidth(r.bandwidth.v)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/raftsim/raftsim/models/latency"
 )
@@ -206,8 +207,11 @@ func TestParseErrors(t *testing.T) {
 		{"net.yaml", "nodes: 3\nbase: torus\n", `topology: net.yaml:2: base: unknown topology "torus" (want mesh, star, ring, line, none)`},
 		{"net.yaml", "nodes: 3\nbase: [mesh]\n", `topology: net.yaml:2: base: want a string, got a list`},
 		{"net.yaml", "nodes: 3\nbase: mesh\n", "topology: net.yaml:2: base: mesh needs a latency for its edges: set defaults.latency"},
-		{"net.yaml", "nodes: 3\ndefaults: {latency: 1ms, jitter: 1ms}\n", "topology: net.yaml:2: defaults.jitter: unknown field (want latency, loss, bandwidth)"},
+		{"net.yaml", "nodes: 3\ndefaults: {latency: 1ms, jitter: 1ms}\n", "topology: net.yaml:2: defaults.jitter: unknown field (want latency, loss, bandwidth, dup, reorder)"},
 		{"net.yaml", "nodes: 3\ndefaults: {loss: 2}\n", "topology: net.yaml:2: defaults.loss: 2 not in [0,1]"},
+		{"net.yaml", "nodes: 3\ndefaults: {dup: 1.5}\n", "topology: net.yaml:2: defaults.dup: 1.5 not in [0,1]"},
+		{"net.yaml", "nodes: 3\ndefaults: {reorder: -0.1}\n", "topology: net.yaml:2: defaults.reorder: -0.1 not in [0,1]"},
+		{"net.json", `{"nodes": 3, "defaults": {"latency": "1ms"}, "edges": [{"from": 1, "to": 2, "dup": 2}]}`, "topology: net.json: edges[0].dup: 2 not in [0,1]"},
 		{"net.yaml", "nodes: 3\ndefaults: {loss: .nan}\n", "topology: net.yaml:2: defaults.loss: NaN not in [0,1]"},
 		{"net.yaml", "nodes: 3\ndefaults: {loss: \"0.1\"}\n", `topology: net.yaml:2: defaults.loss: want a number, got string "0.1"`},
 		{"net.yaml", "nodes: 3\ndefaults:\n  latency: gauss:1ms\n",
@@ -217,7 +221,7 @@ func TestParseErrors(t *testing.T) {
 		{"net.yaml", "nodes: 3\nedges: {from: 1, to: 2}\n", "topology: net.yaml:2: edges: want a list, got a mapping"},
 		{"net.yaml", "nodes: 3\nedges:\n", "topology: net.yaml:2: edges: want a list, got null"},
 		{"net.yaml", "nodes: 3\nedges:\n  - {from: 1, to: 2, latency: 1ms, lossy: 0.1}\n",
-			"topology: net.yaml:3: edges[0].lossy: unknown field (want from, to, both, remove, latency, loss, bandwidth)"},
+			"topology: net.yaml:3: edges[0].lossy: unknown field (want from, to, both, remove, latency, loss, bandwidth, dup, reorder)"},
 		{"net.yaml", "nodes: 3\nedges:\n  - from: 1\n    latency: 1ms\n", "topology: net.yaml:3: edges[0].to: missing"},
 		{"net.yaml", "nodes: 3\n" + ms + "edges:\n  - {from: 1, to: 9}\n", "topology: net.yaml:4: edges[0].to: node 9 not in 1..3"},
 		{"net.yaml", "nodes: 3\n" + ms + "edges:\n  - {from: 0, to: 1}\n", "topology: net.yaml:4: edges[0].from: node 0 not in 1..3"},
@@ -252,7 +256,7 @@ func TestParseErrors(t *testing.T) {
 		{"net.yaml", "nodes: 3\n" + ms + "groups: {a: [1], b: [2]}\nlinks:\n  - {within: a, remove: true, latency: 1ms}\n",
 			"topology: net.yaml:5: links[0].latency: not allowed with remove: true"},
 		{"net.yaml", "nodes: 3\n" + ms + "groups: {a: [1], b: [2]}\nlinks:\n  - {within: a, to: 2}\n",
-			"topology: net.yaml:5: links[0].to: unknown field (want between, within, remove, latency, loss, bandwidth)"},
+			"topology: net.yaml:5: links[0].to: unknown field (want between, within, remove, latency, loss, bandwidth, dup, reorder)"},
 		{"net.yaml", "nodes: 3\n" + ms + "links:\n  - {within: a}\n", `topology: net.yaml:4: links[0].within: unknown group "a"`},
 
 		// JSON: field paths, no line numbers except for syntax errors.
@@ -263,7 +267,7 @@ func TestParseErrors(t *testing.T) {
 		{"net.json", `{"nodes": 3, "nodes": 4}`, "topology: net.json: nodes: duplicate key"},
 		{"net.json", `{"nodes": 3, "groups": {"a": [1], "a": [2]}}`, "topology: net.json: groups.a: duplicate key"},
 		{"net.json", `{"nodes": 3, "edges": [{"from": 1, "to": 2, "From": 1}]}`,
-			"topology: net.json: edges[0].From: unknown field (want from, to, both, remove, latency, loss, bandwidth)"},
+			"topology: net.json: edges[0].From: unknown field (want from, to, both, remove, latency, loss, bandwidth, dup, reorder)"},
 		{"net.json", `{"nodes": 3, "foo": 1}`, "topology: net.json: foo: unknown field (want nodes, base, defaults, groups, links, edges)"},
 		{"net.json", `{"nodes": 3.5}`, "topology: net.json: nodes: want an integer, got number 3.5"},
 		{"net.json", `{"nodes": "3"}`, "topology: net.json: nodes: want an integer, got a string"},
@@ -271,7 +275,7 @@ func TestParseErrors(t *testing.T) {
 		{"net.json", "{\n  \"nodes\": 3,\n  \"edges\": [\n    {\"from\": 1,}\n  ]\n}", "topology: net.json:4: invalid character '}' looking for beginning of object key string"},
 		{"net.json", `{"nodes": 3} {}`, "topology: net.json: unexpected data after the JSON value"},
 		{"net.json", `{"nodes": 3, "edges": [{"from": 1, "to": 2, "latency": "1ms", "lossy": 1}]}`,
-			"topology: net.json: edges[0].lossy: unknown field (want from, to, both, remove, latency, loss, bandwidth)"},
+			"topology: net.json: edges[0].lossy: unknown field (want from, to, both, remove, latency, loss, bandwidth, dup, reorder)"},
 		{"net.json", `{"nodes": 3, "edges": [{"from": 1, "to": 2, "loss": "0.1"}]}`, "topology: net.json: edges[0].loss: want a number, got a string"},
 		{"net.json", `{"nodes": 3, "edges": [{"from": 1, "to": 2, "latency": 5}]}`, "topology: net.json: edges[0].latency: want a string, got a number"},
 		{"net.json", `{"nodes": 3, "edges": [{"from": 1, "to": 2, "latency": "1ms", "bandwidth": true}]}`, "topology: net.json: edges[0].bandwidth: want a string, got a boolean"},
@@ -280,7 +284,7 @@ func TestParseErrors(t *testing.T) {
 		{"net.json", `{"nodes": 3, "edges": [{"to": 2, "latency": "1ms"}]}`, "topology: net.json: edges[0].from: missing"},
 		{"net.json", `{"nodes": 3, "edges": {"from": 1}}`, "topology: net.json: edges: want a list, got a mapping"},
 		{"net.json", `{"nodes": 3, "defaults": {"loss": -1}}`, "topology: net.json: defaults.loss: -1 not in [0,1]"},
-		{"net.json", `{"nodes": 3, "defaults": {"latency": "1ms", "x": 1}}`, "topology: net.json: defaults.x: unknown field (want latency, loss, bandwidth)"},
+		{"net.json", `{"nodes": 3, "defaults": {"latency": "1ms", "x": 1}}`, "topology: net.json: defaults.x: unknown field (want latency, loss, bandwidth, dup, reorder)"},
 		{"net.json", `{"nodes": 3, "groups": {"a": [1, "2"]}}`, "topology: net.json: groups.a[1]: want an integer, got a string"},
 		{"net.json", `{"nodes": 3, "groups": {"a": [1]}, "links": [{"within": "a", "between": ["a"]}]}`, "topology: net.json: links[0]: between and within are exclusive"},
 		{"net.json", `{"nodes": 3, "groups": {"a": [1]}, "links": [{"within": "b"}]}`, `topology: net.json: links[0].within: unknown group "b"`},
@@ -358,4 +362,25 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDupReorderFields: a topology file sets duplication and reordering per edge and in its defaults,
+// in YAML and in JSON, and an edge that says nothing of them has the run's.
+func TestDupReorderFields(t *testing.T) {
+	base := Link{Latency: latency.Const(time.Millisecond), Dup: 0.5}
+	for name, data := range map[string]string{
+		"net.yaml": "nodes: 3\nbase: mesh\ndefaults: {reorder: 0.25}\nedges:\n  - {from: 1, to: 2, dup: 1, reorder: 0}\n",
+		"net.json": `{"nodes": 3, "base": "mesh", "defaults": {"reorder": 0.25}, "edges": [{"from": 1, "to": 2, "dup": 1, "reorder": 0}]}`,
+	} {
+		g, err := Parse([]byte(data), name, base)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if l, _ := g.Link(1, 2); l.Dup != 1 || l.Reorder != 0 {
+			t.Errorf("%s: 1->2 %v, want dup 1 reorder 0", name, l)
+		}
+		if l, _ := g.Link(2, 1); l.Dup != 0.5 || l.Reorder != 0.25 {
+			t.Errorf("%s: 2->1 %v, want the run's dup 0.5 and the file's reorder 0.25", name, l)
+		}
+	}
 }

@@ -15,6 +15,11 @@ type Link struct {
 	Latency   *latency.Dist // one-way delay; nil is not allowed in a built graph
 	Loss      float64       // drop probability in [0,1]
 	Bandwidth float64       // bytes per second; 0 means unlimited
+	// Dup is the probability that a message is delivered twice: a copy follows it, with its own
+	// latency. Reorder is the probability that a message does not keep its place in the link's FIFO
+	// order: it arrives after its own latency even if an earlier message is still on the way (with a
+	// constant latency nothing can overtake, so nothing is reordered). Each draws from its own stream.
+	Dup, Reorder float64
 }
 
 // Validate reports whether l may be put in a Graph.
@@ -26,6 +31,10 @@ func (l Link) Validate() error {
 		return fmt.Errorf("topology: link loss %v not in [0,1]", l.Loss)
 	case !(l.Bandwidth >= 0) || math.IsInf(l.Bandwidth, 1):
 		return fmt.Errorf("topology: link bandwidth %v is not a finite number >= 0", l.Bandwidth)
+	case !(l.Dup >= 0 && l.Dup <= 1):
+		return fmt.Errorf("topology: link dup %v not in [0,1]", l.Dup)
+	case !(l.Reorder >= 0 && l.Reorder <= 1):
+		return fmt.Errorf("topology: link reorder %v not in [0,1]", l.Reorder)
 	}
 	return nil
 }
@@ -37,14 +46,22 @@ func (l Link) String() string {
 	if l.Latency != nil {
 		lat = l.Latency.String()
 	}
-	return fmt.Sprintf("latency=%s loss=%s bandwidth=%s", lat,
+	s := fmt.Sprintf("latency=%s loss=%s bandwidth=%s", lat,
 		strconv.FormatFloat(l.Loss, 'g', -1, 64), FormatBandwidth(l.Bandwidth))
+	// Only when set, so that the links of golden files read as they always have.
+	if l.Dup != 0 {
+		s += " dup=" + strconv.FormatFloat(l.Dup, 'g', -1, 64)
+	}
+	if l.Reorder != 0 {
+		s += " reorder=" + strconv.FormatFloat(l.Reorder, 'g', -1, 64)
+	}
+	return s
 }
 
 // Equal reports whether l and o describe the same link. Latencies are
 // compared by value, not by pointer.
 func (l Link) Equal(o Link) bool {
-	if l.Loss != o.Loss || l.Bandwidth != o.Bandwidth {
+	if l.Loss != o.Loss || l.Bandwidth != o.Bandwidth || l.Dup != o.Dup || l.Reorder != o.Reorder {
 		return false
 	}
 	if l.Latency == nil || o.Latency == nil {

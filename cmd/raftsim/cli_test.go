@@ -37,9 +37,10 @@ func TestRunFlagsCoverParams(t *testing.T) {
 	fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
 	newRunFlags(fs)
 	parts := map[string][]string{
-		"schedule":       {"crash", "restart", "cut", "restore", "partition", "isolate", "heal"},
+		"schedule":       {"crash", "restart", "cut", "restore", "partition", "isolate", "heal", "filter"},
 		"leader_crash":   {"leader-crash", "stale", "stop-after-election"},
 		"crash_recovery": {"mttf", "mttr"},
+		"flap":           {"flap-up", "flap-down"}, // links (issue 8)
 	}
 	for _, p := range spec.Params() {
 		names := parts[p.Name]

@@ -52,12 +52,16 @@ var paramGroups = map[string]string{
 	"rolling_replace": groupFaults,
 	"crash_recovery":  groupFaults,
 	"check":           groupOutput, "measure_from": groupOutput,
+	// links (issue 8)
+	"dup": groupNetwork, "reorder": groupNetwork, "flap": groupFaults,
+	"client_latency": groupClients, "client_loss": groupClients, "client_bandwidth": groupClients,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.
 var placeholders = map[string]string{
 	"election_timeout": "MIN:MAX", "fsync": "LATENCY", "timer_jitter": "LATENCY", "latency": "LATENCY", "bandwidth": "RATE",
 	"disk_bandwidth": "RATE", "topology": "KIND|FILE", "routing": "MODE", "loss": "P",
+	"dup": "P", "reorder": "P", "client_latency": "LATENCY|same", "client_loss": "P|same", "client_bandwidth": "RATE|same",
 }
 
 // partFlag is a flag that writes one part of a spec parameter.
@@ -80,6 +84,7 @@ var partFlags = []partFlag{
 	{"add", "scenario.schedule", groupFaults, "ID@T,...", "add a node as a voter: its host starts empty at T and the leader at T (or the next one) adds it", false},
 	{"remove", "scenario.schedule", groupFaults, "ID@T,...", "remove a node from the configuration; its host shuts down once that is committed", false},
 	{"replace", "scenario.schedule", groupFaults, "OLD:NEW@T,...", "add NEW as a learner, promote it once caught up, then remove OLD", false},
+	{"filter", "scenario.schedule", groupFaults, "'ACTION TYPES LINKS @T1-T2'", "drop or delay (delay:50ms) some Raft message types on some links for a span, e.g. 'drop append 1->2,1->3 @2s-5s' (docs/experiments.md)", false},
 	{"rolling-replace", "scenario.rolling_replace.start", groupFaults, "T", "replace every node one by one from T: node i by node n+i, each when the one before is done (or --rolling-every apart)", false},
 	{"rolling-every", "scenario.rolling_replace.every", groupFaults, "DURATION", "with --rolling-replace: the time between one replace's start and the next's", false},
 	{"leader-crash", "scenario.leader_crash.after", groupFaults, "T", "from T on, crash the leader at a random time within its heartbeat interval (the Raft paper's election experiment, Figure 16)", false},
@@ -87,6 +92,8 @@ var partFlags = []partFlag{
 	{"stop-after-election", "scenario.leader_crash.stop", groupFaults, "", "with --leader-crash: end the run once every survivor follows the new leader", true},
 	{"mttf", "scenario.crash_recovery.mttf", groupFaults, "LATENCY", "crash-recovery faults: each node's time to failure, e.g. exp:30s (with --mttr)", false},
 	{"mttr", "scenario.crash_recovery.mttr", groupFaults, "LATENCY", "crash-recovery faults: each node's time to repair, e.g. exp:3s (with --mttf)", false},
+	{"flap-up", "scenario.flap.up", groupFaults, "LATENCY", "link flaps: how long each link between two nodes stays up, e.g. exp:10s (with --flap-down)", false},
+	{"flap-down", "scenario.flap.down", groupFaults, "LATENCY", "link flaps: how long it then stays down, both directions, e.g. exp:500ms (with --flap-up)", false},
 }
 
 // argValue is a flag's pflag.Value: it records every value given, in command-line order, as a spec.Arg.

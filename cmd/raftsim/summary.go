@@ -24,6 +24,7 @@ var dropReasons = []struct{ key, words string }{
 	{"unreachable", "unreachable"},
 	{"down", "to down nodes"},
 	{"scenario", "withheld by the scenario"},
+	{"filter", "dropped by a filter"},
 }
 
 // printSummary writes the run's summary for a reader: counts with thousands separators, bytes in B,

@@ -297,7 +297,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "schedule", Section: "scenario", Kind: List,
-			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace) and its command-line form"},
+			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace, filter) and its command-line form"},
 		parse: parseSchedule,
 		apply: func(st *state, v string) { st.schedule = splitSchedule(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -330,6 +330,97 @@ var registry = []*param{
 			Doc: "independent crash-recovery of every node: {mttf, mttr}, latency specs"},
 		parse: parseCrashRecovery,
 		apply: func(st *state, v string) { st.cfg.CrashRecovery = crashRecoveryOf(v) },
+		get:   func(*cluster.Config) string { return "" },
+	},
+
+	// ---- links (issue 8): duplication, reordering and the client links ----
+	probParam("cluster", "dup", "probability that a link between nodes delivers a message twice (a copy with its own latency)",
+		func(c *cluster.Config) *float64 { return &c.Link.Dup }),
+	probParam("cluster", "reorder", "probability that a message between nodes leaves its link's FIFO order and arrives after its own latency, overtaking or overtaken",
+		func(c *cluster.Config) *float64 { return &c.Link.Reorder }),
+	{
+		Param: Param{Name: "client_latency", Section: "cluster", Kind: Text, Default: "same",
+			Doc: "one-way latency between a client and a node: a latency spec, or same for latency's"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if strings.TrimSpace(s) == "same" {
+				return "same", nil
+			}
+			_, c, err := parseLatency(s)
+			return c, err
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ClientLatency = nil
+			if v != "same" {
+				st.cfg.ClientLatency = latency.MustParse(v)
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ClientLatency == nil {
+				return "same"
+			}
+			return c.ClientLatency.String()
+		},
+	},
+	{
+		Param: Param{Name: "client_loss", Section: "cluster", Kind: Text,
+			Doc: "probability that a link between a client and a node loses a message, or same for loss's"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if s = strings.TrimSpace(s); s == "same" {
+				return "same", nil
+			}
+			x, err := strconv.ParseFloat(s, 64)
+			if err != nil || !(x >= 0 && x <= 1) {
+				return "", fmt.Errorf("%q: want a probability in [0, 1], or same", s)
+			}
+			return fmtFloat(x), nil
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ClientLoss = nil
+			if v != "same" {
+				x, _ := strconv.ParseFloat(v, 64)
+				st.cfg.ClientLoss = &x
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ClientLoss == nil {
+				return "same"
+			}
+			return fmtFloat(*c.ClientLoss)
+		},
+		numeric: experiments.Categorical,
+	},
+	{
+		Param: Param{Name: "client_bandwidth", Section: "cluster", Kind: Text,
+			Doc: "bandwidth between a client and a node, e.g. 100Mbps, or unlimited, or same for bandwidth's"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if strings.TrimSpace(s) == "same" {
+				return "same", nil
+			}
+			b, err := topology.ParseBandwidth(s)
+			if err != nil {
+				return "", err
+			}
+			return topology.FormatBandwidth(b), nil
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ClientBandwidth = nil
+			if v != "same" {
+				b, _ := topology.ParseBandwidth(v)
+				st.cfg.ClientBandwidth = &b
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ClientBandwidth == nil {
+				return "same"
+			}
+			return topology.FormatBandwidth(*c.ClientBandwidth)
+		},
+	},
+	{
+		Param: Param{Name: "flap", Section: "scenario", Kind: Mapping,
+			Doc: "link flaps: {up, down}, latency specs; every link between two nodes stays up for a span drawn from up, then down for one drawn from down, and so on"},
+		parse: parseFlap,
+		apply: func(st *state, v string) { st.cfg.Flap = flapOf(v) },
 		get:   func(*cluster.Config) string { return "" },
 	},
 }
@@ -537,6 +628,25 @@ func parseLatency(s string) (*latency.Dist, string, error) {
 	return d, d.String(), nil
 }
 
+// probParam is a probability in [0, 1].
+func probParam(section, name, doc string, field func(*cluster.Config) *float64) *param {
+	return &param{
+		Param: Param{Name: name, Section: section, Kind: Float, Doc: doc},
+		parse: func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+			x, err := pc.d.float(n, p)
+			if err != nil {
+				return "", err
+			}
+			if !(x >= 0 && x <= 1) {
+				return "", pc.d.errorf(p, "%s: want a probability in [0, 1]", fmtFloat(x))
+			}
+			return fmtFloat(x), nil
+		},
+		apply: func(st *state, v string) { *field(&st.cfg), _ = strconv.ParseFloat(v, 64) },
+		get:   func(c *cluster.Config) string { return fmtFloat(*field(c)) },
+	}
+}
+
 func latencyParam(section, name, doc string, field func(*cluster.Config) **latency.Dist) *param {
 	return &param{
 		Param: Param{Name: name, Section: section, Kind: Text, Doc: doc},
@@ -601,6 +711,7 @@ var scheduleKinds = []struct {
 	{"add", fault.ParseAdd},
 	{"remove", fault.ParseRemove},
 	{"replace", fault.ParseReplace},
+	{"filter", fault.ParseFilter}, // links area: message filters
 }
 
 // parseEntry reads one schedule entry, "KIND ARGS", for n nodes.
@@ -632,6 +743,8 @@ func fmtEvent(e fault.Event) string {
 		return fmt.Sprintf("partition %s:%s", at, e.GroupList())
 	case fault.Heal:
 		return "heal " + at
+	case fault.Filter:
+		return "filter " + e.Filter.Format(e.At)
 	}
 	panic(fmt.Sprintf("spec: unknown fault kind %v", e.Kind))
 }
@@ -802,6 +915,49 @@ func parseCrashRecovery(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
 		return "", pc.d.errorf(p, "mttr: required")
 	}
 	return "mttf=" + mttf + ",mttr=" + mttr, nil
+}
+
+// parseFlap reads flap: {up, down}, as parseCrashRecovery reads its mapping.
+func parseFlap(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+	if pc.d.isNull(n) {
+		return "", nil
+	}
+	var up, down string
+	err := pc.d.fields(n, p, func(key string, v *yaml.Node, p pos) error {
+		if key != "up" && key != "down" {
+			return pc.d.unknown(p, []string{"up", "down"})
+		}
+		c, err := textParser(func(_ *parseCtx, s string) (string, error) {
+			d, c, err := parseLatency(s)
+			if err == nil && d.Mean() < cluster.MinFlapSpan {
+				err = fmt.Errorf("%s has mean %s: at least %s (every pair of nodes flaps)", c, fmtDur(d.Mean()), fmtDur(cluster.MinFlapSpan))
+			}
+			return c, err
+		})(pc, v, p)
+		if key == "up" {
+			up = c
+		} else {
+			down = c
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return "", err
+	case up == "":
+		return "", pc.d.errorf(p, "up: required")
+	case down == "":
+		return "", pc.d.errorf(p, "down: required")
+	}
+	return "up=" + up + ",down=" + down, nil
+}
+
+func flapOf(v string) *cluster.LinkFlap {
+	if v == "" {
+		return nil
+	}
+	f := subfields(v)
+	return &cluster.LinkFlap{Up: latency.MustParse(f["up"]), Down: latency.MustParse(f["down"])}
 }
 
 func crashRecoveryOf(v string) *cluster.CrashRecovery {

@@ -31,10 +31,14 @@ const (
 	Add     // Node joins the configuration as a voter (its host starts, empty)
 	Remove  // Node leaves the configuration (its host shuts down once that is committed)
 	Replace // New joins as a learner, is promoted once caught up, then Node is removed
+	// Filter drops or delays some types of Raft message on some links from At until Filter.Until
+	// (filter.go).
+	Filter
 )
 
 var kindNames = [...]string{Crash: "crash", Restart: "restart", Cut: "cut", Restore: "restore",
-	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer", Add: "add", Remove: "remove", Replace: "replace"}
+	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer", Add: "add", Remove: "remove", Replace: "replace",
+	Filter: "filter"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -64,6 +68,7 @@ type Event struct {
 	// RoleGroups, for a Partition with a role among its members, lists every group (Groups is then
 	// empty); the cluster resolves them when it fires.
 	RoleGroups [][]Target
+	Filter     *MsgFilter // Filter: what it filters, where, and until when
 }
 
 // String returns the event in the command line's short form, e.g. "crash leader@10s".
@@ -80,6 +85,8 @@ func (e Event) String() string {
 		return fmt.Sprintf("partition %s:%s", at, e.GroupList())
 	case Heal:
 		return "heal " + at
+	case Filter:
+		return "filter " + e.Filter.Format(e.At)
 	}
 	return e.Kind.String()
 }
