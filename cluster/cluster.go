@@ -73,6 +73,7 @@ type Cluster struct {
 	// before the read began (Checker.ReadServed).
 	invoked  []invoked
 	transfer transferRun // the leadership transfer in progress, for the transfer_time measure
+	regions  regionRun   // the clients' regions and what each saw (regions.go)
 }
 
 // invoked is a client's current operation and the cluster's commit index when it was invoked.
@@ -98,6 +99,9 @@ func New(cfg Config) (*Cluster, error) {
 		faultRand: sim.Stream(cfg.Seed, "faults"), maxLogIndex: uint64(maxLogEntries / hosts)}
 	c.members.c = c
 	c.net = network.New[envelope](c.loop, g, cfg.Routing, cfg.Clients, cfg.Link, cfg.Seed, c)
+	if err := c.initRegions(); err != nil {
+		return nil, err
+	}
 	if cfg.Trace != nil {
 		c.trace = newTracer(cfg.Trace, c.loop)
 	}
@@ -297,6 +301,7 @@ func (c *Cluster) ArmClient(client uint64, d time.Duration) {
 // Record implements workload.Recorder.
 func (c *Cluster) Record(op workload.Op) {
 	c.metrics.op(op)
+	c.regionOp(&op)
 	if op.OK && !op.Read {
 		c.members.window.write(op.Invoke, op.Complete)
 	}

@@ -93,6 +93,14 @@ type Config struct {
 	Progress func(now time.Duration)
 	// History, when set, receives every completed client operation.
 	History workload.Recorder
+
+	// Regions and client placement (regions.go). Regions is a built-in region preset
+	// (topology.PresetNames: aws3, aws5) used as the topology, Nodes spread over its regions; "" for none.
+	// ClientRegion places the clients in the topology's regions: "" or SpreadClients puts client i in
+	// region (i-1) mod R, a region's name puts every client there; without regions, only "" and
+	// SpreadClients are allowed. A client reaches a node over the link between their regions.
+	Regions      string
+	ClientRegion string
 }
 
 // ReadMode is how the nodes serve reads.
@@ -310,6 +318,9 @@ func (c *Config) Validate() error {
 	if err := c.validateMembership(); err != nil {
 		return err
 	}
+	if err := c.validateRegions(); err != nil {
+		return err
+	}
 	for _, e := range c.Faults {
 		if e.Node > int64(c.Hosts()) {
 			return fmt.Errorf("faults: %v: node %d is not in 1..%d", e, e.Node, c.Hosts())
@@ -348,6 +359,9 @@ func ascii(d time.Duration) string { return sim.FormatDuration(d) }
 func (c *Config) graph() (*topology.Graph, error) {
 	if c.Graph != nil {
 		return c.Graph.Clone(), nil
+	}
+	if c.Regions != "" {
+		return topology.Preset(c.Regions, c.Hosts(), c.Link)
 	}
 	switch c.Topology {
 	case "", "mesh", "star", "ring", "line":

@@ -76,6 +76,9 @@ type Summary struct {
 	Transfers *Transfers `json:"transfers,omitempty"`
 	// Membership measures the membership window; present only when a membership event fired.
 	Membership *Membership `json:"membership,omitempty"`
+	// Regions is what the clients of each region saw, in the topology's order of regions; present only
+	// when the topology declares regions (regions.go).
+	Regions []Region `json:"regions,omitempty"`
 }
 
 // Membership measures the membership window: the union of the spans during which an add, remove or
@@ -265,6 +268,7 @@ func (c *Cluster) summary() Summary {
 		{"overflow", c.net.Drops[network.DropOverflow]}} {
 		s.Dropped[d.name] = d.n
 	}
+	s.Regions = c.regionSummary()
 	s.Faults, s.FaultsTotal = c.timeline.hits, c.timeline.total
 	if s.Faults == nil {
 		s.Faults = []FaultHit{}

@@ -52,6 +52,8 @@ var paramGroups = map[string]string{
 	"rolling_replace": groupFaults,
 	"crash_recovery":  groupFaults,
 	"check":           groupOutput, "measure_from": groupOutput,
+	// regions (issue 8)
+	"regions": groupNetwork, "client_region": groupClients,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.

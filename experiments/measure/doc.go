@@ -50,4 +50,11 @@
 //     membership_latency_{p50,p99}_ms: commit latency of acknowledged writes invoked within it (NaN if
 //     none); membership_bytes: everything sent within it (Raft and client traffic: the log copied to new
 //     members and the traffic that went on meanwhile).
+//   - regionK_{latency_p50,latency_p99,predicted,read_latency_p50,predicted_read}_ms, K from 1 to
+//     MaxRegions in the topology's order of regions (NaN beyond its regions, and all NaN without
+//     regions): over the operations the region's clients invoked from measure_from on, the commit
+//     latency of acknowledged writes (NaN if none), the analytic commit latency for a client there
+//     writing to the leader in office at the end (cluster.PredictCommit; NaN when no node led), the read
+//     latency (NaN if none) and its prediction (cluster.PredictRead; NaN for a write-only workload or
+//     follower reads).
 package measure

@@ -332,6 +332,47 @@ var registry = []*param{
 		apply: func(st *state, v string) { st.cfg.CrashRecovery = crashRecoveryOf(v) },
 		get:   func(*cluster.Config) string { return "" },
 	},
+
+	// Regions and client placement (issue 8, the "regions" helper): cluster.Config.Regions and ClientRegion.
+	{
+		Param: Param{Name: "regions", Section: "cluster", Kind: Choice, Choices: append([]string{"none"}, topology.PresetNames...),
+			Doc: "a built-in region preset used as the topology, node i in region (i-1) mod R: aws3 (us-east-1, eu-west-1, ap-northeast-1) or aws5 (and us-west-1, ap-southeast-2), constant one-way latencies of half the published round trips (docs/topology.md); none for no preset"},
+		parse: choiceParser(map[string]string{"none": "none", "aws3": "aws3", "aws5": "aws5"}, "none, aws3 or aws5"),
+		apply: func(st *state, v string) {
+			st.cfg.Regions = v
+			if v == "none" {
+				st.cfg.Regions = ""
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.Regions == "" {
+				return "none"
+			}
+			return c.Regions
+		},
+	},
+	{
+		Param: Param{Name: "client_region", Section: "cluster", Kind: Text,
+			Doc: "where the clients are when the topology has regions: spread (client i in region (i-1) mod R) or a region's name (every client there); a client reaches a node over the link between their regions"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if strings.TrimSpace(s) == "" {
+				return "", fmt.Errorf("empty: want %s or a region's name", cluster.SpreadClients)
+			}
+			return s, nil
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ClientRegion = v
+			if v == cluster.SpreadClients {
+				st.cfg.ClientRegion = "" // the same placement, and the same configuration as cluster.Default's
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ClientRegion == "" {
+				return cluster.SpreadClients
+			}
+			return c.ClientRegion
+		},
+	},
 }
 
 // byName indexes the registry.
