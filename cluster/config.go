@@ -101,6 +101,17 @@ type Config struct {
 	// SpreadClients are allowed. A client reaches a node over the link between their regions.
 	Regions      string
 	ClientRegion string
+
+	// Workload models (workload.go), each drawing from its own stream and off at its zero value.
+	// ArrivalRate, above 0, makes the clients open loop: operations arrive as a Poisson process of this
+	// rate (per simulated second, stream "arrivals"), each taken by an idle client, and refused when
+	// none is idle (Clients bounds what is outstanding). KeyZipf, above 1, draws keys from a Zipf
+	// distribution with that exponent (stream "client-keys/i"). ValueSizes, when set, draws each write's
+	// payload from a size distribution (ParseSizes; stream "client-sizes/i") instead of
+	// Workload.ValueSize.
+	ArrivalRate float64
+	KeyZipf     float64
+	ValueSizes  string
 }
 
 // ReadMode is how the nodes serve reads.
@@ -319,6 +330,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.validateRegions(); err != nil {
+		return err
+	}
+	if err := c.validateWorkload(); err != nil {
 		return err
 	}
 	for _, e := range c.Faults {

@@ -79,6 +79,8 @@ type Summary struct {
 	// Regions is what the clients of each region saw, in the topology's order of regions; present only
 	// when the topology declares regions (regions.go).
 	Regions []Region `json:"regions,omitempty"`
+	// Arrivals counts the open-loop arrivals; present only with an arrival rate (workload.go).
+	Arrivals *Arrivals `json:"arrivals,omitempty"`
 }
 
 // Membership measures the membership window: the union of the spans during which an add, remove or
@@ -269,6 +271,9 @@ func (c *Cluster) summary() Summary {
 		s.Dropped[d.name] = d.n
 	}
 	s.Regions = c.regionSummary()
+	if a := c.open; a != nil {
+		s.Arrivals = &Arrivals{RatePerS: c.cfg.ArrivalRate, Offered: a.offered, Refused: a.refused}
+	}
 	s.Faults, s.FaultsTotal = c.timeline.hits, c.timeline.total
 	if s.Faults == nil {
 		s.Faults = []FaultHit{}

@@ -26,12 +26,23 @@ func TestRegionsRun(t *testing.T) {
 		t.Fatalf("regions %+v", s.Regions)
 	}
 	r = raftsim(t, nil, "run", "--regions", "aws5", "--nodes", "5", "--clients", "5", "--client-region", "eu-west-1", "--duration", "3s")
-	if r.code != 0 || !strings.Contains(r.stdout, "eu-west-1") {
+	if r.code != 0 || !strings.Contains(r.stdout, "region          eu-west-1: nodes 3, 5 clients") {
 		t.Errorf("exit %d, summary:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = raftsim(t, nil, "run", "--arrival-rate", "500", "--clients", "8", "--key-zipf", "1.2", "--value-sizes", "uniform:64:4096", "--duration", "3s", "--check", "--json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	s = cluster.Summary{}
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	if a := s.Arrivals; a == nil || a.Offered < 1000 || s.ClientOps.OK == 0 {
+		t.Errorf("arrivals %+v, writes %+v", a, s.ClientOps)
 	}
 }
 
-// TestRegionsBadInput: every bad region setting is one line naming the flag (or the topology file),
+// TestRegionsBadInput: every bad region or workload setting is one line naming the flag (or the topology file),
 // exit status 2, and nothing written.
 func TestRegionsBadInput(t *testing.T) {
 	dir := t.TempDir()
@@ -55,6 +66,11 @@ func TestRegionsBadInput(t *testing.T) {
 		{[]string{"--client-region", ""}, "raftsim: --client-region: empty: want spread or a region's name"},
 		{[]string{"--nodes", "3", "--topology", topo, "--client-region", "b"}, `raftsim: client-region: "b" is not a region of the topology (want a, or spread)`},
 		{[]string{"--nodes", "3", "--topology", bad}, "raftsim: --topology " + bad + ": " + bad + ":3: regions: node 2 is in no region"},
+		// the workload models
+		{[]string{"--arrival-rate", "2e6"}, "raftsim: --arrival-rate 2e6: 2e+06: want a number in [0, 1e+06]"},
+		{[]string{"--arrival-rate", "10", "--clients", "0"}, "raftsim: --arrival-rate 10: open-loop arrivals need clients"},
+		{[]string{"--key-zipf", "1"}, "raftsim: --key-zipf 1: want 0 or a number above 1, at most 1000"},
+		{[]string{"--value-sizes", "exp:x"}, `raftsim: --value-sizes exp:x: "x" is not a size in bytes`},
 	} {
 		args := append([]string{"run", "--trace", trace}, tt.args...)
 		r := raftsim(t, nil, args...)

@@ -54,6 +54,7 @@ var paramGroups = map[string]string{
 	"check":           groupOutput, "measure_from": groupOutput,
 	// regions (issue 8)
 	"regions": groupNetwork, "client_region": groupClients,
+	"arrival_rate": groupClients, "key_zipf": groupClients, "value_sizes": groupClients,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.

@@ -154,9 +154,13 @@ func duration(ms float64) string {
 	return d.Round(time.Microsecond).String()
 }
 
-// printRegions prints a line per region (the summary's regions): its clients' median commit and read
-// latency beside the predictions, from measure_from on.
+// printRegions prints the open-loop arrivals, and a line per region (the summary's regions): its
+// clients' median commit and read latency beside the predictions, from measure_from on.
 func printRegions(w io.Writer, s *cluster.Summary) {
+	if a := s.Arrivals; a != nil {
+		fmt.Fprintf(w, "  arrivals        %s offered (%s/s), %s refused: every client busy\n", count(a.Offered),
+			strconv.FormatFloat(a.RatePerS, 'g', -1, 64), count(a.Refused))
+	}
 	for _, r := range s.Regions {
 		fmt.Fprintf(w, "  region          %s: nodes %s, %d clients", r.Name, ids(r.Nodes), r.Clients)
 		if r.Writes.OK > 0 {
