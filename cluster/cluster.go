@@ -75,6 +75,8 @@ type Cluster struct {
 	invoked  []invoked
 	transfer transferRun // the leadership transfer in progress, for the transfer_time measure
 	filters  bool        // whether the schedule has message filters: the summary counts their drops
+	regions  regionRun   // the clients' regions and what each saw (regions.go)
+	open     *arrivals   // the open-loop arrival process (workload.go); nil for closed-loop clients
 }
 
 // envClass is an envelope's class for the network's filters: its Raft message type, or 0 (never
@@ -115,6 +117,9 @@ func New(cfg Config) (*Cluster, error) {
 			c.net.SetClassifier(envClass)
 			break
 		}
+	}
+	if err := c.initRegions(); err != nil {
+		return nil, err
 	}
 	if cfg.Trace != nil {
 		c.trace = newTracer(cfg.Trace, c.loop)
@@ -159,10 +164,32 @@ func New(cfg Config) (*Cluster, error) {
 	wl.Nodes = hosts
 	wl.SpreadReads = cfg.ReadMode == ReadFollower
 	c.invoked = make([]invoked, cfg.Clients)
+	wl.OpenLoop, wl.Zipf = cfg.ArrivalRate > 0, cfg.KeyZipf
+	if cfg.ValueSizes != "" {
+		sizes, err := ParseSizes(cfg.ValueSizes)
+		if err != nil {
+			return nil, err
+		}
+		wl.Sizes = sizes
+	}
 	for i := 1; i <= cfg.Clients; i++ {
 		ch := &clientHost{c: c}
 		ch.client = workload.New(uint64(i), wl, sim.StreamN(cfg.Seed, "client", i), c, c)
+		// The optional models' streams are made only when they are on: a run without them draws, and
+		// allocates, exactly what it did before they existed.
+		var keys, sizes *rand.Rand
+		if wl.Zipf > 1 {
+			keys = sim.StreamN(cfg.Seed, "client-keys", i)
+		}
+		if wl.Sizes != nil {
+			sizes = sim.StreamN(cfg.Seed, "client-sizes", i)
+		}
+		ch.client.SetStreams(keys, sizes)
 		c.clients = append(c.clients, ch)
+	}
+	if cfg.ArrivalRate > 0 {
+		c.open = new(arrivals)
+		c.open.init(c)
 	}
 
 	c.faults = faultFeed{c: c, src: cfg.faultSource()}
@@ -205,6 +232,9 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 	c.faults.start()
 	for _, ch := range c.clients {
 		ch.client.Start()
+	}
+	if c.open != nil {
+		c.open.arm()
 	}
 	if c.scenario != nil {
 		c.loop.At(sim.Time(c.cfg.LeaderCrash.After), c.scenario, 0)
@@ -318,6 +348,10 @@ func (c *Cluster) ArmClient(client uint64, d time.Duration) {
 // Record implements workload.Recorder.
 func (c *Cluster) Record(op workload.Op) {
 	c.metrics.op(op)
+	c.regionOp(&op)
+	if c.open != nil {
+		c.open.done(op.Client)
+	}
 	if op.OK && !op.Read {
 		c.members.window.write(op.Invoke, op.Complete)
 	}

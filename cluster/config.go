@@ -104,6 +104,25 @@ type Config struct {
 	ClientBandwidth *float64
 	// Flap, when set, makes every link between two nodes go down and up on its own (LinkFlap).
 	Flap *LinkFlap
+
+	// Regions and client placement (regions.go). Regions is a built-in region preset
+	// (topology.PresetNames: aws3, aws5) used as the topology, Nodes spread over its regions; "" for none.
+	// ClientRegion places the clients in the topology's regions: "" or SpreadClients puts client i in
+	// region (i-1) mod R, a region's name puts every client there; without regions, only "" and
+	// SpreadClients are allowed. A client reaches a node over the link between their regions.
+	Regions      string
+	ClientRegion string
+
+	// Workload models (workload.go), each drawing from its own stream and off at its zero value.
+	// ArrivalRate, above 0, makes the clients open loop: operations arrive as a Poisson process of this
+	// rate (per simulated second, stream "arrivals"), each taken by an idle client, and refused when
+	// none is idle (Clients bounds what is outstanding). KeyZipf, above 1, draws keys from a Zipf
+	// distribution with that exponent (stream "client-keys/i"). ValueSizes, when set, draws each write's
+	// payload from a size distribution (ParseSizes; stream "client-sizes/i") instead of
+	// Workload.ValueSize.
+	ArrivalRate float64
+	KeyZipf     float64
+	ValueSizes  string
 }
 
 // LinkFlap is link flapping: the link between each pair of nodes with an edge stays up for a span
@@ -335,6 +354,12 @@ func (c *Config) Validate() error {
 	if err := c.validateLinks(); err != nil {
 		return err
 	}
+	if err := c.validateRegions(); err != nil {
+		return err
+	}
+	if err := c.validateWorkload(); err != nil {
+		return err
+	}
 	for _, e := range c.Faults {
 		if e.Node > int64(c.Hosts()) {
 			return fmt.Errorf("faults: %v: node %d is not in 1..%d", e, e.Node, c.Hosts())
@@ -373,6 +398,9 @@ func ascii(d time.Duration) string { return sim.FormatDuration(d) }
 func (c *Config) graph() (*topology.Graph, error) {
 	if c.Graph != nil {
 		return c.Graph.Clone(), nil
+	}
+	if c.Regions != "" {
+		return topology.Preset(c.Regions, c.Hosts(), c.Link)
 	}
 	switch c.Topology {
 	case "", "mesh", "star", "ring", "line":

@@ -79,6 +79,11 @@ type Summary struct {
 	// Recovery measures the time from measure_from until a stable leader committed again; present only
 	// when measure_from is above 0 (recovery.go).
 	Recovery *Recovery `json:"recovery,omitempty"`
+	// Regions is what the clients of each region saw, in the topology's order of regions; present only
+	// when the topology declares regions (regions.go).
+	Regions []Region `json:"regions,omitempty"`
+	// Arrivals counts the open-loop arrivals; present only with an arrival rate (workload.go).
+	Arrivals *Arrivals `json:"arrivals,omitempty"`
 }
 
 // Membership measures the membership window: the union of the spans during which an add, remove or
@@ -271,6 +276,10 @@ func (c *Cluster) summary() Summary {
 	}
 	if c.filters { // only then, so that a summary without filters reads as it always has
 		s.Dropped["filter"] = c.net.Drops[network.DropFilter]
+	}
+	s.Regions = c.regionSummary()
+	if a := c.open; a != nil {
+		s.Arrivals = &Arrivals{RatePerS: c.cfg.ArrivalRate, Offered: a.offered, Refused: a.refused}
 	}
 	s.Faults, s.FaultsTotal = c.timeline.hits, c.timeline.total
 	if s.Faults == nil {

@@ -99,8 +99,12 @@ type Network[T any] struct {
 	extLinks []linkState // with an external endpoint, in the order first used
 	extIndex map[uint64]int32
 	extOf    [][]int32 // per node (index id-1), its external links
-	flights  []flight[T]
-	free     []uint64
+	// extParams is, when extLinkOf is set (SetExternalLinks), the link of each of extLinks (same index),
+	// asked of extLinkOf when the link is made; otherwise every external link is external.
+	extParams []topology.Link
+	extLinkOf func(external, node uint64) topology.Link
+	flights   []flight[T]
+	free      []uint64
 
 	// filters are the filters started and not yet known to have ended, in the order they started;
 	// classOf gives a message's class for them.
@@ -210,19 +214,30 @@ func (nw *Network[T]) ResetNode(id uint64) {
 	}
 }
 
-// extLink returns the state of the link from one endpoint to another, one of them external; it is made
-// the first time.
-func (nw *Network[T]) extLink(from, to uint64) (*linkState, linkRef) {
+// SetExternalLinks makes the link between an external endpoint and a node, in either direction, what
+// f says (for example by the regions they are in) instead of the one link New was given. f is asked
+// once per pair and direction, when the first message uses the link; call it before any is sent.
+func (nw *Network[T]) SetExternalLinks(f func(external, node uint64) topology.Link) { nw.extLinkOf = f }
+
+// extLink returns the state of the link from one endpoint to another, one of them external, and its
+// parameters; it is made the first time.
+func (nw *Network[T]) extLink(from, to uint64) (*linkState, linkRef, topology.Link) {
 	key := from<<32 | to
 	i, ok := nw.extIndex[key]
 	if !ok {
 		i = int32(len(nw.extLinks))
 		nw.extLinks = append(nw.extLinks, linkState{})
 		nw.extIndex[key] = i
-		node := min(from, to) // the node end: external endpoints are numbered after every node
+		node, ext := min(from, to), max(from, to) // external endpoints are numbered after every node
 		nw.extOf[node-1] = append(nw.extOf[node-1], i)
+		if nw.extLinkOf != nil {
+			nw.extParams = append(nw.extParams, nw.extLinkOf(ext, node))
+		}
 	}
-	return &nw.extLinks[i], linkRef{i: i, ext: true}
+	if nw.extLinkOf == nil {
+		return &nw.extLinks[i], linkRef{i: i, ext: true}, nw.external
+	}
+	return &nw.extLinks[i], linkRef{i: i, ext: true}, nw.extParams[i]
 }
 
 func (nw *Network[T]) ref(r linkRef) *linkState {
@@ -273,9 +288,11 @@ func (nw *Network[T]) forward(k, at uint64) {
 	f := &nw.flights[k]
 	next := f.to
 	var link topology.Link
+	var ls *linkState
+	var ref linkRef
 	external := nw.isExternal(at) || nw.isExternal(f.to)
 	if external {
-		link = nw.external
+		ls, ref, link = nw.extLink(at, next)
 	} else if nw.routed {
 		hop, ok := nw.g.NextHop(int64(at), int64(f.to))
 		if !ok {
@@ -295,11 +312,7 @@ func (nw *Network[T]) forward(k, at uint64) {
 			return
 		}
 	}
-	var ls *linkState
-	var ref linkRef
-	if external {
-		ls, ref = nw.extLink(at, next)
-	} else {
+	if !external {
 		ref.i = int32(int(at-1)*nw.nodes + int(next-1))
 		ls = &nw.links[ref.i]
 	}

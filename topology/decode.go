@@ -33,10 +33,11 @@ func fileErrorf(name string, p pos, format string, args ...any) error {
 
 // Field lists for "unknown field" messages.
 const (
-	topFields       = "nodes, base, defaults, groups, links, edges"
+	topFields       = "nodes, base, defaults, groups, regions, links, edges"
 	linkFields      = "latency, loss, bandwidth, dup, reorder"
 	edgeFields      = "from, to, both, remove, " + linkFields
 	groupLinkFields = "between, within, remove, " + linkFields
+	regionFields    = "name, nodes, " + linkFields
 )
 
 func index(path string, i int) string { return fmt.Sprintf("%s[%d]", path, i) }
@@ -116,6 +117,12 @@ func decodeYAML(data []byte, name string) (*rawFile, error) {
 				f.groups = append(f.groups, g)
 				return err
 			})
+		case "regions":
+			err = d.seq(v, p, func(item *yaml.Node, p pos) error {
+				r, err := d.region(item, p)
+				f.regions = append(f.regions, r)
+				return err
+			})
 		case "links":
 			err = d.seq(v, p, func(item *yaml.Node, p pos) error {
 				gl, err := d.groupLink(item, p)
@@ -161,6 +168,31 @@ func (d yamlDecoder) edge(n *yaml.Node, at pos) (rawEdge, error) {
 		return err
 	})
 	return e, err
+}
+
+func (d yamlDecoder) region(n *yaml.Node, at pos) (rawRegion, error) {
+	r := rawRegion{pos: at}
+	err := d.fields(n, at.path, func(key string, v *yaml.Node, p pos) error {
+		var err error
+		switch key {
+		case "name":
+			r.name, err = d.str(v, p)
+		case "nodes":
+			r.hasNodes, r.nodesPos = true, p
+			err = d.seq(v, p, func(item *yaml.Node, p pos) error {
+				id, err := d.int(item, p)
+				r.nodes = append(r.nodes, id)
+				return err
+			})
+		default:
+			var ok bool
+			if ok, err = d.linkField(&r.link, key, v, p); !ok && err == nil {
+				err = d.errorf(p.line, p.path, "unknown field (want %s)", regionFields)
+			}
+		}
+		return err
+	})
+	return r, err
 }
 
 func (d yamlDecoder) groupLink(n *yaml.Node, at pos) (rawGroupLink, error) {
@@ -312,6 +344,7 @@ type jsonFile struct {
 	Base     *string           `json:"base"`
 	Defaults json.RawMessage   `json:"defaults"`
 	Groups   json.RawMessage   `json:"groups"`
+	Regions  []json.RawMessage `json:"regions"`
 	Links    []json.RawMessage `json:"links"`
 	Edges    []json.RawMessage `json:"edges"`
 }
@@ -342,6 +375,16 @@ type jsonGroupLink struct {
 	Between   *[]string       `json:"between"`
 	Within    *string         `json:"within"`
 	Remove    *bool           `json:"remove"`
+	Latency   *string         `json:"latency"`
+	Loss      *float64        `json:"loss"`
+	Bandwidth json.RawMessage `json:"bandwidth"`
+	Dup       *float64        `json:"dup"`
+	Reorder   *float64        `json:"reorder"`
+}
+
+type jsonRegion struct {
+	Name      *string         `json:"name"`
+	Nodes     *[]int64        `json:"nodes"`
 	Latency   *string         `json:"latency"`
 	Loss      *float64        `json:"loss"`
 	Bandwidth json.RawMessage `json:"bandwidth"`
@@ -515,6 +558,28 @@ func decodeJSON(data []byte, name string) (*rawFile, error) {
 			}
 			f.groups = append(f.groups, g)
 		}
+	}
+	for i, raw := range jf.Regions {
+		p := index("regions", i)
+		var jr jsonRegion
+		if err := d.decode(raw, &jr, p, regionFields); err != nil {
+			return nil, err
+		}
+		r := rawRegion{pos: pos{0, p}}
+		if jr.Name != nil {
+			r.name = rawString{pos{0, join(p, "name")}, true, *jr.Name}
+		}
+		if jr.Nodes != nil {
+			r.hasNodes, r.nodesPos = true, pos{0, join(p, "nodes")}
+			for j, id := range *jr.Nodes {
+				r.nodes = append(r.nodes, rawInt{pos{0, index(r.nodesPos.path, j)}, true, id})
+			}
+		}
+		var err error
+		if r.link, err = d.link(jsonLink{jr.Latency, jr.Loss, jr.Bandwidth, jr.Dup, jr.Reorder}, p); err != nil {
+			return nil, err
+		}
+		f.regions = append(f.regions, r)
 	}
 	for i, raw := range jf.Links {
 		p := index("links", i)

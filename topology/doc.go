@@ -82,6 +82,24 @@
 //	  - {within: us, latency: "const:1ms"}
 //	  - {between: [us, eu], remove: true}   # regions that cannot talk directly
 //
+// regions groups the nodes into regions, each a group of its name, with
+// the link within it (link fields as elsewhere; left out, defaults). Either
+// every region lists its nodes, each node in exactly one, or none does and
+// node i is in region (i-1) mod R. The edges inside a region take its link
+// (before links and edges, which refine them); a links entry whose groups are
+// all regions also sets the link between those regions that clients placed
+// in them use (Graph.RegionLink):
+//
+//	regions:
+//	  - {name: us-east-1, latency: "const:500us"}
+//	  - {name: eu-west-1, latency: "const:500us"}
+//	links:
+//	  - {between: [us-east-1, eu-west-1], latency: "const:40.275ms"}
+//
+// Preset returns a built-in region file (presets/*.yaml: aws3, aws5) over any
+// node count; each names the published round-trip times its latencies are
+// half of.
+//
 // testdata/wan3.yaml (three regions) and testdata/howard-abraham.yaml (the
 // partial-connectivity example of Howard & Abraham, 2020) are complete
 // files.

@@ -3,6 +3,7 @@ package topology
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -152,12 +153,22 @@ type rawGroupLink struct {
 	link    rawLink
 }
 
+type rawRegion struct {
+	pos      // of the entry
+	name     rawString
+	nodes    []rawInt
+	hasNodes bool
+	nodesPos pos
+	link     rawLink // within the region
+}
+
 type rawFile struct {
 	pos      // of the top-level mapping
 	nodes    rawInt
 	base     rawString
 	defaults rawLink
 	groups   []rawGroup
+	regions  []rawRegion
 	links    []rawGroupLink
 	edges    []rawEdge
 }
@@ -168,6 +179,8 @@ type builder struct {
 	name     string
 	maxNodes int64
 	n        int64
+	// nodes, when not 0, is the node count of a file that does not give one (a preset: see Preset).
+	nodes int64
 }
 
 func (b *builder) errorf(p pos, format string, args ...any) error {
@@ -236,6 +249,11 @@ func join(path, field string) string {
 }
 
 func (b *builder) build(f *rawFile, def Link) (*Graph, error) {
+	if !f.nodes.set && b.nodes > 0 {
+		f.nodes = rawInt{pos{f.line, "nodes"}, true, b.nodes}
+	} else if f.nodes.set && b.nodes > 0 {
+		return nil, b.errorf(f.nodes.pos, "a preset takes the run's node count and gives none")
+	}
 	if !f.nodes.set {
 		return nil, b.errorf(pos{f.line, "nodes"}, "missing")
 	}
@@ -298,6 +316,9 @@ func (b *builder) build(f *rawFile, def Link) (*Graph, error) {
 		}
 		groups[grp.name] = ids
 		g.SetGroup(grp.name, ids)
+	}
+	if err := b.applyRegions(g, f.regions, groups, dl); err != nil {
+		return nil, err
 	}
 
 	for _, gl := range f.links {
@@ -370,6 +391,7 @@ func (b *builder) applyGroupLink(g *Graph, gl rawGroupLink, groups map[string][]
 			g.SetLink(u, v, l)
 		}
 	}
+	b.regionLinks(g, gl, l)
 	if len(sets) == 1 { // within
 		for _, u := range sets[0] {
 			for _, v := range sets[0] {
@@ -437,4 +459,122 @@ func (b *builder) applyEdge(g *Graph, e rawEdge, dl Link) error {
 		g.SetLink(p.From, p.To, l)
 	}
 	return nil
+}
+
+// applyRegions declares the file's regions: each becomes a group of its name, the edges between its
+// nodes take its link, and the graph remembers the regions (Graph.Regions). Either every region lists
+// its nodes, and every node is in exactly one, or none does, and node i is in region (i-1) mod R, so
+// that a cluster of any size spreads over them evenly and the first R nodes are one per region.
+func (b *builder) applyRegions(g *Graph, rs []rawRegion, groups map[string][]int64, dl Link) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	names := make([]string, len(rs))
+	of := make([]int, b.n)
+	for i := range of {
+		of[i] = -1
+	}
+	listed := rs[0].hasNodes
+	for i, r := range rs {
+		switch {
+		case !r.name.set:
+			return b.errorf(pos{r.line, join(r.path, "name")}, "missing")
+		case r.name.v == "":
+			return b.errorf(r.name.pos, "empty name")
+		case slices.Contains(names[:i], r.name.v):
+			return b.errorf(r.name.pos, "region %q declared twice", r.name.v)
+		}
+		if _, ok := groups[r.name.v]; ok {
+			return b.errorf(r.name.pos, "%q is already a group: a region is a group of its own name", r.name.v)
+		}
+		if r.hasNodes != listed {
+			return b.errorf(r.pos, "either every region lists its nodes or none does (then node i is in region (i-1) mod %d)", len(rs))
+		}
+		names[i] = r.name.v
+		if listed && len(r.nodes) == 0 {
+			return b.errorf(r.nodesPos, "empty region")
+		}
+		for _, x := range r.nodes {
+			id, err := b.node(x)
+			if err != nil {
+				return err
+			}
+			if of[id-1] >= 0 {
+				return b.errorf(x.pos, "node %d is in region %q already", id, names[of[id-1]])
+			}
+			of[id-1] = i
+		}
+	}
+	if !listed {
+		for i := range of {
+			of[i] = i % len(rs)
+		}
+	} else {
+		for i, r := range of {
+			if r < 0 {
+				return b.errorf(pos{rs[0].line, "regions"}, "node %d is in no region (every region lists its nodes, so every node must be listed)", i+1)
+			}
+		}
+	}
+	g.SetRegions(names, of)
+	for i, r := range rs {
+		var ids []int64
+		for id, x := range of {
+			if x == i {
+				ids = append(ids, int64(id+1))
+			}
+		}
+		groups[r.name.v] = ids
+		g.SetGroup(r.name.v, ids)
+		l, err := b.link(r.link, dl, r.pos)
+		if err != nil {
+			return err
+		}
+		g.SetRegionLink(i, i, l)
+		for _, u := range ids {
+			for _, v := range ids {
+				if u != v {
+					g.SetLink(u, v, l)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// regionLinks records the link a links entry sets between or within regions, for the clients placed
+// in them: an entry whose groups are all regions sets (or, with remove, forgets) the region link of
+// every pair of them, both ways, as it does their nodes' edges.
+func (b *builder) regionLinks(g *Graph, gl rawGroupLink, l Link) {
+	if g.regions == nil {
+		return
+	}
+	var idx []int
+	for _, r := range append(slices.Clone(gl.between), gl.within) {
+		if !r.set {
+			continue
+		}
+		i, ok := g.RegionIndex(r.v)
+		if !ok {
+			return // a group that is not a region: the entry is about nodes only
+		}
+		idx = append(idx, i)
+	}
+	set := func(a, c int) {
+		if gl.remove.v {
+			g.removeRegionLink(a, c)
+		} else {
+			g.SetRegionLink(a, c, l)
+		}
+	}
+	if gl.within.set {
+		set(idx[0], idx[0])
+		return
+	}
+	for i, a := range idx {
+		for _, c := range idx[i+1:] {
+			set(a, c)
+			set(c, a)
+		}
+	}
 }

@@ -49,6 +49,7 @@ type Graph struct {
 	state   []edgeState
 	version uint64
 	groups  map[string][]int64 // only looked up by name; GroupNames sorts
+	regions *regions           // nil when the graph declares none (regions.go)
 
 	// Routing tables, valid when routed and routedAt == version.
 	routed   bool
@@ -87,6 +88,7 @@ func (g *Graph) Clone() *Graph {
 	for name, ids := range g.groups {
 		c.setGroup(name, slices.Clone(ids))
 	}
+	c.regions = g.regions.clone()
 	return c
 }
 

@@ -55,6 +55,9 @@ var paramGroups = map[string]string{
 	// links (issue 8)
 	"dup": groupNetwork, "reorder": groupNetwork, "flap": groupFaults,
 	"client_latency": groupClients, "client_loss": groupClients, "client_bandwidth": groupClients,
+	// regions (issue 8)
+	"regions": groupNetwork, "client_region": groupClients,
+	"arrival_rate": groupClients, "key_zipf": groupClients, "value_sizes": groupClients,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.

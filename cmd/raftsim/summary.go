@@ -67,6 +67,7 @@ func printSummaryAs(w io.Writer, s *cluster.Summary, cfg cluster.Config, heading
 		}
 		fmt.Fprintln(w)
 	}
+	printRegions(w, s)
 	fmt.Fprintf(w, "  log             %s entries committed\n", count(s.Commits))
 	fmt.Fprintf(w, "  elections       %s started, %s won, max term %d", count(s.Elections), count(s.LeaderChanges), s.MaxTerm)
 	if cfg.PreVote != raft.PreVoteOff {
@@ -152,4 +153,40 @@ func duration(ms float64) string {
 		return d.Round(time.Millisecond).String()
 	}
 	return d.Round(time.Microsecond).String()
+}
+
+// printRegions prints the open-loop arrivals, and a line per region (the summary's regions): its
+// clients' median commit and read latency beside the predictions, from measure_from on.
+func printRegions(w io.Writer, s *cluster.Summary) {
+	if a := s.Arrivals; a != nil {
+		fmt.Fprintf(w, "  arrivals        %s offered (%s/s), %s refused: every client busy\n", count(a.Offered),
+			strconv.FormatFloat(a.RatePerS, 'g', -1, 64), count(a.Refused))
+	}
+	for _, r := range s.Regions {
+		fmt.Fprintf(w, "  region          %s: nodes %s, %d clients", r.Name, ids(r.Nodes), r.Clients)
+		if r.Writes.OK > 0 {
+			fmt.Fprintf(w, "; commit p50 %s", duration(float64(r.CommitLatencyMS.P50)))
+		}
+		if r.PredictedCommitMS.Valid() && r.Clients > 0 {
+			fmt.Fprintf(w, " (predicted %s)", duration(float64(r.PredictedCommitMS)))
+		}
+		if r.Reads != nil && r.Reads.OK > 0 {
+			fmt.Fprintf(w, "; read p50 %s", duration(float64(r.Reads.LatencyMS.P50)))
+			if r.PredictedReadMS.Valid() {
+				fmt.Fprintf(w, " (predicted %s)", duration(float64(r.PredictedReadMS)))
+			}
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func ids(xs []uint64) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.FormatUint(x, 10)
+	}
+	return strings.Join(parts, ",")
 }

@@ -57,4 +57,11 @@
 //     leader (the cluster never settled), 0 when the leader at measure_from kept its majority and went on
 //     committing at once; NaN when measure_from is 0. Leave the run a tail of at least ten election
 //     timeouts after the fault, or a cluster that recovered late reads as one that never did.
+//   - regionK_{latency_p50,latency_p99,predicted,read_latency_p50,predicted_read}_ms, K from 1 to
+//     MaxRegions in the topology's order of regions (NaN beyond its regions, and all NaN without
+//     regions): over the operations the region's clients invoked from measure_from on, the commit
+//     latency of acknowledged writes (NaN if none), the analytic commit latency for a client there
+//     writing to the leader in office at the end (cluster.PredictCommit; NaN when no node led), the read
+//     latency (NaN if none) and its prediction (cluster.PredictRead; NaN for a write-only workload or
+//     follower reads).
 package measure

@@ -2,6 +2,7 @@ package measure
 
 import (
 	"math"
+	"strconv"
 
 	"github.com/raftsim/raftsim/cluster"
 )
@@ -52,6 +53,21 @@ var Names = []string{
 	"membership_bytes",
 	// roles: the partial-partition experiment's question
 	"recovery_ms",
+}
+
+// MaxRegions is how many regions have measures of their own (regionK_*, K from 1, in the topology's
+// order of regions): the largest built-in preset's.
+const MaxRegions = 5
+
+// regionMeasures are the measures of one region, each named regionK_ + the name.
+var regionMeasures = []string{"latency_p50_ms", "latency_p99_ms", "predicted_ms", "read_latency_p50_ms", "predicted_read_ms"}
+
+func init() {
+	for k := 1; k <= MaxRegions; k++ {
+		for _, m := range regionMeasures {
+			Names = append(Names, "region"+strconv.Itoa(k)+"_"+m)
+		}
+	}
 }
 
 // Index returns the position of a measure in a Row, or -1.
@@ -155,6 +171,24 @@ func Row(s *cluster.Summary) []float64 {
 		transfer,
 		mDone, mTime, mAvail, mDown, mP50, mP99, mBytes,
 		recovery,
+	}
+	for k := range MaxRegions {
+		if k >= len(s.Regions) {
+			row = append(row, nan, nan, nan, nan, nan)
+			continue
+		}
+		r := &s.Regions[k]
+		p50, p99, readP50, predRead := nan, nan, nan, nan
+		if r.Writes.OK > 0 {
+			p50, p99 = float64(r.CommitLatencyMS.P50), float64(r.CommitLatencyMS.P99)
+		}
+		if r.Reads != nil {
+			predRead = float64(r.PredictedReadMS)
+			if r.Reads.OK > 0 {
+				readP50 = float64(r.Reads.LatencyMS.P50)
+			}
+		}
+		row = append(row, p50, p99, float64(r.PredictedCommitMS), readP50, predRead)
 	}
 	if len(row) != len(Names) {
 		panic("measure: Row and Names disagree")

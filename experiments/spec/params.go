@@ -423,6 +423,76 @@ var registry = []*param{
 		apply: func(st *state, v string) { st.cfg.Flap = flapOf(v) },
 		get:   func(*cluster.Config) string { return "" },
 	},
+	// Regions and client placement (issue 8, the "regions" helper): cluster.Config.Regions and ClientRegion.
+	{
+		Param: Param{Name: "regions", Section: "cluster", Kind: Choice, Choices: append([]string{"none"}, topology.PresetNames...),
+			Doc: "a built-in region preset used as the topology, node i in region (i-1) mod R: aws3 (us-east-1, eu-west-1, ap-northeast-1) or aws5 (and us-west-1, ap-southeast-2), constant one-way latencies of half the published round trips (docs/topology.md); none for no preset"},
+		parse: choiceParser(map[string]string{"none": "none", "aws3": "aws3", "aws5": "aws5"}, "none, aws3 or aws5"),
+		apply: func(st *state, v string) {
+			st.cfg.Regions = v
+			if v == "none" {
+				st.cfg.Regions = ""
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.Regions == "" {
+				return "none"
+			}
+			return c.Regions
+		},
+	},
+	{
+		Param: Param{Name: "client_region", Section: "cluster", Kind: Text,
+			Doc: "where the clients are when the topology has regions: spread (client i in region (i-1) mod R) or a region's name (every client there); a client reaches a node over the link between their regions"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if strings.TrimSpace(s) == "" {
+				return "", fmt.Errorf("empty: want %s or a region's name", cluster.SpreadClients)
+			}
+			return s, nil
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ClientRegion = v
+			if v == cluster.SpreadClients {
+				st.cfg.ClientRegion = "" // the same placement, and the same configuration as cluster.Default's
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ClientRegion == "" {
+				return cluster.SpreadClients
+			}
+			return c.ClientRegion
+		},
+	},
+	// Workload models (issue 8, the "regions" helper): cluster.Config.ArrivalRate, KeyZipf, ValueSizes.
+	floatRangeParam("arrival_rate", "open-loop arrivals: operations per second arriving as a Poisson process, each taken by an idle client and refused when none is (clients bounds what is outstanding); 0 for closed-loop clients",
+		0, cluster.MaxArrivalRate, false, func(c *cluster.Config) *float64 { return &c.ArrivalRate }),
+	floatRangeParam("key_zipf", "client keys from a Zipf distribution with this exponent s (above 1; key k with probability proportional to 1/(1+k)^s); 0 for uniform keys",
+		0, cluster.MaxZipf, true, func(c *cluster.Config) *float64 { return &c.KeyZipf }),
+	{
+		Param: Param{Name: "value_sizes", Section: "cluster", Kind: Text,
+			Doc: "each write's payload drawn from a size distribution in bytes, written as a latency spec (const:128, uniform:64:4096, exp:1024, lognormal:1024:0.5, pareto:512:1.5); none for value_size"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) {
+			if s == "none" {
+				return s, nil
+			}
+			if _, err := cluster.ParseSizes(s); err != nil {
+				return "", err
+			}
+			return s, nil
+		}),
+		apply: func(st *state, v string) {
+			st.cfg.ValueSizes = v
+			if v == "none" {
+				st.cfg.ValueSizes = ""
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ValueSizes == "" {
+				return "none"
+			}
+			return c.ValueSizes
+		},
+	},
 }
 
 // byName indexes the registry.
@@ -570,6 +640,30 @@ func unitParam(name, doc string, field func(*cluster.Config) *float64) *param {
 			}
 			if !(x >= 0 && x <= 1) {
 				return "", pc.d.errorf(p, "%s: want a number in [0, 1]", fmtFloat(x))
+			}
+			return fmtFloat(x), nil
+		},
+		apply: func(st *state, v string) { *field(&st.cfg), _ = strconv.ParseFloat(v, 64) },
+		get:   func(c *cluster.Config) string { return fmtFloat(*field(c)) },
+	}
+}
+
+// floatRangeParam is a Float parameter of the cluster: section in [lo, hi]; with aboveOne, a value in
+// (0, 1] is refused too (a Zipf exponent).
+func floatRangeParam(name, doc string, lo, hi float64, aboveOne bool, field func(*cluster.Config) *float64) *param {
+	return &param{
+		Param: Param{Name: name, Section: "cluster", Kind: Float, Doc: doc},
+		parse: func(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+			x, err := pc.d.float(n, p)
+			if err != nil {
+				return "", err
+			}
+			if !(x >= lo && x <= hi) || aboveOne && x > 0 && x <= 1 {
+				want := fmt.Sprintf("a number in [%s, %s]", fmtFloat(lo), fmtFloat(hi))
+				if aboveOne {
+					want = fmt.Sprintf("0 or a number above 1, at most %s", fmtFloat(hi))
+				}
+				return "", pc.d.errorf(p, "%s: want %s", fmtFloat(x), want)
 			}
 			return fmtFloat(x), nil
 		},

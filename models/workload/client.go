@@ -22,6 +22,22 @@ type Config struct {
 	// SpreadReads sends each read to the next node in the client's round-robin order rather than to
 	// its guess of the leader, for followers to serve (follower ReadIndex reads).
 	SpreadReads bool
+
+	// OpenLoop makes the client wait to be handed each operation (Issue) instead of starting the next
+	// one when the last completes: an arrival process outside decides when operations come (open.go).
+	OpenLoop bool
+	// Zipf, when above 1, draws keys from a Zipf distribution with this exponent s (key k with
+	// probability proportional to 1/(1+k)^s; key 0 the most popular), from KeyRand, instead of
+	// uniformly from the client's own stream; 0 is uniform.
+	Zipf float64
+	// Sizes, when set, draws each write's modelled payload from it (bytes), from SizeRand, instead of
+	// ValueSize.
+	Sizes Sizes
+}
+
+// Sizes is a distribution of payload sizes in bytes (Sample's result is clamped to [0, 2^32-1]).
+type Sizes interface {
+	Sample(r *rand.Rand) int64
 }
 
 func (c *Config) defaults() {
@@ -121,6 +137,22 @@ type Client struct {
 	phase phase
 	op    Op
 	size  uint32
+
+	// The streams of the optional models (Config.Zipf, Config.Sizes), each its own so that turning one
+	// on leaves every other draw where it was; nil when the model is off.
+	zipf     *rand.Zipf
+	sizeRand *rand.Rand
+}
+
+// SetStreams gives the client the streams of its optional models: keys for Config.Zipf, sizes for
+// Config.Sizes. Either may be nil when its model is off. Call it before Start.
+func (c *Client) SetStreams(keys, sizes *rand.Rand) {
+	if c.cfg.Zipf > 1 && keys != nil && c.cfg.Keys > 1 {
+		c.zipf = rand.NewZipf(keys, c.cfg.Zipf, 1, uint64(c.cfg.Keys-1))
+	}
+	if c.cfg.Sizes != nil {
+		c.sizeRand = sizes
+	}
 }
 
 // New returns a client that draws its round-robin order of the nodes, then its keys, from rng.
@@ -140,6 +172,21 @@ func (c *Client) Start() {
 	}
 	c.rng.Shuffle(len(c.order), func(i, j int) { c.order[i], c.order[j] = c.order[j], c.order[i] })
 	c.target = c.pick()
+	if c.cfg.OpenLoop {
+		return // idle until handed an operation
+	}
+	c.issue()
+}
+
+// Idle reports whether an open-loop client is free to take an operation: started, and its last one
+// complete.
+func (c *Client) Idle() bool { return c.cfg.OpenLoop && c.order != nil && c.phase == idle }
+
+// Issue starts an operation now (open loop: see Config.OpenLoop). It panics if the client is not Idle.
+func (c *Client) Issue() {
+	if !c.Idle() {
+		panic("workload: Issue on a client that is not idle")
+	}
 	c.issue()
 }
 
@@ -152,11 +199,19 @@ func (c *Client) issue() {
 		Client: c.id,
 		Seq:    c.seq,
 		Read:   read,
-		Key:    uint64(c.rng.IntN(c.cfg.Keys)),
 		Invoke: c.env.Now(),
+	}
+	// The uniform key is drawn even when Zipf keys replace it, so that the client's own stream, and
+	// every later draw from it (the next operation's read or write), is the same with the model on.
+	c.op.Key = uint64(c.rng.IntN(c.cfg.Keys))
+	if c.zipf != nil {
+		c.op.Key = c.zipf.Uint64()
 	}
 	if !read {
 		c.op.Value = c.id<<32 | c.seq
+		if c.sizeRand != nil {
+			c.size = uint32(min(max(c.cfg.Sizes.Sample(c.sizeRand), 0), 1<<32-1))
+		}
 	} else if c.cfg.SpreadReads {
 		c.target = c.pick()
 	}
@@ -253,6 +308,13 @@ func (c *Client) Timer() {
 func (c *Client) complete(ok bool) {
 	c.op.OK = ok
 	c.op.Complete = c.env.Now()
+	if c.cfg.OpenLoop {
+		c.phase = idle
+		if c.rec != nil {
+			c.rec.Record(c.op)
+		}
+		return
+	}
 	if c.rec != nil {
 		c.rec.Record(c.op)
 	}

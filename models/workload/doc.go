@@ -53,6 +53,15 @@
 // goes, and follows redirects and retries the same way; with Config.SpreadReads each read first goes
 // to the next node in the client's order, for a follower to serve by asking its leader.
 //
+// # Optional models
+//
+// Config.OpenLoop makes a client wait to be handed each operation (Issue) rather than start the next
+// when the last completes: an open-loop arrival process outside decides when operations come, and the
+// clients bound how many are outstanding. Config.Zipf draws keys from a Zipf distribution and
+// Config.Sizes each write's payload size from a distribution, each from a stream of its own
+// (SetStreams); the client still draws its uniform key from its own stream, so that with either model
+// on, every other draw of the client is what it was.
+//
 // Every operation's invoke and completion times, outcome and observed value (for a write, the value it
 // replaced; for a read, the value read) are handed to a Recorder, so a history can be checked or
 // measured afterwards.
