@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
 )
@@ -31,10 +32,15 @@ const (
 	Add     // Node joins the configuration as a voter (its host starts, empty)
 	Remove  // Node leaves the configuration (its host shuts down once that is committed)
 	Replace // New joins as a learner, is promoted once caught up, then Node is removed
+	// Gray failures (gray.go): the node stays up but is stuck or slow.
+	Pause     // the process stops for For: it handles no message and fires no timer, then resumes
+	DiskStall // the node's disk completes no write for For (or for ever, Forever)
+	DiskSlow  // the node's disk writes take Latency from At on
 )
 
 var kindNames = [...]string{Crash: "crash", Restart: "restart", Cut: "cut", Restore: "restore",
-	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer", Add: "add", Remove: "remove", Replace: "replace"}
+	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer", Add: "add", Remove: "remove", Replace: "replace",
+	Pause: "pause", DiskStall: "disk-stall", DiskSlow: "disk-slow"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -56,6 +62,10 @@ type Event struct {
 	Extra  int
 	Edges  []topology.Edge // Cut, Restore
 	Groups [][]int64       // Partition: nodes in no group form one more group together
+	// For is how long a Pause or a DiskStall lasts; Forever, for a DiskStall, is for the rest of the run.
+	For     time.Duration
+	Forever bool
+	Latency *latency.Dist // DiskSlow: the disk's new write time
 }
 
 // String returns the event in the command line's short form, e.g. "crash leader@10s".
@@ -92,6 +102,8 @@ func (e Event) String() string {
 		return fmt.Sprintf("partition %s:%s", at, strings.Join(groups, "|"))
 	case Heal:
 		return "heal " + at
+	case Pause, DiskStall, DiskSlow:
+		return e.Kind.String() + " " + e.grayForm()
 	}
 	return e.Kind.String()
 }
