@@ -280,11 +280,11 @@ func TestNodeSettingsParse(t *testing.T) {
 	}
 	// Validate: bounds, each message naming the setting and the node.
 	for _, b := range []struct{ in, want string }{
-		{"9:cpu=1ms", "node: 9: not a node of 1..5"},
-		{"2:clock_rate=0.001", "node: 2: clock_rate: 0.001: must be from 0.01 to 100"},
-		{"all:clock_rate=1000", "node: all: clock_rate: 1000"},
-		{"2:cpu=pareto:1ms:1", "node: 2: cpu: pareto"},
-		{"2:election_timeout=1ns:1ns", "node: 2: election_timeout: minimum 1ns"},
+		{"9:cpu=1ms", "node: 9:cpu=const:1ms: node 9 is not in 1..5"},
+		{"2:clock_rate=0.001", "node: 2:clock_rate=0.001: clock_rate 0.001: must be from 0.01 to 100"},
+		{"all:clock_rate=1000", "node: all:clock_rate=1000: clock_rate 1000"},
+		{"2:cpu=pareto:1ms:1", "node: 2:cpu=pareto:1ms:1: cpu pareto"},
+		{"2:election_timeout=1ns:1ns", "node: 2:election_timeout=1ns:1ns: election_timeout minimum 1ns"},
 		{"2:heartbeat=1us,clock_rate=100", "node: 2: heartbeat 1us at clock_rate 100 is 10ns"},
 	} {
 		cfg := Default()

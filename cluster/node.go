@@ -9,6 +9,7 @@ import (
 
 	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/sim"
+	"github.com/raftsim/raftsim/topology"
 )
 
 // NodeSettings are one node's own settings (Config.PerNode): each that is set replaces the cluster's
@@ -206,32 +207,29 @@ func (c *Config) nodeConfig(id int64) nodeConfig {
 }
 
 // validateNodes checks the per-node settings with the bounds of the cluster-wide ones. Messages name
-// the setting and the node: "node: 3: clock_rate: 0: must be from 0.01 to 100".
+// the entry, then the key: "node: 3:clock_rate=1000: clock_rate 1000: must be from 0.01 to 100".
 func (c *Config) validateNodes() error {
 	const tooFast = "shorter spans send messages faster than any link carries them, so a run of seconds would take hours"
 	for i := range c.PerNode {
 		ns := &c.PerNode[i]
-		who := "all"
-		if ns.ID != 0 {
-			who = strconv.FormatInt(ns.ID, 10)
-		}
+		who := ns.Format(topology.FormatBandwidth)
 		switch {
 		case ns.ID < 0 || ns.ID > int64(c.Hosts()):
-			return fmt.Errorf("node: %d: not a node of 1..%d (or all)", ns.ID, c.Hosts())
+			return fmt.Errorf("node: %s: node %d is not in 1..%d (or all)", who, ns.ID, c.Hosts())
 		case ns.DiskBandwidth != nil && !(*ns.DiskBandwidth >= 0):
-			return fmt.Errorf("node: %s: disk_bandwidth: %v: must not be negative", who, *ns.DiskBandwidth)
+			return fmt.Errorf("node: %s: disk_bandwidth %v: must not be negative", who, *ns.DiskBandwidth)
 		case ns.ElectionMin < 0 || ns.ElectionMax < ns.ElectionMin:
-			return fmt.Errorf("node: %s: election_timeout: %s:%s: want 0 < MIN <= MAX", who, ascii(ns.ElectionMin), ascii(ns.ElectionMax))
+			return fmt.Errorf("node: %s: election_timeout %s:%s: want 0 < MIN <= MAX", who, ascii(ns.ElectionMin), ascii(ns.ElectionMax))
 		case ns.ElectionMin != 0 && ns.ElectionMin < MinElectionTimeout:
-			return fmt.Errorf("node: %s: election_timeout: minimum %s: at least %s (%s)", who, ascii(ns.ElectionMin), ascii(MinElectionTimeout), tooFast)
+			return fmt.Errorf("node: %s: election_timeout minimum %s: at least %s (%s)", who, ascii(ns.ElectionMin), ascii(MinElectionTimeout), tooFast)
 		case ns.Heartbeat < 0 || ns.Heartbeat != 0 && ns.Heartbeat < MinHeartbeat:
-			return fmt.Errorf("node: %s: heartbeat: %s: at least %s (%s)", who, ascii(ns.Heartbeat), ascii(MinHeartbeat), tooFast)
+			return fmt.Errorf("node: %s: heartbeat %s: at least %s (%s)", who, ascii(ns.Heartbeat), ascii(MinHeartbeat), tooFast)
 		case ns.ClockRate != 0 && !(ns.ClockRate >= MinClockRate && ns.ClockRate <= MaxClockRate):
-			return fmt.Errorf("node: %s: clock_rate: %v: must be from %v to %v (1 is a perfect clock)", who, ns.ClockRate, MinClockRate, float64(MaxClockRate))
+			return fmt.Errorf("node: %s: clock_rate %v: must be from %v to %v (1 is a perfect clock)", who, ns.ClockRate, MinClockRate, float64(MaxClockRate))
 		case ns.CPU != nil && !ns.CPU.FiniteMean():
-			return fmt.Errorf("node: %s: cpu: %v has an infinite mean (a Pareto alpha of 1 or less): the node's queue would grow without bound", who, ns.CPU)
+			return fmt.Errorf("node: %s: cpu %v has an infinite mean (a Pareto alpha of 1 or less): the node's queue would grow without bound", who, ns.CPU)
 		case ns.Fsync != nil && !ns.Fsync.FiniteMean():
-			return fmt.Errorf("node: %s: fsync: %v has an infinite mean (a Pareto alpha of 1 or less)", who, ns.Fsync)
+			return fmt.Errorf("node: %s: fsync %v has an infinite mean (a Pareto alpha of 1 or less)", who, ns.Fsync)
 		}
 	}
 	// A node's timers armed at the rate of its clock: the heartbeat it sends, and the minimum election

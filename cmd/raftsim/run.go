@@ -51,6 +51,7 @@ var paramGroups = map[string]string{
 	"chaos_interval": groupFaults, "chaos_quiet": groupFaults, "chaos_until": groupFaults, "leader_crash": groupFaults,
 	"rolling_replace": groupFaults,
 	"crash_recovery":  groupFaults,
+	"node":            groupCluster,
 	"check":           groupOutput, "measure_from": groupOutput,
 }
 
@@ -87,6 +88,11 @@ var partFlags = []partFlag{
 	{"stop-after-election", "scenario.leader_crash.stop", groupFaults, "", "with --leader-crash: end the run once every survivor follows the new leader", true},
 	{"mttf", "scenario.crash_recovery.mttf", groupFaults, "LATENCY", "crash-recovery faults: each node's time to failure, e.g. exp:30s (with --mttr)", false},
 	{"mttr", "scenario.crash_recovery.mttr", groupFaults, "LATENCY", "crash-recovery faults: each node's time to repair, e.g. exp:3s (with --mttf)", false},
+	// Per-node settings and gray failures (issue 8, "node").
+	{"node", "cluster.node", groupCluster, "ID:KEY=VALUE,...", "one node's own settings (repeat for more; ID 'all' is every node): fsync, disk_bandwidth, election_timeout, heartbeat, clock_rate (1.0002 or +200ppm), cpu (time per message handled), e.g. 3:fsync=lognormal:20ms:1", false},
+	{"pause", "scenario.schedule", groupFaults, "ID@T:D,...", "pause a node's process from T for D: it handles no message and fires no timer, then takes what queued", false},
+	{"disk-stall", "scenario.schedule", groupFaults, "ID@T:D,...", "a node's disk completes no write from T for D (D may be forever)", false},
+	{"disk-slow", "scenario.schedule", groupFaults, "ID@T=LATENCY,...", "a node's disk writes take LATENCY from T on", false},
 }
 
 // argValue is a flag's pflag.Value: it records every value given, in command-line order, as a spec.Arg.
