@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -87,5 +88,16 @@ func TestNodeRun(t *testing.T) {
 	}
 	if again := raftsim(t, []string{"GOMAXPROCS=1"}, args...); again.stdout != r.stdout {
 		t.Error("the same run twice gave different summaries")
+	}
+}
+
+// TestDiskStallExample (issue 8, acceptance 2): examples/specs/disk-stall.yaml, one node's disk stalling
+// while the others stay fast, runs from the spec file alone with the safety check on and finds no
+// violation (two trials per point here).
+func TestDiskStallExample(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	r := raftsim(t, nil, "sweep", "../../examples/specs/disk-stall.yaml", "--trials", "2", "--out", out, "--quiet")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
