@@ -93,6 +93,9 @@ func New(cfg Config) (*Cluster, error) {
 	if err := CheckEdges(cfg.Faults, g); err != nil {
 		return nil, err
 	}
+	if err := cfg.addFileSettings(g.NodeSettings()); err != nil {
+		return nil, err
+	}
 	nodeCfgs := make([]nodeConfig, cfg.Hosts()+1) // by ID, before the heartbeat's default is filled in
 	for id := range nodeCfgs {
 		nodeCfgs[id] = cfg.nodeConfig(int64(id))

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -311,5 +312,39 @@ func TestGraySchedule(t *testing.T) {
 		fault.Event{At: 4 * time.Second, Kind: fault.DiskStall, Node: 2, Forever: true})
 	if err := cfg.Validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestTopologyNodeSettings: a topology file's node: entries apply, and the configuration's own per-node
+// settings override them; a bad bound in the file is refused, naming the file.
+func TestTopologyNodeSettings(t *testing.T) {
+	dir := t.TempDir()
+	file := dir + "/t.yaml"
+	write := func(s string) {
+		if err := os.WriteFile(file, []byte("nodes: 3\nbase: mesh\ndefaults: {latency: \"const:1ms\"}\nnode:\n"+s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("  - \"all:cpu=const:2ms\"\n")
+	cfg := Default()
+	cfg.Nodes, cfg.Duration, cfg.Clients, cfg.Topology = 3, 2*time.Second, 2, file
+	_, withFile := grayRun(t, cfg)
+	cfg.PerNode = []NodeSettings{mustNode(t, "all:cpu=0s")}
+	_, overridden := grayRun(t, cfg)
+	write("  - \"all:heartbeat=75ms\"\n") // the default: the file's topology with nothing changed
+	cfg.PerNode = nil
+	_, plain := grayRun(t, cfg)
+	if !(float64(withFile.CommitLatencyMS.P50) >= float64(plain.CommitLatencyMS.P50)+2) {
+		t.Errorf("median commit latency %vms with the file's CPU time of 2ms, %vms without", withFile.CommitLatencyMS.P50, plain.CommitLatencyMS.P50)
+	}
+	if overridden.CommitLatencyMS.P50 != plain.CommitLatencyMS.P50 || overridden.Commits != plain.Commits {
+		t.Errorf("the configuration's cpu=0s did not override the file's: %v commits, p50 %vms; want %v, %vms",
+			overridden.Commits, overridden.CommitLatencyMS.P50, plain.Commits, plain.CommitLatencyMS.P50)
+	}
+
+	write("  - \"2:clock_rate=500\"\n")
+	cfg.Topology = file
+	if _, err := New(cfg); err == nil || !strings.HasPrefix(err.Error(), "topology: "+file+": node: 2:clock_rate=500: clock_rate 500") {
+		t.Errorf("New: %v", err)
 	}
 }

@@ -249,3 +249,31 @@ func (c *Config) validateNodes() error {
 	}
 	return nil
 }
+
+func init() {
+	topology.CheckNodeSetting = func(s string) error {
+		_, err := ParseNodeSettings(s, topology.ParseBandwidth)
+		return err
+	}
+}
+
+// addFileSettings puts a topology file's per-node settings before the configuration's own, which
+// override them (a flag or a spec field beats the file), and checks them with the same bounds.
+func (c *Config) addFileSettings(texts []string) error {
+	if len(texts) == 0 {
+		return nil
+	}
+	file := make([]NodeSettings, len(texts))
+	for i, s := range texts {
+		ns, err := ParseNodeSettings(s, topology.ParseBandwidth)
+		if err != nil {
+			return fmt.Errorf("topology: %s: node: %w", c.Topology, err) // the loader checked it: not reached
+		}
+		file[i] = ns
+	}
+	c.PerNode = append(file, c.PerNode...)
+	if err := c.validateNodes(); err != nil {
+		return fmt.Errorf("topology: %s: %w", c.Topology, err)
+	}
+	return nil
+}

@@ -33,7 +33,7 @@ func fileErrorf(name string, p pos, format string, args ...any) error {
 
 // Field lists for "unknown field" messages.
 const (
-	topFields       = "nodes, base, defaults, groups, links, edges"
+	topFields       = "nodes, base, defaults, groups, links, edges, node"
 	linkFields      = "latency, loss, bandwidth"
 	edgeFields      = "from, to, both, remove, " + linkFields
 	groupLinkFields = "between, within, remove, " + linkFields
@@ -114,6 +114,12 @@ func decodeYAML(data []byte, name string) (*rawFile, error) {
 					return err
 				})
 				f.groups = append(f.groups, g)
+				return err
+			})
+		case "node":
+			err = d.seq(v, p, func(item *yaml.Node, p pos) error {
+				s, err := d.str(item, p)
+				f.nodeSettings = append(f.nodeSettings, s)
 				return err
 			})
 		case "links":
@@ -310,6 +316,7 @@ type jsonFile struct {
 	Groups   json.RawMessage   `json:"groups"`
 	Links    []json.RawMessage `json:"links"`
 	Edges    []json.RawMessage `json:"edges"`
+	Node     []json.RawMessage `json:"node"`
 }
 
 type jsonLink struct {
@@ -530,6 +537,14 @@ func decodeJSON(data []byte, name string) (*rawFile, error) {
 			return nil, err
 		}
 		f.links = append(f.links, gl)
+	}
+	for i, raw := range jf.Node {
+		p := index("node", i)
+		var s string
+		if err := d.decode(raw, &s, p, ""); err != nil {
+			return nil, err
+		}
+		f.nodeSettings = append(f.nodeSettings, rawString{pos{0, p}, true, s})
 	}
 	for i, raw := range jf.Edges {
 		p := index("edges", i)
