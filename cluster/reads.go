@@ -85,8 +85,11 @@ func (h *host) serveReads() {
 			continue
 		}
 		delete(h.reads, client)
-		if h.c.check != nil {
-			if inv := h.c.invoked[client-1]; inv.seq == hr.seq {
+		if inv := h.c.invoked[client-1]; inv.seq == hr.seq {
+			if applied < inv.commit {
+				h.c.metrics.staleReads++
+			}
+			if h.c.check != nil {
 				h.c.violation(h.c.check.ReadServed(h.id, client, hr.seq, applied, inv.commit))
 			}
 		}

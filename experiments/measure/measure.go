@@ -50,6 +50,8 @@ var Names = []string{
 	"membership_latency_p50_ms",
 	"membership_latency_p99_ms",
 	"membership_bytes",
+	// Per-node settings and gray failures (issue 8, "node").
+	"stale_reads",
 }
 
 // Index returns the position of a measure in a Row, or -1.
@@ -96,9 +98,9 @@ func Row(s *cluster.Summary) []float64 {
 		}
 	}
 	cls := func(name string) float64 { return perOp(s.Traffic[name].Bytes) }
-	readsOK, readP50, readP99 := nan, nan, nan
+	readsOK, readP50, readP99, stale := nan, nan, nan, nan
 	if r := s.Reads; r != nil {
-		readsOK = float64(r.OK)
+		readsOK, stale = float64(r.OK), float64(r.Stale)
 		if r.OK > 0 {
 			readP50, readP99 = float64(r.LatencyMS.P50), float64(r.LatencyMS.P99)
 		}
@@ -145,6 +147,7 @@ func Row(s *cluster.Summary) []float64 {
 		readsOK, readP50, readP99,
 		transfer,
 		mDone, mTime, mAvail, mDown, mP50, mP99, mBytes,
+		stale,
 	}
 	if len(row) != len(Names) {
 		panic("measure: Row and Names disagree")
