@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -346,5 +347,82 @@ func TestTopologyNodeSettings(t *testing.T) {
 	cfg.Topology = file
 	if _, err := New(cfg); err == nil || !strings.HasPrefix(err.Error(), "topology: "+file+": node: 2:clock_rate=500: clock_rate 500") {
 		t.Errorf("New: %v", err)
+	}
+}
+
+// TestClockRate: a node's timers run at its clock's rate. With a fixed election timeout of 150ms and no
+// other randomness, node 3, whose clock runs 1.5 times fast, times out first, after 100ms of simulated
+// time; at rate 1 (or +0ppm) node 1 does, at 150ms, as without the setting.
+func TestClockRate(t *testing.T) {
+	for _, tt := range []struct {
+		setting  string
+		node     float64
+		at       time.Duration
+		clockOff bool
+	}{
+		{"", 1, 150 * time.Millisecond, true},
+		{"3:clock_rate=1", 1, 150 * time.Millisecond, true},
+		{"3:clock_rate=1.5", 3, 100 * time.Millisecond, false},
+		{"3:clock_rate=+500000ppm", 3, 100 * time.Millisecond, false},
+		{"1:clock_rate=0.5", 2, 150 * time.Millisecond, false},
+	} {
+		cfg := Default()
+		cfg.Nodes, cfg.Duration, cfg.Clients = 3, 500*time.Millisecond, 0
+		cfg.ElectionMin, cfg.ElectionMax = 150*time.Millisecond, 150*time.Millisecond
+		if tt.setting != "" {
+			cfg.PerNode = []NodeSettings{mustNode(t, tt.setting)}
+		}
+		tr, _ := grayRun(t, cfg)
+		first, _, _ := bytes.Cut(tr, []byte("\n"))
+		var ev struct {
+			T    int64
+			Ev   string
+			Node float64
+		}
+		if err := json.Unmarshal(first, &ev); err != nil {
+			t.Fatal(err)
+		}
+		if ev.Ev != "timeout" || ev.Node != tt.node || ev.T != int64(tt.at) {
+			t.Errorf("%q: first event %s, want node %v timing out at %s", tt.setting, first, tt.node, tt.at)
+		}
+	}
+}
+
+// TestGrayDeterminism: a run with every per-node model and gray failure on is the same event for event
+// whether it runs alone or beside others on other goroutines, as sweep workers run it.
+func TestGrayDeterminism(t *testing.T) {
+	cfg := Default()
+	cfg.Nodes, cfg.Seed, cfg.Duration, cfg.Clients, cfg.Check = 5, 9, 3*time.Second, 6, true
+	cfg.Workload.ReadRatio = 0.3
+	cfg.PerNode = []NodeSettings{mustNode(t, "all:cpu=exp:200us,clock_rate=+150ppm"), mustNode(t, "2:fsync=lognormal:3ms:0.5,clock_rate=0.9999")}
+	cfg.Faults = []fault.Event{
+		{At: 500 * time.Millisecond, Kind: fault.Pause, Node: 3, For: 400 * time.Millisecond},
+		{At: time.Second, Kind: fault.DiskStall, Node: 4, For: 700 * time.Millisecond},
+		{At: 1500 * time.Millisecond, Kind: fault.DiskSlow, Node: 5, Latency: latency.MustParse("exp:8ms")},
+		{At: 2 * time.Second, Kind: fault.Pause, Node: 1, For: 300 * time.Millisecond},
+	}
+	alone, _ := grayRun(t, cfg)
+	var wg sync.WaitGroup
+	traces := make([][]byte, 4)
+	for i := range traces {
+		wg.Go(func() {
+			var b bytes.Buffer
+			c := cfg
+			c.Trace = &b
+			cl, err := New(c)
+			if err == nil {
+				_, err = cl.Run()
+			}
+			if err != nil {
+				t.Error(err)
+			}
+			traces[i] = b.Bytes()
+		})
+	}
+	wg.Wait()
+	for i, tr := range traces {
+		if !bytes.Equal(tr, alone) {
+			t.Errorf("run %d of 4 in parallel differs from the same run alone", i)
+		}
 	}
 }
