@@ -231,7 +231,8 @@ func newRunCmd() *cobra.Command {
 			"  raftsim run --partition '5s:1,2|3,4,5' --heal 15s --pre-vote --check-quorum\n" +
 			"  raftsim run --read-ratio 0.5 --read-mode lease --check-quorum --check\n" +
 			"  raftsim run --transfer 3@5s --replace 1:6@10s --check\n" +
-			"  raftsim run --nodes 3 --snapshot-entries 1000 --crash 3@2s --restart 3@8s --check",
+			"  raftsim run --nodes 3 --snapshot-entries 1000 --crash 3@2s --restart 3@8s --check\n" +
+			"  raftsim run --node 3:fsync=lognormal:20ms:1,cpu=exp:50us --pause 1@5s:800ms --disk-stall 2@8s:forever --check",
 		Args: noArgs,
 	}
 	f := newRunFlags(cmd.Flags())
