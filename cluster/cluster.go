@@ -65,6 +65,7 @@ type Cluster struct {
 
 	interrupted func() bool // whether the run's context is done; nil when it cannot be
 	diskQueued  int         // persist batches waiting for a disk, all nodes together
+	inboxQueued int         // messages waiting in the nodes' inboxes, all nodes together (gray.go)
 	maxLogIndex uint64      // the longest log a node may hold: its share of maxLogEntries
 	stillAt     sim.Time    // the instant at the last watch
 	stillSince  uint64      // events fired when the loop first got to it
@@ -105,6 +106,13 @@ func New(cfg Config) (*Cluster, error) {
 	if err := CheckEdges(cfg.Faults, g); err != nil {
 		return nil, err
 	}
+	if err := cfg.addFileSettings(g.NodeSettings()); err != nil {
+		return nil, err
+	}
+	nodeCfgs := make([]nodeConfig, cfg.Hosts()+1) // by ID, before the heartbeat's default is filled in
+	for id := range nodeCfgs {
+		nodeCfgs[id] = cfg.nodeConfig(int64(id))
+	}
 	cfg.Heartbeat = cfg.HeartbeatInterval()
 	hosts := cfg.Hosts()
 	c := &Cluster{cfg: cfg, loop: sim.NewLoop(), graph: g, nodes: uint64(hosts),
@@ -137,10 +145,15 @@ func New(cfg Config) (*Cluster, error) {
 	// membership event adds) is left out of it, and never campaigns until a configuration makes it a voter.
 	for id := uint64(1); id <= uint64(hosts); id++ {
 		h := &host{c: c, id: id, created: id <= uint64(cfg.Nodes)}
+		nc := &nodeCfgs[id]
+		hb := nc.heartbeat
+		if hb == 0 {
+			hb = nc.electionMin / 2 // the paper's rule, on the node's own timeout
+		}
 		h.cfg = raft.Config{
 			ID: id, Peers: peers,
-			ElectionTimeoutMin: cfg.ElectionMin, ElectionTimeoutMax: cfg.ElectionMax,
-			HeartbeatInterval: cfg.Heartbeat,
+			ElectionTimeoutMin: nc.electionMin, ElectionTimeoutMax: nc.electionMax,
+			HeartbeatInterval: hb,
 			Rand:              sim.StreamN(cfg.Seed, "node", int(id)),
 			PreVote:           cfg.PreVote, CheckQuorum: cfg.CheckQuorum, Variant: cfg.Variant,
 			MaxInflight: cfg.MaxInflight, MaxEntriesPerMsg: cfg.MaxBatch,
@@ -149,11 +162,12 @@ func New(cfg Config) (*Cluster, error) {
 			LeaseRead: cfg.ReadMode == ReadLease, ClockDrift: cfg.ClockDrift,
 			UnsafeReadNoConfirm: cfg.UnsafeReads,
 		}
-		dcfg := disk.Config{Bandwidth: cfg.DiskBandwidth}
-		if cfg.Fsync != nil {
-			dcfg.Fsync = cfg.Fsync
+		dcfg := disk.Config{Bandwidth: nc.diskBandwidth}
+		if nc.fsync != nil {
+			dcfg.Fsync = nc.fsync
 		}
 		h.disk = disk.New(dcfg, sim.StreamN(cfg.Seed, "disk", int(id)))
+		h.initGray(nc, cfg.Seed)
 		if j := cfg.TimerJitter; j != nil && !(j.IsConst() && j.Mean() == 0) {
 			h.jitter, h.jitterRand = j, sim.StreamN(cfg.Seed, "timer-jitter", int(id))
 		}
@@ -438,6 +452,8 @@ func (c *Cluster) applyFault(e *fault.Event) {
 		c.members.enqueue(e)
 	case fault.Filter:
 		c.applyFilter(e)
+	case fault.Pause, fault.DiskStall, fault.DiskSlow:
+		c.applyGray(e)
 	case fault.Restart:
 		id := uint64(e.Node)
 		c.trace.fault(e, id)

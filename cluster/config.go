@@ -123,6 +123,11 @@ type Config struct {
 	ArrivalRate float64
 	KeyZipf     float64
 	ValueSizes  string
+
+	// Per-node settings and gray failures (node.go). PerNode are nodes' own settings, applied in order
+	// over the cluster's: disk, election timeout, heartbeat, clock rate, CPU service time. With none,
+	// every node runs the cluster's settings and draws nothing more.
+	PerNode []NodeSettings
 }
 
 // LinkFlap is link flapping: the link between each pair of nodes with an edge stays up for a span
@@ -347,6 +352,9 @@ func (c *Config) Validate() error {
 		case cr.MTTR.Mean() < MinMTTR:
 			return fmt.Errorf("crash_recovery: mttr %v has mean %s: at least %s (%s)", cr.MTTR, ascii(cr.MTTR.Mean()), ascii(MinMTTR), tooFaulty)
 		}
+	}
+	if err := c.validateNodes(); err != nil {
+		return err
 	}
 	if err := c.validateMembership(); err != nil {
 		return err

@@ -18,7 +18,9 @@
 // limit stops with a *LimitError. A cancelled context stops a run within a few thousand events, or
 // after the current fault.
 //
-// Two seams are kept for what comes later: every timer a node asks for goes through host.after, the one
-// place a per-node clock rate will apply; and every message for a node enters through host.receive, the
-// one place a per-node service time and queue will go.
+// Nodes may have their own settings (Config.PerNode, node.go: disk, election timeout, heartbeat, clock
+// rate, CPU time per message) and fail grayly, up but stuck or slow (gray.go: a process pause, a disk
+// stall, a slow disk). Two seams carry them: every timer a node asks for goes through host.after, where
+// its clock rate applies; and every message for a node enters through host.receive, where its CPU queue
+// and a pause's inbox go. Each is off, and draws nothing, unless set.
 package cluster

@@ -14,7 +14,11 @@ import (
 )
 
 // Event kinds a host schedules for itself (the arg of host.Fire); timers use their raft.Timeout value.
-const evDiskDone = uint64(raft.NumTimeouts)
+const (
+	evDiskDone = uint64(raft.NumTimeouts) + iota
+	evCPUDone  // the CPU has served the message at the front of the inbox (gray.go)
+	evResume   // a process pause may end (gray.go)
+)
 
 // batch is a persist batch waiting for the disk, with the messages that must wait for it.
 type batch struct {
@@ -83,6 +87,8 @@ type host struct {
 	seenElections uint64
 	// restores counts the snapshots the store was restored from (installed or restarted from), for tests.
 	restores int
+
+	gray // per-node clock, CPU, pause and disk stall (gray.go)
 }
 
 // campaigns returns the pre-vote rounds and elections the node has started over all its lives.
@@ -100,9 +106,22 @@ func (h *host) Fire(arg uint64) {
 	if !h.alive {
 		return
 	}
-	if arg == evDiskDone {
+	if h.paused {
+		h.deferFire(arg)
+		return
+	}
+	switch arg {
+	case evDiskDone:
+		if h.stalled() {
+			return
+		}
 		h.diskDone()
 		return
+	case evCPUDone:
+		h.cpuDone()
+		return
+	case evResume:
+		return // the pause was ended by a crash
 	}
 	t := raft.Timeout(arg)
 	h.c.trace.timeout(h.id, t)
@@ -114,9 +133,18 @@ func (h *host) Fire(arg uint64) {
 	}
 }
 
-// after is the one place a node's requested delays become simulated time: a per-node clock rate goes
-// here.
+// after is the one place a node's requested delays (its timers) become simulated time: a timer of d on
+// the node's clock fires after d/rate (gray.go), exactly d for a perfect clock.
 func (h *host) after(d time.Duration) sim.Time {
+	if h.rate != 1 {
+		d = sim.FloatNanos(float64(d) / h.rate)
+	}
+	return h.c.loop.Now().Add(d)
+}
+
+// device is when work of d on one of the node's devices (its disk, its CPU), which no clock times,
+// completes.
+func (h *host) device(d time.Duration) sim.Time {
 	return h.c.loop.Now().Add(d)
 }
 
@@ -153,6 +181,7 @@ func (h *host) crash() {
 		h.c.loop.Cancel(h.timers[i])
 	}
 	h.c.loop.Cancel(h.diskTimer)
+	h.crashGray()
 	h.disk.Crash()
 	h.c.diskQueued -= h.batches.len()
 	for i := range h.batches.len() {
@@ -180,6 +209,15 @@ func (h *host) receive(from uint64, e *envelope) {
 		h.c.trace.drop(from, h.id, e, "down")
 		return
 	}
+	if h.queueing {
+		h.enqueue(from, e) // a CPU model or a pause: the message waits its turn (gray.go)
+		return
+	}
+	h.handle(e)
+}
+
+// handle is the node handling a message, once it is its turn.
+func (h *host) handle(e *envelope) {
 	h.tell()
 	switch e.kind {
 	case envRaft:
@@ -213,6 +251,7 @@ func (h *host) drain() {
 			if !tc.Changed {
 				continue
 			}
+			h.timerGen[t]++ // an expiry kept for a pause's end is stale now (gray.go)
 			if tc.After == 0 {
 				h.c.loop.Cancel(h.timers[t])
 			} else {
@@ -321,7 +360,7 @@ func (h *host) submit(p *raft.Persist) {
 		bytes += raft.EntryBytes + int(p.Entries[i].Size)
 	}
 	if started, d := h.disk.Submit(bytes, !p.Empty()); started {
-		h.diskTimer = h.c.loop.At(h.after(d), h, evDiskDone)
+		h.diskTimer = h.c.loop.At(h.device(d), h, evDiskDone)
 	}
 }
 
@@ -350,7 +389,7 @@ func (h *host) diskDone() {
 		h.batches.pop()
 	}
 	if started {
-		h.diskTimer = h.c.loop.At(h.after(d), h, evDiskDone)
+		h.diskTimer = h.c.loop.At(h.device(d), h, evDiskDone)
 	}
 	if n > 0 {
 		h.tell()

@@ -32,6 +32,10 @@ const (
 	// anywhere (a latency, an fsync and a think time of 0, unlimited bandwidth) a client's writes
 	// complete in no time, and a run would fire events for ever without its time moving on.
 	MaxEventsAtOnce = 1 << 22
+	// MaxInbox bounds the messages waiting in the nodes' inboxes, all nodes together: for their CPUs
+	// (NodeSettings.CPU) or for a pause to end. Each holds an envelope, about as large as a message in
+	// flight.
+	MaxInbox = 1 << 19
 )
 
 // The limits in force; tests lower them.
@@ -41,6 +45,7 @@ var (
 	maxLogEntries = MaxLogEntries
 	maxAtOnce     = MaxEventsAtOnce
 	maxChecked    = MaxCheckRecords
+	maxInbox      = MaxInbox
 )
 
 // LimitError stops a run that would hold more than the simulator allows (MaxInFlight, MaxDiskQueue,

@@ -54,6 +54,7 @@ type metrics struct {
 	lastOK                   sim.Time
 	latency                  *stats.Histogram // client send to reply, of successful writes
 	readsOK, readsFailed     uint64
+	staleReads               uint64           // reads served below the commit index at their invocation (ReadOps.Stale)
 	readLatency              *stats.Histogram // invoke to reply, of successful reads; nil until one
 	msgs, bytes              [NumClasses]uint64
 	nodeBytes                []uint64 // by sender, index id-1

@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/raftsim/raftsim/experiments/stats"
 	"github.com/raftsim/raftsim/models/fault"
@@ -31,7 +30,7 @@ type hostRead struct {
 // tell gives the node the time, which only lease reads look at.
 func (h *host) tell() {
 	if h.cfg.LeaseRead {
-		h.node.SetNow(time.Duration(h.c.loop.Now()))
+		h.node.SetNow(h.localNow())
 	}
 }
 
@@ -86,8 +85,11 @@ func (h *host) serveReads() {
 			continue
 		}
 		delete(h.reads, client)
-		if h.c.check != nil {
-			if inv := h.c.invoked[client-1]; inv.seq == hr.seq {
+		if inv := h.c.invoked[client-1]; inv.seq == hr.seq {
+			if applied < inv.commit {
+				h.c.metrics.staleReads++
+			}
+			if h.c.check != nil {
 				h.c.violation(h.c.check.ReadServed(h.id, client, hr.seq, applied, inv.commit))
 			}
 		}

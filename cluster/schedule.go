@@ -14,7 +14,8 @@ import (
 // up; an edge must not be cut while it is certainly cut, nor restored while it is certainly up. A node is certainly up until a crash that may hit it — its own, or one of the leader, whoever that
 // turns out to be — and certainly down after its own crash until its restart. With chaos, crash-recovery
 // faults or the leader-crash scenario, crashes the schedule does not list may hit any node, so a restart
-// is never certainly redundant then.
+// is never certainly redundant then. A pause, a disk stall or a slow disk must not hit a node certainly
+// down; overlapping pauses and stalls are allowed (each lasts until the later end).
 func (c *Config) validateSchedule() error {
 	const (
 		up = iota
@@ -108,6 +109,11 @@ func (c *Config) validateSchedule() error {
 					return fmt.Errorf("schedule: %v: node %d is already down (%v, and no restart since)", e, id, since[id])
 				}
 				state[id], since[id] = down, e
+			}
+		case e.Kind == fault.Pause || e.Kind == fault.DiskStall || e.Kind == fault.DiskSlow:
+			// A gray failure hits a live node: one certainly down is a mistake, as crashing it again is.
+			if id >= 1 && id < int64(len(state)) && state[id] == down {
+				return fmt.Errorf("schedule: %v: node %d is down (%v, and no restart since)", e, id, since[id])
 			}
 		case e.Kind == fault.Restart:
 			if id >= 1 && id < int64(len(state)) {

@@ -112,6 +112,10 @@ type ReadOps struct {
 	OK        uint64  `json:"ok"`
 	Failed    uint64  `json:"failed"`
 	LatencyMS Latency `json:"latency_ms"`
+	// Stale counts the reads served below the commit index some node had reached when the client
+	// invoked them (what the safety check calls a Read Freshness violation, counted whether or not the
+	// check is on): lease reads under clock drift beyond the assumed bound (drift experiment).
+	Stale uint64 `json:"stale,omitempty"`
 }
 
 // Transfers summarises the leadership transfers (thesis §3.10). A transfer is done when its target is
@@ -239,7 +243,7 @@ func (c *Cluster) summary() Summary {
 		s.CommitLatencyMS = latencyOf(m.latency)
 	}
 	if c.cfg.Workload.ReadRatio > 0 {
-		s.Reads = &ReadOps{OK: m.readsOK, Failed: m.readsFailed, LatencyMS: latencyOf(m.readLatency)}
+		s.Reads = &ReadOps{OK: m.readsOK, Failed: m.readsFailed, LatencyMS: latencyOf(m.readLatency), Stale: m.staleReads}
 	}
 	if t := &c.transfer; t.requested > 0 {
 		s.Transfers = &Transfers{Requested: t.requested, Done: t.done, Failed: t.failed, Unfinished: t.unfinished,

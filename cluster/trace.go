@@ -213,7 +213,8 @@ func (t *tracer) fault(e *fault.Event, node uint64) {
 	}
 	t.begin("fault")
 	t.str("kind", e.Kind.String())
-	if e.Kind == fault.Crash || e.Kind == fault.Restart || e.Kind == fault.Isolate {
+	switch e.Kind {
+	case fault.Crash, fault.Restart, fault.Isolate, fault.Pause, fault.DiskStall, fault.DiskSlow:
 		t.num("node", node) // 0: a leader crash when no node led
 	}
 	t.str("desc", e.String())

@@ -33,7 +33,7 @@ func fileErrorf(name string, p pos, format string, args ...any) error {
 
 // Field lists for "unknown field" messages.
 const (
-	topFields       = "nodes, base, defaults, groups, regions, links, edges"
+	topFields       = "nodes, base, defaults, groups, regions, links, edges, node"
 	linkFields      = "latency, loss, bandwidth, dup, reorder"
 	edgeFields      = "from, to, both, remove, " + linkFields
 	groupLinkFields = "between, within, remove, " + linkFields
@@ -121,6 +121,12 @@ func decodeYAML(data []byte, name string) (*rawFile, error) {
 			err = d.seq(v, p, func(item *yaml.Node, p pos) error {
 				r, err := d.region(item, p)
 				f.regions = append(f.regions, r)
+				return err
+			})
+		case "node":
+			err = d.seq(v, p, func(item *yaml.Node, p pos) error {
+				s, err := d.str(item, p)
+				f.nodeSettings = append(f.nodeSettings, s)
 				return err
 			})
 		case "links":
@@ -347,6 +353,7 @@ type jsonFile struct {
 	Regions  []json.RawMessage `json:"regions"`
 	Links    []json.RawMessage `json:"links"`
 	Edges    []json.RawMessage `json:"edges"`
+	Node     []json.RawMessage `json:"node"`
 }
 
 type jsonLink struct {
@@ -605,6 +612,14 @@ func decodeJSON(data []byte, name string) (*rawFile, error) {
 			return nil, err
 		}
 		f.links = append(f.links, gl)
+	}
+	for i, raw := range jf.Node {
+		p := index("node", i)
+		var s string
+		if err := d.decode(raw, &s, p, ""); err != nil {
+			return nil, err
+		}
+		f.nodeSettings = append(f.nodeSettings, rawString{pos{0, p}, true, s})
 	}
 	for i, raw := range jf.Edges {
 		p := index("edges", i)

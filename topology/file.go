@@ -171,7 +171,14 @@ type rawFile struct {
 	regions  []rawRegion
 	links    []rawGroupLink
 	edges    []rawEdge
+	// nodeSettings are per-node settings, "ID:key=value,…" (cluster.NodeSettings), beside the links.
+	nodeSettings []rawString
 }
+
+// CheckNodeSetting, when set, checks a per-node setting's text beyond its node ID, which the file's
+// loader checks itself. Package cluster, which owns the settings' syntax and imports this package, sets
+// it, so that a file with a bad setting is refused where it is read, naming its line.
+var CheckNodeSetting func(s string) error
 
 // builder turns a rawFile into a Graph, checking everything a decoder
 // cannot: ranges, references and the meaning of strings.
@@ -330,6 +337,23 @@ func (b *builder) build(f *rawFile, def Link) (*Graph, error) {
 		if err := b.applyEdge(g, e, dl); err != nil {
 			return nil, err
 		}
+	}
+	for _, ns := range f.nodeSettings {
+		id, _, ok := strings.Cut(ns.v, ":")
+		if !ok {
+			return nil, b.errorf(ns.pos, "%q: want ID:key=value[,key=value], e.g. 3:fsync=lognormal:20ms:1", ns.v)
+		}
+		if id = strings.TrimSpace(id); id != "all" {
+			if x, err := strconv.ParseInt(id, 10, 64); err != nil || x < 1 || x > b.n {
+				return nil, b.errorf(ns.pos, "%q: node %q is not in 1..%d (or all)", ns.v, id, b.n)
+			}
+		}
+		if CheckNodeSetting != nil {
+			if err := CheckNodeSetting(ns.v); err != nil {
+				return nil, b.errorf(ns.pos, "%v", err)
+			}
+		}
+		g.nodeSettings = append(g.nodeSettings, ns.v)
 	}
 	return g, nil
 }

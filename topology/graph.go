@@ -50,6 +50,8 @@ type Graph struct {
 	version uint64
 	groups  map[string][]int64 // only looked up by name; GroupNames sorts
 	regions *regions           // nil when the graph declares none (regions.go)
+	// nodeSettings are a topology file's per-node settings, in its order (NodeSettings).
+	nodeSettings []string
 
 	// Routing tables, valid when routed and routedAt == version.
 	routed   bool
@@ -89,8 +91,14 @@ func (g *Graph) Clone() *Graph {
 		c.setGroup(name, slices.Clone(ids))
 	}
 	c.regions = g.regions.clone()
+	c.nodeSettings = g.nodeSettings // never modified
 	return c
 }
+
+// NodeSettings returns the per-node settings a topology file declares beside its links, each
+// "ID:key=value[,key=value…]" as the command line's --node takes it (package cluster reads them); nil
+// for a generated graph. The caller must not modify the slice.
+func (g *Graph) NodeSettings() []string { return g.nodeSettings }
 
 // index returns the dense index of (from, to), or false if either ID is
 // not a node.

@@ -51,6 +51,7 @@ var paramGroups = map[string]string{
 	"chaos_interval": groupFaults, "chaos_quiet": groupFaults, "chaos_until": groupFaults, "leader_crash": groupFaults,
 	"rolling_replace": groupFaults,
 	"crash_recovery":  groupFaults,
+	"node":            groupCluster,
 	"check":           groupOutput, "measure_from": groupOutput,
 	// links (issue 8)
 	"dup": groupNetwork, "reorder": groupNetwork, "flap": groupFaults,
@@ -97,6 +98,11 @@ var partFlags = []partFlag{
 	{"mttr", "scenario.crash_recovery.mttr", groupFaults, "LATENCY", "crash-recovery faults: each node's time to repair, e.g. exp:3s (with --mttf)", false},
 	{"flap-up", "scenario.flap.up", groupFaults, "LATENCY", "link flaps: how long each link between two nodes stays up, e.g. exp:10s (with --flap-down)", false},
 	{"flap-down", "scenario.flap.down", groupFaults, "LATENCY", "link flaps: how long it then stays down, both directions, e.g. exp:500ms (with --flap-up)", false},
+	// Per-node settings and gray failures (issue 8, "node").
+	{"node", "cluster.node", groupCluster, "ID:KEY=VALUE,...", "one node's own settings (repeat for more; ID 'all' is every node): fsync, disk_bandwidth, election_timeout, heartbeat, clock_rate (1.0002 or +200ppm), cpu (time per message handled), e.g. 3:fsync=lognormal:20ms:1", false},
+	{"pause", "scenario.schedule", groupFaults, "ID@T:D,...", "pause a node's process from T for D: it handles no message and fires no timer, then takes what queued", false},
+	{"disk-stall", "scenario.schedule", groupFaults, "ID@T:D,...", "a node's disk completes no write from T for D (D may be forever)", false},
+	{"disk-slow", "scenario.schedule", groupFaults, "ID@T=LATENCY,...", "a node's disk writes take LATENCY from T on", false},
 }
 
 // argValue is a flag's pflag.Value: it records every value given, in command-line order, as a spec.Arg.
@@ -235,7 +241,8 @@ func newRunCmd() *cobra.Command {
 			"  raftsim run --partition '5s:1,2|3,4,5' --heal 15s --pre-vote --check-quorum\n" +
 			"  raftsim run --read-ratio 0.5 --read-mode lease --check-quorum --check\n" +
 			"  raftsim run --transfer 3@5s --replace 1:6@10s --check\n" +
-			"  raftsim run --nodes 3 --snapshot-entries 1000 --crash 3@2s --restart 3@8s --check",
+			"  raftsim run --nodes 3 --snapshot-entries 1000 --crash 3@2s --restart 3@8s --check\n" +
+			"  raftsim run --node 3:fsync=lognormal:20ms:1,cpu=exp:50us --pause 1@5s:800ms --disk-stall 2@8s:forever --check",
 		Args: noArgs,
 	}
 	f := newRunFlags(cmd.Flags())

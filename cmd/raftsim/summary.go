@@ -55,6 +55,9 @@ func printSummaryAs(w io.Writer, s *cluster.Summary, cfg cluster.Config, heading
 		if l := r.LatencyMS; l.P50.Valid() {
 			fmt.Fprintf(w, "; p50 %s  p99 %s  max %s", duration(float64(l.P50)), duration(float64(l.P99)), duration(float64(l.Max)))
 		}
+		if r.Stale > 0 {
+			fmt.Fprintf(w, "; %s STALE (served below a commit made before they began)", count(r.Stale))
+		}
 		fmt.Fprintln(w)
 	}
 	if t := s.Transfers; t != nil {

@@ -53,6 +53,8 @@ var Names = []string{
 	"membership_bytes",
 	// roles: the partial-partition experiment's question
 	"recovery_ms",
+	// Per-node settings and gray failures (issue 8, "node").
+	"stale_reads",
 }
 
 // MaxRegions is how many regions have measures of their own (regionK_*, K from 1, in the topology's
@@ -114,9 +116,9 @@ func Row(s *cluster.Summary) []float64 {
 		}
 	}
 	cls := func(name string) float64 { return perOp(s.Traffic[name].Bytes) }
-	readsOK, readP50, readP99 := nan, nan, nan
+	readsOK, readP50, readP99, stale := nan, nan, nan, nan
 	if r := s.Reads; r != nil {
-		readsOK = float64(r.OK)
+		readsOK, stale = float64(r.OK), float64(r.Stale)
 		if r.OK > 0 {
 			readP50, readP99 = float64(r.LatencyMS.P50), float64(r.LatencyMS.P99)
 		}
@@ -171,6 +173,7 @@ func Row(s *cluster.Summary) []float64 {
 		transfer,
 		mDone, mTime, mAvail, mDown, mP50, mP99, mBytes,
 		recovery,
+		stale,
 	}
 	for k := range MaxRegions {
 		if k >= len(s.Regions) {

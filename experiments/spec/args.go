@@ -49,6 +49,12 @@ func ParseArgs(args []Arg, flagOf func(path string) string) (*Spec, error) {
 			seq.Content = append(seq.Content, v)
 			continue
 		}
+		if i, ok := byName[last]; ok && registry[i].Kind == List {
+			// Another list (node): each flag given is one entry, in command-line order.
+			seq := child(m, last, line, yaml.SequenceNode)
+			seq.Content = append(seq.Content, v)
+			continue
+		}
 		if old := lookup(m, last); old != nil {
 			*old = *v // the last of a repeated flag wins, as on any command line
 			continue
@@ -109,6 +115,10 @@ func argError(err error, args []Arg, flagOf func(path string) string) error {
 		return err
 	}
 	out := &Error{Msg: flagWords(strings.TrimPrefix(e.Msg, "schedule: "), flagOf)}
+	if e.Path == "cluster.node" || strings.HasPrefix(e.Path, "cluster.node[") {
+		// The keys of --node are spelled as in a spec (disk_bandwidth), not as the flags of the same name.
+		out.Msg = e.Msg
+	}
 	// A required field of a mapping parameter (leader_crash, crash_recovery) left out is a flag left out.
 	if field, rest, ok := strings.Cut(e.Msg, ": required"); ok && !strings.ContainsAny(field, " .") {
 		if f := flagOf(e.Path + "." + field); f != "" {
@@ -118,6 +128,11 @@ func argError(err error, args []Arg, flagOf func(path string) string) error {
 	if e.Line >= 1 && e.Line <= len(args) {
 		a := args[e.Line-1]
 		out.Flag, out.Value = a.Flag, a.Text
+		// A node entry blamed by the cluster's check names itself in the message; the line is the
+		// list's, the first --node's.
+		if e.Path == "cluster.node" && strings.HasPrefix(e.Msg, "node: ") {
+			out.Value, out.Msg = "", strings.TrimPrefix(e.Msg, "node: ")
+		}
 		// A schedule entry blamed as a whole (a time past the end, a node outside the cluster) names
 		// its kind, which is the flag that gave it.
 		if kind, rest, ok := strings.Cut(strings.TrimPrefix(e.Msg, "schedule: "), " "); ok && strings.HasPrefix(e.Path, "scenario.schedule") {

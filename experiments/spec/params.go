@@ -297,7 +297,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "schedule", Section: "scenario", Kind: List,
-			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace, filter) and its command-line form"},
+			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace, filter, pause, disk-stall, disk-slow) and its command-line form"},
 		parse: parseSchedule,
 		apply: func(st *state, v string) { st.schedule = splitSchedule(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -493,6 +493,54 @@ var registry = []*param{
 			return c.ValueSizes
 		},
 	},
+	// Per-node settings and gray failures (issue 8, "node"): the gray failures themselves are schedule
+	// entries (pause, disk-stall, disk-slow).
+	{
+		Param: Param{Name: "node", Section: "cluster", Kind: List,
+			Doc: "per-node settings, each ID:key=value[,key=value] with ID a node or all and keys fsync, disk_bandwidth, election_timeout, heartbeat, clock_rate, cpu; later entries override earlier ones"},
+		parse: parseNodeList,
+		apply: func(st *state, v string) { st.cfg.PerNode = nodeSettingsOf(v) },
+		get:   func(*cluster.Config) string { return "" },
+	},
+}
+
+// parseNodeList reads the node: list; its canonical text is the canonical entries joined by
+// scheduleSep, in the given order (a later entry overrides an earlier one). IDs are checked against
+// each point's node count by cluster.Config.Validate.
+func parseNodeList(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
+	var out []string
+	err := pc.d.seq(n, p, func(_ int, item *yaml.Node, p pos) error {
+		s, err := pc.d.str(item, p)
+		if err != nil {
+			return err
+		}
+		ns, err := cluster.ParseNodeSettings(s, topology.ParseBandwidth)
+		if err != nil {
+			return pc.d.errorf(p, "%s", trimPkg(err))
+		}
+		if ns.ID > maxNodes {
+			return pc.d.errorf(p, "%q: node %d: at most %d nodes are supported", s, ns.ID, maxNodes)
+		}
+		out = append(out, ns.Format(topology.FormatBandwidth))
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return strings.Join(out, scheduleSep), nil
+}
+
+// nodeSettingsOf reads parseNodeList's canonical text.
+func nodeSettingsOf(v string) []cluster.NodeSettings {
+	var out []cluster.NodeSettings
+	for _, e := range splitSchedule(v) {
+		ns, err := cluster.ParseNodeSettings(e, topology.ParseBandwidth)
+		if err != nil {
+			panic("spec: canonical node setting " + e + ": " + err.Error())
+		}
+		out = append(out, ns)
+	}
+	return out
 }
 
 // byName indexes the registry.
@@ -806,6 +854,9 @@ var scheduleKinds = []struct {
 	{"remove", fault.ParseRemove},
 	{"replace", fault.ParseReplace},
 	{"filter", fault.ParseFilter}, // links area: message filters
+	{"pause", fault.ParsePause},
+	{"disk-stall", fault.ParseDiskStall},
+	{"disk-slow", fault.ParseDiskSlow},
 }
 
 // parseEntry reads one schedule entry, "KIND ARGS", for n nodes.
@@ -839,6 +890,8 @@ func fmtEvent(e fault.Event) string {
 		return "heal " + at
 	case fault.Filter:
 		return "filter " + e.Filter.Format(e.At)
+	case fault.Pause, fault.DiskStall, fault.DiskSlow:
+		return e.String()
 	}
 	panic(fmt.Sprintf("spec: unknown fault kind %v", e.Kind))
 }

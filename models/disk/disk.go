@@ -88,3 +88,7 @@ func (d *Disk) start() time.Duration {
 	d.inWrite, d.queued, d.queuedByte, d.queuedData = d.queued, 0, 0, false
 	return t
 }
+
+// SetFsync changes the time of the writes started from now on (a disk that becomes slow); the write in
+// progress keeps its time. A nil l makes writes instantaneous.
+func (d *Disk) SetFsync(l Latency) { d.cfg.Fsync = l }

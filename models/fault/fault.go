@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/raftsim/raftsim/models/latency"
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/topology"
 )
@@ -34,11 +35,15 @@ const (
 	// Filter drops or delays some types of Raft message on some links from At until Filter.Until
 	// (filter.go).
 	Filter
+	// Gray failures (gray.go): the node stays up but is stuck or slow.
+	Pause     // the process stops for For: it handles no message and fires no timer, then resumes
+	DiskStall // the node's disk completes no write for For (or for ever, Forever)
+	DiskSlow  // the node's disk writes take Latency from At on
 )
 
 var kindNames = [...]string{Crash: "crash", Restart: "restart", Cut: "cut", Restore: "restore",
 	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer", Add: "add", Remove: "remove", Replace: "replace",
-	Filter: "filter"}
+	Filter: "filter", Pause: "pause", DiskStall: "disk-stall", DiskSlow: "disk-slow"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -69,6 +74,10 @@ type Event struct {
 	// empty); the cluster resolves them when it fires.
 	RoleGroups [][]Target
 	Filter     *MsgFilter // Filter: what it filters, where, and until when
+	// For is how long a Pause or a DiskStall lasts; Forever, for a DiskStall, is for the rest of the run.
+	For     time.Duration
+	Forever bool
+	Latency *latency.Dist // DiskSlow: the disk's new write time
 }
 
 // String returns the event in the command line's short form, e.g. "crash leader@10s".
@@ -87,6 +96,8 @@ func (e Event) String() string {
 		return "heal " + at
 	case Filter:
 		return "filter " + e.Filter.Format(e.At)
+	case Pause, DiskStall, DiskSlow:
+		return e.Kind.String() + " " + e.grayForm()
 	}
 	return e.Kind.String()
 }
