@@ -57,6 +57,13 @@
 //     leader (the cluster never settled), 0 when the leader at measure_from kept its majority and went on
 //     committing at once; NaN when measure_from is 0. Leave the run a tail of at least ten election
 //     timeouts after the fault, or a cluster that recovered late reads as one that never did.
+//   - stale_reads: client reads served below the commit index some node had reached when the read was
+//     invoked (docs/experiments.md, Measures); NaN for a write-only workload.
+//   - throughput_per_s: the client writes invoked in [measure_from, end] and acknowledged by the end,
+//     per second of that window (writes still outstanding at the end are missed, so it reads low by
+//     about a commit latency over the window); NaN for an empty window.
+//   - refused_fraction: of the open-loop arrivals (arrival_rate), the fraction refused because every
+//     client had one outstanding (over the whole run); NaN for closed-loop clients or no arrival.
 //   - regionK_{latency_p50,latency_p99,predicted,read_latency_p50,predicted_read}_ms, K from 1 to
 //     MaxRegions in the topology's order of regions (NaN beyond its regions, and all NaN without
 //     regions): over the operations the region's clients invoked from measure_from on, the commit

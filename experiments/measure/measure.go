@@ -55,6 +55,9 @@ var Names = []string{
 	"recovery_ms",
 	// Per-node settings and gray failures (issue 8, "node").
 	"stale_reads",
+	// The throughput experiment (issue 8, second wave, "exp2"): what an open-loop load achieved.
+	"throughput_per_s",
+	"refused_fraction",
 }
 
 // MaxRegions is how many regions have measures of their own (regionK_*, K from 1, in the topology's
@@ -147,6 +150,15 @@ func Row(s *cluster.Summary) []float64 {
 			recovery = float64(r.MS)
 		}
 	}
+	// Writes invoked in [measure_from, end] and acknowledged by the end, per second of that window.
+	throughput := nan
+	if w := s.EndMS - s.MeasureFromMS; w > 0 {
+		throughput = float64(s.ClientOps.OKAfter) / (w / 1000)
+	}
+	refused := nan
+	if a := s.Arrivals; a != nil && a.Offered > 0 {
+		refused = float64(a.Refused) / float64(a.Offered)
+	}
 	row := []float64{
 		float64(s.Availability), // NaN when the run had no time to measure
 		float64(s.AvailabilityAfter),
@@ -174,6 +186,7 @@ func Row(s *cluster.Summary) []float64 {
 		mDone, mTime, mAvail, mDown, mP50, mP99, mBytes,
 		recovery,
 		stale,
+		throughput, refused,
 	}
 	for k := range MaxRegions {
 		if k >= len(s.Regions) {

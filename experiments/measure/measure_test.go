@@ -63,3 +63,34 @@ func TestRow(t *testing.T) {
 		}
 	}
 }
+
+// TestThroughput: throughput_per_s is the writes invoked in [measure_from, end] and acknowledged, per
+// second of that window; refused_fraction the share of open-loop arrivals refused. Each is NaN where the
+// run cannot define it: an empty window, no open-loop arrival process, or no arrival yet.
+func TestThroughput(t *testing.T) {
+	cases := []struct {
+		name                string
+		s                   cluster.Summary
+		throughput, refused float64
+	}{
+		{"open loop", cluster.Summary{EndMS: 3000, MeasureFromMS: 1000, ClientOps: cluster.ClientOps{OK: 150, OKAfter: 100},
+			Arrivals: &cluster.Arrivals{RatePerS: 60, Offered: 200, Refused: 50}}, 50, 0.25},
+		{"closed loop", cluster.Summary{EndMS: 2000, ClientOps: cluster.ClientOps{OK: 40, OKAfter: 40}}, 20, math.NaN()},
+		{"nothing refused", cluster.Summary{EndMS: 500, ClientOps: cluster.ClientOps{OKAfter: 0},
+			Arrivals: &cluster.Arrivals{Offered: 7}}, 0, 0},
+		{"no arrival yet", cluster.Summary{EndMS: 1, Arrivals: &cluster.Arrivals{RatePerS: 1}}, 0, math.NaN()},
+		{"empty window", cluster.Summary{EndMS: 1000, MeasureFromMS: 1000}, math.NaN(), math.NaN()},
+	}
+	same := func(a, b float64) bool { return a == b || math.IsNaN(a) && math.IsNaN(b) }
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			row := Row(&c.s)
+			if got := row[Index("throughput_per_s")]; !same(got, c.throughput) {
+				t.Errorf("throughput_per_s = %v, want %v", got, c.throughput)
+			}
+			if got := row[Index("refused_fraction")]; !same(got, c.refused) {
+				t.Errorf("refused_fraction = %v, want %v", got, c.refused)
+			}
+		})
+	}
+}
