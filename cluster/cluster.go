@@ -575,12 +575,13 @@ func (c *Cluster) statusChanged() {
 
 // workingLeader returns the leader that holds a working majority, or 0: a live leader such that a
 // majority of the voters of its configuration, itself included if it is one, are alive, in its term,
-// following it, and able to exchange messages with it. At most one leader can: with one change at a
+// following it, and able to exchange messages with it. A paused process (gray.go) counts as down: it
+// handles nothing while the pause lasts, though its peers cannot tell yet. At most one leader can: with one change at a
 // time, the majorities of the configurations in use overlap, and a node has one term and follows one
 // leader. So the first found in ID order is the only one.
 func (c *Cluster) workingLeader() uint64 {
 	for _, l := range c.hosts {
-		if !l.alive || l.state != raft.Leader {
+		if !l.alive || l.paused || l.state != raft.Leader {
 			continue
 		}
 		cs := l.node.Conf()
@@ -593,7 +594,7 @@ func (c *Cluster) workingLeader() uint64 {
 				n++
 				continue
 			}
-			if f.alive && f.term == l.term && f.lead == l.id && c.net.Reachable(l.id, f.id) && c.net.Reachable(f.id, l.id) {
+			if f.alive && !f.paused && f.term == l.term && f.lead == l.id && c.net.Reachable(l.id, f.id) && c.net.Reachable(f.id, l.id) {
 				n++
 			}
 		}

@@ -162,6 +162,7 @@ func (h *host) deferFire(arg uint64) {
 	}
 	h.paused = false
 	h.queueing = h.cpu != nil
+	h.c.statusChanged()
 	if h.cpuHeld {
 		h.cpuHeld = false
 		h.cpuDone()
@@ -181,6 +182,7 @@ func (h *host) pause(d time.Duration) bool {
 	}
 	h.paused, h.queueing = true, true
 	h.c.loop.At(until, h, evResume)
+	h.c.statusChanged()
 	return true
 }
 

@@ -71,11 +71,15 @@ func TestGray(t *testing.T) {
 		if f := cell(t, tab, row, "ops_failed_max"); f != 0 {
 			t.Errorf("%s: %v writes failed in a trial", where, f)
 		}
-		if a := cell(t, tab, row, "availability_after_min"); a < 0.99 {
-			t.Errorf("%s: availability %v in a trial, want at least 0.99", where, a)
-		}
+		a := cell(t, tab, row, "availability_after_min")
 		p99 := cell(t, tab, row, "latency_p99_ms_mean")
 		if fault == "leader-pause" {
+			// A paused leader serves nothing, though its followers cannot tell until their election
+			// timeout: the window (7 s) loses that election, a few hundred ms, and no more than two
+			// maximum timeouts (600 ms, availability 0.914).
+			if !(a < 0.99 && a >= 0.9) {
+				t.Errorf("%s: availability %v in a trial, want from 0.9 to 0.99: the pause and the election it takes", where, a)
+			}
 			if c := cell(t, tab, row, "leader_changes_min"); c < 2 {
 				t.Errorf("%s: a trial with %v leader changes: the paused leader was not replaced", where, c)
 			}
@@ -83,6 +87,9 @@ func TestGray(t *testing.T) {
 				t.Errorf("%s: p99 commit latency %v ms, want above the 500 ms client timeout", where, p99)
 			}
 			continue
+		}
+		if a < 0.99 {
+			t.Errorf("%s: availability %v in a trial, want at least 0.99", where, a)
 		}
 		if c := cell(t, tab, row, "leader_changes_max"); c != 1 {
 			t.Errorf("%s: a trial with %v leader changes, want the first leader only", where, c)
