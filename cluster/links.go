@@ -114,6 +114,11 @@ func (c *Config) validateLinks() error {
 				return fmt.Errorf("filter: %v: link %v: node %d is not in 1..%d", e, p, max(p.From, p.To), c.Hosts())
 			}
 		}
+		for _, l := range e.Filter.RoleLinks {
+			if id := max(l.From.ID, l.To.ID); id > int64(c.Hosts()) {
+				return fmt.Errorf("filter: %v: node %d is not in 1..%d", e, id, c.Hosts())
+			}
+		}
 	}
 	return nil
 }

@@ -88,7 +88,7 @@ var partFlags = []partFlag{
 	{"add", "scenario.schedule", groupFaults, "ID@T,...", "add a node as a voter: its host starts empty at T and the leader at T (or the next one) adds it", false},
 	{"remove", "scenario.schedule", groupFaults, "ID@T,...", "remove a node from the configuration; its host shuts down once that is committed", false},
 	{"replace", "scenario.schedule", groupFaults, "OLD:NEW@T,...", "add NEW as a learner, promote it once caught up, then remove OLD", false},
-	{"filter", "scenario.schedule", groupFaults, "'ACTION TYPES LINKS @T1-T2'", "drop or delay (delay:50ms) some Raft message types on some links for a span, e.g. 'drop append 1->2,1->3 @2s-5s' (docs/experiments.md)", false},
+	{"filter", "scenario.schedule", groupFaults, "'ACTION TYPES LINKS @T1-T2'", "drop or delay (delay:50ms) some Raft message types on some links for a span, e.g. 'drop append 1->2,1->3 @2s-5s'; a link's end may be leader, follower or crashed-leader, named when the filter starts (docs/experiments.md)", false},
 	{"rolling-replace", "scenario.rolling_replace.start", groupFaults, "T", "replace every node one by one from T: node i by node n+i, each when the one before is done (or --rolling-every apart)", false},
 	{"rolling-every", "scenario.rolling_replace.every", groupFaults, "DURATION", "with --rolling-replace: the time between one replace's start and the next's", false},
 	{"leader-crash", "scenario.leader_crash.after", groupFaults, "T", "from T on, crash the leader at a random time within its heartbeat interval (the Raft paper's election experiment, Figure 16)", false},
