@@ -2,6 +2,7 @@ package main
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,5 +74,54 @@ func TestFigure8Roles(t *testing.T) {
 			t.Fatalf("after offset %d, the summary lacks %q:\n%s", last, want, r.stdout)
 		}
 		last += i + len(want)
+	}
+}
+
+// TestFinishBadInput: the second-wave settings' bad values get one line naming the flag and the
+// problem, exit 2, and nothing runs.
+func TestFinishBadInput(t *testing.T) {
+	for _, tt := range []struct{ flag, value, want string }{
+		{"think", "soon", `--think soon: want a duration like 10ms or a latency spec like exp:10ms`},
+		{"think", "exp:", `--think exp:: want a duration like 10ms or a latency spec`},
+		{"think", "pareto:1ms:1", "--think pareto:1ms:1: want a distribution of finite mean"},
+		{"think", "-1s", "--think -1s: -1s is negative"},
+		{"client-retry", "random", "--client-retry random: want leader or round_robin"},
+		{"client-backoff", "0s", "--client-backoff 0s: must be positive"},
+		{"client-backoff", "100ns", "--client-backoff 100ns: at least 1us"},
+		{"filter", "drop app leader+1->* @1s", `node "leader+1" is not accepted here: want a node ID, leader, follower or crashed-leader`},
+		{"filter", "drop app rest->1 @1s", `node "rest" is not accepted here`},
+		{"filter", "drop app leader->leader @1s", "a node has no link to itself"},
+	} {
+		t.Run(tt.flag+"="+tt.value, func(t *testing.T) {
+			r := raftsim(t, nil, "run", "--nodes", "3", "--duration", "100ms", "--"+tt.flag, tt.value)
+			exitLine(t, r, 2, tt.want)
+			if r.stdout != "" {
+				t.Fatalf("stdout %q: nothing should run", r.stdout)
+			}
+		})
+	}
+}
+
+// TestFinishNeutralFlags: a constant think time written as a latency spec, and the default retry
+// policy and backoff written out, give the run without them, byte for byte.
+func TestFinishNeutralFlags(t *testing.T) {
+	base := []string{"run", "--duration", "2s", "--clients", "3", "--think", "10ms"}
+	want := raftsim(t, nil, base...)
+	if want.code != 0 {
+		t.Fatalf("exit %d: %s", want.code, want.stderr)
+	}
+	for _, extra := range [][]string{
+		{"--think", "const:10ms"},
+		{"--client-retry", "leader"},
+		{"--client-backoff", "10ms"},
+	} {
+		got := raftsim(t, nil, append(slices.Clone(base), extra...)...)
+		if got.code != 0 || got.stdout != want.stdout {
+			t.Errorf("%v changed the run:\n%s\nwant:\n%s", extra, got.stdout, want.stdout)
+		}
+	}
+	other := raftsim(t, nil, append(slices.Clone(base), "--think", "exp:10ms")...)
+	if other.code != 0 || other.stdout == want.stdout {
+		t.Errorf("exp:10ms gave the constant's run (exit %d)", other.code)
 	}
 }

@@ -59,11 +59,13 @@ var paramGroups = map[string]string{
 	// regions (issue 8)
 	"regions": groupNetwork, "client_region": groupClients,
 	"arrival_rate": groupClients, "key_zipf": groupClients, "value_sizes": groupClients,
+	// finish (issue 8, second wave)
+	"client_retry": groupClients, "client_backoff": groupClients,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.
 var placeholders = map[string]string{
-	"election_timeout": "MIN:MAX", "fsync": "LATENCY", "timer_jitter": "LATENCY", "latency": "LATENCY", "bandwidth": "RATE",
+	"election_timeout": "MIN:MAX", "fsync": "LATENCY", "think": "LATENCY", "timer_jitter": "LATENCY", "latency": "LATENCY", "bandwidth": "RATE",
 	"disk_bandwidth": "RATE", "topology": "KIND|FILE", "routing": "MODE", "loss": "P",
 	"dup": "P", "reorder": "P", "client_latency": "LATENCY|same", "client_loss": "P|same", "client_bandwidth": "RATE|same",
 }

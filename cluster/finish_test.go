@@ -1,0 +1,135 @@
+package cluster
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/raftsim/raftsim/models/fault"
+	"github.com/raftsim/raftsim/models/latency"
+	"github.com/raftsim/raftsim/models/workload"
+)
+
+// TestFinishNeutral: every second-wave workload setting at its default or neutral value is the run
+// without it, byte for byte: no think distribution, the leader retry policy, the default backoff.
+func TestFinishNeutral(t *testing.T) {
+	base := Default()
+	base.Clients, base.Duration, base.Workload.Think = 4, 3*time.Second, 2*time.Millisecond
+	want, _, _ := runCfg(t, base)
+	for name, set := range map[string]func(c *Config){
+		"client_retry leader":  func(c *Config) { c.ClientRetry = RetryLeader },
+		"client_backoff 10ms":  func(c *Config) { c.Workload.Backoff = 10 * time.Millisecond },
+		"think_dist nil":       func(c *Config) { c.ThinkDist = nil },
+		"think 2ms, backoff 0": func(c *Config) { c.Workload.Backoff = 0 },
+	} {
+		cfg := base
+		set(&cfg)
+		got, _, _ := runCfg(t, cfg)
+		if !bytes.Equal(summaryJSON(t, got), summaryJSON(t, want)) {
+			t.Errorf("%s changed the run", name)
+		}
+	}
+}
+
+// TestThinkDistStream: a think distribution draws from its own stream: every client's own draws (which
+// operation is a read, which key) are what they were with the constant think time of the same mean,
+// while the pauses vary (operations start at times a constant pause could not give).
+func TestThinkDistStream(t *testing.T) {
+	base := Default()
+	base.Clients, base.Duration, base.Workload.ReadRatio = 4, 5*time.Second, 0.3
+	base.Workload.Think = 5 * time.Millisecond
+	_, h0, _ := runCfg(t, base)
+	d := base
+	d.Workload.Think, d.ThinkDist = 0, latency.MustParse("exp:5ms")
+	_, h1, _ := runCfg(t, d)
+	byClient := func(h *history) map[uint64][]workload.Op {
+		m := map[uint64][]workload.Op{}
+		for _, op := range h.ops {
+			m[op.Client] = append(m[op.Client], op)
+		}
+		return m
+	}
+	c0, c1 := byClient(h0), byClient(h1)
+	checked, gaps := 0, map[time.Duration]bool{}
+	for id, ops := range c1 {
+		for k := range min(len(ops), len(c0[id])) {
+			if ops[k].Read != c0[id][k].Read || ops[k].Key != c0[id][k].Key {
+				t.Fatalf("client %d op %d: read %v key %d, with a constant think %v %d", id, k, ops[k].Read, ops[k].Key, c0[id][k].Read, c0[id][k].Key)
+			}
+			checked++
+			if k > 0 {
+				gaps[ops[k].Invoke.Sub(ops[k-1].Complete)] = true
+			}
+		}
+	}
+	if checked < 500 {
+		t.Fatalf("%d operations compared", checked)
+	}
+	if len(gaps) < 100 {
+		t.Errorf("%d distinct pauses between operations: exp:5ms should give many", len(gaps))
+	}
+}
+
+// TestRoundRobinRecovers: under either retry policy the clients find the new leader after the leader
+// crashes, and writes go on; round robin, which follows no hint, pays refusals on the way, so it makes
+// more attempts per write than the leader policy.
+func TestRoundRobinRecovers(t *testing.T) {
+	perOp := map[ClientRetry]float64{}
+	for _, retry := range []ClientRetry{RetryLeader, RetryRoundRobin} {
+		cfg := Default()
+		cfg.Clients, cfg.Duration, cfg.Nodes, cfg.Bootstrap, cfg.Check = 4, 6*time.Second, 5, 1, true
+		cfg.ClientRetry = retry
+		var err error
+		if cfg.Faults, err = fault.ParseCrash("1@2s", cfg.Nodes); err != nil {
+			t.Fatal(err)
+		}
+		s, h, _ := runCfg(t, cfg)
+		late, attempts := 0, 0
+		for _, op := range h.ops {
+			if op.OK && op.Invoke > 4e9 {
+				late++
+			}
+			attempts += op.Attempts
+		}
+		perOp[retry] = float64(attempts) / float64(len(h.ops))
+		if late < 100 {
+			t.Errorf("%v: %d writes invoked after 4s succeeded; want the clients on the new leader", retry, late)
+		}
+		t.Logf("%v: availability %.4f, %d writes, %d after 4s, %.4f attempts a write", retry, s.Availability, len(h.ops), late, perOp[retry])
+	}
+	if !(perOp[RetryRoundRobin] > perOp[RetryLeader]) {
+		t.Errorf("attempts a write: round robin %.4f, leader %.4f; want more without hints", perOp[RetryRoundRobin], perOp[RetryLeader])
+	}
+}
+
+// TestFinishSettingErrors: the bounds of the second-wave settings, one line each naming the setting.
+func TestFinishSettingErrors(t *testing.T) {
+	for _, tt := range []struct {
+		set  func(c *Config)
+		want string
+	}{
+		{func(c *Config) { c.ThinkDist = latency.MustParse("pareto:1ms:1") }, "think: pareto:1ms:1: want a distribution of finite mean"},
+		{func(c *Config) { c.Workload.Backoff = -time.Millisecond }, "client-backoff: -1ms: must be positive"},
+		{func(c *Config) { c.Workload.Backoff = time.Nanosecond }, "client-backoff: 1ns: at least 1us"},
+		{func(c *Config) { c.ClientRetry = 9 }, "client-retry: ClientRetry(9): want leader or round_robin"},
+	} {
+		cfg := Default()
+		tt.set(&cfg)
+		err := cfg.Validate()
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("error\n got: %v\nwant: %s", err, tt.want)
+		}
+	}
+	for _, ok := range []func(c *Config){
+		func(c *Config) { c.ThinkDist = latency.MustParse("normal:1ms:5ms") }, // negative draws: no pause
+		func(c *Config) { c.Workload.Backoff = time.Microsecond },
+		func(c *Config) { c.ClientRetry = RetryRoundRobin },
+	} {
+		cfg := Default()
+		ok(&cfg)
+		if err := cfg.Validate(); err != nil {
+			t.Errorf("Validate: %v", err)
+		}
+	}
+}
