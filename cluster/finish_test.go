@@ -133,3 +133,28 @@ func TestFinishSettingErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplicatedSummary: the summary counts the copies duplicating links made, as the network counted
+// them, and leaves the field out of its JSON when there are none (dup 0: the summary of a run without
+// the setting, field for field).
+func TestDuplicatedSummary(t *testing.T) {
+	for _, tt := range []struct {
+		dup    float64
+		listed bool
+	}{{0, false}, {0.1, true}, {1, true}} {
+		cfg := Default()
+		cfg.Clients, cfg.Duration, cfg.Link.Dup = 2, time.Second, tt.dup
+		s, _, c := runCfg(t, cfg)
+		if s.Duplicated != c.net.Duplicated {
+			t.Errorf("dup %v: summary %d, network %d", tt.dup, s.Duplicated, c.net.Duplicated)
+		}
+		listed := bytes.Contains(summaryJSON(t, s), []byte(`"duplicated":`))
+		if listed != tt.listed || listed != (s.Duplicated > 0) {
+			t.Errorf("dup %v: %d duplicated, listed in the JSON %v; want listed %v", tt.dup, s.Duplicated, listed, tt.listed)
+		}
+		// With dup 1 every message on a link is copied: at least as many copies as Raft messages sent.
+		if tt.dup == 1 && s.Duplicated < s.Messages-s.Traffic["client"].Messages {
+			t.Errorf("dup 1: %d copies of %d messages", s.Duplicated, s.Messages)
+		}
+	}
+}

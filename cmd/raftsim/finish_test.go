@@ -125,3 +125,22 @@ func TestFinishNeutralFlags(t *testing.T) {
 		t.Errorf("exp:10ms gave the constant's run (exit %d)", other.code)
 	}
 }
+
+// TestDuplicatedLine: the text summary's network line says how many copies duplicating links made,
+// and only when they made some.
+func TestDuplicatedLine(t *testing.T) {
+	for _, tt := range []struct {
+		dup    string
+		listed bool
+	}{{"0", false}, {"0.05", true}} {
+		r := raftsim(t, nil, "run", "--duration", "1s", "--dup", tt.dup)
+		if r.code != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.stderr)
+		}
+		line := r.stdout[strings.Index(r.stdout, "  network"):]
+		line = line[:strings.IndexByte(line, '\n')]
+		if strings.Contains(line, "duplicated by links") != tt.listed {
+			t.Errorf("--dup %s: %q", tt.dup, line)
+		}
+	}
+}
