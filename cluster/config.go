@@ -143,6 +143,9 @@ type Config struct {
 // from its own stream "flap/A-B" (A < B). A flap's up restores the edges whatever cut them meanwhile.
 type LinkFlap struct {
 	Up, Down *latency.Dist
+	// Links, when set, are the only pairs that flap (each still from its own stream, so a pair flaps
+	// exactly as it does when every pair flaps); nil is every pair.
+	Links []fault.Pair
 }
 
 // MinFlapSpan is the shortest mean of a flap's spans: every pair of nodes flaps, n²/2 of them, and

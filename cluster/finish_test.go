@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,5 +157,72 @@ func TestDuplicatedSummary(t *testing.T) {
 		if tt.dup == 1 && s.Duplicated < s.Messages-s.Traffic["client"].Messages {
 			t.Errorf("dup 1: %d copies of %d messages", s.Duplicated, s.Messages)
 		}
+	}
+}
+
+// TestFlapLinks: a flap on chosen links only flaps those pairs, each exactly as it flaps when every
+// pair does (its own stream), and leaves the others up; listing every pair is the run without a list,
+// byte for byte; a listed pair the topology does not link (a line of 4 has no 1<->4) flaps nothing.
+func TestFlapLinks(t *testing.T) {
+	flap := func(links []fault.Pair) *LinkFlap {
+		return &LinkFlap{Up: latency.MustParse("exp:2s"), Down: latency.MustParse("exp:200ms"), Links: links}
+	}
+	events := func(f *LinkFlap, topo string) map[fault.Pair][]time.Duration {
+		cfg := Default()
+		cfg.Nodes, cfg.Duration, cfg.Flap = 4, time.Minute, f
+		if topo != "" {
+			cfg.Topology = topo
+		}
+		g, err := cfg.graph()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[fault.Pair][]time.Duration{}
+		src := fault.Merge(cfg.flapSources(g)...)
+		for e, ok := src.Next(); ok; e, ok = src.Next() {
+			ed := e.Edges[0]
+			p := fault.Pair{A: min(ed.From, ed.To), B: max(ed.From, ed.To)}
+			out[p] = append(out[p], e.At)
+		}
+		return out
+	}
+	all := events(flap(nil), "")
+	if len(all) != 6 {
+		t.Fatalf("%d pairs flap of 4 nodes, want 6", len(all))
+	}
+	chosen := []fault.Pair{{A: 1, B: 2}, {A: 3, B: 4}}
+	some := events(flap(chosen), "")
+	if len(some) != 2 {
+		t.Fatalf("pairs flapping: %v, want only %v", some, chosen)
+	}
+	for _, p := range chosen {
+		if len(some[p]) < 10 || !slices.Equal(some[p], all[p]) {
+			t.Errorf("pair %v flaps %d times, differently from when every pair flaps", p, len(some[p]))
+		}
+	}
+	if line := events(flap([]fault.Pair{{A: 1, B: 4}}), "line"); len(line) != 0 {
+		t.Errorf("a pair without an edge flapped: %v", line)
+	}
+
+	every := []fault.Pair{{A: 1, B: 2}, {A: 1, B: 3}, {A: 2, B: 3}}
+	a, _ := linksRun(t, func(c *Config) { c.Flap = flap(nil) })
+	b, _ := linksRun(t, func(c *Config) { c.Flap = flap(every) })
+	if !bytes.Equal(a, b) {
+		t.Error("listing every pair changed the run")
+	}
+	_, s := linksRun(t, func(c *Config) { c.Flap = flap([]fault.Pair{{A: 2, B: 3}}) })
+	if len(s.Faults) == 0 {
+		t.Error("2<->3 never flapped in 3s")
+	}
+	for _, h := range s.Faults {
+		if !strings.Contains(h.Effect, "of nodes 2, 3") {
+			t.Errorf("a flap of 2<->3 alone hit %q", h.Effect)
+		}
+	}
+
+	cfg := Default()
+	cfg.Nodes, cfg.Flap = 3, flap([]fault.Pair{{A: 1, B: 4}})
+	if err := cfg.Validate(); err == nil || err.Error() != "flap: links: 1<->4: node 4 is not in 1..3" {
+		t.Errorf("Validate: %v", err)
 	}
 }

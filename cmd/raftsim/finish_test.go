@@ -144,3 +144,34 @@ func TestDuplicatedLine(t *testing.T) {
 		}
 	}
 }
+
+// TestFlapLinksFlags: --flap-links chooses the pairs that flap; a bad list gets one line naming the
+// flag, exit 2; the run's timeline lists cuts of the chosen pairs only.
+func TestFlapLinksFlags(t *testing.T) {
+	flap := []string{"run", "--duration", "10s", "--flap-up", "exp:2s", "--flap-down", "exp:300ms"}
+	for _, tt := range []struct{ links, want string }{
+		{"1->2", `--flap-links 1->2: link "1->2": want A<->B (a flap takes both directions down at once)`},
+		{"2<->2", `--flap-links 2<->2: link "2<->2": a node has no link to itself`},
+		{"1<->2 2<->1", "--flap-links 1<->2 2<->1: link 1<->2 is listed twice"},
+		{"leader<->2", `--flap-links leader<->2: link "leader<->2": node "leader" is not accepted here: want a node ID`},
+		{",", "--flap-links ,: empty list: want A<->B[,C<->D]"},
+		{"1<->9", "flap: links: 1<->9: node 9 is not in 1..5"},
+	} {
+		t.Run(tt.links, func(t *testing.T) {
+			r := raftsim(t, nil, append(slices.Clone(flap), "--flap-links", tt.links)...)
+			exitLine(t, r, 2, tt.want)
+		})
+	}
+	r := raftsim(t, nil, "run", "--duration", "1s", "--flap-links", "1<->2")
+	exitLine(t, r, 2, "needs --flap-up")
+
+	r = raftsim(t, nil, append(slices.Clone(flap), "--flap-links", "1<->2, 3<->1")...)
+	if r.code != 0 || !strings.Contains(r.stdout, "of nodes 1, 2") || !strings.Contains(r.stdout, "of nodes 1, 3") {
+		t.Fatalf("exit %d:\n%s", r.code, r.stdout)
+	}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		if strings.Contains(line, "directed edges, of nodes") && !strings.Contains(line, "of nodes 1, 2") && !strings.Contains(line, "of nodes 1, 3") {
+			t.Errorf("a flap of another pair: %s", line)
+		}
+	}
+}

@@ -100,6 +100,7 @@ var partFlags = []partFlag{
 	{"mttr", "scenario.crash_recovery.mttr", groupFaults, "LATENCY", "crash-recovery faults: each node's time to repair, e.g. exp:3s (with --mttf)", false},
 	{"flap-up", "scenario.flap.up", groupFaults, "LATENCY", "link flaps: how long each link between two nodes stays up, e.g. exp:10s (with --flap-down)", false},
 	{"flap-down", "scenario.flap.down", groupFaults, "LATENCY", "link flaps: how long it then stays down, both directions, e.g. exp:500ms (with --flap-up)", false},
+	{"flap-links", "scenario.flap.links", groupFaults, "A<->B,...", "link flaps on these links only, e.g. 1<->2,1<->3 (with --flap-up and --flap-down; default every link between two nodes)", false},
 	// Per-node settings and gray failures (issue 8, "node").
 	{"node", "cluster.node", groupCluster, "ID:KEY=VALUE,...", "one node's own settings (repeat for more; ID 'all' is every node): fsync, disk_bandwidth, election_timeout, heartbeat, clock_rate (1.0002 or +200ppm), cpu (time per message handled), e.g. 3:fsync=lognormal:20ms:1", false},
 	{"pause", "scenario.schedule", groupFaults, "ID@T:D,...", "pause a node's process from T for D: it handles no message and fires no timer, then takes what queued", false},

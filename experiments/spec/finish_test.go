@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -44,4 +45,52 @@ func TestThinkSpecs(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFlapLinksSpec: flap's links take a list or one string; the canonical form is one string of the
+// pairs in order, which reads back the same; without links the canonical form is what it was.
+func TestFlapLinksSpec(t *testing.T) {
+	for _, tt := range []struct{ flap, canon string }{
+		{`{up: exp:2s, down: exp:200ms}`, "up=exp:2s,down=exp:200ms"},
+		{`{up: exp:2s, down: exp:200ms, links: ["3<->1", "1<->2"]}`, "up=exp:2s,down=exp:200ms,links=1<->2 1<->3"},
+		{`{up: exp:2s, down: exp:200ms, links: "1<->2,1<->3"}`, "up=exp:2s,down=exp:200ms,links=1<->2 1<->3"},
+	} {
+		s, err := Parse([]byte("name: x\nscenario:\n  flap: "+tt.flap+"\n"), "t.yaml")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.flap, err)
+		}
+		plan, err := s.Plan()
+		if err != nil {
+			t.Fatalf("%s: %v", tt.flap, err)
+		}
+		f := plan.Points[0].Config.Flap
+		if got := flapCanon(t, s); got != tt.canon {
+			t.Errorf("%s: canonical %q, want %q", tt.flap, got, tt.canon)
+		}
+		if strings.Contains(tt.canon, "links") != (f.Links != nil) || f.Links != nil && len(f.Links) != 2 {
+			t.Errorf("%s: links %v", tt.flap, f.Links)
+		}
+	}
+	for _, bad := range []struct{ flap, want string }{
+		{`{up: exp:2s, down: exp:200ms, links: ["1->2"]}`, `t.yaml:3: scenario.flap.links: link "1->2": want A<->B`},
+		{`{up: exp:2s, down: exp:200ms, links: []}`, `scenario.flap.links: "": empty list: want A<->B[,C<->D]`},
+		{`{up: exp:2s, down: exp:200ms, link: "1<->2"}`, "want up, down, links"},
+	} {
+		_, err := Parse([]byte("name: x\nscenario:\n  flap: "+bad.flap+"\n"), "t.yaml")
+		if err == nil || !strings.Contains(err.Error(), bad.want) || strings.Contains(err.Error(), "\n") {
+			t.Errorf("%s: error %v, want %q", bad.flap, err, bad.want)
+		}
+	}
+}
+
+// flapCanon is the canonical value of the spec's flap parameter.
+func flapCanon(t *testing.T, s *Spec) string {
+	t.Helper()
+	for _, p := range s.Settings {
+		if p.Param == "flap" {
+			return p.Value
+		}
+	}
+	t.Fatal("no flap setting")
+	return ""
 }

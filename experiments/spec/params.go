@@ -438,7 +438,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "flap", Section: "scenario", Kind: Mapping,
-			Doc: "link flaps: {up, down}, latency specs; every link between two nodes stays up for a span drawn from up, then down for one drawn from down, and so on"},
+			Doc: "link flaps: {up, down[, links]}, up and down latency specs; every link between two nodes (or the pairs links lists, A<->B) stays up for a span drawn from up, then down for one drawn from down, and so on"},
 		parse: parseFlap,
 		apply: func(st *state, v string) { st.cfg.Flap = flapOf(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -1122,10 +1122,28 @@ func parseFlap(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
 	if pc.d.isNull(n) {
 		return "", nil
 	}
-	var up, down string
+	var up, down, links string
 	err := pc.d.fields(n, p, func(key string, v *yaml.Node, p pos) error {
+		if key == "links" {
+			// A list of "A<->B", or one string of them separated by commas or spaces (the flag's form,
+			// and the canonical one). Node IDs are checked against the point's nodes in Validate.
+			var items []string
+			if err := pc.d.items(v, p, func(_ int, item *yaml.Node, ip pos) error {
+				s, err := pc.d.str(item, ip)
+				items = append(items, s)
+				return err
+			}); err != nil {
+				return err
+			}
+			ps, err := fault.ParsePairs(strings.Join(items, ","), maxNodes)
+			if err != nil {
+				return pc.d.errorf(p, "%s", err)
+			}
+			links = fault.FormatPairs(ps)
+			return nil
+		}
 		if key != "up" && key != "down" {
-			return pc.d.unknown(p, []string{"up", "down"})
+			return pc.d.unknown(p, []string{"up", "down", "links"})
 		}
 		c, err := textParser(func(_ *parseCtx, s string) (string, error) {
 			d, c, err := parseLatency(s)
@@ -1149,6 +1167,9 @@ func parseFlap(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
 	case down == "":
 		return "", pc.d.errorf(p, "down: required")
 	}
+	if links != "" {
+		return "up=" + up + ",down=" + down + ",links=" + links, nil // only then: specs without read as before
+	}
 	return "up=" + up + ",down=" + down, nil
 }
 
@@ -1157,7 +1178,11 @@ func flapOf(v string) *cluster.LinkFlap {
 		return nil
 	}
 	f := subfields(v)
-	return &cluster.LinkFlap{Up: latency.MustParse(f["up"]), Down: latency.MustParse(f["down"])}
+	lf := &cluster.LinkFlap{Up: latency.MustParse(f["up"]), Down: latency.MustParse(f["down"])}
+	if f["links"] != "" {
+		lf.Links, _ = fault.ParsePairs(f["links"], maxNodes)
+	}
+	return lf
 }
 
 func crashRecoveryOf(v string) *cluster.CrashRecovery {

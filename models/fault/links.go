@@ -1,12 +1,15 @@
 package fault
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
@@ -368,4 +371,55 @@ func (f *flap) Next() (Event, bool) {
 	f.t += span
 	f.isDown = !f.isDown
 	return Event{At: f.t, Kind: kind, Edges: f.edges}, true
+}
+
+// Pair is the link between two nodes, both directions: A < B.
+type Pair struct{ A, B int64 }
+
+func (p Pair) String() string { return fmt.Sprintf("%d<->%d", p.A, p.B) }
+
+// ParsePairs reads the links a flap names: "A<->B" items separated by commas (or, as FormatPairs writes
+// them, spaces), node IDs in 1..n read as every fault form reads them. A flap takes a link down both
+// ways at once, so a one-way "A->B" is refused, and so are a node's link to itself, a pair listed twice
+// and roles (a flap's spans are drawn for the run from the pair's stream, before anyone leads). The
+// pairs are returned in order of A, then B.
+func ParsePairs(s string, n int) ([]Pair, error) {
+	list := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if len(list) == 0 {
+		return nil, fmt.Errorf("%q: empty list: want A<->B[,C<->D]", s)
+	}
+	var out []Pair
+	for _, item := range list {
+		a, b, ok := strings.Cut(item, "<->")
+		if !ok {
+			return nil, fmt.Errorf("link %q: want A<->B (a flap takes both directions down at once)", item)
+		}
+		x, err := parseTarget(a, n, 0)
+		if err != nil {
+			return nil, fmt.Errorf("link %q: %w", item, err)
+		}
+		y, err := parseTarget(b, n, 0)
+		if err != nil {
+			return nil, fmt.Errorf("link %q: %w", item, err)
+		}
+		p := Pair{min(x.ID, y.ID), max(x.ID, y.ID)}
+		switch {
+		case p.A == p.B:
+			return nil, fmt.Errorf("link %q: a node has no link to itself", item)
+		case slices.Contains(out, p):
+			return nil, fmt.Errorf("link %v is listed twice", p)
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(p, q Pair) int { return cmp.Or(cmp.Compare(p.A, q.A), cmp.Compare(p.B, q.B)) })
+	return out, nil
+}
+
+// FormatPairs writes pairs as ParsePairs reads them, separated by spaces: "1<->2 3<->4".
+func FormatPairs(ps []Pair) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, " ")
 }
