@@ -179,6 +179,10 @@ func New(cfg Config) (*Cluster, error) {
 	wl.SpreadReads = cfg.ReadMode == ReadFollower
 	c.invoked = make([]invoked, cfg.Clients)
 	wl.OpenLoop, wl.Zipf = cfg.ArrivalRate > 0, cfg.KeyZipf
+	wl.RoundRobin = cfg.ClientRetry == RetryRoundRobin
+	if cfg.ThinkDist != nil {
+		wl.ThinkDist = cfg.ThinkDist
+	}
 	if cfg.ValueSizes != "" {
 		sizes, err := ParseSizes(cfg.ValueSizes)
 		if err != nil {
@@ -199,6 +203,9 @@ func New(cfg Config) (*Cluster, error) {
 			sizes = sim.StreamN(cfg.Seed, "client-sizes", i)
 		}
 		ch.client.SetStreams(keys, sizes)
+		if wl.ThinkDist != nil {
+			ch.client.SetThinkStream(sim.StreamN(cfg.Seed, "client-think", i))
+		}
 		c.clients = append(c.clients, ch)
 	}
 	if cfg.ArrivalRate > 0 {

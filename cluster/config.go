@@ -128,6 +128,14 @@ type Config struct {
 	// over the cluster's: disk, election timeout, heartbeat, clock rate, CPU service time. With none,
 	// every node runs the cluster's settings and draws nothing more.
 	PerNode []NodeSettings
+
+	// Workload settings of issue 8's second wave (finish.go). ThinkDist, when set, draws each closed-loop
+	// client's think time from it (stream "client-think/i") instead of the constant Workload.Think; a
+	// constant is never kept here, so a run with one draws what it drew before. ClientRetry is where a
+	// client sends an attempt after a refusal: RetryLeader (the default) follows the leader the refusing
+	// node names, RetryRoundRobin goes to its next endpoint, as etcd's clientv3 does.
+	ThinkDist   *latency.Dist
+	ClientRetry ClientRetry
 }
 
 // LinkFlap is link flapping: the link between each pair of nodes with an edge stays up for a span
@@ -135,6 +143,9 @@ type Config struct {
 // from its own stream "flap/A-B" (A < B). A flap's up restores the edges whatever cut them meanwhile.
 type LinkFlap struct {
 	Up, Down *latency.Dist
+	// Links, when set, are the only pairs that flap (each still from its own stream, so a pair flaps
+	// exactly as it does when every pair flaps); nil is every pair.
+	Links []fault.Pair
 }
 
 // MinFlapSpan is the shortest mean of a flap's spans: every pair of nodes flaps, n²/2 of them, and
@@ -366,6 +377,9 @@ func (c *Config) Validate() error {
 		return err
 	}
 	if err := c.validateWorkload(); err != nil {
+		return err
+	}
+	if err := c.validateFinish(); err != nil {
 		return err
 	}
 	for _, e := range c.Faults {

@@ -3,6 +3,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,7 +57,7 @@ func (c *Config) ClientLink() topology.Link {
 }
 
 // flapSources are the link flaps of the run over g: one source per pair of nodes with an edge either
-// way, drawn from the pair's own stream.
+// way (of the pairs Flap.Links chooses, when it does), drawn from the pair's own stream.
 func (c *Config) flapSources(g *topology.Graph) []fault.Source {
 	f := c.Flap
 	if f == nil {
@@ -72,6 +73,9 @@ func (c *Config) flapSources(g *topology.Graph) []fault.Source {
 			}
 			if _, ok := g.Link(b, a); ok {
 				edges = append(edges, topology.Edge{From: b, To: a})
+			}
+			if f.Links != nil && !slices.Contains(f.Links, fault.Pair{A: a, B: b}) {
+				continue // not a chosen link: no stream made, nothing drawn
 			}
 			if len(edges) > 0 {
 				r := sim.Stream(c.Seed, fmt.Sprintf("flap/%d-%d", a, b))
@@ -104,6 +108,11 @@ func (c *Config) validateLinks() error {
 		case f.Down.Mean() < MinFlapSpan:
 			return fmt.Errorf("flap: down %v has mean %s: at least %s (every pair of nodes flaps)", f.Down, ascii(f.Down.Mean()), ascii(MinFlapSpan))
 		}
+		for _, p := range f.Links {
+			if p.B > int64(c.Hosts()) {
+				return fmt.Errorf("flap: links: %v: node %d is not in 1..%d", p, p.B, c.Hosts())
+			}
+		}
 	}
 	for _, e := range c.Faults {
 		if e.Kind != fault.Filter {
@@ -112,6 +121,11 @@ func (c *Config) validateLinks() error {
 		for _, p := range e.Filter.Links {
 			if p.From > int64(c.Hosts()) || p.To > int64(c.Hosts()) {
 				return fmt.Errorf("filter: %v: link %v: node %d is not in 1..%d", e, p, max(p.From, p.To), c.Hosts())
+			}
+		}
+		for _, l := range e.Filter.RoleLinks {
+			if id := max(l.From.ID, l.To.ID); id > int64(c.Hosts()) {
+				return fmt.Errorf("filter: %v: node %d is not in 1..%d", e, id, c.Hosts())
 			}
 		}
 	}

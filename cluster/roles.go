@@ -61,6 +61,12 @@ func (c *Cluster) resolve(e *fault.Event) resolved {
 			mark(t)
 		}
 	}
+	if e.Filter != nil {
+		for _, l := range e.Filter.RoleLinks {
+			mark(l.From) // an end "*" is by ID (0): marks nothing
+			mark(l.To)
+		}
+	}
 	var r resolved
 	if has[fault.Leader] {
 		if l := c.currentLeader(); l != 0 {
@@ -204,6 +210,34 @@ func (c *Cluster) applyRoles(e *fault.Event) {
 		ev := *e
 		ev.Edges = eds
 		c.applyAs(&ev, strings.Join(notes, ", "))
+	case e.Filter != nil && e.Filter.RoleLinks != nil:
+		// A filter's roles are resolved once, when it starts: it keeps to the links they named until
+		// its end, whoever leads meanwhile (models/fault.MsgFilter.RoleLinks).
+		var links []fault.LinkPattern
+		var notes []string
+		for _, l := range e.Filter.RoleLinks {
+			for _, t := range []fault.Target{l.From, l.To} {
+				if w := r.who(t); w != "" && !slices.Contains(notes, w) {
+					notes = append(notes, w)
+				}
+			}
+			from, to := r.nodes(l.From), r.nodes(l.To) // "*" is node 0, every node
+			if len(from) == 0 || len(to) == 0 || (from[0] == to[0] && from[0] != 0) {
+				continue // a role that named nobody, or a link from a node to itself
+			}
+			if p := (fault.LinkPattern{From: int64(from[0]), To: int64(to[0])}); !slices.Contains(links, p) {
+				links = append(links, p)
+			}
+		}
+		if len(links) == 0 {
+			c.noEffect(e, strings.Join(notes, ", ")+": no link left")
+			return
+		}
+		f := *e.Filter
+		f.Links = links
+		ev := *e
+		ev.Filter = &f
+		c.applyAs(&ev, strings.Join(notes, ", "))
 	case e.RoleGroups != nil:
 		var groups [][]int64
 		var notes []string
@@ -264,7 +298,7 @@ func (c *Cluster) noEffect(e *fault.Event, why string) {
 // fire applies a scheduled event: one that names a role goes through applyRoles, which resolves it and
 // calls applyFault with the nodes named; the rest go to applyFault as they are.
 func (c *Cluster) fire(e *fault.Event) {
-	if e.Role != fault.ByID || e.RoleEdges != nil || e.RoleGroups != nil {
+	if e.Role != fault.ByID || e.RoleEdges != nil || e.RoleGroups != nil || (e.Filter != nil && e.Filter.RoleLinks != nil) {
 		c.applyRoles(e)
 		return
 	}

@@ -64,6 +64,11 @@ type Summary struct {
 	Events     uint64            `json:"events"`
 	Violations int               `json:"violations"`
 	Violation  string            `json:"violation,omitempty"`
+
+	// Duplicated counts the copies links that duplicate (Link.Dup) made, each delivered as well, one
+	// per hop that made one; they are not in Messages, which counts what nodes and clients sent. Left
+	// out of the JSON at 0, so that a summary without duplication reads as it always has.
+	Duplicated uint64 `json:"duplicated,omitempty"`
 	// Faults lists the run's faults as they happened, in time order: the first 1000 of FaultsTotal.
 	Faults      []FaultHit `json:"faults"`
 	FaultsTotal uint64     `json:"faults_total"`
@@ -278,6 +283,7 @@ func (c *Cluster) summary() Summary {
 		{"overflow", c.net.Drops[network.DropOverflow]}} {
 		s.Dropped[d.name] = d.n
 	}
+	s.Duplicated = c.net.Duplicated
 	if c.filters { // only then, so that a summary without filters reads as it always has
 		s.Dropped["filter"] = c.net.Drops[network.DropFilter]
 	}

@@ -59,11 +59,13 @@ var paramGroups = map[string]string{
 	// regions (issue 8)
 	"regions": groupNetwork, "client_region": groupClients,
 	"arrival_rate": groupClients, "key_zipf": groupClients, "value_sizes": groupClients,
+	// finish (issue 8, second wave)
+	"client_retry": groupClients, "client_backoff": groupClients,
 }
 
 // placeholders name what a flag takes in the help text, where its kind alone does not say.
 var placeholders = map[string]string{
-	"election_timeout": "MIN:MAX", "fsync": "LATENCY", "timer_jitter": "LATENCY", "latency": "LATENCY", "bandwidth": "RATE",
+	"election_timeout": "MIN:MAX", "fsync": "LATENCY", "think": "LATENCY", "timer_jitter": "LATENCY", "latency": "LATENCY", "bandwidth": "RATE",
 	"disk_bandwidth": "RATE", "topology": "KIND|FILE", "routing": "MODE", "loss": "P",
 	"dup": "P", "reorder": "P", "client_latency": "LATENCY|same", "client_loss": "P|same", "client_bandwidth": "RATE|same",
 }
@@ -88,7 +90,7 @@ var partFlags = []partFlag{
 	{"add", "scenario.schedule", groupFaults, "ID@T,...", "add a node as a voter: its host starts empty at T and the leader at T (or the next one) adds it", false},
 	{"remove", "scenario.schedule", groupFaults, "ID@T,...", "remove a node from the configuration; its host shuts down once that is committed", false},
 	{"replace", "scenario.schedule", groupFaults, "OLD:NEW@T,...", "add NEW as a learner, promote it once caught up, then remove OLD", false},
-	{"filter", "scenario.schedule", groupFaults, "'ACTION TYPES LINKS @T1-T2'", "drop or delay (delay:50ms) some Raft message types on some links for a span, e.g. 'drop append 1->2,1->3 @2s-5s' (docs/experiments.md)", false},
+	{"filter", "scenario.schedule", groupFaults, "'ACTION TYPES LINKS @T1-T2'", "drop or delay (delay:50ms) some Raft message types on some links for a span, e.g. 'drop append 1->2,1->3 @2s-5s'; a link's end may be leader, follower or crashed-leader, named when the filter starts (docs/experiments.md)", false},
 	{"rolling-replace", "scenario.rolling_replace.start", groupFaults, "T", "replace every node one by one from T: node i by node n+i, each when the one before is done (or --rolling-every apart)", false},
 	{"rolling-every", "scenario.rolling_replace.every", groupFaults, "DURATION", "with --rolling-replace: the time between one replace's start and the next's", false},
 	{"leader-crash", "scenario.leader_crash.after", groupFaults, "T", "from T on, crash the leader at a random time within its heartbeat interval (the Raft paper's election experiment, Figure 16)", false},
@@ -98,6 +100,7 @@ var partFlags = []partFlag{
 	{"mttr", "scenario.crash_recovery.mttr", groupFaults, "LATENCY", "crash-recovery faults: each node's time to repair, e.g. exp:3s (with --mttf)", false},
 	{"flap-up", "scenario.flap.up", groupFaults, "LATENCY", "link flaps: how long each link between two nodes stays up, e.g. exp:10s (with --flap-down)", false},
 	{"flap-down", "scenario.flap.down", groupFaults, "LATENCY", "link flaps: how long it then stays down, both directions, e.g. exp:500ms (with --flap-up)", false},
+	{"flap-links", "scenario.flap.links", groupFaults, "A<->B,...", "link flaps on these links only, e.g. 1<->2,1<->3 (with --flap-up and --flap-down; default every link between two nodes)", false},
 	// Per-node settings and gray failures (issue 8, "node").
 	{"node", "cluster.node", groupCluster, "ID:KEY=VALUE,...", "one node's own settings (repeat for more; ID 'all' is every node): fsync, disk_bandwidth, election_timeout, heartbeat, clock_rate (1.0002 or +200ppm), cpu (time per message handled), e.g. 3:fsync=lognormal:20ms:1", false},
 	{"pause", "scenario.schedule", groupFaults, "ID@T:D,...", "pause a node's process from T for D: it handles no message and fires no timer, then takes what queued", false},

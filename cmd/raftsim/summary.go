@@ -91,7 +91,11 @@ func printSummaryAs(w io.Writer, s *cluster.Summary, cfg cluster.Config, heading
 		}
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "  network         %s messages, %s\n", count(s.Messages), humanize.Bytes(s.Bytes))
+	fmt.Fprintf(w, "  network         %s messages, %s", count(s.Messages), humanize.Bytes(s.Bytes))
+	if s.Duplicated > 0 { // only then, so that other summaries read as before
+		fmt.Fprintf(w, "; %s duplicated by links", count(s.Duplicated))
+	}
+	fmt.Fprintln(w)
 	var dropped uint64
 	var parts []string
 	for _, r := range dropReasons {

@@ -73,6 +73,12 @@ func (a *Axis) axisKind() experiments.AxisKind {
 	case Int, Float:
 		return experiments.Number
 	case Duration:
+		// think also takes latency specs: an axis listing any is a category (finish.go).
+		for _, v := range a.Values {
+			if _, err := time.ParseDuration(v); err != nil {
+				return experiments.Categorical
+			}
+		}
 		return experiments.Duration
 	}
 	return p.numeric

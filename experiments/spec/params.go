@@ -112,6 +112,7 @@ type state struct {
 const (
 	defaultClientTimeout = 500 * time.Millisecond
 	defaultOpDeadline    = 5 * time.Second
+	defaultClientBackoff = 10 * time.Millisecond // workload.Config's default
 	defaultKeys          = 1000
 	defaultMaxInflight   = 256
 	defaultMaxBatch      = 64
@@ -207,8 +208,27 @@ var registry = []*param{
 		func(c *cluster.Config) *time.Duration { return &c.Workload.Timeout }, defaultClientTimeout),
 	durationParam("cluster", "op_deadline", "a client write not done by then counts as failed", positive,
 		func(c *cluster.Config) *time.Duration { return &c.Workload.Deadline }, defaultOpDeadline),
-	durationParam("cluster", "think", "client pause between writes", nonNegative,
-		func(c *cluster.Config) *time.Duration { return &c.Workload.Think }),
+	{
+		// A duration is a constant, read and written as it always was (so a spec's keys and results do
+		// not change); any other distribution is kept as a latency spec and drawn per pause (finish.go).
+		Param: Param{Name: "think", Section: "cluster", Kind: Duration,
+			Doc: "client pause between writes: a duration, or a latency spec drawn per pause from the client's own stream (exp:10ms)"},
+		parse: textParser(func(_ *parseCtx, s string) (string, error) { return parseThink(s) }),
+		apply: func(st *state, v string) {
+			st.cfg.Workload.Think, st.cfg.ThinkDist = 0, nil
+			if d, err := time.ParseDuration(v); err == nil {
+				st.cfg.Workload.Think = d
+			} else {
+				st.cfg.ThinkDist = latency.MustParse(v)
+			}
+		},
+		get: func(c *cluster.Config) string {
+			if c.ThinkDist != nil {
+				return c.ThinkDist.String()
+			}
+			return fmtDur(c.Workload.Think)
+		},
+	},
 	{
 		Param: Param{Name: "value_size", Section: "cluster", Kind: Int, Doc: "modelled bytes of each write's payload"},
 		parse: intParser(0, cluster.MaxValueSize),
@@ -418,7 +438,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "flap", Section: "scenario", Kind: Mapping,
-			Doc: "link flaps: {up, down}, latency specs; every link between two nodes stays up for a span drawn from up, then down for one drawn from down, and so on"},
+			Doc: "link flaps: {up, down[, links]}, up and down latency specs; every link between two nodes (or the pairs links lists, A<->B) stays up for a span drawn from up, then down for one drawn from down, and so on"},
 		parse: parseFlap,
 		apply: func(st *state, v string) { st.cfg.Flap = flapOf(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -502,6 +522,19 @@ var registry = []*param{
 		apply: func(st *state, v string) { st.cfg.PerNode = nodeSettingsOf(v) },
 		get:   func(*cluster.Config) string { return "" },
 	},
+	// Workload settings of issue 8's second wave ("finish"): the client's retry policy and its pause
+	// between attempts (think's distribution is the think entry above).
+	{
+		Param: Param{Name: "client_retry", Section: "cluster", Kind: Choice, Choices: cluster.ClientRetryNames,
+			Doc: "where a client sends an attempt after a refusal: leader (follow the leader the refusing node names) or round_robin (its next endpoint, ignoring hints, as etcd's clientv3)"},
+		parse: choiceParser(map[string]string{"leader": "leader", "round_robin": "round_robin"}, "leader or round_robin"),
+		apply: func(st *state, v string) {
+			st.cfg.ClientRetry = cluster.ClientRetry(slices.Index(cluster.ClientRetryNames, v))
+		},
+		get: func(c *cluster.Config) string { return c.ClientRetry.String() },
+	},
+	durationParam("cluster", "client_backoff", "client pause before its next attempt after a refusal that names no leader to follow", positive,
+		func(c *cluster.Config) *time.Duration { return &c.Workload.Backoff }, defaultClientBackoff),
 }
 
 // parseNodeList reads the node: list; its canonical text is the canonical entries joined by
@@ -644,6 +677,26 @@ func durationParam(section, name, doc string, rule durationRule, field func(*clu
 			return fmtDur(d)
 		},
 	}
+}
+
+// parseThink reads a think time: a duration, or a latency spec; a constant spec is written as its
+// duration ("const:10ms" is "10ms"), so that it names the same point and draws nothing.
+func parseThink(s string) (string, error) {
+	if _, err := time.ParseDuration(strings.TrimSpace(s)); err == nil {
+		d, err := parseDuration(s, nonNegative)
+		return fmtDur(d), err
+	}
+	d, err := latency.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("%q: want a duration like 10ms or a latency spec like exp:10ms (%s)", s, trimPkg(err))
+	}
+	if d.IsConst() {
+		return fmtDur(d.Mean()), nil
+	}
+	if !d.FiniteMean() {
+		return "", fmt.Errorf("%v: want a distribution of finite mean (no pareto with alpha <= 1)", d)
+	}
+	return d.String(), nil
 }
 
 func intParser(lo, hi int64) func(*parseCtx, *yaml.Node, pos) (string, error) {
@@ -1069,10 +1122,28 @@ func parseFlap(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
 	if pc.d.isNull(n) {
 		return "", nil
 	}
-	var up, down string
+	var up, down, links string
 	err := pc.d.fields(n, p, func(key string, v *yaml.Node, p pos) error {
+		if key == "links" {
+			// A list of "A<->B", or one string of them separated by commas or spaces (the flag's form,
+			// and the canonical one). Node IDs are checked against the point's nodes in Validate.
+			var items []string
+			if err := pc.d.items(v, p, func(_ int, item *yaml.Node, ip pos) error {
+				s, err := pc.d.str(item, ip)
+				items = append(items, s)
+				return err
+			}); err != nil {
+				return err
+			}
+			ps, err := fault.ParsePairs(strings.Join(items, ","), maxNodes)
+			if err != nil {
+				return pc.d.errorf(p, "%s", err)
+			}
+			links = fault.FormatPairs(ps)
+			return nil
+		}
 		if key != "up" && key != "down" {
-			return pc.d.unknown(p, []string{"up", "down"})
+			return pc.d.unknown(p, []string{"up", "down", "links"})
 		}
 		c, err := textParser(func(_ *parseCtx, s string) (string, error) {
 			d, c, err := parseLatency(s)
@@ -1096,6 +1167,9 @@ func parseFlap(pc *parseCtx, n *yaml.Node, p pos) (string, error) {
 	case down == "":
 		return "", pc.d.errorf(p, "down: required")
 	}
+	if links != "" {
+		return "up=" + up + ",down=" + down + ",links=" + links, nil // only then: specs without read as before
+	}
 	return "up=" + up + ",down=" + down, nil
 }
 
@@ -1104,7 +1178,11 @@ func flapOf(v string) *cluster.LinkFlap {
 		return nil
 	}
 	f := subfields(v)
-	return &cluster.LinkFlap{Up: latency.MustParse(f["up"]), Down: latency.MustParse(f["down"])}
+	lf := &cluster.LinkFlap{Up: latency.MustParse(f["up"]), Down: latency.MustParse(f["down"])}
+	if f["links"] != "" {
+		lf.Links, _ = fault.ParsePairs(f["links"], maxNodes)
+	}
+	return lf
 }
 
 func crashRecoveryOf(v string) *cluster.CrashRecovery {

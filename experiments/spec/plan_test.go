@@ -22,7 +22,7 @@ func runDefault() cluster.Config {
 	c := cluster.Default()
 	c.Seed = 0
 	c.MaxInflight, c.MaxBatch = 256, 64
-	c.Workload.Timeout, c.Workload.Deadline, c.Workload.Keys = 500*time.Millisecond, 5*time.Second, 1000
+	c.Workload.Timeout, c.Workload.Deadline, c.Workload.Keys, c.Workload.Backoff = 500*time.Millisecond, 5*time.Second, 1000, 10*time.Millisecond
 	return c
 }
 

@@ -16,7 +16,8 @@
 // leader+K hits 1+K live nodes drawn in its place, so that the count of nodes a fault hits never depends
 // on the election's timing (the rule crash leader+K always had); with no live follower, or no leader
 // crashed yet, the fault does nothing. The run's fault timeline names the node each role named, or why
-// none (docs/experiments.md, "Role targets").
+// none (docs/experiments.md, "Role targets"). A message filter's link ends may be leader, follower or
+// crashed-leader too (MsgFilter.RoleLinks): resolved when the filter starts and kept until it ends.
 //
 // A drawn schedule is a Source, drawn one event at a time as the run reaches it, so that its cost
 // follows the run rather than the settings: a fault every nanosecond for an hour costs nothing before

@@ -1,12 +1,15 @@
 package fault
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/bits"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
@@ -129,7 +132,12 @@ type MsgFilter struct {
 	// Links are the links it applies to, each pattern in turn; a message on a link that several match
 	// is filtered once.
 	Links []LinkPattern
-	Until time.Duration // the end of the span, exclusive: Forever for the end of the run
+	// RoleLinks, when an end of a link is a role (leader, follower, crashed-leader), lists every link as
+	// written (Links is then empty), an end of ID 0 standing for "*". The cluster names the nodes once,
+	// when the filter starts (at its event's At), and the filter keeps to those links until Until, whoever
+	// leads meanwhile: a filter is a script's step, and a script names the node the stage is about.
+	RoleLinks []EdgeTarget
+	Until     time.Duration // the end of the span, exclusive: Forever for the end of the run
 }
 
 // Format writes the filter in the form ParseFilter reads, starting at at.
@@ -141,6 +149,12 @@ func (f *MsgFilter) Format(at time.Duration) string {
 	links := make([]string, len(f.Links))
 	for i, p := range f.Links {
 		links[i] = p.String()
+	}
+	if f.RoleLinks != nil { // as written: Links, if set, are what the roles named when it started
+		links = make([]string, len(f.RoleLinks))
+		for i, l := range f.RoleLinks {
+			links[i] = linkString(l)
+		}
 	}
 	span := "@" + sim.FormatDuration(at)
 	if f.Until != Forever {
@@ -160,10 +174,9 @@ func (f *MsgFilter) Format(at time.Duration) string {
 //     may be * for every node (1->* is every link out of 1), or * alone for every link between nodes;
 //   - the span starts at FROM and ends before UNTIL, or lasts to the end of the run.
 //
-// Client messages are never filtered. Node IDs are read as every fault form reads them (parseNode).
-//
-// TODO(roles): once role targets are parsed (leader, follower, crashed-leader), a link's ends may be
-// roles resolved when the filter starts; the Figure 8 spec notes where it would use them.
+// Client messages are never filtered. Node IDs are read as every fault form reads them (parseTarget):
+// an end may be a role that names one node (leader, follower, crashed-leader), resolved when the filter
+// starts, at FROM, and kept until UNTIL (RoleLinks): "drop append leader->* @2s-5s".
 func ParseFilter(s string, n int) ([]Event, error) {
 	fields := strings.Fields(s)
 	if len(fields) != 4 {
@@ -185,7 +198,7 @@ func ParseFilter(s string, n int) ([]Event, error) {
 	if f.Types, err = parseMsgMask(fields[1]); err != nil {
 		return nil, fmt.Errorf("%q: %w", s, err)
 	}
-	if f.Links, err = parseLinkPatterns(fields[2], n); err != nil {
+	if f.Links, f.RoleLinks, err = parseLinkPatterns(fields[2], n); err != nil {
 		return nil, fmt.Errorf("%q: %w", s, err)
 	}
 	span, ok := strings.CutPrefix(fields[3], "@")
@@ -243,22 +256,25 @@ func lookupMsgs(name string) (MsgMask, bool) {
 	return 0, false
 }
 
-// parseLinkPatterns reads "A->B,C<->D,1->*" or "*".
-func parseLinkPatterns(s string, n int) ([]LinkPattern, error) {
+// parseLinkPatterns reads "A->B,C<->D,1->*,leader->*" or "*". With no role among the ends it returns
+// the patterns; with one, it returns every link as written instead (an end "*" as Target{}), for the
+// cluster to resolve when the filter starts.
+func parseLinkPatterns(s string, n int) ([]LinkPattern, []EdgeTarget, error) {
 	list, err := splitList(s)
 	if err != nil {
-		return nil, fmt.Errorf("links: %w", err)
+		return nil, nil, fmt.Errorf("links: %w", err)
 	}
-	end := func(s string) (int64, error) {
+	end := func(s string) (Target, error) {
 		if strings.TrimSpace(s) == "*" {
-			return 0, nil
+			return Target{}, nil
 		}
-		return parseNode(s, n)
+		return parseTarget(s, n, oneNode)
 	}
-	var out []LinkPattern
+	var out []EdgeTarget
+	roles := false
 	for _, item := range list {
 		if item == "*" {
-			out = append(out, LinkPattern{})
+			out = append(out, EdgeTarget{})
 			continue
 		}
 		both := strings.Contains(item, "<->")
@@ -268,32 +284,58 @@ func parseLinkPatterns(s string, n int) ([]LinkPattern, error) {
 		}
 		a, b, ok := strings.Cut(item, sep)
 		if !ok {
-			return nil, fmt.Errorf("link %q: want A->B, A<->B, either end * for every node, or * for every link", item)
+			return nil, nil, fmt.Errorf("link %q: want A->B, A<->B, either end * for every node, or * for every link", item)
 		}
 		from, err := end(a)
 		if err != nil {
-			return nil, fmt.Errorf("link %q: %w", item, err)
+			return nil, nil, fmt.Errorf("link %q: %w", item, err)
 		}
 		to, err := end(b)
 		if err != nil {
-			return nil, fmt.Errorf("link %q: %w", item, err)
+			return nil, nil, fmt.Errorf("link %q: %w", item, err)
 		}
-		if from == to && from != 0 {
-			return nil, fmt.Errorf("link %q: a node has no link to itself", item)
+		if from == to && from != (Target{}) {
+			return nil, nil, fmt.Errorf("link %q: a node has no link to itself", item)
 		}
-		out = append(out, LinkPattern{from, to})
+		roles = roles || from.Role != ByID || to.Role != ByID
+		out = append(out, EdgeTarget{from, to})
 		if both && from != to {
-			out = append(out, LinkPattern{to, from})
+			out = append(out, EdgeTarget{to, from})
 		}
 	}
-	seen := make(map[LinkPattern]bool, len(out))
-	for _, p := range out {
-		if seen[p] {
-			return nil, fmt.Errorf("link %v is listed twice", p)
+	seen := make(map[EdgeTarget]bool, len(out))
+	for _, l := range out {
+		if seen[l] {
+			return nil, nil, fmt.Errorf("link %s is listed twice", linkString(l))
 		}
-		seen[p] = true
+		seen[l] = true
 	}
-	return out, nil
+	if roles {
+		// A role may name the other end's node, or the node of another link, when the filter starts:
+		// the cluster drops a link from a node to itself, and a link named twice, then.
+		return nil, out, nil
+	}
+	ps := make([]LinkPattern, len(out))
+	for i, l := range out {
+		ps[i] = LinkPattern{l.From.ID, l.To.ID}
+	}
+	return ps, nil, nil
+}
+
+// linkString writes a filter's link as LinkPattern does: "leader->*", "*->3", "*" for every link.
+func linkString(l EdgeTarget) string {
+	if l == (EdgeTarget{}) {
+		return "*"
+	}
+	return linkEnd(l.From) + "->" + linkEnd(l.To)
+}
+
+// linkEnd writes an end of a filter's link: "*" for every node, else the target as written.
+func linkEnd(t Target) string {
+	if t == (Target{}) {
+		return "*"
+	}
+	return t.String()
 }
 
 // Flap makes the link between nodes a and b go down and come back up, both directions at once (those
@@ -329,4 +371,55 @@ func (f *flap) Next() (Event, bool) {
 	f.t += span
 	f.isDown = !f.isDown
 	return Event{At: f.t, Kind: kind, Edges: f.edges}, true
+}
+
+// Pair is the link between two nodes, both directions: A < B.
+type Pair struct{ A, B int64 }
+
+func (p Pair) String() string { return fmt.Sprintf("%d<->%d", p.A, p.B) }
+
+// ParsePairs reads the links a flap names: "A<->B" items separated by commas (or, as FormatPairs writes
+// them, spaces), node IDs in 1..n read as every fault form reads them. A flap takes a link down both
+// ways at once, so a one-way "A->B" is refused, and so are a node's link to itself, a pair listed twice
+// and roles (a flap's spans are drawn for the run from the pair's stream, before anyone leads). The
+// pairs are returned in order of A, then B.
+func ParsePairs(s string, n int) ([]Pair, error) {
+	list := strings.FieldsFunc(s, func(r rune) bool { return r == ',' || unicode.IsSpace(r) })
+	if len(list) == 0 {
+		return nil, fmt.Errorf("%q: empty list: want A<->B[,C<->D]", s)
+	}
+	var out []Pair
+	for _, item := range list {
+		a, b, ok := strings.Cut(item, "<->")
+		if !ok {
+			return nil, fmt.Errorf("link %q: want A<->B (a flap takes both directions down at once)", item)
+		}
+		x, err := parseTarget(a, n, 0)
+		if err != nil {
+			return nil, fmt.Errorf("link %q: %w", item, err)
+		}
+		y, err := parseTarget(b, n, 0)
+		if err != nil {
+			return nil, fmt.Errorf("link %q: %w", item, err)
+		}
+		p := Pair{min(x.ID, y.ID), max(x.ID, y.ID)}
+		switch {
+		case p.A == p.B:
+			return nil, fmt.Errorf("link %q: a node has no link to itself", item)
+		case slices.Contains(out, p):
+			return nil, fmt.Errorf("link %v is listed twice", p)
+		}
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(p, q Pair) int { return cmp.Or(cmp.Compare(p.A, q.A), cmp.Compare(p.B, q.B)) })
+	return out, nil
+}
+
+// FormatPairs writes pairs as ParsePairs reads them, separated by spaces: "1<->2 3<->4".
+func FormatPairs(ps []Pair) string {
+	parts := make([]string, len(ps))
+	for i, p := range ps {
+		parts[i] = p.String()
+	}
+	return strings.Join(parts, " ")
 }

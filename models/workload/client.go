@@ -33,6 +33,19 @@ type Config struct {
 	// Sizes, when set, draws each write's modelled payload from it (bytes), from SizeRand, instead of
 	// ValueSize.
 	Sizes Sizes
+	// ThinkDist, when set, draws each think time from it, from the stream SetThinkStream gives, instead
+	// of the constant Think; a negative draw is no pause.
+	ThinkDist Durations
+	// RoundRobin is the retry policy of etcd's clientv3 endpoints: a refused or unanswered attempt goes
+	// to the next endpoint in the client's round-robin order, whatever leader the refusing node names;
+	// the client stays with an endpoint while it answers. Off (the default), a refusal naming a leader
+	// is followed at once.
+	RoundRobin bool
+}
+
+// Durations is a distribution of durations (models/latency.Dist is one).
+type Durations interface {
+	Sample(r *rand.Rand) time.Duration
 }
 
 // Sizes is a distribution of payload sizes in bytes (Sample's result is clamped to [0, 2^32-1]).
@@ -140,8 +153,9 @@ type Client struct {
 
 	// The streams of the optional models (Config.Zipf, Config.Sizes), each its own so that turning one
 	// on leaves every other draw where it was; nil when the model is off.
-	zipf     *rand.Zipf
-	sizeRand *rand.Rand
+	zipf      *rand.Zipf
+	sizeRand  *rand.Rand
+	thinkRand *rand.Rand // Config.ThinkDist's stream; nil when think times are constant
 }
 
 // SetStreams gives the client the streams of its optional models: keys for Config.Zipf, sizes for
@@ -152,6 +166,14 @@ func (c *Client) SetStreams(keys, sizes *rand.Rand) {
 	}
 	if c.cfg.Sizes != nil {
 		c.sizeRand = sizes
+	}
+}
+
+// SetThinkStream gives the client the stream of Config.ThinkDist; without it (or without ThinkDist),
+// every think time is Config.Think. Call it before Start.
+func (c *Client) SetThinkStream(r *rand.Rand) {
+	if c.cfg.ThinkDist != nil {
+		c.thinkRand = r
 	}
 }
 
@@ -273,7 +295,8 @@ func (c *Client) Reply(r Reply) {
 	// A node that names another leader is followed at once, unless it names the node that has just
 	// failed the client. After a node that knows no leader, or names itself but no longer leads, the
 	// client pauses, then tries the next node in its order.
-	if r.Leader != 0 && r.Leader != c.target && r.Leader != c.suspect {
+	// Round robin follows no node's word: the next endpoint, after the pause.
+	if !c.cfg.RoundRobin && r.Leader != 0 && r.Leader != c.target && r.Leader != c.suspect {
 		c.target = r.Leader
 		c.send()
 		return
@@ -318,9 +341,13 @@ func (c *Client) complete(ok bool) {
 	if c.rec != nil {
 		c.rec.Record(c.op)
 	}
-	if c.cfg.Think > 0 {
+	think := c.cfg.Think
+	if c.thinkRand != nil {
+		think = max(c.cfg.ThinkDist.Sample(c.thinkRand), 0)
+	}
+	if think > 0 {
 		c.phase = thinking
-		c.env.ArmClient(c.id, c.cfg.Think)
+		c.env.ArmClient(c.id, think)
 		return
 	}
 	c.issue()

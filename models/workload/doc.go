@@ -62,6 +62,14 @@
 // (SetStreams); the client still draws its uniform key from its own stream, so that with either model
 // on, every other draw of the client is what it was.
 //
+// Config.ThinkDist draws each think time from a distribution, from a stream of its own
+// (SetThinkStream), instead of the constant Config.Think; the client's own stream is untouched.
+//
+// Config.RoundRobin swaps the redirect rule for etcd's: a refusal is never followed to the leader it
+// names; the client pauses Config.Backoff and takes the next node in its order, and stays with a node
+// while it answers, as a pinned endpoint of etcd's balancer. With our nodes refusing rather than
+// forwarding, a client finds the leader after up to n-1 refusals.
+//
 // Every operation's invoke and completion times, outcome and observed value (for a write, the value it
 // replaced; for a read, the value read) are handed to a Recorder, so a history can be checked or
 // measured afterwards.
