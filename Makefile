@@ -18,11 +18,11 @@ build:
 	$(BUILD) -o $(BIN) ./cmd/raftsim
 
 # The main job: the built-in experiments into out/, with their plots: fig16, quorum, tradeoff,
-# rolling-replace, partial-partition, wan, loss and drift (about 45 s of CPU) at full size; fig16-sensitivity (378
+# rolling-replace, partial-partition, wan, loss, drift, gray and throughput (about 85 s of CPU) at full size; fig16-sensitivity (378
 # points; 33 s on 2 idle cores at its full 200 trials per point) at REDUCED_TRIALS per point, into its
 # own directory so that it never replaces full-size results.
-EXPERIMENTS := fig16 quorum tradeoff fig16-sensitivity rolling-replace partial-partition wan loss drift
-FULL_IN_RUN := fig16 quorum tradeoff rolling-replace partial-partition wan loss drift
+EXPERIMENTS := fig16 quorum tradeoff fig16-sensitivity rolling-replace partial-partition wan loss drift gray throughput
+FULL_IN_RUN := fig16 quorum tradeoff rolling-replace partial-partition wan loss drift gray throughput
 REDUCED_TRIALS := 100
 run: build
 	@for e in $(FULL_IN_RUN); do ./$(BIN) sweep $$e --out out/$$e || exit $$?; done
