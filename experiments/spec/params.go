@@ -284,7 +284,7 @@ var registry = []*param{
 	},
 	boolParam("cluster", "check", "check the Raft safety properties as the run goes", func(c *cluster.Config) *bool { return &c.Check }),
 
-	durationParam("scenario", "measure_from", "start of the window of the *_after measures", nonNegative,
+	durationParam("scenario", "measure_from", "start of the window of the *_after measures, success_rate, recovery_ms (NaN when 0) and the per-region latencies", nonNegative,
 		func(c *cluster.Config) *time.Duration { return &c.MeasureFrom }),
 	intParam("scenario", "faults", "crash this many nodes at crash_at, the leader among them; 0 for none", 0, maxNodes,
 		func(st *state) *int { return &st.faults }),
