@@ -236,7 +236,7 @@ var registry = []*param{
 		// true is the thesis's style, as it was before etcd's was offered, so that specs and results
 		// written then read and run the same.
 		Param: Param{Name: "pre_vote", Section: "cluster", Kind: Choice, Choices: []string{"false", "true", "etcd"}, Bare: "true",
-			Doc: "PreVote (thesis §9.6): thesis (or true, or the flag alone) refuses a pre-vote while the leader is heard from; etcd grants one to any up-to-date candidate; false is off"},
+			Doc: "PreVote (thesis §9.6): thesis (or true, or the flag alone) refuses a pre-vote while the leader is heard from; etcd grants one to any up-to-date candidate; false is off. The flag takes a value after =: --pre-vote=etcd"},
 		parse: choiceParser(map[string]string{"false": "false", "true": "true", "thesis": "true", "etcd": "etcd"},
 			"etcd, thesis, true or false (true is thesis)"),
 		apply: func(st *state, v string) {
