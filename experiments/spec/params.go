@@ -256,7 +256,7 @@ var registry = []*param{
 		// true is the thesis's style, as it was before etcd's was offered, so that specs and results
 		// written then read and run the same.
 		Param: Param{Name: "pre_vote", Section: "cluster", Kind: Choice, Choices: []string{"false", "true", "etcd"}, Bare: "true",
-			Doc: "PreVote (thesis §9.6): thesis (or true, or the flag alone) refuses a pre-vote while the leader is heard from; etcd grants one to any up-to-date candidate; false is off"},
+			Doc: "PreVote (thesis §9.6): thesis (or true, or the flag alone) refuses a pre-vote while the leader is heard from; etcd grants one to any up-to-date candidate; false is off. The flag takes a value after =: --pre-vote=etcd"},
 		parse: choiceParser(map[string]string{"false": "false", "true": "true", "thesis": "true", "etcd": "etcd"},
 			"etcd, thesis, true or false (true is thesis)"),
 		apply: func(st *state, v string) {
@@ -304,7 +304,7 @@ var registry = []*param{
 	},
 	boolParam("cluster", "check", "check the Raft safety properties as the run goes", func(c *cluster.Config) *bool { return &c.Check }),
 
-	durationParam("scenario", "measure_from", "start of the window of the *_after measures", nonNegative,
+	durationParam("scenario", "measure_from", "start of the window of the *_after measures, success_rate, recovery_ms (NaN when 0) and the per-region latencies", nonNegative,
 		func(c *cluster.Config) *time.Duration { return &c.MeasureFrom }),
 	intParam("scenario", "faults", "crash this many nodes at crash_at, the leader among them; 0 for none", 0, maxNodes,
 		func(st *state) *int { return &st.faults }),
