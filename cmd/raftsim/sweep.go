@@ -316,6 +316,10 @@ func newListCmd() *cobra.Command {
 		Long:  "List the built-in experiments, one line each: name, description, size.",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			width := 0
+			for _, name := range specs.Names() {
+				width = max(width, len(name))
+			}
 			for _, name := range specs.Names() {
 				b, _ := specs.Get(name)
 				s, err := spec.Parse(b, name+".yaml")
@@ -326,7 +330,7 @@ func newListCmd() *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("built-in %s: %w", name, err)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%-10s %s (%d points × %d trials)\n", name, s.Description, len(plan.Points), plan.Trials)
+				fmt.Fprintf(cmd.OutOrStdout(), "%-*s  %s (%d points × %d trials)\n", width, name, s.Description, len(plan.Points), plan.Trials)
 			}
 			return nil
 		},

@@ -133,6 +133,16 @@ func TestListAndPlot(t *testing.T) {
 	if r.code != 0 || strings.Count(r.stdout, "\n") < 3 || !strings.Contains(r.stdout, "quorum") {
 		t.Fatalf("list: exit %d, %q", r.code, r.stdout)
 	}
+	// The descriptions start in one column, whatever the longest name.
+	col := -1
+	for _, line := range strings.Split(strings.TrimSpace(r.stdout), "\n") {
+		name, _, _ := strings.Cut(line, " ")
+		c := len(name) + strings.IndexFunc(line[len(name):], func(r rune) bool { return r != ' ' })
+		if col >= 0 && c != col {
+			t.Fatalf("list: descriptions start in column %d and %d:\n%s", col, c, r.stdout)
+		}
+		col = c
+	}
 	dir := filepath.Join(t.TempDir(), "q")
 	if r := raftsim(t, nil, "sweep", "quorum", "--trials", "1", "--out", dir, "--quiet"); r.code != 0 {
 		t.Fatalf("sweep quorum: %d %s", r.code, r.stderr)
