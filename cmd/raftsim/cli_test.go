@@ -294,6 +294,9 @@ func TestReplayTrial(t *testing.T) {
 		}
 		for _, m := range measure.Names {
 			want, _ := strconv.ParseFloat(row[col[m]], 64)
+			if _, ok := got[m]; !ok && strings.HasPrefix(m, "region") && want != want {
+				continue // a run without regions leaves its regionK_ measures out: they are NaN
+			}
 			g, err := strconv.ParseFloat(got[m], 64)
 			if err != nil || !(g == want || g != g && want != want) {
 				t.Errorf("replay %s trial %s: %s = %q, trials.csv has %q", point, row[col["trial"]], m, got[m], row[col[m]])
