@@ -115,8 +115,9 @@ func argError(err error, args []Arg, flagOf func(path string) string) error {
 		return err
 	}
 	out := &Error{Msg: flagWords(strings.TrimPrefix(e.Msg, "schedule: "), flagOf)}
-	if e.Path == "cluster.node" || strings.HasPrefix(e.Path, "cluster.node[") {
-		// The keys of --node are spelled as in a spec (disk_bandwidth), not as the flags of the same name.
+	if e.Path == "cluster.node" || strings.HasPrefix(e.Path, "cluster.node[") || e.Path == "cluster.topology" {
+		// The keys of --node, and what a topology file's message quotes of the file (its own node:
+		// entries), are spelled as in a spec (disk_bandwidth), not as the flags of the same name.
 		out.Msg = e.Msg
 	}
 	// A required field of a mapping parameter (leader_crash, crash_recovery) left out is a flag left out.
