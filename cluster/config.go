@@ -444,20 +444,22 @@ func (c *Config) perNodeHeartbeatWarning() string {
 		hbs = append(hbs, timer{id, float64(hb) / nc.clockRate, hb, nc.clockRate})
 		els = append(els, timer{id, float64(nc.electionMin) / nc.clockRate, nc.electionMin, nc.clockRate})
 	}
-	// The worst pair of distinct nodes: the slowest heartbeat, against the shortest election timeout
-	// of another node (the runner-up when the shortest is the leader's own).
-	worst := func(ts []timer, less func(a, b float64) bool, not int64) (timer, bool) {
-		var best timer
-		found := false
-		for _, t := range ts {
-			if t.id != not && (!found || less(t.real, best.real)) {
-				best, found = t, true
-			}
+	// The worst pair of distinct nodes: a heartbeat against the shortest election timeout of another
+	// node, the runner-up when the shortest is the leader's own (it does not time out while it leads).
+	first, second := -1, -1
+	for i, e := range els {
+		switch {
+		case first < 0 || e.real < els[first].real:
+			first, second = i, first
+		case second < 0 || e.real < els[second].real:
+			second = i
 		}
-		return best, found
 	}
-	for _, hb := range hbs {
-		el, _ := worst(els, func(a, b float64) bool { return a < b }, hb.id)
+	for i, hb := range hbs {
+		el := els[first]
+		if i == first {
+			el = els[second]
+		}
 		if hb.real >= el.real {
 			return fmt.Sprintf("node %d's heartbeat %s is not below node %d's minimum election timeout %s: when %d leads, %d will time out between heartbeats and elections will churn",
 				hb.id, format(hb), el.id, format(el), hb.id, el.id)
