@@ -40,3 +40,10 @@ func TestBreakerDupRouted(t *testing.T) {
 		t.Fatalf("%d messages, want some and at most 50,000 (copies compounding hop by hop)", s.Messages)
 	}
 }
+
+// TestBreakerPresetLatency: --latency beside a region preset, which sets every link's latency, is
+// refused with one line rather than silently ignored.
+func TestBreakerPresetLatency(t *testing.T) {
+	exitLine(t, raftsim(t, nil, "run", "--regions", "aws3", "--latency", "const:100ms", "--duration", "1s"), 2,
+		"--latency const:100ms: aws3 sets the latency of every link")
+}
