@@ -47,3 +47,9 @@ func TestBreakerPresetLatency(t *testing.T) {
 	exitLine(t, raftsim(t, nil, "run", "--regions", "aws3", "--latency", "const:100ms", "--duration", "1s"), 2,
 		"--latency const:100ms: aws3 sets the latency of every link")
 }
+
+// TestBreakerOpenLoopThink: --think beside --arrival-rate did nothing; it is refused with one line.
+func TestBreakerOpenLoopThink(t *testing.T) {
+	exitLine(t, raftsim(t, nil, "run", "--arrival-rate", "100", "--think", "10ms", "--duration", "1s"), 2,
+		"--think 10ms: open-loop clients (arrival-rate 100) take operations as they arrive and never think")
+}
