@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/raftsim/raftsim/models/latency"
 )
 
 // TestOpenLoopThinkRefused: open-loop clients never think (a run with --arrival-rate 100 printed the
@@ -24,5 +26,11 @@ func TestOpenLoopThinkRefused(t *testing.T) {
 		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
 			t.Errorf("rate %v think %v: %v, want %q", tt.rate, tt.think, err, tt.want)
 		}
+	}
+	// A drawn think time (ThinkDist) is ignored the same way.
+	cfg := Default()
+	cfg.ArrivalRate, cfg.ThinkDist = 100, latency.MustParse("exp:10ms")
+	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "think: exp:10ms: open-loop clients") {
+		t.Errorf("think exp:10ms beside arrivals: %v", err)
 	}
 }
