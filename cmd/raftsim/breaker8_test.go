@@ -53,3 +53,10 @@ func TestBreakerOpenLoopThink(t *testing.T) {
 	exitLine(t, raftsim(t, nil, "run", "--arrival-rate", "100", "--think", "10ms", "--duration", "1s"), 2,
 		"--think 10ms: open-loop clients (arrival-rate 100) take operations as they arrive and never think")
 }
+
+// TestBreakerFlapLinksBlamed: a --flap-links pair outside the cluster was blamed on --flap-up, the
+// first flag of the flap mapping; the flag that set the field is named.
+func TestBreakerFlapLinksBlamed(t *testing.T) {
+	exitLine(t, raftsim(t, nil, "run", "--flap-up", "exp:1s", "--flap-down", "exp:1s", "--flap-links", "1<->9", "--duration", "1s"), 2,
+		"raftsim: --flap-links 1<->9: node 9 is not in 1..5")
+}

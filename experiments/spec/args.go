@@ -134,6 +134,18 @@ func argError(err error, args []Arg, flagOf func(path string) string) error {
 		if e.Path == "cluster.node" && strings.HasPrefix(e.Msg, "node: ") {
 			out.Value, out.Msg = "", strings.TrimPrefix(e.Msg, "node: ")
 		}
+		// A field of a mapping parameter blamed by the cluster's check ("flap: links: 1<->9: node 9 is
+		// not in 1..5") is the flag that set that field, not the first flag of the mapping.
+		if name, rest, ok := strings.Cut(e.Msg, ": "); ok && e.Path == settingPath(name) {
+			if field, msg, ok := strings.Cut(rest, ": "); ok && !strings.ContainsAny(field, " .") {
+				for _, b := range args {
+					if b.Path == e.Path+"."+field {
+						out.Flag, out.Value, out.Msg = b.Flag, b.Text, msg
+						break
+					}
+				}
+			}
+		}
 		// A schedule entry blamed as a whole (a time past the end, a node outside the cluster) names
 		// its kind, which is the flag that gave it.
 		if kind, rest, ok := strings.Cut(strings.TrimPrefix(e.Msg, "schedule: "), " "); ok && strings.HasPrefix(e.Path, "scenario.schedule") {
