@@ -408,8 +408,64 @@ func (c *Config) Warnings() []string {
 	var w []string
 	if hb := c.HeartbeatInterval(); hb >= c.ElectionMin {
 		w = append(w, fmt.Sprintf("heartbeat %s is not below the minimum election timeout %s: followers will time out between heartbeats and elections will churn", ascii(hb), ascii(c.ElectionMin)))
+	} else if pw := c.perNodeHeartbeatWarning(); pw != "" {
+		w = append(w, pw)
 	}
 	return w
+}
+
+// perNodeHeartbeatWarning is the heartbeat warning of Warnings for per-node settings (PerNode): the
+// slowest heartbeat any node sends when it leads against the shortest minimum election timeout of any
+// other node, each in simulated time (a timer of d fires after d / clock_rate). "" when the rule holds,
+// or when no node has settings of its own (Warnings' cluster-wide check covers that).
+func (c *Config) perNodeHeartbeatWarning() string {
+	if len(c.PerNode) == 0 || c.Hosts() < 2 {
+		return ""
+	}
+	type timer struct {
+		id   int64
+		real float64 // nanoseconds of simulated time
+		d    time.Duration
+		rate float64
+	}
+	format := func(t timer) string {
+		if t.rate == 1 {
+			return ascii(t.d)
+		}
+		return fmt.Sprintf("%s at clock_rate %v (%s of simulated time)", ascii(t.d), t.rate, ascii(sim.FloatNanos(t.real)))
+	}
+	var hbs, els []timer
+	for id := int64(1); id <= int64(c.Hosts()); id++ {
+		nc := c.nodeConfig(id)
+		hb := nc.heartbeat
+		if hb == 0 {
+			hb = nc.electionMin / 2
+		}
+		hbs = append(hbs, timer{id, float64(hb) / nc.clockRate, hb, nc.clockRate})
+		els = append(els, timer{id, float64(nc.electionMin) / nc.clockRate, nc.electionMin, nc.clockRate})
+	}
+	// The worst pair of distinct nodes: a heartbeat against the shortest election timeout of another
+	// node, the runner-up when the shortest is the leader's own (it does not time out while it leads).
+	first, second := -1, -1
+	for i, e := range els {
+		switch {
+		case first < 0 || e.real < els[first].real:
+			first, second = i, first
+		case second < 0 || e.real < els[second].real:
+			second = i
+		}
+	}
+	for i, hb := range hbs {
+		el := els[first]
+		if i == first {
+			el = els[second]
+		}
+		if hb.real >= el.real {
+			return fmt.Sprintf("node %d's heartbeat %s is not below node %d's minimum election timeout %s: when %d leads, %d will time out between heartbeats and elections will churn",
+				hb.id, format(hb), el.id, format(el), hb.id, el.id)
+		}
+	}
+	return ""
 }
 
 // ascii formats d as time.Duration does, with "us" for "µs", as the spec writes durations: every

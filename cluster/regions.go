@@ -36,6 +36,11 @@ func (c *Config) validateRegions() error {
 	if c.Graph != nil || (c.Topology != "" && c.Topology != "mesh") {
 		return fmt.Errorf("regions: %s is a whole topology: leave topology at mesh (it is %q)", c.Regions, c.Topology)
 	}
+	// A preset sets the latency of every link, between nodes and between a client and a node: a
+	// latency given beside it would be silently ignored (it was, until this check).
+	if def := Default().Link.Latency; c.Link.Latency != nil && c.Link.Latency.String() != def.String() {
+		return fmt.Errorf("latency: %s: %s sets the latency of every link: leave latency at its default (%s), or write a topology file with regions (docs/topology.md)", c.Link.Latency, c.Regions, def)
+	}
 	if !named {
 		return nil
 	}

@@ -27,6 +27,14 @@ func (c *Config) validateWorkload() error {
 		return fmt.Errorf("arrival-rate: %v: want 0 (closed loop) to %v operations per second", c.ArrivalRate, MaxArrivalRate)
 	case c.ArrivalRate > 0 && c.Clients == 0:
 		return fmt.Errorf("arrival-rate: %v: open-loop arrivals need clients to carry them (clients is the most operations outstanding at once)", c.ArrivalRate)
+	case c.ArrivalRate > 0 && (c.Workload.Think > 0 || c.ThinkDist != nil):
+		// An open-loop client takes the next arrival when it is idle; it never thinks, so a think time
+		// (constant or drawn) beside arrivals would be silently ignored.
+		think := ascii(c.Workload.Think)
+		if c.ThinkDist != nil {
+			think = c.ThinkDist.String()
+		}
+		return fmt.Errorf("think: %s: open-loop clients (arrival-rate %v) take operations as they arrive and never think: leave think at 0", think, c.ArrivalRate)
 	case !(c.KeyZipf == 0 || c.KeyZipf > 1 && c.KeyZipf <= MaxZipf):
 		return fmt.Errorf("key-zipf: %v: want 0 (uniform keys) or an exponent s above 1, at most %d", c.KeyZipf, MaxZipf)
 	}

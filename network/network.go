@@ -75,6 +75,11 @@ type flight[T any] struct {
 	size     int
 	link     linkRef // the link from prev to hop
 	gen      uint32  // that link's gen when the message was put on it
+	// copied: a link already duplicated this message (it is the original or the copy). Forwarded on,
+	// neither is duplicated again, so a message reaches its destination at most twice: with dup P on
+	// every link of an h-hop route, copies compounding hop by hop would make (1+P)^h of them, 2^h at
+	// P = 1, and the work of a run grow exponentially with the path length.
+	copied bool
 }
 
 // Network moves messages of type T. Endpoints 1..Nodes are the graph's nodes; Nodes+1..Nodes+External
@@ -268,7 +273,7 @@ func (nw *Network[T]) Send(from, to uint64, size int, v T) {
 	nw.Sent++
 	k := nw.alloc()
 	f := &nw.flights[k]
-	f.v, f.from, f.to, f.size = v, from, to, size
+	f.v, f.from, f.to, f.size, f.copied = v, from, to, size, false
 	nw.forward(k, from)
 }
 
@@ -366,19 +371,24 @@ func (nw *Network[T]) forward(k, at uint64) {
 		ls.lastArrival = arrive
 	}
 	dup := false
-	if link.Dup > 0 {
+	if link.Dup > 0 && !f.copied {
 		if ls.dupRng == nil {
 			ls.dupRng = sim.Stream(nw.seed, fmt.Sprintf("dup/%d->%d", at, next))
 		}
 		dup = ls.dupRng.Float64() < link.Dup
 	}
 	if arrive > nw.horizon {
-		nw.release(k) // it would arrive after the run: nobody will ever see it
-	} else {
-		ls.held++
-		f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
-		nw.loop.At(arrive, nw, k)
+		// It would arrive after the run: nobody will ever see it. Its copy, with a latency of its own,
+		// may arrive within the run, so it is made first, while slot k still holds the message.
+		if dup {
+			nw.duplicate(k, at, next, ref, ls, done, link)
+		}
+		nw.release(k)
+		return
 	}
+	ls.held++
+	f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
+	nw.loop.At(arrive, nw, k)
 	if dup {
 		nw.duplicate(k, at, next, ref, ls, done, link)
 	}
@@ -400,6 +410,7 @@ func (nw *Network[T]) duplicate(k, at, next uint64, ref linkRef, ls *linkState, 
 	orig := &nw.flights[k] // after alloc, which may move the flights
 	cp := &nw.flights[c]
 	cp.v, cp.from, cp.to, cp.size = orig.v, orig.from, orig.to, orig.size
+	orig.copied, cp.copied = true, true
 	ls.held++
 	cp.prev, cp.hop, cp.link, cp.gen = at, next, ref, ls.gen
 	nw.loop.At(arrive, nw, c)

@@ -18,6 +18,10 @@ import (
 // keeps the two equal), so that a file that loads is a file that runs.
 const MaxFileNodes = 1000
 
+// MaxRegions is the most regions a topology file may declare: as many as a cluster may have nodes (a
+// region per node). The graph keeps the link between every two regions, R² of them.
+const MaxRegions = MaxFileNodes
+
 // Load reads a topology file; the format is chosen by the extension (.yaml,
 // .yml or .json, case-insensitive). def supplies every link parameter the
 // file leaves out. See the package documentation for the format. Only a
@@ -493,7 +497,13 @@ func (b *builder) applyRegions(g *Graph, rs []rawRegion, groups map[string][]int
 	if len(rs) == 0 {
 		return nil
 	}
+	if len(rs) > MaxRegions {
+		// The graph keeps a link between every two regions: R² of them, so a file of a megabyte
+		// declaring 60,000 regions would ask for gigabytes.
+		return b.errorf(pos{rs[0].line, "regions"}, "%d regions: at most %d (the links between regions grow as their square)", len(rs), MaxRegions)
+	}
 	names := make([]string, len(rs))
+	declared := make(map[string]bool, len(rs))
 	of := make([]int, b.n)
 	for i := range of {
 		of[i] = -1
@@ -505,9 +515,10 @@ func (b *builder) applyRegions(g *Graph, rs []rawRegion, groups map[string][]int
 			return b.errorf(pos{r.line, join(r.path, "name")}, "missing")
 		case r.name.v == "":
 			return b.errorf(r.name.pos, "empty name")
-		case slices.Contains(names[:i], r.name.v):
+		case declared[r.name.v]:
 			return b.errorf(r.name.pos, "region %q declared twice", r.name.v)
 		}
+		declared[r.name.v] = true
 		if _, ok := groups[r.name.v]; ok {
 			return b.errorf(r.name.pos, "%q is already a group: a region is a group of its own name", r.name.v)
 		}

@@ -155,7 +155,7 @@ func TestFlapLinksFlags(t *testing.T) {
 		{"1<->2 2<->1", "--flap-links 1<->2 2<->1: link 1<->2 is listed twice"},
 		{"leader<->2", `--flap-links leader<->2: link "leader<->2": node "leader" is not accepted here: want a node ID`},
 		{",", "--flap-links ,: empty list: want A<->B[,C<->D]"},
-		{"1<->9", "flap: links: 1<->9: node 9 is not in 1..5"},
+		{"1<->9", "--flap-links 1<->9: node 9 is not in 1..5"},
 	} {
 		t.Run(tt.links, func(t *testing.T) {
 			r := raftsim(t, nil, append(slices.Clone(flap), "--flap-links", tt.links)...)

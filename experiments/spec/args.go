@@ -115,8 +115,9 @@ func argError(err error, args []Arg, flagOf func(path string) string) error {
 		return err
 	}
 	out := &Error{Msg: flagWords(strings.TrimPrefix(e.Msg, "schedule: "), flagOf)}
-	if e.Path == "cluster.node" || strings.HasPrefix(e.Path, "cluster.node[") {
-		// The keys of --node are spelled as in a spec (disk_bandwidth), not as the flags of the same name.
+	if e.Path == "cluster.node" || strings.HasPrefix(e.Path, "cluster.node[") || e.Path == "cluster.topology" {
+		// The keys of --node, and what a topology file's message quotes of the file (its own node:
+		// entries), are spelled as in a spec (disk_bandwidth), not as the flags of the same name.
 		out.Msg = e.Msg
 	}
 	// A required field of a mapping parameter (leader_crash, crash_recovery) left out is a flag left out.
@@ -132,6 +133,18 @@ func argError(err error, args []Arg, flagOf func(path string) string) error {
 		// list's, the first --node's.
 		if e.Path == "cluster.node" && strings.HasPrefix(e.Msg, "node: ") {
 			out.Value, out.Msg = "", strings.TrimPrefix(e.Msg, "node: ")
+		}
+		// A field of a mapping parameter blamed by the cluster's check ("flap: links: 1<->9: node 9 is
+		// not in 1..5") is the flag that set that field, not the first flag of the mapping.
+		if name, rest, ok := strings.Cut(e.Msg, ": "); ok && e.Path == settingPath(name) {
+			if field, msg, ok := strings.Cut(rest, ": "); ok && !strings.ContainsAny(field, " .") {
+				for _, b := range args {
+					if b.Path == e.Path+"."+field {
+						out.Flag, out.Value, out.Msg = b.Flag, b.Text, msg
+						break
+					}
+				}
+			}
 		}
 		// A schedule entry blamed as a whole (a time past the end, a node outside the cluster) names
 		// its kind, which is the flag that gave it.

@@ -448,6 +448,9 @@ func (e *expander) finish(st *state) (cluster.Config, error) {
 		switch _, known := byName[name]; {
 		case name == "faults":
 			params = []string{"schedule", "faults", "nodes"}
+		case name == "node":
+			// A node entry is judged against the point's cluster size, which an axis may set.
+			params = []string{"node", "nodes"}
 		case !known:
 			params = []string{"nodes"}
 		}
