@@ -1,0 +1,145 @@
+package linearize
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+
+	"github.com/raftsim/raftsim/models/workload"
+)
+
+// Verdict is the outcome of a check.
+type Verdict string
+
+// The verdicts.
+const (
+	Ok      Verdict = "ok"      // the history is linearizable
+	Illegal Verdict = "illegal" // it is not: some key's operations admit no legal order
+	Unknown Verdict = "unknown" // the check ran out of time
+)
+
+// Result is a check's outcome.
+type Result struct {
+	Verdict Verdict
+	Ops     int // operations checked: every completed one, and every write that timed out
+	Keys    int // distinct keys among them
+	// Info is Porcupine's account of the check, for porcupine.Visualize (the longest linearizable
+	// prefix of each key's history, and where it stopped).
+	Info porcupine.LinearizationInfo
+}
+
+// input and output are one operation's, as the model sees them.
+type input struct {
+	read       bool
+	key, value uint64
+}
+
+type output struct {
+	value   uint64 // the value read, or the value a write replaced
+	unknown bool   // a write that timed out: its output was never seen
+}
+
+// Model is the key-value store as Porcupine sees it: a register per key, starting at 0.
+var Model = porcupine.Model{
+	Partition: partition,
+	Init:      func() any { return uint64(0) },
+	Step: func(state, in, out any) (bool, any) {
+		s, i, o := state.(uint64), in.(input), out.(output)
+		switch {
+		case i.read:
+			return o.value == s, s
+		case o.unknown:
+			return true, i.value
+		}
+		return o.value == s, i.value
+	},
+	DescribeOperation: describe,
+}
+
+// partition splits a history by key, in increasing key order so that the partition a check stops at is
+// always the same one.
+func partition(history []porcupine.Operation) [][]porcupine.Operation {
+	byKey := map[uint64][]porcupine.Operation{}
+	for _, op := range history {
+		k := op.Input.(input).key
+		byKey[k] = append(byKey[k], op)
+	}
+	keys := make([]uint64, 0, len(byKey))
+	for k := range byKey {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	out := make([][]porcupine.Operation, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[k]
+	}
+	return out
+}
+
+func describe(in, out any) string {
+	i, o := in.(input), out.(output)
+	switch {
+	case i.read:
+		return "get(" + u(i.key) + ") -> " + u(o.value)
+	case o.unknown:
+		return "put(" + u(i.key) + ", " + u(i.value) + ") -> ? (timed out)"
+	}
+	return "put(" + u(i.key) + ", " + u(i.value) + ") -> " + u(o.value)
+}
+
+func u(x uint64) string { return strconv.FormatUint(x, 10) }
+
+// Operations converts a client history (workload.Op, as cluster.Config.History records it) to
+// Porcupine's operations: completed reads and writes with their times in nanoseconds of simulated time,
+// writes that timed out with no return (math.MaxInt64) and no known output; reads that timed out are left
+// out. The order is the history's, by invocation then client, whatever order the ops came in.
+func Operations(ops []workload.Op) []porcupine.Operation {
+	sorted := slices.Clone(ops)
+	slices.SortStableFunc(sorted, func(a, b workload.Op) int {
+		return cmp.Or(cmp.Compare(a.Invoke, b.Invoke), cmp.Compare(a.Client, b.Client), cmp.Compare(a.Seq, b.Seq))
+	})
+	out := make([]porcupine.Operation, 0, len(sorted))
+	for _, op := range sorted {
+		in := input{read: op.Read, key: op.Key, value: op.Value}
+		o := porcupine.Operation{ClientId: int(op.Client), Input: in, Call: int64(op.Invoke), Return: int64(op.Complete)}
+		switch {
+		case op.OK && op.Read:
+			o.Output = output{value: op.Value}
+		case op.OK:
+			o.Output = output{value: op.Prev}
+		case op.Read:
+			continue
+		default:
+			o.Output, o.Return = output{unknown: true}, math.MaxInt64
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// Check checks ops for linearizability against Model, giving up after timeout of wall-clock time (0: no
+// limit).
+func Check(ops []workload.Op, timeout time.Duration) Result {
+	h := Operations(ops)
+	keys := map[uint64]bool{}
+	for _, op := range h {
+		keys[op.Input.(input).key] = true
+	}
+	res, info := porcupine.CheckOperationsVerbose(Model, h, timeout)
+	return Result{Verdict: verdictOf(res), Ops: len(h), Keys: len(keys), Info: info}
+}
+
+// verdictOf maps Porcupine's result; anything but a definite Ok or Illegal is Unknown, never a pass.
+func verdictOf(res porcupine.CheckResult) Verdict {
+	switch res {
+	case porcupine.Ok:
+		return Ok
+	case porcupine.Illegal:
+		return Illegal
+	}
+	return Unknown
+}
