@@ -16,22 +16,6 @@ import (
 	"github.com/raftsim/raftsim/topology"
 )
 
-// grayRun runs cfg with a trace and returns the trace and the summary.
-func grayRun(t *testing.T, cfg Config) ([]byte, Summary) {
-	t.Helper()
-	var b bytes.Buffer
-	cfg.Trace = &b
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes(), s
-}
-
 func mustNode(t *testing.T, s string) NodeSettings {
 	t.Helper()
 	ns, err := ParseNodeSettings(s, topology.ParseBandwidth)
@@ -47,7 +31,7 @@ func TestNodeNeutral(t *testing.T) {
 	base := Default()
 	base.Seed, base.Duration, base.Clients = 3, 2*time.Second, 3
 	base.Workload.ReadRatio = 0.3
-	off, _ := grayRun(t, base)
+	off, _ := tracedRun(t, base)
 	for _, s := range []string{
 		"all:clock_rate=1",
 		"all:clock_rate=+0ppm,cpu=const:0s",
@@ -56,12 +40,12 @@ func TestNodeNeutral(t *testing.T) {
 	} {
 		cfg := base
 		cfg.PerNode = []NodeSettings{mustNode(t, s)}
-		if on, _ := grayRun(t, cfg); !bytes.Equal(off, on) {
+		if on, _ := tracedRun(t, cfg); !bytes.Equal(off, on) {
 			t.Errorf("--node %s changed the run; it must be neutral", s)
 		}
 		// A pause of 0: only the fault's own line in the trace differs.
 		cfg.Faults = []fault.Event{{At: time.Second, Kind: fault.Pause, Node: 2}}
-		on, _ := grayRun(t, cfg)
+		on, _ := tracedRun(t, cfg)
 		var kept [][]byte
 		for _, l := range bytes.SplitAfter(on, []byte("\n")) {
 			if !bytes.Contains(l, []byte(`"ev":"fault"`)) {
@@ -82,9 +66,9 @@ func TestCPUStreamIndependence(t *testing.T) {
 	cfg := Default()
 	cfg.Nodes, cfg.Seed, cfg.Duration, cfg.Clients = 8, 5, 3*time.Second, 0
 	cfg.Faults = []fault.Event{{At: 0, Kind: fault.Partition, Groups: [][]int64{{1, 2, 3}, {4, 5, 6, 7, 8}}}}
-	off, _ := grayRun(t, cfg)
+	off, _ := tracedRun(t, cfg)
 	cfg.PerNode = []NodeSettings{mustNode(t, "2:cpu=exp:5ms")}
-	on, _ := grayRun(t, cfg)
+	on, _ := tracedRun(t, cfg)
 	side := func(tr []byte, majority bool) string {
 		var out strings.Builder
 		sc := bufio.NewScanner(bytes.NewReader(tr))
@@ -131,7 +115,7 @@ func TestCPUQueue(t *testing.T) {
 		if s != "" {
 			cfg.PerNode = []NodeSettings{mustNode(t, s)}
 		}
-		_, sum := grayRun(t, cfg)
+		_, sum := tracedRun(t, cfg)
 		return sum, float64(sum.CommitLatencyMS.P50)
 	}
 	_, none := p50("")
@@ -181,7 +165,7 @@ func TestPause(t *testing.T) {
 			cfg.Seed, cfg.Duration, cfg.Clients, cfg.Bootstrap, cfg.Check = 4, 3*time.Second, 2, 1, true
 			cfg.Nodes = 3
 			cfg.Faults = []fault.Event{{At: time.Second, Kind: fault.Pause, Node: tt.node, For: tt.d}}
-			tr, sum := grayRun(t, cfg)
+			tr, sum := tracedRun(t, cfg)
 			if got := sum.LeaderChanges > 1; got != tt.wantNewLead {
 				t.Errorf("leader changes %d: want a new leader %t", sum.LeaderChanges, tt.wantNewLead)
 			}
@@ -218,7 +202,7 @@ func TestDiskStall(t *testing.T) {
 		cfg.Seed, cfg.Duration, cfg.Clients, cfg.Bootstrap, cfg.Check = 6, 4*time.Second, 2, 1, true
 		cfg.Nodes = 3
 		cfg.Faults = evs
-		_, s := grayRun(t, cfg)
+		_, s := tracedRun(t, cfg)
 		return s
 	}
 	base := run()
@@ -329,12 +313,12 @@ func TestTopologyNodeSettings(t *testing.T) {
 	write("  - \"all:cpu=const:2ms\"\n")
 	cfg := Default()
 	cfg.Nodes, cfg.Duration, cfg.Clients, cfg.Topology = 3, 2*time.Second, 2, file
-	_, withFile := grayRun(t, cfg)
+	_, withFile := tracedRun(t, cfg)
 	cfg.PerNode = []NodeSettings{mustNode(t, "all:cpu=0s")}
-	_, overridden := grayRun(t, cfg)
+	_, overridden := tracedRun(t, cfg)
 	write("  - \"all:heartbeat=75ms\"\n") // the default: the file's topology with nothing changed
 	cfg.PerNode = nil
-	_, plain := grayRun(t, cfg)
+	_, plain := tracedRun(t, cfg)
 	if !(float64(withFile.CommitLatencyMS.P50) >= float64(plain.CommitLatencyMS.P50)+2) {
 		t.Errorf("median commit latency %vms with the file's CPU time of 2ms, %vms without", withFile.CommitLatencyMS.P50, plain.CommitLatencyMS.P50)
 	}
@@ -372,7 +356,7 @@ func TestClockRate(t *testing.T) {
 		if tt.setting != "" {
 			cfg.PerNode = []NodeSettings{mustNode(t, tt.setting)}
 		}
-		tr, _ := grayRun(t, cfg)
+		tr, _ := tracedRun(t, cfg)
 		first, _, _ := bytes.Cut(tr, []byte("\n"))
 		var ev struct {
 			T    int64
@@ -401,7 +385,7 @@ func TestGrayDeterminism(t *testing.T) {
 		{At: 1500 * time.Millisecond, Kind: fault.DiskSlow, Node: 5, Latency: latency.MustParse("exp:8ms")},
 		{At: 2 * time.Second, Kind: fault.Pause, Node: 1, For: 300 * time.Millisecond},
 	}
-	alone, _ := grayRun(t, cfg)
+	alone, _ := tracedRun(t, cfg)
 	var wg sync.WaitGroup
 	traces := make([][]byte, 4)
 	for i := range traces {

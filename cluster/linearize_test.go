@@ -26,15 +26,7 @@ func TestHistoriesLinearizable(t *testing.T) {
 				cfg.Duration = 10 * time.Second
 				cfg.Chaos = true
 				cfg.Workload.Keys = 20 // few keys, so that operations on one key overlap
-				var h history
-				cfg.History = &h
-				c, err := New(cfg)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if _, err := c.Run(); err != nil {
-					t.Fatal(err)
-				}
+				_, h, _ := runCfg(t, cfg)
 				res := linearize.Check(h.ops, time.Minute)
 				if res.Verdict != linearize.Ok || res.Ops < 100 {
 					t.Fatalf("%s over %d operations on %d keys; replay: raftsim run --seed %d --chaos --read-ratio 0.5 --read-mode %v --keys 20 --clients 10 --duration 10s",
@@ -58,15 +50,7 @@ func TestBrokenReadsNotLinearizable(t *testing.T) {
 		cfg.UnsafeReads = unsafe
 		cfg.Workload.ReadRatio = 0.99
 		cfg.Workload.Keys = 20
-		var h history
-		cfg.History = &h
-		c, err := New(cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Run(); err != nil {
-			t.Fatal(err)
-		}
+		_, h, _ := runCfg(t, cfg)
 		want := linearize.Ok
 		if unsafe {
 			want = linearize.Illegal

@@ -20,17 +20,7 @@ func linksRun(t *testing.T, edit func(*Config)) ([]byte, Summary) {
 	cfg.Nodes, cfg.Clients, cfg.Seed, cfg.Duration = 3, 2, 5, 3*time.Second
 	cfg.Check = true
 	edit(&cfg)
-	var b bytes.Buffer
-	cfg.Trace = &b
-	c, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := c.Run()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes(), s
+	return tracedRun(t, cfg)
 }
 
 // TestLinksNeutral: dup 0, reorder 0, and client settings equal to the nodes' run exactly as without

@@ -32,6 +32,15 @@ func runCfg(t *testing.T, cfg Config) (Summary, *history, *Cluster) {
 	return s, h, c
 }
 
+// tracedRun runs cfg and returns its trace and summary.
+func tracedRun(t *testing.T, cfg Config) ([]byte, Summary) {
+	t.Helper()
+	var b bytes.Buffer
+	cfg.Trace = &b
+	s, _, _ := runCfg(t, cfg)
+	return b.Bytes(), s
+}
+
 func summaryJSON(t *testing.T, s Summary) []byte {
 	t.Helper()
 	b, err := json.Marshal(s)
