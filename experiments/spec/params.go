@@ -448,18 +448,8 @@ var registry = []*param{
 		Param: Param{Name: "regions", Section: "cluster", Kind: Choice, Choices: append([]string{"none"}, topology.PresetNames...),
 			Doc: "a built-in region preset used as the topology, node i in region (i-1) mod R: aws3 (us-east-1, eu-west-1, ap-northeast-1) or aws5 (and us-west-1, ap-southeast-2), constant one-way latencies of half the published round trips (docs/topology.md); none for no preset"},
 		parse: choiceParser(map[string]string{"none": "none", "aws3": "aws3", "aws5": "aws5"}, "none, aws3 or aws5"),
-		apply: func(st *state, v string) {
-			st.cfg.Regions = v
-			if v == "none" {
-				st.cfg.Regions = ""
-			}
-		},
-		get: func(c *cluster.Config) string {
-			if c.Regions == "" {
-				return "none"
-			}
-			return c.Regions
-		},
+		apply: applyEmptyAs("none", func(c *cluster.Config) *string { return &c.Regions }),
+		get:   getEmptyAs("none", func(c *cluster.Config) *string { return &c.Regions }),
 	},
 	{
 		Param: Param{Name: "client_region", Section: "cluster", Kind: Text,
@@ -470,18 +460,9 @@ var registry = []*param{
 			}
 			return s, nil
 		}),
-		apply: func(st *state, v string) {
-			st.cfg.ClientRegion = v
-			if v == cluster.SpreadClients {
-				st.cfg.ClientRegion = "" // the same placement, and the same configuration as cluster.Default's
-			}
-		},
-		get: func(c *cluster.Config) string {
-			if c.ClientRegion == "" {
-				return cluster.SpreadClients
-			}
-			return c.ClientRegion
-		},
+		// spread is stored as "": the same placement, and the same configuration as cluster.Default's.
+		apply: applyEmptyAs(cluster.SpreadClients, func(c *cluster.Config) *string { return &c.ClientRegion }),
+		get:   getEmptyAs(cluster.SpreadClients, func(c *cluster.Config) *string { return &c.ClientRegion }),
 	},
 	// Workload models (issue 8, the "regions" helper): cluster.Config.ArrivalRate, KeyZipf, ValueSizes.
 	floatRangeParam("arrival_rate", "open-loop arrivals: operations per second arriving as a Poisson process, each taken by an idle client and refused when none is (clients bounds what is outstanding); 0 for closed-loop clients",
@@ -500,18 +481,8 @@ var registry = []*param{
 			}
 			return s, nil
 		}),
-		apply: func(st *state, v string) {
-			st.cfg.ValueSizes = v
-			if v == "none" {
-				st.cfg.ValueSizes = ""
-			}
-		},
-		get: func(c *cluster.Config) string {
-			if c.ValueSizes == "" {
-				return "none"
-			}
-			return c.ValueSizes
-		},
+		apply: applyEmptyAs("none", func(c *cluster.Config) *string { return &c.ValueSizes }),
+		get:   getEmptyAs("none", func(c *cluster.Config) *string { return &c.ValueSizes }),
 	},
 	// Per-node settings and gray failures (issue 8, "node"): the gray failures themselves are schedule
 	// entries (pause, disk-stall, disk-slow).
@@ -1287,4 +1258,24 @@ func (in *info) planInputs() []experiments.Input {
 		out = append(out, in.inputs[name])
 	}
 	return out
+}
+
+// applyEmptyAs and getEmptyAs are the apply and get of a text setting whose word word (none, spread)
+// stands for the field's empty value: the spec writes the word, the Config holds "".
+func applyEmptyAs(word string, field func(*cluster.Config) *string) func(*state, string) {
+	return func(st *state, v string) {
+		if v == word {
+			v = ""
+		}
+		*field(&st.cfg) = v
+	}
+}
+
+func getEmptyAs(word string, field func(*cluster.Config) *string) func(*cluster.Config) string {
+	return func(c *cluster.Config) string {
+		if v := *field(c); v != "" {
+			return v
+		}
+		return word
+	}
 }
