@@ -96,7 +96,7 @@ type Op struct {
 	Key      uint64
 	Value    uint64
 	Prev     uint64
-	OK       bool // false: the deadline passed first (the write may or may not have taken effect)
+	OK       bool // false: the deadline (or the run's end) came first: the write may or may not have taken effect
 	Invoke   sim.Time
 	Complete sim.Time
 	Attempts int
@@ -304,6 +304,16 @@ func (c *Client) Reply(r Reply) {
 	c.target = c.pick()
 	c.phase = backoff
 	c.env.ArmClient(c.id, min(c.cfg.Backoff, c.remaining()))
+}
+
+// Pending returns the operation the client awaits, if any: invoked, neither completed nor given up.
+// When a run ends, such a write may have taken effect (a later operation may even have seen it), so a
+// history checked for linearizability must hold it as a write of unknown outcome.
+func (c *Client) Pending() (Op, bool) {
+	if c.phase == awaiting || c.phase == backoff {
+		return c.op, true
+	}
+	return Op{}, false
 }
 
 // Timer handles the client's timer firing.

@@ -7,9 +7,11 @@
 // the history is checked key by key (Porcupine's partitioning), which keeps the search small.
 //
 // Operations that did not complete are the subtle part. A read whose client gave up changed nothing and
-// is left out. A write whose client gave up may or may not have taken effect, now or at any later time
-// (it may sit in a leader's log and commit after the deadline): it is kept with no return time and no
-// known output, so the checker may place it anywhere after its invocation, or nowhere.
+// is left out. A write whose client gave up may or may not have taken effect, at any time after it was
+// invoked (it may sit in a leader's log and commit after the deadline) until the same client's next
+// write is applied (the store's client sessions then ignore it): it is kept with no known output, returning
+// when that next write completed (never, when none did), and a state of the model is the set of values
+// the register may hold, so that the write may take effect or not.
 //
 // Verdicts: Ok and Illegal are facts about the history. The search is NP-complete in general and runs
 // under a wall-clock limit; a check that runs out of time is Unknown, never a pass, and is the one verdict

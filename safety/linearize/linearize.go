@@ -2,9 +2,11 @@ package linearize
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/anishathalye/porcupine"
@@ -43,21 +45,66 @@ type output struct {
 	unknown bool   // a write that timed out: its output was never seen
 }
 
-// Model is the key-value store as Porcupine sees it: a register per key, starting at 0.
+// Model is the key-value store as Porcupine sees it: a register per key, starting at 0. A state is the
+// set of values the register may hold (values, below): a write whose outcome is unknown may or may not
+// have taken effect, so after it the register holds either what it held or the write's value; a read or
+// a write with a known output pins it to one value again.
 var Model = porcupine.Model{
 	Partition: partition,
-	Init:      func() any { return uint64(0) },
+	Init:      func() any { return values("").add(0) },
 	Step: func(state, in, out any) (bool, any) {
-		s, i, o := state.(uint64), in.(input), out.(output)
+		s, i, o := state.(values), in.(input), out.(output)
 		switch {
 		case i.read:
-			return o.value == s, s
+			return s.has(o.value), values("").add(o.value)
 		case o.unknown:
-			return true, i.value
+			return true, s.add(i.value)
 		}
-		return o.value == s, i.value
+		return s.has(o.value), values("").add(i.value)
 	},
 	DescribeOperation: describe,
+	DescribeState: func(state any) string {
+		vs := state.(values).list()
+		parts := make([]string, len(vs))
+		for i, v := range vs {
+			parts[i] = u(v)
+		}
+		if len(parts) == 1 {
+			return parts[0]
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	},
+}
+
+// values is a set of register values, as their 8-byte big-endian encodings in increasing order, joined:
+// a string, so that Porcupine can compare states with ==.
+type values string
+
+func (s values) has(v uint64) bool {
+	_, found := slices.BinarySearch(s.list(), v)
+	return found
+}
+
+func (s values) add(v uint64) values {
+	vs := s.list()
+	i, found := slices.BinarySearch(vs, v)
+	if found {
+		return s
+	}
+	vs = slices.Insert(vs, i, v)
+	b := make([]byte, 0, 8*len(vs))
+	for _, x := range vs {
+		b = binary.BigEndian.AppendUint64(b, x)
+	}
+	return values(b)
+}
+
+func (s values) list() []uint64 {
+	vs := make([]uint64, len(s)/8)
+	for i := range vs {
+		vs[i] = binary.BigEndian.Uint64([]byte(s[8*i : 8*i+8]))
+	}
+	return vs
 }
 
 // partition splits a history by key, in increasing key order so that the partition a check stops at is
@@ -94,16 +141,39 @@ func describe(in, out any) string {
 func u(x uint64) string { return strconv.FormatUint(x, 10) }
 
 // Operations converts a client history (workload.Op, as cluster.Config.History records it) to
-// Porcupine's operations: completed reads and writes with their times in nanoseconds of simulated time,
-// writes that timed out with no return (math.MaxInt64) and no known output; reads that timed out are left
-// out. The order is the history's, by invocation then client, whatever order the ops came in.
+// Porcupine's operations: completed reads and writes with their times in nanoseconds of simulated time;
+// writes that timed out with no known output, returning when the same client's next successful write
+// completed (or never, math.MaxInt64, when none did); reads that timed out are left out. The order is
+// the history's, by invocation then client, whatever order the ops came in.
+//
+// The return of a write that timed out is bounded by the store's client sessions (kv): a command whose
+// sequence number is not above its client's last applied one is ignored, so once a later write of the
+// same client has been applied, the earlier one can no longer take effect. Bounding it keeps the search
+// small: a write with no return is concurrent with everything after it.
 func Operations(ops []workload.Op) []porcupine.Operation {
 	sorted := slices.Clone(ops)
 	slices.SortStableFunc(sorted, func(a, b workload.Op) int {
 		return cmp.Or(cmp.Compare(a.Invoke, b.Invoke), cmp.Compare(a.Client, b.Client), cmp.Compare(a.Seq, b.Seq))
 	})
+	// superseded[i]: for a write that timed out, when its client's next successful write completed.
+	superseded := make([]int64, len(sorted))
+	next := map[uint64]int64{} // by client: the completion of its earliest successful write seen so far, scanning back
+	for i := len(sorted) - 1; i >= 0; i-- {
+		op := &sorted[i]
+		if op.Read {
+			continue
+		}
+		if op.OK {
+			next[op.Client] = int64(op.Complete)
+			continue
+		}
+		superseded[i] = math.MaxInt64
+		if t, ok := next[op.Client]; ok {
+			superseded[i] = t
+		}
+	}
 	out := make([]porcupine.Operation, 0, len(sorted))
-	for _, op := range sorted {
+	for i, op := range sorted {
 		in := input{read: op.Read, key: op.Key, value: op.Value}
 		o := porcupine.Operation{ClientId: int(op.Client), Input: in, Call: int64(op.Invoke), Return: int64(op.Complete)}
 		switch {
@@ -114,7 +184,7 @@ func Operations(ops []workload.Op) []porcupine.Operation {
 		case op.Read:
 			continue
 		default:
-			o.Output, o.Return = output{unknown: true}, math.MaxInt64
+			o.Output, o.Return = output{unknown: true}, superseded[i]
 		}
 		out = append(out, o)
 	}
