@@ -78,6 +78,7 @@ type Cluster struct {
 	filters  bool        // whether the schedule has message filters: the summary counts their drops
 	regions  regionRun   // the clients' regions and what each saw (regions.go)
 	open     *arrivals   // the open-loop arrival process (workload.go); nil for closed-loop clients
+	repair   repairRun   // the repair of every fault, once it happened, and the liveness phase after it (repair.go)
 }
 
 // envClass is an envelope's class for the network's filters: its Raft message type, or 0 (never
@@ -377,6 +378,9 @@ func (c *Cluster) Record(op workload.Op) {
 	if op.OK && !op.Read {
 		c.members.window.write(op.Invoke, op.Complete)
 	}
+	if c.repair.done {
+		c.repair.op(op.Invoke, op.Complete, op.Read, op.OK)
+	}
 	c.trace.op(&op)
 	if c.cfg.History != nil {
 		c.cfg.History.Record(op)
@@ -450,7 +454,11 @@ func (f *faultFeed) next() {
 // after each one too, not only every few thousand events.
 func (f *faultFeed) Fire(uint64) {
 	e := f.cur
-	f.c.fire(&e)
+	if f.c.repair.done && !operator(e.Kind) {
+		f.c.ignore(&e) // no fault fires after the repair (repair.go)
+	} else {
+		f.c.fire(&e)
+	}
 	f.next()
 	if f.c.interrupted != nil && f.c.interrupted() {
 		f.c.loop.Stop()
@@ -495,53 +503,64 @@ func (c *Cluster) applyFault(e *fault.Event) {
 			c.err = fmt.Errorf("cluster: restart node %d: %w", e.Node, err)
 			c.loop.Stop()
 		}
+	case fault.Repair:
+		c.applyRepair(e)
 	default:
 		c.trace.fault(e, uint64(e.Node)) // the isolated node; 0 for the other kinds, which name none
-		before := c.graph.Cuts()
-		switch e.Kind {
-		case fault.Cut:
-			c.graph.Cut(e.Edges...)
-		case fault.Restore:
-			c.graph.Restore(e.Edges...)
-		case fault.Partition:
-			c.graph.Partition(e.Groups...)
-		case fault.Isolate:
-			c.graph.Isolate(e.Node)
-		case fault.Heal:
-			c.graph.HealAll()
-		}
-		// Every edge that was cut or restored starts a new connection.
-		cut, restored := edgeChanges(before, c.graph.Cuts())
-		var touched []bool // by node ID
-		for _, changed := range [][]topology.Edge{cut, restored} {
-			for _, ed := range changed {
-				c.net.ResetLink(uint64(ed.From), uint64(ed.To))
-				if touched == nil {
-					touched = make([]bool, c.nodes+1)
-				}
-				touched[ed.From], touched[ed.To] = true, true
+		cut, restored, hit := c.changeEdges(func() {
+			switch e.Kind {
+			case fault.Cut:
+				c.graph.Cut(e.Edges...)
+			case fault.Restore:
+				c.graph.Restore(e.Edges...)
+			case fault.Partition:
+				c.graph.Partition(e.Groups...)
+			case fault.Isolate:
+				c.graph.Isolate(e.Node)
+			case fault.Heal:
+				c.graph.HealAll()
 			}
-		}
-		var hit []uint64
-		for id, t := range touched {
-			if t {
-				hit = append(hit, uint64(id))
-			}
-		}
-		var effect string
-		switch {
-		case len(cut) > 0 && len(restored) > 0:
-			effect = fmt.Sprintf("cut %d and restored %s, of nodes %s", len(cut), edges(len(restored)), nodeList(hit))
-		case len(cut) > 0:
-			effect = fmt.Sprintf("cut %s, of nodes %s", edges(len(cut)), nodeList(hit))
-		case len(restored) > 0:
-			effect = fmt.Sprintf("restored %s, of nodes %s", edges(len(restored)), nodeList(hit))
-		default:
-			effect = "no effect: no edge changed"
-		}
-		c.timeline.add(c.loop.Now(), e, nil, hit, effect)
+		})
+		c.timeline.add(c.loop.Now(), e, nil, hit, edgeEffect(cut, restored, hit))
 		c.statusChanged()
 	}
+}
+
+// changeEdges changes the graph's cuts by mutate, and starts a new connection on every edge that was
+// cut or restored. It returns those edges, sorted, and the nodes at their ends, in ID order.
+func (c *Cluster) changeEdges(mutate func()) (cut, restored []topology.Edge, hit []uint64) {
+	before := c.graph.Cuts()
+	mutate()
+	cut, restored = edgeChanges(before, c.graph.Cuts())
+	var touched []bool // by node ID
+	for _, changed := range [][]topology.Edge{cut, restored} {
+		for _, ed := range changed {
+			c.net.ResetLink(uint64(ed.From), uint64(ed.To))
+			if touched == nil {
+				touched = make([]bool, c.nodes+1)
+			}
+			touched[ed.From], touched[ed.To] = true, true
+		}
+	}
+	for id, t := range touched {
+		if t {
+			hit = append(hit, uint64(id))
+		}
+	}
+	return cut, restored, hit
+}
+
+// edgeEffect says what a change of the cuts did, for the timeline.
+func edgeEffect(cut, restored []topology.Edge, hit []uint64) string {
+	switch {
+	case len(cut) > 0 && len(restored) > 0:
+		return fmt.Sprintf("cut %d and restored %s, of nodes %s", len(cut), edges(len(restored)), nodeList(hit))
+	case len(cut) > 0:
+		return fmt.Sprintf("cut %s, of nodes %s", edges(len(cut)), nodeList(hit))
+	case len(restored) > 0:
+		return fmt.Sprintf("restored %s, of nodes %s", edges(len(restored)), nodeList(hit))
+	}
+	return "no effect: no edge changed"
 }
 
 // edgeChanges compares two sorted lists of cut edges: cut holds the edges cut in after only, restored
@@ -595,6 +614,9 @@ func (c *Cluster) currentLeader() uint64 {
 // or connectivity.
 func (c *Cluster) statusChanged() {
 	c.metrics.status(c)
+	if c.repair.done && c.metrics.up {
+		c.repair.liveLeader(c.loop.Now())
+	}
 }
 
 // workingLeader returns the leader that holds a working majority, or 0: a live leader such that a

@@ -23,4 +23,8 @@
 // stall, a slow disk). Two seams carry them: every timer a node asks for goes through host.after, where
 // its clock rate applies; and every message for a node enters through host.receive, where its CPU queue
 // and a pause's inbox go. Each is off, and draws nothing, unless set.
+//
+// A repair (fault.Repair, repair.go) ends every fault at once and lets no later one fire: the start of
+// a liveness phase, whose observations (a working leader, a write, a read after it) are
+// Summary.Liveness.
 package cluster

@@ -55,6 +55,7 @@ type gray struct {
 
 	stallUntil sim.Time // the disk completes no write before this; sim.Never for ever
 	stallHeld  bool     // a write completed during a stall for ever, and waits for nothing
+	slowDisk   bool     // a disk-slow fault changed the disk's fsync (a repair restores it, repair.go)
 }
 
 const numTimers = int(evDiskDone)
@@ -252,6 +253,7 @@ func (c *Cluster) applyGray(e *fault.Event) {
 		}
 	case fault.DiskSlow:
 		h.disk.SetFsync(e.Latency)
+		h.slowDisk = true
 		effect = fmt.Sprintf("the disk of %d writes in %v from now", id, e.Latency)
 	}
 	c.timeline.add(now, e, nil, []uint64{id}, effect)

@@ -15,7 +15,8 @@ import (
 // turns out to be — and certainly down after its own crash until its restart. With chaos, crash-recovery
 // faults or the leader-crash scenario, crashes the schedule does not list may hit any node, so a restart
 // is never certainly redundant then. A pause, a disk stall or a slow disk must not hit a node certainly
-// down; overlapping pauses and stalls are allowed (each lasts until the later end).
+// down; overlapping pauses and stalls are allowed (each lasts until the later end). Nothing after a
+// repair is checked: no fault fires after it (repair.go), so none can be redundant.
 func (c *Config) validateSchedule() error {
 	const (
 		up = iota
@@ -47,6 +48,9 @@ func (c *Config) validateSchedule() error {
 		return up
 	}
 	for _, e := range c.Faults {
+		if e.Kind == fault.Repair {
+			return nil // every fault after it is ignored (repair.go): none can be redundant
+		}
 		id := e.Node
 		switch e.Kind {
 		case fault.Cut:

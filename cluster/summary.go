@@ -89,6 +89,9 @@ type Summary struct {
 	Regions []Region `json:"regions,omitempty"`
 	// Arrivals counts the open-loop arrivals; present only with an arrival rate (workload.go).
 	Arrivals *Arrivals `json:"arrivals,omitempty"`
+	// Liveness is what the liveness phase after a repair of every fault saw; present only when a repair
+	// happened (repair.go).
+	Liveness *Liveness `json:"liveness,omitempty"`
 }
 
 // Membership measures the membership window: the union of the spans during which an add, remove or
@@ -291,6 +294,7 @@ func (c *Cluster) summary() Summary {
 	if a := c.open; a != nil {
 		s.Arrivals = &Arrivals{RatePerS: c.cfg.ArrivalRate, Offered: a.offered, Refused: a.refused}
 	}
+	s.Liveness = c.repair.summary(c)
 	s.Faults, s.FaultsTotal = c.timeline.hits, c.timeline.total
 	if s.Faults == nil {
 		s.Faults = []FaultHit{}

@@ -86,6 +86,7 @@ var partFlags = []partFlag{
 	{"partition", "scenario.schedule", groupFaults, "T:A,B|C,...", "partition the nodes into groups; nodes in no group form one more (rest); members may be roles, e.g. leader,follower|rest", false},
 	{"isolate", "scenario.schedule", groupFaults, "ID@T,...", "cut every edge into and out of a node; ID may be a role, as for --crash", false},
 	{"heal", "scenario.schedule", groupFaults, "T,...", "restore every cut edge", false},
+	{"repair", "scenario.schedule", groupFaults, "T", "repair every fault at T (cuts, crashes, pauses, disk stalls and slow disks, filters, flaps, loss, duplication, reordering) and let none fire after it: a liveness phase, measured in the summary", false},
 	{"transfer", "scenario.schedule", groupFaults, "ID@T,...", "at T, the leader hands its leadership to node ID (thesis §3.10); ID may be follower or crashed-leader", false},
 	{"add", "scenario.schedule", groupFaults, "ID@T,...", "add a node as a voter: its host starts empty at T and the leader at T (or the next one) adds it", false},
 	{"remove", "scenario.schedule", groupFaults, "ID@T,...", "remove a node from the configuration; its host shuts down once that is committed", false},

@@ -34,7 +34,7 @@ func TestParseErrors(t *testing.T) {
 		{"loss above 1", "name: x\ncluster: {loss: 1.5}\n", "spec: t.yaml:2: cluster.loss: 1.5: want a probability in [0, 1]"},
 		{"bad topology", "name: x\ncluster: {topology: torus}\n", `spec: t.yaml:2: cluster.topology: "torus": want mesh, star, ring, line or a topology file (.yaml, .yml, .json)`},
 		{"missing topology file", "name: x\ncluster: {topology: nowhere.yaml}\n", "spec: t.yaml:2: cluster.topology: open testdata/specs/nowhere.yaml: no such file or directory"},
-		{"bad schedule entry", "name: x\nscenario:\n  schedule:\n    - crash 1@10s\n    - explode 2@3s\n", `spec: t.yaml:5: scenario.schedule[1]: "explode 2@3s": want KIND ARGS with KIND one of crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace, filter, pause, disk-stall, disk-slow`},
+		{"bad schedule entry", "name: x\nscenario:\n  schedule:\n    - crash 1@10s\n    - explode 2@3s\n", `spec: t.yaml:5: scenario.schedule[1]: "explode 2@3s": want KIND ARGS with KIND one of crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace, filter, pause, disk-stall, disk-slow, repair`},
 		{"bad schedule time", "name: x\nscenario: {schedule: [\"crash 1@soon\"]}\n", `spec: t.yaml:2: scenario.schedule[0]: "1@soon": time "soon" is not a duration like 10s or 1500ms`},
 		{"leader_crash unknown field", "name: x\nscenario:\n  leader_crash: {after: 1s, stael: 2}\n", "spec: t.yaml:3: scenario.leader_crash.stael: unknown field (want after, stale, stop)"},
 		{"leader_crash without after", "name: x\nscenario:\n  leader_crash: {stale: 2}\n", "spec: t.yaml:3: scenario.leader_crash: after: required (when the leader in office is crashed)"},

@@ -317,7 +317,7 @@ var registry = []*param{
 	},
 	{
 		Param: Param{Name: "schedule", Section: "scenario", Kind: List,
-			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace, filter, pause, disk-stall, disk-slow) and its command-line form"},
+			Doc: "fault and membership events, each a kind (crash, restart, cut, restore, partition, isolate, heal, transfer, add, remove, replace, filter, pause, disk-stall, disk-slow, repair) and its command-line form"},
 		parse: parseSchedule,
 		apply: func(st *state, v string) { st.schedule = splitSchedule(v) },
 		get:   func(*cluster.Config) string { return "" },
@@ -881,6 +881,8 @@ var scheduleKinds = []struct {
 	{"pause", fault.ParsePause},
 	{"disk-stall", fault.ParseDiskStall},
 	{"disk-slow", fault.ParseDiskSlow},
+	// repair (issue 9): every fault ends at T and none fires after it, the liveness phase's start.
+	{"repair", func(s string, _ int) ([]fault.Event, error) { return fault.ParseRepair(s) }},
 }
 
 // parseEntry reads one schedule entry, "KIND ARGS", for n nodes.
@@ -912,6 +914,8 @@ func fmtEvent(e fault.Event) string {
 		return fmt.Sprintf("partition %s:%s", at, e.GroupList())
 	case fault.Heal:
 		return "heal " + at
+	case fault.Repair:
+		return "repair " + at
 	case fault.Filter:
 		return "filter " + e.Filter.Format(e.At)
 	case fault.Pause, fault.DiskStall, fault.DiskSlow:

@@ -1,7 +1,7 @@
 // Package fault describes what goes wrong in a run, as data: crashes (volatile state lost), restarts
 // (recovery from what was durable), directed link cuts and restores, partitions, isolation and healing,
 // and gray failures, where a node stays up but stalls or slows: a process pause, a disk stall, a slow
-// disk (gray.go).
+// disk (gray.go); and the repair of every fault at once, after which none fires (repair.go).
 //
 // Schedules come from the command line's short forms (ParseCrash, ParseCut, …) or are drawn from a
 // seeded stream (NewChaos, CrashRecovery). A schedule is a list of Events sorted by time; events at the

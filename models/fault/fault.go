@@ -39,11 +39,15 @@ const (
 	Pause     // the process stops for For: it handles no message and fires no timer, then resumes
 	DiskStall // the node's disk completes no write for For (or for ever, Forever)
 	DiskSlow  // the node's disk writes take Latency from At on
+	// Repair ends every fault at At and lets no later one fire (repair.go): the start of a liveness
+	// phase, in which the cluster must recover.
+	Repair
 )
 
 var kindNames = [...]string{Crash: "crash", Restart: "restart", Cut: "cut", Restore: "restore",
 	Partition: "partition", Isolate: "isolate", Heal: "heal", Transfer: "transfer", Add: "add", Remove: "remove", Replace: "replace",
-	Filter: "filter", Pause: "pause", DiskStall: "disk-stall", DiskSlow: "disk-slow"}
+	Filter: "filter", Pause: "pause", DiskStall: "disk-stall", DiskSlow: "disk-slow",
+	Repair: "repair"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -94,6 +98,8 @@ func (e Event) String() string {
 		return fmt.Sprintf("partition %s:%s", at, e.GroupList())
 	case Heal:
 		return "heal " + at
+	case Repair:
+		return "repair " + at
 	case Filter:
 		return "filter " + e.Filter.Format(e.At)
 	case Pause, DiskStall, DiskSlow:
