@@ -12,13 +12,11 @@ import (
 	"github.com/raftsim/raftsim/sim"
 )
 
-// The repair tests' world: five nodes, a leader elected well before the faults at faultAt, the repair
-// at repairAt, and a run that ends livenessBound after it, so that a liveness measure the bound does
-// not hold is null.
+// The repair tests' world: five nodes, a leader elected well before the faults at 1s, the repair at
+// repairAt, and a run that ends livenessElections maximum election timeouts after it, the bound the
+// liveness phase is held to, so that a liveness measure the bound does not hold is null.
 const (
-	faultAt  = time.Second
-	repairAt = 3 * time.Second
-	// livenessBound is the bound the liveness phase is held to: 10 election timeouts (the maximum).
+	repairAt          = 3 * time.Second
 	livenessElections = 10
 )
 
