@@ -380,6 +380,7 @@ func (c *Cluster) Record(op workload.Op) {
 	}
 	if c.repair.done {
 		c.repair.op(op.Invoke, op.Complete, op.Read, op.OK)
+		c.stopIfLive()
 	}
 	c.trace.op(&op)
 	if c.cfg.History != nil {
@@ -616,6 +617,7 @@ func (c *Cluster) statusChanged() {
 	c.metrics.status(c)
 	if c.repair.done && c.metrics.up {
 		c.repair.liveLeader(c.loop.Now())
+		c.stopIfLive()
 	}
 }
 

@@ -136,6 +136,12 @@ type Config struct {
 	// node names, RetryRoundRobin goes to its next endpoint, as etcd's clientv3 does.
 	ThinkDist   *latency.Dist
 	ClientRetry ClientRetry
+
+	// StopWhenLive ends the run, after a repair (fault.Repair), as soon as its liveness phase has seen a
+	// leader with a working majority, a client write and (when the workload reads) a client read
+	// (Summary.Liveness), instead of at Duration: raftsim check's liveness phase, whose bound is the
+	// duration, costs what the cluster takes to recover, not the bound. Not a spec field.
+	StopWhenLive bool
 }
 
 // LinkFlap is link flapping: the link between each pair of nodes with an edge stays up for a span

@@ -213,6 +213,15 @@ func (r *repairRun) op(invoke, complete sim.Time, read, ok bool) {
 	}
 }
 
+// stopIfLive ends the run once the liveness phase has seen all it looks for (Config.StopWhenLive): a
+// leader with a working majority, a client write and, when the workload reads, a client read.
+func (c *Cluster) stopIfLive() {
+	r := &c.repair
+	if c.cfg.StopWhenLive && r.hasLeader && r.hasCommit && (r.hasRead || c.cfg.Workload.ReadRatio == 0) {
+		c.loop.Stop()
+	}
+}
+
 // summary is the liveness phase's measures: nil when no repair happened, so that the summary of a run
 // without one reads as it always has.
 func (r *repairRun) summary(c *Cluster) *Liveness {
