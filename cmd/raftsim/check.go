@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+
+	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/sim"
+	"github.com/raftsim/raftsim/swarm"
+)
+
+// checkFlags are the flags of `raftsim check`.
+type checkFlags struct {
+	seeds, from        string
+	workers            int
+	budget, linTimeout time.Duration
+	failures           string
+	quiet              bool
+	// tweak switches a mutation on (a mutants build only; mutants.go); nil otherwise.
+	tweak func(*cluster.Config)
+	// mutateArgs are the flags that replay the mutation ("--mutate NAME"), for the replay command.
+	mutateArgs []string
+}
+
+func newCheckCmd() *cobra.Command {
+	f := &checkFlags{}
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "swarm-test Raft: many seeds, each a whole world, safety, liveness and linearizability checked",
+		Long: "Run seeds, each drawing a whole world (cluster size, topology or regions, latency, loss,\n" +
+			"duplication, reordering, crashes, partitions whole and partial, pauses, disk stalls, slow disks,\n" +
+			"filters, flaps, clock drift, PreVote, CheckQuorum, snapshots, membership changes, transfers, reads\n" +
+			"and writes), in two phases: a safety phase with faults, every safety property checked as it runs;\n" +
+			"then every fault repaired, and the cluster must elect a leader, commit a write and serve a read\n" +
+			"within " + strconv.Itoa(swarm.LivenessTimeouts) + " election timeouts. The client history is then checked for linearizability\n" +
+			"(Porcupine); a check that runs out of time is counted as unknown, never as a pass.\n\n" +
+			"Each failure prints the command that replays it. Results do not depend on --workers.",
+		Example: "  raftsim check --seeds 2000\n" +
+			"  raftsim check --from 100001 --seeds 100000 --workers 2\n" +
+			"  raftsim check --budget 8h --failures soak/\n" +
+			"  raftsim replay 1234 --trace seed-1234.jsonl",
+		Args: exactArgs(0, "no argument (seeds are chosen with --from and --seeds)"),
+	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.Var(&textValue{&f.seeds, "N"}, "seeds", "how many seeds to run (default 1000; with --budget, 0 runs until the budget is spent)")
+	fs.Var(&textValue{&f.from, "SEED"}, "from", "the first seed (default 1)")
+	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "`N` seeds run in parallel (results do not depend on it)")
+	fs.DurationVar(&f.budget, "budget", 0, "stop handing out seeds after this much wall-clock `TIME` (0 for no limit)")
+	fs.DurationVar(&f.linTimeout, "linearize-timeout", swarm.DefaultLinearizeTimeout, "wall-clock `TIME` the linearizability check of one seed may take; past it the seed is unknown")
+	fs.StringVar(&f.failures, "failures", "", "write each failing seed's world to `DIR` as a spec file (seed-N.yaml) that raftsim replay reads")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	addMutateFlag(fs, &f.tweak, &f.mutateArgs)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return runCheck(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	}
+	return cmd
+}
+
+// parseSeedFlag reads a seed count or a seed.
+func parseSeedFlag(name, text string, def uint64) (uint64, error) {
+	if text == "" {
+		return def, nil
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(text), 10, 64)
+	if err != nil {
+		return 0, usageErrorf("--%s %s: want a whole number, 0 or more", name, text)
+	}
+	return n, nil
+}
+
+// maxWorkers bounds --workers: each worker holds one run.
+const maxWorkers = 1024
+
+func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) error {
+	seeds, err := parseSeedFlag("seeds", f.seeds, 1000)
+	if err != nil {
+		return err
+	}
+	from, err := parseSeedFlag("from", f.from, 1)
+	if err != nil {
+		return err
+	}
+	switch {
+	case from == 0:
+		return usageErrorf("--from 0: seeds start at 1")
+	case seeds == 0 && f.budget == 0:
+		return usageErrorf("--seeds 0: with no --budget the check would never end")
+	case seeds > math.MaxUint64-from+1:
+		return usageErrorf("--seeds %d: from seed %d it passes the largest seed, %d", seeds, from, uint64(math.MaxUint64))
+	case f.workers < 1 || f.workers > maxWorkers:
+		return usageErrorf("--workers %d: want 1 to %d", f.workers, maxWorkers)
+	case f.budget < 0:
+		return usageErrorf("--budget %s: must not be negative", f.budget)
+	case f.linTimeout <= 0:
+		return usageErrorf("--linearize-timeout %s: must be positive", f.linTimeout)
+	}
+	if f.failures != "" {
+		if err := os.MkdirAll(f.failures, 0o755); err != nil {
+			return usageErrorf("--failures %s: %v", f.failures, unwrapPath(err))
+		}
+	}
+	plan := swarm.Plan{From: from, Seeds: seeds, Workers: f.workers, Budget: f.budget,
+		Options: swarm.Options{LinearizeTimeout: f.linTimeout, Tweak: f.tweak}}
+	bar := newCheckProgress(stderr, f.quiet, seeds)
+	var written error
+	rep, err := swarm.Check(ctx, plan, func(r *swarm.Result) {
+		bar.add(r)
+		if r.Fail == "" {
+			return
+		}
+		bar.clear()
+		fmt.Fprintf(stdout, "seed %d: %s: %s\n  replay: %s\n", r.Seed, r.Fail, r.Reason, strings.Join(seedReplayCommand(r.Seed, f.mutateArgs), " "))
+		if f.failures != "" && written == nil {
+			written = writeFailure(f.failures, r.Seed)
+		}
+	})
+	bar.finish()
+	printReport(stdout, &rep)
+	if err != nil {
+		return err
+	}
+	if written != nil {
+		return written
+	}
+	if n := rep.FailedSeeds(); n > 0 {
+		return fmt.Errorf("check: %d of %d seeds failed", n, rep.Seeds)
+	}
+	return nil
+}
+
+// replayCommand is the command that replays a seed's world.
+func seedReplayCommand(seed uint64, mutate []string) []string {
+	return append([]string{"raftsim", "replay", strconv.FormatUint(seed, 10)}, mutate...)
+}
+
+// writeFailure writes a failing seed's world into dir as seed-N.yaml, never over a file already there.
+func writeFailure(dir string, seed uint64) error {
+	w := swarm.Draw(seed)
+	s, err := w.Spec()
+	if err != nil {
+		return err
+	}
+	path := filepath.Join(dir, fmt.Sprintf("seed-%d.yaml", seed))
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if os.IsExist(err) {
+		return nil // written by an earlier check of the same seed: the same world
+	} else if err != nil {
+		return usageErrorf("--failures %s: %v", dir, unwrapPath(err))
+	}
+	_, err = f.Write(s.Canonical())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// unwrapPath drops the operation and path of an *os.PathError, which the message names already.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// printReport writes the check's final table.
+func printReport(w io.Writer, r *swarm.Report) {
+	last := r.From + r.Seeds - 1
+	if r.Seeds == 0 {
+		last = r.From
+	}
+	fmt.Fprintf(w, "raftsim check: seeds %d to %d\n", r.From, last)
+	fmt.Fprintf(w, "  %-22s %d\n", "seeds run", r.Seeds)
+	var kinds []string
+	for _, k := range swarm.Kinds {
+		kinds = append(kinds, fmt.Sprintf("%s %d", k, r.Failures[k]))
+	}
+	fmt.Fprintf(w, "  %-22s %d (%s)\n", "failures", r.FailedSeeds(), strings.Join(kinds, ", "))
+	fmt.Fprintf(w, "  %-22s %d (linearizability check out of time: neither pass nor fail)\n", "unknown", r.Unknown)
+	fmt.Fprintf(w, "  %-22s %s (%.1f h)\n", "simulated time", sim.FormatDuration(r.Simulated.Round(time.Millisecond)), r.Simulated.Hours())
+	fmt.Fprintf(w, "  %-22s %d\n", "operations checked", r.Ops)
+	fmt.Fprintf(w, "  %-22s %d\n", "events", r.Events)
+	secs := r.Wall.Seconds()
+	fmt.Fprintf(w, "  %-22s %s\n", "wall-clock time", r.Wall.Round(time.Millisecond))
+	if secs > 0 {
+		fmt.Fprintf(w, "  %-22s %.1f\n", "seeds per second", float64(r.Seeds)/secs)
+		fmt.Fprintf(w, "  %-22s %.3g\n", "events per second", float64(r.Events)/secs)
+	}
+}
+
+// checkProgress is the bar of `raftsim check`: seeds done, failures so far.
+type checkProgress struct {
+	bar      *progressbar.ProgressBar
+	failures int
+}
+
+func newCheckProgress(w io.Writer, quiet bool, seeds uint64) *checkProgress {
+	if quiet || !isTerminal(w) {
+		return &checkProgress{}
+	}
+	total := int64(seeds)
+	if seeds == 0 || seeds > math.MaxInt64 {
+		total = -1 // a budget: no end known
+	}
+	return &checkProgress{bar: progressbar.NewOptions64(total,
+		progressbar.OptionSetWriter(w),
+		progressbar.OptionSetWidth(20),
+		progressbar.OptionShowCount(),
+		progressbar.OptionShowIts(),
+		progressbar.OptionSetItsString("seeds"),
+		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+		progressbar.OptionSetDescription("0 failures"),
+	)}
+}
+
+func (p *checkProgress) add(r *swarm.Result) {
+	if p.bar == nil {
+		return
+	}
+	if r.Fail != "" {
+		p.failures++
+		p.bar.Describe(fmt.Sprintf("%d failures", p.failures))
+	}
+	_ = p.bar.Add(1)
+}
+
+// clear takes the bar off the line before a failure is printed; it comes back at the next seed.
+func (p *checkProgress) clear() {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+	}
+}
+
+func (p *checkProgress) finish() {
+	if p.bar != nil {
+		_ = p.bar.Clear()
+		_ = p.bar.Exit()
+		p.bar = nil
+	}
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/swarm"
+)
+
+// replayFlags are the flags of `raftsim replay`.
+type replayFlags struct {
+	trace string
+	json  bool
+	quiet bool
+	// tweak and mutateArgs: a mutation, in a mutants build only (mutants.go).
+	tweak      func(*cluster.Config)
+	mutateArgs []string
+}
+
+func newReplayCmd() *cobra.Command {
+	f := &replayFlags{}
+	cmd := &cobra.Command{
+		Use:   "replay SEED|FILE",
+		Short: "run one seed of raftsim check again, or a world written as a spec file",
+		Long: "Run one world of raftsim check again, byte for byte as the check ran it: SEED draws the world as\n" +
+			"the check does; FILE is a world written as a spec file (raftsim check --failures). Prints the\n" +
+			"world as raftsim run flags, the verdict (safety, liveness, linearizability) and the summary;\n" +
+			"--trace writes every event (docs/trace.md).",
+		Example: "  raftsim replay 1234\n" +
+			"  raftsim replay 1234 --trace seed-1234.jsonl\n" +
+			"  raftsim replay failures/seed-1234.yaml",
+		Args: exactArgs(1, "one SEED or world FILE"),
+	}
+	fs := cmd.Flags()
+	fs.SortFlags = false
+	fs.StringVar(&f.trace, "trace", "", "write every event as JSON Lines to `FILE` (- for standard output)")
+	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object after the verdict")
+	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	addMutateFlag(fs, &f.tweak, &f.mutateArgs)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if cmd.Flags().Changed("trace") && f.trace == "" {
+			return usageErrorf("--trace: an empty path (- is standard output)")
+		}
+		return runReplay(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
+	}
+	return cmd
+}
+
+// loadWorld reads a replay's argument: a seed, drawn as the check draws it, or a world's spec file.
+func loadWorld(arg string) (cluster.Config, string, []input, error) {
+	if seed, err := strconv.ParseUint(arg, 10, 64); err == nil {
+		if seed == 0 {
+			return cluster.Config{}, "", nil, usageErrorf("replay 0: seeds start at 1")
+		}
+		w := swarm.Draw(seed)
+		cfg, err := w.Config()
+		if err != nil {
+			return cluster.Config{}, "", nil, err
+		}
+		return cfg, w.String(), nil, nil
+	}
+	s, err := loadSpec(arg)
+	if err != nil {
+		return cluster.Config{}, "", nil, err
+	}
+	plan, err := s.Plan()
+	if err != nil {
+		return cluster.Config{}, "", nil, &usageError{msg: err.Error()}
+	}
+	if len(plan.Points) != 1 {
+		return cluster.Config{}, "", nil, usageErrorf("%s: a world has one point; this spec has %d (axes are a sweep's: raftsim sweep)", arg, len(plan.Points))
+	}
+	cfg := plan.Points[0].Config
+	cfg.Seed = s.Seed
+	return cfg, "", []input{{arg, "world file"}}, nil
+}
+
+func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr io.Writer) error {
+	cfg, flags, inputs, err := loadWorld(arg)
+	if err != nil {
+		return err
+	}
+	bar := newRunProgress(stderr, f.quiet, cfg.Duration)
+	cfg.Progress = bar.update
+	var res swarm.Result
+	stdout, err = withTrace(ctx, f.trace, append(inputs, input{cfg.Topology, "--topology file"}), stdout, stderr, func(trace io.Writer) error {
+		var err error
+		res, err = swarm.RunConfig(ctx, cfg, swarm.Options{Trace: trace, Tweak: f.tweak})
+		return err
+	})
+	bar.finish()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "raftsim replay %s\n", strings.Join(append([]string{arg}, f.mutateArgs...), " "))
+	if flags != "" {
+		fmt.Fprintf(stdout, "  world: raftsim run %s\n", flags)
+	}
+	verdict := "passed"
+	if res.Fail != "" {
+		verdict = fmt.Sprintf("FAILED: %s: %s", res.Fail, res.Reason)
+	}
+	fmt.Fprintf(stdout, "  verdict: %s\n", verdict)
+	fmt.Fprintf(stdout, "  linearizability: %s (%d operations)\n", res.Linearize, res.Ops)
+	if f.json {
+		if err := writeJSON(stdout, &res.Summary); err != nil {
+			return err
+		}
+	} else {
+		printSummaryAs(stdout, &res.Summary, cfg, "raftsim replay", strconv.FormatUint(cfg.Seed, 10), "")
+	}
+	if res.Fail != "" {
+		return fmt.Errorf("replay: %s: %s", res.Fail, res.Reason)
+	}
+	return nil
+}
