@@ -10,7 +10,7 @@ PKGS    := ./...
 # runner that experiments/sweep's tests race-check (under -race it took 7 minutes of a loaded machine).
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./cmd/raftsim/
 
-.PHONY: all build run demo readme test fuzz-short check vet fmt fmt-check bench peers clean
+.PHONY: all build run demo readme test fuzz-short swarm soak check vet fmt fmt-check bench peers clean
 
 all: build
 
@@ -51,6 +51,23 @@ test: fmt-check vet
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
 	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory swarm
+
+# raftsim check over a fixed set of seeds (README, Trust): each seed a whole world, safety and liveness
+# phases, the history checked for linearizability. About 30 s on 2 cores. A failure prints the command
+# that replays it and the world goes to out/swarm-failures/.
+SWARM_SEEDS := 2000
+swarm: build
+	./$(BIN) check --seeds $(SWARM_SEEDS) --quiet --failures out/swarm-failures
+
+# A check for a person to leave running: seeds from SOAK_FROM (past the ones CI and the README use) until
+# SOAK_BUDGET of wall-clock time is spent, every failing world written to SOAK_DIR as a spec file that
+# `raftsim replay FILE` runs again. Ctrl-C stops it with the table of what it covered.
+SOAK_FROM   ?= 1000001
+SOAK_BUDGET ?= 8h
+SOAK_DIR    ?= soak
+soak: build
+	./$(BIN) check --from $(SOAK_FROM) --seeds 0 --budget $(SOAK_BUDGET) --failures $(SOAK_DIR)
 
 # Fuzzed settings run through the simulator for 15 seconds (cluster/fuzz_test.go); an input that fails
 # is written to cluster/testdata/fuzz/FuzzRun, where every `go test` runs it again.
