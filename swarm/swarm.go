@@ -19,6 +19,9 @@ type Plan struct {
 	// Budget, when positive, stops handing out seeds once this much wall-clock time has passed; the
 	// seeds already started finish, and the report covers a contiguous range from From.
 	Budget time.Duration
+	// MaxFailures, when positive, ends the check at its MaxFailures-th failing seed in seed order: the
+	// report covers the seeds up to it, whatever the workers (those running past it are dropped).
+	MaxFailures uint64
 	// World draws a seed's world; nil means Draw.
 	World func(seed uint64) World
 	Options
@@ -105,6 +108,7 @@ func Check(ctx context.Context, p Plan, progress func(*Result)) (Report, error) 
 	pending := map[uint64]done{}
 	next := p.From
 	var stop error
+	full := false // MaxFailures reached
 	for d := range results {
 		if d.err != nil {
 			if stop == nil {
@@ -116,7 +120,7 @@ func Check(ctx context.Context, p Plan, progress func(*Result)) (Report, error) 
 		pending[d.res.Seed] = d
 		for {
 			d, ok := pending[next]
-			if !ok || stop != nil {
+			if !ok || stop != nil || full {
 				break
 			}
 			delete(pending, next)
@@ -125,11 +129,18 @@ func Check(ctx context.Context, p Plan, progress func(*Result)) (Report, error) 
 			if progress != nil {
 				progress(&d.res)
 			}
+			if p.MaxFailures > 0 && rep.FailedSeeds() >= p.MaxFailures {
+				full = true
+				cancel()
+			}
 		}
 	}
 	rep.Wall = time.Since(start)
-	if stop == nil {
+	if stop == nil && !full {
 		stop = ctx.Err()
+	}
+	if full {
+		stop = nil // the check's own end, not an interruption
 	}
 	return rep, stop
 }

@@ -157,3 +157,22 @@ func TestSwarm(t *testing.T) {
 	}
 	t.Logf("%d seeds, %d unknown, %v simulated, %d operations", rep.Seeds, rep.Unknown, rep.Simulated, rep.Ops)
 }
+
+// TestCheckMaxFailures: a check that stops at its second failure covers the seeds up to it in seed
+// order, whatever the workers, and is not an interruption.
+func TestCheckMaxFailures(t *testing.T) {
+	bad := map[uint64]bool{7: true, 13: true, 20: true}
+	world := func(seed uint64) World {
+		w := Draw(seed)
+		if bad[seed] {
+			w.Settings = append(w.Settings, Setting{"nodes", "0"}) // refused: a RunError failure
+		}
+		return w
+	}
+	for _, workers := range []int{1, 3} {
+		rep, err := Check(context.Background(), Plan{From: 1, Seeds: 50, Workers: workers, MaxFailures: 2, World: world}, nil)
+		if err != nil || rep.Seeds != 13 || rep.FailedSeeds() != 2 || rep.Failures[RunError] != 2 || rep.Failed[1].Seed != 13 {
+			t.Fatalf("workers %d: err %v, %d seeds, failures %v", workers, err, rep.Seeds, rep.Failures)
+		}
+	}
+}

@@ -26,6 +26,7 @@ type checkFlags struct {
 	workers            int
 	budget, linTimeout time.Duration
 	failures           string
+	maxFailures        string
 	quiet              bool
 	// tweak switches a mutation on (a mutants build only; mutants.go); nil otherwise.
 	tweak func(*cluster.Config)
@@ -59,6 +60,7 @@ func newCheckCmd() *cobra.Command {
 	fs.IntVar(&f.workers, "workers", runtime.NumCPU(), "`N` seeds run in parallel (results do not depend on it)")
 	fs.DurationVar(&f.budget, "budget", 0, "stop handing out seeds after this much wall-clock `TIME` (0 for no limit)")
 	fs.DurationVar(&f.linTimeout, "linearize-timeout", swarm.DefaultLinearizeTimeout, "wall-clock `TIME` the linearizability check of one seed may take; past it the seed is unknown")
+	fs.Var(&textValue{&f.maxFailures, "N"}, "max-failures", "stop at the N-th failing seed, in seed order (default 0: never)")
 	fs.StringVar(&f.failures, "failures", "", "write each failing seed's world to `DIR` as a spec file (seed-N.yaml) that raftsim replay reads")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	addMutateFlag(fs, &f.tweak, &f.mutateArgs)
@@ -92,6 +94,10 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	maxFailures, err := parseSeedFlag("max-failures", f.maxFailures, 0)
+	if err != nil {
+		return err
+	}
 	switch {
 	case from == 0:
 		return usageErrorf("--from 0: seeds start at 1")
@@ -111,7 +117,7 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 			return usageErrorf("--failures %s: %v", f.failures, unwrapPath(err))
 		}
 	}
-	plan := swarm.Plan{From: from, Seeds: seeds, Workers: f.workers, Budget: f.budget,
+	plan := swarm.Plan{From: from, Seeds: seeds, Workers: f.workers, Budget: f.budget, MaxFailures: maxFailures,
 		Options: swarm.Options{LinearizeTimeout: f.linTimeout, Tweak: f.tweak}}
 	bar := newCheckProgress(stderr, f.quiet, seeds)
 	var written error
