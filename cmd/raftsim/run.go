@@ -137,6 +137,7 @@ type runFlags struct {
 	json    bool
 	noBar   bool
 	command []string
+	mutate  string // --mutate, registered only in a mutants build (mutants_on.go)
 }
 
 func newRunFlags(fs *pflag.FlagSet) *runFlags {
@@ -199,6 +200,7 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 			}
 		}
 	}
+	addMutateFlag(fs, f)
 	return f
 }
 
@@ -208,6 +210,9 @@ func (f *runFlags) replay() []string {
 	cmd := []string{"raftsim", "run"}
 	for _, a := range f.args {
 		cmd = append(cmd, "--"+a.Flag+"="+a.Text)
+	}
+	if f.mutate != "" {
+		cmd = append(cmd, "--mutate="+f.mutate)
 	}
 	trace := f.trace
 	if trace == "" || trace == "-" {
@@ -228,6 +233,9 @@ func (f *runFlags) config() (cluster.Config, []string, error) {
 	}
 	cfg := plan.Points[0].Config
 	cfg.Seed = s.Seed
+	if err := setMutations(&cfg, f.mutate); err != nil {
+		return cluster.Config{}, nil, &usageError{msg: err.Error()}
+	}
 	return cfg, cfg.Warnings(), nil
 }
 
