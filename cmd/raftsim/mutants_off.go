@@ -7,8 +7,9 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// addMutateFlag registers nothing: --mutate exists only in the mutants build (mutants_on.go).
-func addMutateFlag(*pflag.FlagSet, *runFlags) {}
+// mutateFlag is empty outside the mutants build: run has no --mutate (mutants_on.go).
+type mutateFlag struct{}
 
-// setMutations has nothing to set: without the flag, s is always empty.
-func setMutations(*cluster.Config, string) error { return nil }
+func (*mutateFlag) register(*pflag.FlagSet)    {}
+func (mutateFlag) apply(*cluster.Config) error { return nil }
+func (mutateFlag) replay() []string            { return nil }

@@ -11,20 +11,31 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// addMutateFlag registers run's --mutate, in the mutants build only: the release binary has no such
-// flag. It is not a spec setting, so no spec file or sweep can switch a mutation on.
-func addMutateFlag(fs *pflag.FlagSet, f *runFlags) {
-	fs.StringVar(&f.mutate, "mutate", "", "break rules of Raft on purpose, to see the checks catch them (mutants build only): `NAME[,NAME]` among "+
+// mutateFlag is run's --mutate, which exists in the mutants build only: the release binary has no
+// such flag (mutants_off.go). It is not a spec setting, so no spec file or sweep can switch a mutation
+// on.
+type mutateFlag struct{ names string }
+
+func (m *mutateFlag) register(fs *pflag.FlagSet) {
+	fs.StringVar(&m.names, "mutate", "", "break rules of Raft on purpose, to see the checks catch them (mutants build only): `NAME[,NAME]` among "+
 		strings.Join(raft.MutationNames(), ", "))
 	_ = fs.SetAnnotation("mutate", flagGroupKey, []string{groupCluster})
 }
 
-// setMutations switches on the mutations named in s (--mutate).
-func setMutations(cfg *cluster.Config, s string) error {
-	m, err := raft.ParseMutation(s)
+// apply switches on the mutations named.
+func (m mutateFlag) apply(cfg *cluster.Config) error {
+	mut, err := raft.ParseMutation(m.names)
 	if err != nil {
-		return fmt.Errorf("--mutate %s: %w", s, err)
+		return fmt.Errorf("--mutate %s: %w", m.names, err)
 	}
-	cfg.Mutate = m
+	cfg.Mutate = mut
 	return nil
+}
+
+// replay is the flag as the replay command of a violation gives it.
+func (m mutateFlag) replay() []string {
+	if m.names == "" {
+		return nil
+	}
+	return []string{"--mutate=" + m.names}
 }

@@ -137,7 +137,7 @@ type runFlags struct {
 	json    bool
 	noBar   bool
 	command []string
-	mutate  string // --mutate, registered only in a mutants build (mutants_on.go)
+	mut     mutateFlag // --mutate: empty, and no flag, outside the mutants build (mutants_on.go)
 }
 
 func newRunFlags(fs *pflag.FlagSet) *runFlags {
@@ -200,7 +200,7 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 			}
 		}
 	}
-	addMutateFlag(fs, f)
+	f.mut.register(fs)
 	return f
 }
 
@@ -211,9 +211,7 @@ func (f *runFlags) replay() []string {
 	for _, a := range f.args {
 		cmd = append(cmd, "--"+a.Flag+"="+a.Text)
 	}
-	if f.mutate != "" {
-		cmd = append(cmd, "--mutate="+f.mutate)
-	}
+	cmd = append(cmd, f.mut.replay()...)
 	trace := f.trace
 	if trace == "" || trace == "-" {
 		trace = "violation.jsonl"
@@ -233,7 +231,7 @@ func (f *runFlags) config() (cluster.Config, []string, error) {
 	}
 	cfg := plan.Points[0].Config
 	cfg.Seed = s.Seed
-	if err := setMutations(&cfg, f.mutate); err != nil {
+	if err := f.mut.apply(&cfg); err != nil {
 		return cluster.Config{}, nil, &usageError{msg: err.Error()}
 	}
 	return cfg, cfg.Warnings(), nil
