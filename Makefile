@@ -10,7 +10,7 @@ PKGS    := ./...
 # runner that experiments/sweep's tests race-check (under -race it took 7 minutes of a loaded machine).
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./cmd/raftsim/
 
-.PHONY: all build run demo readme test fuzz-short swarm soak check vet fmt fmt-check bench peers clean
+.PHONY: all build run demo readme test fuzz-short mutants swarm soak check vet fmt fmt-check bench peers clean
 
 all: build
 
@@ -51,6 +51,7 @@ test: fmt-check vet
 	$(GO) test -count=1 $(PKGS)
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
 	$(MAKE) --no-print-directory fuzz-short
+	$(MAKE) --no-print-directory mutants
 	$(MAKE) --no-print-directory swarm
 
 # raftsim check over a fixed set of seeds (README, Trust): each seed a whole world, safety and liveness
@@ -73,6 +74,14 @@ soak: build
 # is written to cluster/testdata/fuzz/FuzzRun, where every `go test` runs it again.
 fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzRun$$' -fuzztime 15s ./cluster/
+
+# The checks can fail: every mutation (raft/mutation.go, compiled only with -tags mutants) is caught,
+# in a scenario script and in a simulated run, and the same schedule without it passes. Only the mutant
+# tests run (a few seconds once compiled); the release build's tests are `make test`'s first line.
+MUTANT_PKGS := ./raft/ ./safety/ ./cluster/ ./cmd/raftsim/
+mutants:
+	$(GO) vet -tags mutants $(MUTANT_PKGS)
+	$(GO) test -count=1 -tags mutants -run 'Mutant|Mutation' $(MUTANT_PKGS)
 
 # The quick edit-test loop (under two minutes on 2 cores): formatting, vet, and every package's tests in
 # -short mode (fewer chaos seeds, the built-in experiments at reduced size, no race detector).

@@ -159,9 +159,8 @@ func New(cfg Config) (*Cluster, error) {
 			PreVote:           cfg.PreVote, CheckQuorum: cfg.CheckQuorum, Variant: cfg.Variant,
 			MaxInflight: cfg.MaxInflight, MaxEntriesPerMsg: cfg.MaxBatch,
 			SnapshotEntries: uint64(cfg.SnapshotEntries), SnapshotBytes: uint64(cfg.SnapshotBytes),
-			UnsafeCommitPriorTerm: cfg.UnsafeCommitPriorTerm, UnsafeConcurrentConfChanges: cfg.UnsafeConcurrentConfChanges,
 			LeaseRead: cfg.ReadMode == ReadLease, ClockDrift: cfg.ClockDrift,
-			UnsafeReadNoConfirm: cfg.UnsafeReads,
+			Mutants: cfg.Mutants,
 		}
 		dcfg := disk.Config{Bandwidth: nc.diskBandwidth}
 		if nc.fsync != nil {

@@ -87,6 +87,9 @@ type host struct {
 	seenElections uint64
 	// restores counts the snapshots the store was restored from (installed or restarted from), for tests.
 	restores int
+	// dropped is the last write applied since the last snapshot, which raft.MutSnapshotDropsEntry
+	// leaves out of the next one (mutants.go); untouched otherwise.
+	dropped droppedWrite
 
 	gray // per-node clock, CPU, pause and disk stall (gray.go)
 }
@@ -410,6 +413,9 @@ func (h *host) restore(s *raft.Snapshot) {
 	}
 	h.store = st
 	h.restores++
+	if h.cfg.Mutants.Has(raft.MutSnapshotDropsEntry) {
+		h.dropped = droppedWrite{} // a write to the store just replaced
+	}
 }
 
 // snapshot hands the node an image of the store, which has applied through index, to compact its log.
@@ -418,7 +424,12 @@ func (h *host) snapshot(index uint64) {
 		panic("cluster: snapshot due at index " + itoa(index) + " but the store has applied through " + itoa(h.store.Applied()))
 	}
 	size := h.store.SnapshotSize(h.c.cfg.Workload.ValueSize)
-	if err := h.node.Compact(index, h.store.Snapshot(), size); err != nil {
+	img := h.store.Snapshot()
+	if h.cfg.Mutants.Has(raft.MutSnapshotDropsEntry) && h.dropped.set {
+		h.dropped.undo(img)
+		h.dropped = droppedWrite{}
+	}
+	if err := h.node.Compact(index, img, size); err != nil {
 		panic("cluster: " + err.Error()) // the node asked for this snapshot: a bug
 	}
 }
@@ -462,6 +473,9 @@ func (h *host) apply(ents []raft.Entry) {
 		res, ok, err := h.store.Apply(e.Index, data)
 		if err != nil {
 			panic("cluster: " + err.Error()) // the node handed out entries out of order: a bug
+		}
+		if h.cfg.Mutants.Has(raft.MutSnapshotDropsEntry) && ok && !res.Duplicate {
+			h.dropped = droppedWrite{key: res.Command.Key, prev: res.Prev, set: true}
 		}
 		for h.proposals.len() > 0 && h.proposals.front().index <= e.Index {
 			p := *h.proposals.front()

@@ -154,7 +154,7 @@ func (m *members) advance(op *memberOp) bool {
 				c.statusChanged()
 				return false
 			}
-			if n.ConfIndex() > n.Commit() && !c.cfg.UnsafeConcurrentConfChanges {
+			if n.ConfIndex() > n.Commit() && !c.cfg.Mutants.Has(raft.MutConcurrentConfChanges) {
 				return false // appended, not yet known committed
 			}
 			if step == stepRemove {

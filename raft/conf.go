@@ -234,7 +234,7 @@ func (n *Node) ProposeConfChange(cc ConfChange) (index, term uint64, err error) 
 		// and its forced election would fail (thesis §3.10), or the change could remove the target.
 		return 0, 0, ErrTransferring
 	}
-	if !n.cfg.UnsafeConcurrentConfChanges {
+	if !n.cfg.Mutants.Has(MutConcurrentConfChanges) {
 		if t, _ := n.termAt(n.commit); t != n.term || n.confPending() {
 			return 0, 0, ErrConfChangePending
 		}

@@ -124,6 +124,15 @@
 //     ReplyAtOnce sits between the two: it waits for the term, so that no reply ever carries a term
 //     the node could forget, and for nothing else.
 //
+// # Mutations
+//
+// A build with the mutants tag can break rules of Raft on purpose (mutation.go: Config.Mutants, one
+// Mutation per rule, each naming the rule and its section), so that tests show the checks catch each
+// break: raft/testdata/mutants has a script per mutation, replayed without it to show the same schedule
+// is safe, and cluster/mutants_test.go a simulated run the safety checker or the linearizability check
+// catches. In any other build Mutants is empty and its Has the constant false: the release binary
+// carries neither the mutated paths nor the mutations' names.
+//
 // The commit index is volatile, as in the paper: a restarted node learns it again from the leader and
 // re-applies its log from the start, or from its snapshot.
 package raft

@@ -89,11 +89,6 @@ type Config struct {
 	SnapshotEntries uint64
 	SnapshotBytes   uint64
 
-	// UnsafeCommitPriorTerm breaks the commit rule on purpose: a leader counts replicas of entries of
-	// earlier terms too. It exists so that tests can show the safety checker catches the Figure 8
-	// anomaly of the Raft paper. Never set it otherwise.
-	UnsafeCommitPriorTerm bool
-
 	// Reads and leadership transfer (thesis §6.4, §6.4.1, §3.10); see read.go and transfer.go.
 	//
 	// LeaseRead lets a leader serve a read without a round trip while its lease holds (thesis §6.4.1):
@@ -106,17 +101,10 @@ type Config struct {
 	// = 1%). It is an assumption, not something the node can check: a lease is safe only while every
 	// pair of clocks stays within it.
 	ClockDrift float64
-	// UnsafeReadNoConfirm breaks ReadIndex on purpose: a node that believes it leads serves a read at
-	// once at its commit index, without a heartbeat round, even before it has committed an entry of its
-	// own term. It exists so that tests can show the safety checker catches stale reads. Never set it
-	// otherwise.
-	UnsafeReadNoConfirm bool
-	// Membership changes (thesis ch. 4). UnsafeConcurrentConfChanges breaks the one-change-at-a-time
-	// rule on purpose: the leader accepts a configuration change while another is uncommitted (and
-	// before it has committed an entry of its term), so that two configurations whose majorities need
-	// not overlap can be in use at once. It exists so that tests can show the safety checker catches
-	// the result. Never set it otherwise.
-	UnsafeConcurrentConfChanges bool
+
+	// Mutants are the rules of Raft the node breaks on purpose (mutation.go), so that tests can show
+	// the checks catch each break. Outside the mutants build it is empty and breaks nothing.
+	Mutants
 }
 
 func (c *Config) validate() error {
@@ -133,7 +121,7 @@ func (c *Config) validate() error {
 		return fmt.Errorf("raft: config: heartbeat interval %v is not positive", c.HeartbeatInterval)
 	case c.Rand == nil:
 		return errors.New("raft: config: Rand is nil (every node needs its own seeded stream)")
-	case c.LeaseRead && !c.CheckQuorum:
+	case c.LeaseRead && !c.CheckQuorum && !c.Mutants.Has(MutLeaseNoCheckQuorum):
 		return errors.New("raft: config: lease reads need CheckQuorum (without it nothing stops a new leader during the lease)")
 	case c.ClockDrift < 0 || c.ClockDrift != c.ClockDrift:
 		return fmt.Errorf("raft: config: clock drift %v is negative", c.ClockDrift)
@@ -741,7 +729,7 @@ func (n *Node) handleVoteRequest(m *Message) {
 	if m.Type == MsgPreVote {
 		resp = MsgPreVoteResp
 	}
-	if canVote && n.upToDate(m.LogTerm, m.Index) {
+	if canVote && (n.upToDate(m.LogTerm, m.Index) || n.cfg.Mutants.Has(MutVoteNoLogCheck)) {
 		if m.Type == MsgVote {
 			// Record the vote before answering: send then holds the answer until the vote is durable
 			// (Figure 2: votedFor is persisted before responding). Recording it after would let the
@@ -799,6 +787,16 @@ func (n *Node) send(m Message) {
 	case MsgHeartbeatResp:
 		if n.cfg.Variant.HeartbeatReply == ReplyAtOnce && n.termSeq == 0 {
 			n.msgs = append(n.msgs, m)
+			return
+		}
+	case MsgVoteResp:
+		if !m.Reject && n.cfg.Mutants.Has(MutVoteBeforeDurable) {
+			n.msgs = append(n.msgs, m) // the grant leaves before the vote is written
+			return
+		}
+	case MsgAppResp:
+		if !m.Reject && n.cfg.Mutants.Has(MutAckBeforeDurable) {
+			n.msgs = append(n.msgs, m) // the acknowledgement leaves before the entries are written
 			return
 		}
 	}
@@ -864,4 +862,19 @@ func (n *Node) truncate(keep uint64) {
 	n.dirtyFrom = min(n.dirtyFrom, keep+1)
 	n.persisted = min(n.persisted, keep)
 	n.confTruncated(keep)
+}
+
+// overwrite replaces the entries at the indexes of ents, all within the log, and keeps the entries
+// after them: the suffix a conflict should have discarded (MutNoSuffixTruncation). Only a mutated node
+// calls it. The log is copied, as truncate does, because messages and batches in flight may share it.
+func (n *Node) overwrite(ents []Entry) {
+	first, off := ents[0].Index, n.log[0].Index
+	nl := make([]Entry, len(n.log), cap(n.log))
+	copy(nl, n.log)
+	copy(nl[first-off:], ents)
+	n.log = nl
+	n.dirtyFrom = min(n.dirtyFrom, first)
+	n.persisted = min(n.persisted, first-1)
+	n.confTruncated(first - 1)
+	n.confAppended(n.log[first-off:])
 }

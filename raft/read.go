@@ -85,6 +85,9 @@ func (r *readOnly) init(cfg *Config, peers int) {
 	r.acks = make([]uint64, peers)
 	r.lease = cfg.LeaseRead
 	r.leaseDur = time.Duration(float64(cfg.ElectionTimeoutMin) / (1 + cfg.ClockDrift))
+	if cfg.Mutants.Has(MutLeaseIgnoresDrift) {
+		r.leaseDur = cfg.ElectionTimeoutMin // no margin for a follower's faster clock
+	}
 }
 
 // becomeLeader starts the read state of a new term: no round answered yet.
@@ -124,8 +127,6 @@ func (n *Node) committedInTerm() bool {
 // leaderRead handles a read asked of the leader by node from (itself or a follower).
 func (n *Node) leaderRead(from, ctx uint64) {
 	switch {
-	case n.cfg.UnsafeReadNoConfirm:
-		n.answerRead(from, ctx, n.commit)
 	case !n.committedInTerm():
 		n.reads.waiting = append(n.reads.waiting, pendingRead{from: from, ctx: ctx})
 	default:
@@ -135,6 +136,10 @@ func (n *Node) leaderRead(from, ctx uint64) {
 
 func (n *Node) startRead(from, ctx uint64) {
 	r := &n.reads
+	if n.cfg.Mutants.Has(MutReadIndexNoHeartbeat) {
+		n.answerRead(from, ctx, n.commit) // no round: a deposed leader that does not know it serves
+		return
+	}
 	if r.lease && !r.noLease && r.leaseValid && n.now < r.leaseEnd {
 		n.answerRead(from, ctx, n.commit)
 		return

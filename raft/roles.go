@@ -348,6 +348,11 @@ func (n *Node) handleAppend(m *Message) {
 			if ents[k].Index <= n.commit {
 				panic("raft: leader asked to overwrite a committed entry")
 			}
+			if n.cfg.Mutants.Has(MutNoSuffixTruncation) && ents[len(ents)-1].Index < n.lastIndex() {
+				n.overwrite(ents[k:])
+				k = len(ents)
+				break
+			}
 			n.truncate(ents[k].Index - 1)
 			break
 		}
@@ -449,7 +454,7 @@ func (n *Node) maybeCommit() bool {
 	if q <= n.commit {
 		return false
 	}
-	if n.entryAt(q).Term != n.term && !n.cfg.UnsafeCommitPriorTerm {
+	if n.entryAt(q).Term != n.term && !n.cfg.Mutants.Has(MutCommitPriorTerm) {
 		return false
 	}
 	pending := n.confPending()

@@ -44,8 +44,8 @@
 // voter — which holds in a correct run whoever the node is (entries reach followers only through a
 // leader that committed the previous configuration first, and Log Matching makes the follower's prefix
 // the leader's), and fails at the moment a leader appends a second change while one is in flight:
-// cluster's TestUnsafeConcurrentConfChangesCaught and ...Splits break the rule
-// (raft.Config.UnsafeConcurrentConfChanges) and are caught there, before the split brain the broken
+// cluster's TestMutantConcurrentConfChanges and ...Splits (mutants build) break the rule
+// (raft.MutConcurrentConfChanges) and are caught there, before the split brain the broken
 // rule leads to shows as Leader Completeness or State Machine Safety. "Committed" means the highest
 // index any node has reported committed; a leader's own commit index is never ahead of it, because a
 // host reports a commit before handing the node its next input (a membership proposal included).

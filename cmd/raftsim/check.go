@@ -28,10 +28,7 @@ type checkFlags struct {
 	failures           string
 	maxFailures        string
 	quiet              bool
-	// tweak switches a mutation on (a mutants build only; mutants.go); nil otherwise.
-	tweak func(*cluster.Config)
-	// mutateArgs are the flags that replay the mutation ("--mutate NAME"), for the replay command.
-	mutateArgs []string
+	mut                mutateFlag // --mutate: empty, and no flag, outside the mutants build (mutants_on.go)
 }
 
 func newCheckCmd() *cobra.Command {
@@ -63,7 +60,7 @@ func newCheckCmd() *cobra.Command {
 	fs.Var(&textValue{&f.maxFailures, "N"}, "max-failures", "stop at the N-th failing seed, in seed order (default 0: never)")
 	fs.StringVar(&f.failures, "failures", "", "write each failing seed's world to `DIR` as a spec file (seed-N.yaml) that raftsim replay reads")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
-	addMutateFlag(fs, &f.tweak, &f.mutateArgs)
+	f.mut.register(fs)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		return runCheck(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
@@ -112,13 +109,16 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	case f.linTimeout <= 0:
 		return usageErrorf("--linearize-timeout %s: must be positive", f.linTimeout)
 	}
+	if err := f.mut.apply(&cluster.Config{}); err != nil {
+		return &usageError{msg: err.Error()}
+	}
 	if f.failures != "" {
 		if err := os.MkdirAll(f.failures, 0o755); err != nil {
 			return usageErrorf("--failures %s: %v", f.failures, unwrapPath(err))
 		}
 	}
 	plan := swarm.Plan{From: from, Seeds: seeds, Workers: f.workers, Budget: f.budget, MaxFailures: maxFailures,
-		Options: swarm.Options{LinearizeTimeout: f.linTimeout, Tweak: f.tweak}}
+		Options: swarm.Options{LinearizeTimeout: f.linTimeout, Tweak: f.mut.tweak()}}
 	bar := newCheckProgress(stderr, f.quiet, seeds)
 	var written error
 	rep, err := swarm.Check(ctx, plan, func(r *swarm.Result) {
@@ -127,7 +127,7 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 			return
 		}
 		bar.clear()
-		fmt.Fprintf(stdout, "seed %d: %s: %s\n  replay: %s\n", r.Seed, r.Fail, r.Reason, strings.Join(seedReplayCommand(r.Seed, f.mutateArgs), " "))
+		fmt.Fprintf(stdout, "seed %d: %s: %s\n  replay: %s\n", r.Seed, r.Fail, r.Reason, strings.Join(seedReplayCommand(r.Seed, f.mut.replay()), " "))
 		if f.failures != "" && written == nil {
 			written = writeFailure(f.failures, r.Seed)
 		}

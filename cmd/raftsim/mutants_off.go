@@ -3,10 +3,14 @@
 package main
 
 import (
-	"github.com/spf13/pflag"
-
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/spf13/pflag"
 )
 
-// addMutateFlag adds --mutate in a mutants build (mutants_on.go); a release binary has no such flag.
-func addMutateFlag(*pflag.FlagSet, *func(*cluster.Config), *[]string) {}
+// mutateFlag is empty outside the mutants build: run has no --mutate (mutants_on.go).
+type mutateFlag struct{}
+
+func (*mutateFlag) register(*pflag.FlagSet)     {}
+func (mutateFlag) apply(*cluster.Config) error  { return nil }
+func (mutateFlag) replay() []string             { return nil }
+func (mutateFlag) tweak() func(*cluster.Config) { return nil }

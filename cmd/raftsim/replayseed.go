@@ -18,9 +18,7 @@ type replayFlags struct {
 	trace string
 	json  bool
 	quiet bool
-	// tweak and mutateArgs: a mutation, in a mutants build only (mutants.go).
-	tweak      func(*cluster.Config)
-	mutateArgs []string
+	mut   mutateFlag // --mutate: empty, and no flag, outside the mutants build (mutants_on.go)
 }
 
 func newReplayCmd() *cobra.Command {
@@ -42,7 +40,7 @@ func newReplayCmd() *cobra.Command {
 	fs.StringVar(&f.trace, "trace", "", "write every event as JSON Lines to `FILE` (- for standard output)")
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object after the verdict")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
-	addMutateFlag(fs, &f.tweak, &f.mutateArgs)
+	f.mut.register(fs)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if cmd.Flags().Changed("trace") && f.trace == "" {
 			return usageErrorf("--trace: an empty path (- is standard output)")
@@ -82,6 +80,9 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 }
 
 func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr io.Writer) error {
+	if err := f.mut.apply(&cluster.Config{}); err != nil {
+		return &usageError{msg: err.Error()}
+	}
 	cfg, flags, inputs, err := loadWorld(arg)
 	if err != nil {
 		return err
@@ -91,14 +92,14 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 	var res swarm.Result
 	stdout, err = withTrace(ctx, f.trace, append(inputs, input{cfg.Topology, "--topology file"}), stdout, stderr, func(trace io.Writer) error {
 		var err error
-		res, err = swarm.RunConfig(ctx, cfg, swarm.Options{Trace: trace, Tweak: f.tweak})
+		res, err = swarm.RunConfig(ctx, cfg, swarm.Options{Trace: trace, Tweak: f.mut.tweak()})
 		return err
 	})
 	bar.finish()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "raftsim replay %s\n", strings.Join(append([]string{arg}, f.mutateArgs...), " "))
+	fmt.Fprintf(stdout, "raftsim replay %s\n", strings.Join(append([]string{arg}, f.mut.replay()...), " "))
 	if flags != "" {
 		fmt.Fprintf(stdout, "  world: raftsim run %s\n", flags)
 	}

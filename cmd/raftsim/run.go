@@ -138,6 +138,7 @@ type runFlags struct {
 	json    bool
 	noBar   bool
 	command []string
+	mut     mutateFlag // --mutate: empty, and no flag, outside the mutants build (mutants_on.go)
 }
 
 func newRunFlags(fs *pflag.FlagSet) *runFlags {
@@ -200,6 +201,7 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 			}
 		}
 	}
+	f.mut.register(fs)
 	return f
 }
 
@@ -210,6 +212,7 @@ func (f *runFlags) replay() []string {
 	for _, a := range f.args {
 		cmd = append(cmd, "--"+a.Flag+"="+a.Text)
 	}
+	cmd = append(cmd, f.mut.replay()...)
 	trace := f.trace
 	if trace == "" || trace == "-" {
 		trace = "violation.jsonl"
@@ -229,6 +232,9 @@ func (f *runFlags) config() (cluster.Config, []string, error) {
 	}
 	cfg := plan.Points[0].Config
 	cfg.Seed = s.Seed
+	if err := f.mut.apply(&cfg); err != nil {
+		return cluster.Config{}, nil, &usageError{msg: err.Error()}
+	}
 	return cfg, cfg.Warnings(), nil
 }
 

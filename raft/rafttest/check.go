@@ -43,7 +43,9 @@ func (e *Env) setTimers(nd *node, changes [raft.NumTimeouts]raft.TimerChange) {
 		if tm[raft.HeartbeatTimeout] != 0 {
 			bad = append(bad, "heartbeat timer armed")
 		}
-		if d := tm[raft.LeaseTimeout]; d != 0 && (d != cfg.ElectionTimeoutMin || cfg.PreVote != raft.PreVoteThesis && !cfg.CheckQuorum) {
+		// A node with lease reads arms the lease timer when it starts (its start-up lease), which
+		// CheckQuorum comes with — except under raft.MutLeaseNoCheckQuorum.
+		if d := tm[raft.LeaseTimeout]; d != 0 && (d != cfg.ElectionTimeoutMin || cfg.PreVote != raft.PreVoteThesis && !cfg.CheckQuorum && !cfg.LeaseRead) {
 			bad = append(bad, fmt.Sprintf("lease timer %v", d))
 		}
 	}

@@ -12,12 +12,11 @@
 // Commands (node lists are "1 2 3" or "1,2,3"):
 //
 //	add-nodes N [prevote=true|thesis|etcd] [checkquorum=] [election=150ms:300ms] [heartbeat=50ms]
-//	          [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [async-persist=true|1,2] [seed=]
+//	          [mutate=name,...] [max-entries=] [max-inflight=] [async-persist=true|1,2] [seed=]
 //	          [vote-write=parallel|before_send] [voter-timer=on_grant|on_durable]
 //	          [vote-write-holds-timer=] [heartbeat-reply=queued|at_once]   (see raft.Variant)
-//	          [lease-read=] [clock-drift=0.01] [unsafe-read=]   (reads: see raft/read.go)
+//	          [lease-read=] [clock-drift=0.01]   (reads: see raft/read.go)
 //	          [spares=K]  K more nodes, N+1..N+K, outside the bootstrap configuration (to add later)
-//	          [unsafe-concurrent-conf-changes=]   (see raft.Config)
 //	reset                         forget the cluster (to run a second scenario in one file)
 //	campaign N / tick-election N  fire the election timer (a leader's quorum check with CheckQuorum)
 //	tick-heartbeat N, tick-lease N
@@ -39,6 +38,11 @@
 //	status [nodes] / log [nodes] / check
 //	timers [nodes]                how often each node's election timer was armed, and whether it is now
 //	expect-violations             the script shows a broken property on purpose
+//
+// mutate= switches on mutations, rules of Raft the nodes break on purpose (raft.Mutation; names as
+// raft.ParseMutation reads them, comma-separated). It parses only in a build with the mutants tag; in
+// any other a script that uses it fails with an error that says so. The scripts that use it are in
+// raft/testdata/mutants, which only mutants-tagged tests run.
 //
 // A timer fires only if the node armed it (timers are one-shot; the env learns of them from Readies).
 //

@@ -398,13 +398,13 @@ func parseInt(c *cmd, key string) (int, error) {
 }
 
 // addNodes creates a fresh cluster: add-nodes N [prevote=] [checkquorum=] [election=min:max]
-// [heartbeat=] [unsafe-commit-prior-term=] [max-entries=] [max-inflight=] [snapshot-entries=]
+// [heartbeat=] [mutate=name,...] [max-entries=] [max-inflight=] [snapshot-entries=]
 // [async-persist=true|1,2] [seed=] [vote-write=] [voter-timer=] [vote-write-holds-timer=] [heartbeat-reply=].
 func (e *Env) addNodes(c *cmd) error {
-	if err := c.onlyKeys("prevote", "checkquorum", "election", "heartbeat", "unsafe-commit-prior-term",
+	if err := c.onlyKeys("prevote", "checkquorum", "election", "heartbeat", "mutate",
 		"max-entries", "max-inflight", "snapshot-entries", "async-persist", "seed",
 		"vote-write", "voter-timer", "vote-write-holds-timer", "heartbeat-reply", "spares",
-		"unsafe-concurrent-conf-changes", "lease-read", "clock-drift", "unsafe-read"); err != nil {
+		"lease-read", "clock-drift"); err != nil {
 		return err
 	}
 	if len(e.nodes) > 0 {
@@ -432,22 +432,18 @@ func (e *Env) addNodes(c *cmd) error {
 	if cfg.CheckQuorum, err = parseBool(c, "checkquorum"); err != nil {
 		return err
 	}
-	if cfg.UnsafeCommitPriorTerm, err = parseBool(c, "unsafe-commit-prior-term"); err != nil {
-		return err
+	if v, ok := c.lookup("mutate"); ok {
+		if err := setMutants(&cfg, v); err != nil {
+			return fmt.Errorf("mutate=%s: %w", v, err)
+		}
 	}
 	if cfg.LeaseRead, err = parseBool(c, "lease-read"); err != nil {
-		return err
-	}
-	if cfg.UnsafeReadNoConfirm, err = parseBool(c, "unsafe-read"); err != nil {
 		return err
 	}
 	if v, ok := c.lookup("clock-drift"); ok {
 		if cfg.ClockDrift, err = strconv.ParseFloat(v, 64); err != nil {
 			return fmt.Errorf("clock-drift=%s: %w", v, err)
 		}
-	}
-	if cfg.UnsafeConcurrentConfChanges, err = parseBool(c, "unsafe-concurrent-conf-changes"); err != nil {
-		return err
 	}
 	spares, err := parseInt(c, "spares")
 	if err != nil {

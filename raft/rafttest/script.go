@@ -227,3 +227,23 @@ func lineDiff(want, got string) string {
 	}
 	return sb.String()
 }
+
+// ScriptCommands returns the command lines of the script at path, in order, without their expected
+// outputs: to replay a script with a changed command (Env.Run), where the transcript cannot be
+// compared — as a mutation's script is replayed without the mutation, to show the same schedule is
+// safe when the rule holds.
+func ScriptCommands(path string) ([]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	blocks, err := parseScript(path, strings.Split(string(b), "\n"))
+	if err != nil {
+		return nil, err
+	}
+	lines := make([]string, len(blocks))
+	for i := range blocks {
+		lines[i] = blocks[i].cmd.Line
+	}
+	return lines, nil
+}
