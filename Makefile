@@ -78,7 +78,7 @@ fuzz-short:
 # The checks can fail: every mutation (raft/mutation.go, compiled only with -tags mutants) is caught,
 # in a scenario script and in a simulated run, and the same schedule without it passes. Only the mutant
 # tests run (a few seconds once compiled); the release build's tests are `make test`'s first line.
-MUTANT_PKGS := ./raft/ ./safety/ ./cluster/ ./cmd/raftsim/
+MUTANT_PKGS := ./raft/ ./safety/ ./cluster/ ./cmd/raftsim/ ./swarm/
 mutants:
 	$(GO) vet -tags mutants $(MUTANT_PKGS)
 	$(GO) test -count=1 -tags mutants -run 'Mutant|Mutation' $(MUTANT_PKGS)

@@ -37,7 +37,8 @@ const (
 	// MutLeaseNoCheckQuorum: a leader serves lease reads without CheckQuorum, whose lease on the
 	// followers is what keeps a new leader from being elected while the old one's lease holds. Breaks
 	// the requirement of the thesis §6.4.1 (lease reads rely on the followers not electing a new
-	// leader within an election timeout of hearing from the current one, §6.2).
+	// leader within an election timeout of hearing from the current one, §6.2). A node with lease reads
+	// turns CheckQuorum off under it, whatever its configuration says.
 	MutLeaseNoCheckQuorum
 	// MutLeaseIgnoresDrift: a leader's lease runs a full minimum election timeout of its own clock
 	// from the round's send time, without the clock drift margin (ElectionTimeoutMin / (1 + drift)).

@@ -297,6 +297,12 @@ func New(cfg Config, d Durable) (*Node, error) {
 	if cfg.MaxBytesPerMsg <= 0 {
 		cfg.MaxBytesPerMsg = 1 << 20
 	}
+	if cfg.Mutants.Has(MutLeaseNoCheckQuorum) && cfg.LeaseRead {
+		// The mutation is a leader serving lease reads with CheckQuorum off, in whatever world asks
+		// for lease reads (a release build refuses lease reads without CheckQuorum, so a world that
+		// reads by lease has it on).
+		cfg.CheckQuorum = false
+	}
 	n := &Node{cfg: cfg, id: cfg.ID}
 	n.confs = []confMark{{index: d.Snapshot.Index, cs: BootConf(cfg.Peers, &d.Snapshot)}}
 	n.log = make([]Entry, 1, len(d.Entries)+64)

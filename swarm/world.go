@@ -261,7 +261,7 @@ func Draw(seed uint64) World {
 // and the ones on come at a rate drawn for the world, until the repair.
 func (d *drawer) faults(n int, emin time.Duration, members bool) {
 	r, w := d.r, d.w
-	kinds := []string{"crash", "partition", "cut", "isolate", "pause", "disk-stall", "disk-slow", "filter", "transfer"}
+	kinds := []string{"crash", "partition", "cut", "isolate", "pause", "disk-stall", "disk-slow", "filter", "transfer", "churn", "blink"}
 	var on []string
 	for _, k := range kinds {
 		if d.chance(0.5) {
@@ -306,7 +306,8 @@ const forever = time.Duration(1<<63 - 1)
 // starts, or left to the repair.
 type faultState struct {
 	down     []time.Duration // by node ID: when its restart comes; 0 when up
-	netUntil time.Duration   // when the current network episode ends
+	netUntil time.Duration   // when the current partition or isolation ends
+	cutUntil time.Duration   // when the current cut's restore comes
 	mesh     bool
 }
 
@@ -321,11 +322,27 @@ func (d *drawer) fault(kind string, at time.Duration, n int, emin time.Duration,
 	r := d.r
 	later := at + d.between(emin, 20*emin).Round(time.Millisecond)
 	switch kind {
-	case "partition", "cut", "isolate":
-		if at < st.netUntil || n < 2 || (kind == "cut" && !st.mesh) {
+	case "partition", "isolate":
+		// One at a time; over a cut it may come (its heal, if any, after the cut's restore, which
+		// must find its edges still cut).
+		if at < st.netUntil || n < 2 {
 			return nil
 		}
+		if at < st.cutUntil {
+			later = max(later, st.cutUntil+time.Millisecond)
+		}
 		st.netUntil = forever
+	case "cut":
+		if at < st.netUntil || at < st.cutUntil || n < 2 || !st.mesh {
+			return nil
+		}
+		if d.chance(0.3) {
+			// The leader's messages stop reaching one follower, the rest still hear it: the follower
+			// times out early (PreVote's and CheckQuorum's case). Named when it fires, so no restore
+			// can name it: the heal or the repair ends it.
+			return []timed{{at, "cut", ms(at) + ":leader" + []string{"->", "<->"}[r.IntN(2)] + "follower"}}
+		}
+		st.cutUntil = forever
 	}
 	target := func() string {
 		switch x := r.IntN(6); {
@@ -357,6 +374,17 @@ func (d *drawer) fault(kind string, at time.Duration, n int, emin time.Duration,
 			st.down[id] = forever
 		}
 		return out
+	case "churn": // the leader crashes and comes back soon, over and over: Figure 8's leader changes
+		short := at + d.between(emin/4, 3*emin).Round(time.Millisecond)
+		return []timed{{at, "crash", "leader@" + ms(at)}, {short, "restart", "crashed-leader@" + ms(short)}}
+	case "blink": // a node down for less than an election timeout: a crash between a reply and its write
+		id := d.node(n)
+		if at < st.down[id] {
+			return nil
+		}
+		short := at + max(d.between(0, emin), time.Millisecond).Round(time.Millisecond)
+		st.down[id] = short
+		return []timed{{at, "crash", strconv.Itoa(id) + "@" + ms(at)}, {short, "restart", strconv.Itoa(id) + "@" + ms(short)}}
 	case "partition":
 		ids := r.Perm(n)
 		cut := 1 + r.IntN(n-1)
@@ -382,14 +410,14 @@ func (d *drawer) fault(kind string, at time.Duration, n int, emin time.Duration,
 			}
 		}
 		if len(edges) == 0 {
-			st.netUntil = 0
+			st.cutUntil = 0
 			return nil
 		}
 		list := strings.Join(edges, ",")
 		out := []timed{{at, "cut", ms(at) + ":" + list}}
 		if d.chance(0.7) {
 			out = append(out, timed{later, "restore", ms(later) + ":" + list})
-			st.netUntil = later + time.Millisecond
+			st.cutUntil = later + time.Millisecond
 		}
 		return out
 	case "isolate":
