@@ -10,7 +10,7 @@ PKGS    := ./...
 # runner that experiments/sweep's tests race-check (under -race it took 7 minutes of a loaded machine).
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./cmd/raftsim/
 
-.PHONY: all build run demo readme test fuzz-short check vet fmt fmt-check bench peers clean
+.PHONY: all build run demo readme test fuzz-short fuzz check vet fmt fmt-check bench peers clean
 
 all: build
 
@@ -52,10 +52,21 @@ test: fmt-check vet
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
 	$(MAKE) --no-print-directory fuzz-short
 
-# Fuzzed settings run through the simulator for 15 seconds (cluster/fuzz_test.go); an input that fails
-# is written to cluster/testdata/fuzz/FuzzRun, where every `go test` runs it again.
+# Every fuzz target (scripts/fuzz finds them: the parsers of specs, flags, topologies, latencies, fault
+# forms, node settings, sizes, seeds and durations; one Raft node fed well-formed messages; clusters of
+# Raft nodes in the interaction env; fuzzed settings run through the simulator, FuzzRun) for FUZZ_SHORT
+# each, one after another: about two minutes. An input that fails is written to the package's
+# testdata/fuzz/<target>, where every `go test` runs it again.
+FUZZ_SHORT ?= 4s
 fuzz-short:
-	$(GO) test -run '^$$' -fuzz '^FuzzRun$$' -fuzztime 15s ./cluster/
+	./scripts/fuzz $(FUZZ_SHORT)
+
+# The same for a person to leave running: FUZZTIME each (default 10m), one after another, logs in
+# FUZZLOGS. On a shared machine: make fuzz FUZZFLAGS=-parallel=1.
+FUZZTIME ?= 10m
+FUZZLOGS ?= out/fuzz
+fuzz:
+	./scripts/fuzz $(FUZZTIME) $(FUZZLOGS)
 
 # The quick edit-test loop (under two minutes on 2 cores): formatting, vet, and every package's tests in
 # -short mode (fewer chaos seeds, the built-in experiments at reduced size, no race detector).
