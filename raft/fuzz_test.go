@@ -468,8 +468,19 @@ func FuzzNode(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	// An election won: the timer fires, votes come back, the batch is made durable.
-	f.Add([]byte{0, 1, 0, 2, 0, 0, 6, 0, 0, 6, 0, 1, 1, 0, 0, 6, 5, 1, 0, 0, 6, 5, 2, 0})
+	// An election won and two entries committed, then random inputs: the timer fires (11 0), the self-
+	// vote is made durable (6, 9 0), node 2 grants its vote (0 5 0 3 0), the new leader's empty entry is
+	// written (6, 9 0), a proposal (12 10) is written (6, 9 0) and acknowledged by node 2 (0 1 0 3 3 0),
+	// and applied (6). Without, with CheckQuorum and compaction every two entries, and with five nodes.
+	won := []byte{6, 11, 0, 6, 9, 0, 0, 5, 0, 3, 0, 6, 9, 0, 12, 10, 6, 9, 0, 0, 1, 0, 3, 3, 0, 6, 0}
+	for i, opt := range []byte{0, 8 | 16, 1} {
+		tail := make([]byte, 256)
+		r := rand.New(rand.NewPCG(uint64(i), 0x1ead))
+		for j := range tail {
+			tail[j] = byte(r.Uint32())
+		}
+		f.Add(append(append([]byte{opt}, won...), tail...))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		z := &nodeFuzz{t: t, in: data, durableVote: map[uint64]uint64{}, committed: map[uint64]uint64{}}
 		opt := z.byte()
