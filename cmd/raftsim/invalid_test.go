@@ -46,8 +46,18 @@ var invalidCompanions = map[string][]string{
 	"sweep --trace": {"--point=0", "--trial=0"}, "sweep --json": {"--point=0", "--trial=0"},
 }
 
-// pathFlags take a file or a directory; they get path-ish invalid values.
+// pathFlags take a file or a directory; they get path-ish invalid values. So does a flag added later
+// whose help names its value FILE or DIR (see pathKind).
 var pathFlags = map[string]bool{"trace": true, "out": true, "spec": true, "topology": true}
+
+// pathKind is "FILE" or "DIR" for a flag whose help text names its value so (`FILE`, `DIR`), else "".
+func pathKind(f *pflag.Flag) string {
+	switch name, _ := pflag.UnquoteUsage(f); name {
+	case "FILE", "DIR":
+		return name
+	}
+	return ""
+}
 
 // invalidValues returns the values tried on a flag of pflag type typ (the placeholder the help shows:
 // N, DURATION, LATENCY, RATE, P, a list of choices, a fault form...), each wrong for every flag of
@@ -63,11 +73,15 @@ func invalidValues(name, typ string, dir string) []string {
 			return []string{filepath.Join(dir, "a-dir"), missing}
 		}
 		return []string{filepath.Join(dir, "a-dir"), filepath.Join(dir, "missing.yaml"), missing + ".yaml", filepath.Join(dir, "garbage.yaml")}
+	case typ == "DIR": // a flag added later, see pathKind: an output directory may be made, parents and all
+		return []string{filepath.Join(dir, "a-file")}
+	case typ == "FILE":
+		return []string{filepath.Join(dir, "a-dir"), filepath.Join(dir, "missing-dir", "x")}
 	case typ == "bool":
 		return []string{"maybe", "2"}
-	case typ == "int" || typ == "N" || typ == "SEED":
+	case typ == "int" || typ == "N" || typ == "SEED" || strings.HasPrefix(typ, "int") || strings.HasPrefix(typ, "uint"):
 		return []string{"garbage!", "-1", "1e309", "99999999999999999999999", "1.5", ""}
-	case typ == "DURATION" || typ == "T":
+	case typ == "DURATION" || typ == "T" || typ == "duration":
 		return []string{"garbage!", "-1s", "1e309s", "10", "9999999999h", ""}
 	case typ == "LATENCY" || typ == "LATENCY|same":
 		return []string{"warp:1ms", "uniform:2ms:1ms", "const:-1s", "1e309s", "normal:NaN:1ms", ""}
@@ -120,10 +134,14 @@ func TestInvalidFlags(t *testing.T) {
 			if f.Name == "help" || f.Name == "version" || f.Hidden {
 				return
 			}
-			for i := range len(invalidValues(f.Name, f.Value.Type(), "")) + len(anyFlagInvalid) {
+			typ := f.Value.Type()
+			if k := pathKind(f); k != "" && !pathFlags[f.Name] {
+				typ = k
+			}
+			for i := range len(invalidValues(f.Name, typ, "")) + len(anyFlagInvalid) {
 				dir := t.TempDir()
-				v := append(invalidValues(f.Name, f.Value.Type(), dir), anyFlagInvalid...)[i]
-				if pathFlags[f.Name] && v == anyFlagInvalid[0] {
+				v := append(invalidValues(f.Name, typ, dir), anyFlagInvalid...)[i]
+				if (pathFlags[f.Name] || pathKind(f) != "") && v == anyFlagInvalid[0] {
 					continue // a file name may hold a newline
 				}
 				if v == "" && f.NoOptDefVal != "" {
