@@ -89,8 +89,8 @@ func FuzzScenario(f *testing.F) {
 
 // nodeFuzz drives one raft.Node (ID 1 of a cluster of 3 or 5) as its host would, by inputs decoded from
 // the fuzzer's bytes: well-formed messages from the other nodes, timer firings (of armed timers only),
-// proposals, reads, transfers, Readies, writes made durable, compactions, and crashes followed by a
-// restart from what was durable. The messages are well-formed as far as one node can tell: of any type,
+// proposals, configuration changes, reads, transfers, Readies, writes made durable, compactions, and
+// crashes followed by a restart from what was durable. The messages are well-formed as far as one node can tell: of any type,
 // with terms and indexes near the node's own, but never contradicting an entry it has committed, in
 // this life or an earlier one (no leader elected by a majority could: Leader Completeness, §5.4).
 // After every input it checks what a single node must keep whatever it is told.
@@ -537,12 +537,19 @@ func FuzzNode(f *testing.F) {
 				what = "read"
 				z.n.ReadIndex(uint64(z.byte()))
 			case op == 14:
-				what = "transfer or time"
-				if z.byte()&1 == 0 {
+				switch z.byte() % 3 {
+				case 0:
+					what = "transfer"
 					z.n.TransferLeadership(z.peers[1+int(z.byte())%(len(z.peers)-1)])
-				} else {
+				case 1:
+					what = "time"
 					z.now += time.Duration(z.byte()) * time.Millisecond
 					z.n.SetNow(z.now)
+				default:
+					// A member added, promoted or removed: this node, another, or one beyond the cluster.
+					cc := raft.ConfChange{Type: raft.ConfChangeType(z.byte() % 3), ID: 1 + uint64(z.byte())%uint64(len(z.peers)+2)}
+					what = "conf change " + cc.String()
+					z.n.ProposeConfChange(cc)
 				}
 			default:
 				what = "crash and restart"
