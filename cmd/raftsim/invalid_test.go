@@ -173,7 +173,8 @@ func TestInvalidFlags(t *testing.T) {
 }
 
 // TestInvalidSpecFields writes a spec file per field of spec.Params and value wrong for its kind, and
-// runs `raftsim sweep FILE` on it: exit 2, one line naming the field, nothing written.
+// runs `raftsim sweep FILE` on it: exit 2, one line naming the field by its path (cluster.nodes),
+// nothing written.
 func TestInvalidSpecFields(t *testing.T) {
 	values := map[spec.Kind][]string{
 		spec.Int:      {"garbage!", "-1", "1e309", "99999999999999999999999", "1.5", "[1]"},
@@ -200,7 +201,11 @@ func TestInvalidSpecFields(t *testing.T) {
 				src += p.Section + ":\n  " + p.Name + ": " + v + "\n"
 			}
 			args := []string{"sweep", "@spec:" + src, "--out=" + filepath.Join(dir, "out")}
-			cases = append(cases, invalidCase{name: p.Name, args: args, dir: dir})
+			field := p.Name // as the error places it: cluster.nodes, scenario.flap
+			if p.Section != "" {
+				field = p.Section + "." + p.Name
+			}
+			cases = append(cases, invalidCase{name: field, args: args, dir: dir})
 			if testing.Short() {
 				break
 			}
