@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -323,7 +324,8 @@ func (z *nodeFuzz) ready() {
 		for _, m := range p.Messages {
 			z.checkMsg(m, "held")
 		}
-		p.Entries = slices.Clone(p.Entries)
+		// A Ready's slices are valid until the next Ready; the batch is kept until it is durable.
+		p.Entries, p.Messages = slices.Clone(p.Entries), slices.Clone(p.Messages)
 		z.pending = append(z.pending, p)
 	}
 	next := z.applied + 1
@@ -409,6 +411,13 @@ func (z *nodeFuzz) persist() {
 			k := int(p.First - 1 - d.Snapshot.Index)
 			d.Entries = append(d.Entries[:k:k], p.Entries...)
 		}
+		// The batch's messages leave now: an acknowledgement vouches for entries now durable, or for
+		// committed ones (a follower answers a stale AppendEntries with its commit index).
+		for _, m := range p.Messages {
+			if last := d.Snapshot.Index + uint64(len(d.Entries)); m.Type == raft.MsgAppResp && !m.Reject && m.Index > max(last, z.commit) {
+				z.fatalf("batch #%d durable: its answer to %d acknowledges index %d, the durable log ends at %d", p.Seq, m.To, m.Index, last)
+			}
+		}
 	}
 	seq := z.pending[k].Seq
 	z.pending = z.pending[k+1:]
@@ -457,8 +466,9 @@ func (z *nodeFuzz) check(what string) {
 // index never falls within a life and never passes the end of its log, nor its snapshot the commit index;
 // an entry handed out to apply is never handed out again with another term, nor changed in the log; the
 // log is contiguous after its snapshot with terms that never fall; batches come in order and start
-// where the durable log can take them; messages come from the node, to another node, of no later term
-// than its own, with contiguous entries. And it never panics.
+// where the durable log can take them, and an acknowledgement held in one vouches only for entries
+// durable once it is; messages come from the node, to another node, of no later term than its own,
+// with contiguous entries. And it never panics.
 func FuzzNode(f *testing.F) {
 	for seed := range uint64(8) {
 		b := make([]byte, 512)
@@ -554,6 +564,9 @@ func FuzzNode(f *testing.F) {
 			default:
 				what = "crash and restart"
 				z.boot()
+			}
+			if os.Getenv("FUZZNODE_TRACE") != "" { // to read a failing input's inputs: go test -run FuzzNode/ID -v
+				t.Logf("%s -> term %d state %v log %d..%d commit %d", what, z.n.Term(), z.n.State(), z.n.SnapshotIndex(), z.n.LastIndex(), z.n.Commit())
 			}
 			z.check(what)
 		}
