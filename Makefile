@@ -10,7 +10,7 @@ PKGS    := ./...
 # runner that experiments/sweep's tests race-check (under -race it took 7 minutes of a loaded machine).
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./cmd/raftsim/
 
-.PHONY: all build run demo readme test fuzz-short mutants swarm soak check vet fmt fmt-check bench peers clean
+.PHONY: all build run demo readme test fuzz-short fuzz mutants swarm soak check vet fmt fmt-check bench peers clean
 
 all: build
 
@@ -70,10 +70,21 @@ SOAK_DIR    ?= soak
 soak: build
 	./$(BIN) check --from $(SOAK_FROM) --seeds 0 --budget $(SOAK_BUDGET) --failures $(SOAK_DIR)
 
-# Fuzzed settings run through the simulator for 15 seconds (cluster/fuzz_test.go); an input that fails
-# is written to cluster/testdata/fuzz/FuzzRun, where every `go test` runs it again.
+# Every fuzz target (scripts/fuzz finds them: the parsers of specs, flags, topologies, latencies, fault
+# forms, node settings, sizes, seeds and durations; one Raft node fed well-formed messages; clusters of
+# Raft nodes in the interaction env; fuzzed settings run through the simulator, FuzzRun) for FUZZ_SHORT
+# each, one after another: about two minutes. An input that fails is written to the package's
+# testdata/fuzz/<target>, where every `go test` runs it again.
+FUZZ_SHORT ?= 4s
 fuzz-short:
-	$(GO) test -run '^$$' -fuzz '^FuzzRun$$' -fuzztime 15s ./cluster/
+	./scripts/fuzz $(FUZZ_SHORT)
+
+# The same for a person to leave running: FUZZTIME each (default 10m), one after another, logs in
+# FUZZLOGS. On a shared machine: make fuzz FUZZFLAGS=-parallel=1.
+FUZZTIME ?= 10m
+FUZZLOGS ?= out/fuzz
+fuzz:
+	./scripts/fuzz $(FUZZTIME) $(FUZZLOGS)
 
 # The checks can fail: every mutation (raft/mutation.go, compiled only with -tags mutants) is caught,
 # in a scenario script and in a simulated run, and the same schedule without it passes. Only the mutant

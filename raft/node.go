@@ -868,6 +868,17 @@ func (n *Node) truncate(keep uint64) {
 	n.dirtyFrom = min(n.dirtyFrom, keep+1)
 	n.persisted = min(n.persisted, keep)
 	n.confTruncated(keep)
+	n.dropHeldAcks(keep)
+}
+
+// dropHeldAcks drops the answers held for the next batch that acknowledge entries after index keep,
+// which the log no longer holds: such an answer, taken before the entries it vouches for were written
+// and held until the batch is durable, would leave once a batch without those entries is durable and
+// tell their leader the node holds what it never will (testdata/held_ack_truncated.txt, found by
+// FuzzScenario). Dropping an answer is what the network may do to any. Answers handed out in an earlier
+// batch stay: their entries are in that batch, durable before they leave.
+func (n *Node) dropHeldAcks(keep uint64) {
+	n.after = slices.DeleteFunc(n.after, func(m Message) bool { return m.Type == MsgAppResp && !m.Reject && m.Index > keep })
 }
 
 // overwrite replaces the entries at the indexes of ents, all within the log, and keeps the entries

@@ -34,6 +34,7 @@ func (n *Node) handleSnapshot(m *Message) {
 // restore replaces the node's log and state machine with snapshot s, whose entries are all beyond the
 // node's commit index.
 func (n *Node) restore(s *Snapshot) {
+	n.dropHeldAcks(n.commit) // the log after the commit index goes, and what was acknowledged of it
 	n.log = make([]Entry, 1, 64)
 	n.log[0] = Entry{Index: s.Index, Term: s.Term}
 	n.snap, n.snapPersist, n.snapApply = s, s, s

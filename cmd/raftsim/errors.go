@@ -44,9 +44,11 @@ func exitCode(err error, stderr io.Writer) int {
 	}
 	// One line, whatever a library put in its message, and a bounded one: a 120 KB flag value quoted
 	// twice made a 240 KB line.
+	// The middle goes, not the end: a long value quoted before the flag's name ("invalid argument
+	// "999…" for "--json" flag: must be true or false") would otherwise lose the name and the problem.
 	msg := strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(err.Error())
 	if r := []rune(msg); len(r) > maxMessage {
-		msg = string(r[:maxMessage]) + "… (cut)"
+		msg = string(r[:maxMessage/2]) + " … (cut) … " + string(r[len(r)-maxMessage/2:])
 	}
 	fmt.Fprintln(stderr, "raftsim: "+msg)
 	var ue *usageError

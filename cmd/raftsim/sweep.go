@@ -446,7 +446,11 @@ func printWarnings(w io.Writer, warnings []string) {
 // named by `plot --spec`, which must describe the same experiment (spec.Spec.Restyle).
 func restyle(s *spec.Spec, file string) (*spec.Spec, error) {
 	style, err := loadSpec(file)
-	if err != nil {
+	var ue *usageError
+	if errors.As(err, &ue) {
+		// loadSpec speaks for sweep's argument; here the file is --spec's.
+		return nil, usageErrorf("plot --spec: %s", strings.TrimPrefix(ue.msg, "sweep: "))
+	} else if err != nil {
 		return nil, err
 	}
 	if s, err = s.Restyle(style); err != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -30,6 +31,15 @@ type Error struct {
 	Flag, Value string
 }
 
+// shownValue is a flag's value as an error shows it: as typed, or quoted when it holds a character
+// that is not printable (a newline would split the one line of the error in two).
+func shownValue(v string) string {
+	if strings.IndexFunc(v, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+		return strconv.Quote(v)
+	}
+	return v
+}
+
 func (e *Error) Error() string {
 	if e.Flag != "" {
 		// The parsers start their messages with the value they quote; say it once.
@@ -47,7 +57,7 @@ func (e *Error) Error() string {
 		if e.Value == "" {
 			return "--" + e.Flag + ": " + msg
 		}
-		return "--" + e.Flag + " " + e.Value + ": " + msg
+		return "--" + e.Flag + " " + shownValue(e.Value) + ": " + msg
 	}
 	var b strings.Builder
 	b.WriteString("spec: ")

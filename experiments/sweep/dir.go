@@ -36,9 +36,9 @@ func inspect(dir string) (dirState, error) {
 	case errors.Is(err, fs.ErrNotExist):
 		return st, nil
 	case err != nil:
-		return st, fmt.Errorf("%w: %v", ErrRefused, err)
+		return st, fmt.Errorf("%w: %v: choose another --out", ErrRefused, err)
 	case !fi.IsDir():
-		return st, fmt.Errorf("%w: %s is not a directory", ErrRefused, dir)
+		return st, fmt.Errorf("%w: %s is not a directory: choose another --out", ErrRefused, dir)
 	}
 	st.exists = true
 	jpath := filepath.Join(dir, JournalFile)

@@ -173,7 +173,7 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	}
 	if !st.exists {
 		if err := os.MkdirAll(o.Out, 0o755); err != nil {
-			return Result{}, fmt.Errorf("%w: cannot create %s: %w", ErrRefused, o.Out, err)
+			return Result{}, fmt.Errorf("%w: cannot create %s: %w: choose another --out", ErrRefused, o.Out, err)
 		}
 		// Best effort: the new directory's own entry survives a crash with its parent synced.
 		atomicfile.SyncDir(filepath.Dir(filepath.Clean(o.Out)))
@@ -183,7 +183,7 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	if errors.As(err, &busy) {
 		return Result{}, busyError(err)
 	} else if err != nil {
-		return Result{}, fmt.Errorf("%w: cannot write in %s: %w", ErrRefused, o.Out, err)
+		return Result{}, fmt.Errorf("%w: cannot write in %s: %w: choose another --out", ErrRefused, o.Out, err)
 	}
 	defer lock.Unlock()
 	// Best effort: a temporary file left behind is litter, not a reason to stop.
