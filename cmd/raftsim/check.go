@@ -29,6 +29,7 @@ type checkFlags struct {
 	maxFailures        string
 	quiet              bool
 	mut                mutateFlag // --mutate: empty, and no flag, outside the mutants build (mutants_on.go)
+	changed            func(string) bool
 }
 
 func newCheckCmd() *cobra.Command {
@@ -62,14 +63,15 @@ func newCheckCmd() *cobra.Command {
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	f.mut.register(fs)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		f.changed = cmd.Flags().Changed
 		return runCheck(cmd.Context(), f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
 	return cmd
 }
 
-// parseSeedFlag reads a seed count or a seed.
-func parseSeedFlag(name, text string, def uint64) (uint64, error) {
-	if text == "" {
+// parseSeedFlag reads a seed count or a seed; def when the flag was not given.
+func parseSeedFlag(name, text string, def uint64, given bool) (uint64, error) {
+	if !given {
 		return def, nil
 	}
 	n, err := strconv.ParseUint(strings.TrimSpace(text), 10, 64)
@@ -83,15 +85,15 @@ func parseSeedFlag(name, text string, def uint64) (uint64, error) {
 const maxWorkers = 1024
 
 func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) error {
-	seeds, err := parseSeedFlag("seeds", f.seeds, 1000)
+	seeds, err := parseSeedFlag("seeds", f.seeds, 1000, f.changed("seeds"))
 	if err != nil {
 		return err
 	}
-	from, err := parseSeedFlag("from", f.from, 1)
+	from, err := parseSeedFlag("from", f.from, 1, f.changed("from"))
 	if err != nil {
 		return err
 	}
-	maxFailures, err := parseSeedFlag("max-failures", f.maxFailures, 0)
+	maxFailures, err := parseSeedFlag("max-failures", f.maxFailures, 0, f.changed("max-failures"))
 	if err != nil {
 		return err
 	}

@@ -28,9 +28,10 @@ import (
 // arguments); a command not listed (one added later) is tried with none. Flags that only make sense
 // with another get it (invalidCompanions).
 var invalidBase = map[string][]string{
-	"raftsim sweep": {"sweep", "fig16"},
-	"raftsim show":  {"show", "fig16"},
-	"raftsim plot":  {"plot", "@results"}, // @results: a copy of a results directory (made once)
+	"raftsim sweep":  {"sweep", "fig16"},
+	"raftsim show":   {"show", "fig16"},
+	"raftsim plot":   {"plot", "@results"}, // @results: a copy of a results directory (made once)
+	"raftsim replay": {"replay", "3"},
 }
 
 // invalidCompanions are the flags a flag needs beside it, with valid values, so that its own value is
