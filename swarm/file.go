@@ -21,10 +21,9 @@ func FromSpec(s *spec.Spec) (World, error) {
 	}
 	w := World{Seed: s.Seed}
 	w.Settings = append(w.Settings, Setting{"seed", fmt.Sprint(s.Seed)})
-	defaults := map[string]string{}
 	kinds := map[string]spec.Kind{}
 	for _, p := range spec.Params() {
-		defaults[p.Name], kinds[p.Name] = p.Default, p.Kind
+		kinds[p.Name] = p.Kind
 	}
 	for _, x := range s.Settings {
 		if x.Value == defaults[x.Param] {

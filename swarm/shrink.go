@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/raftsim/raftsim/experiments/spec"
 )
 
 // Size is how big a world is, compared in this order (Less): its schedule entries (the repair among
@@ -34,7 +36,7 @@ func (s Size) String() string {
 		s.Entries, s.Nodes, s.Clients, ms(s.Duration), s.Keys, s.Settings)
 }
 
-// Size measures the world. A setting that does not parse counts as 0.
+// Size measures the world: a setting it leaves out counts as its default; one that does not parse as 0.
 func (w *World) Size() Size {
 	s := Size{Settings: len(w.Settings)}
 	for _, x := range w.Settings {
@@ -51,10 +53,23 @@ func (w *World) Size() Size {
 	return s
 }
 
+// intSetting is a whole-number setting's value, its default when the world leaves it out.
 func (w *World) intSetting(name string) int {
-	v, _ := w.Get(name)
+	v, ok := w.Get(name)
+	if !ok {
+		v = defaults[name]
+	}
 	n, _ := strconv.Atoi(v)
 	return n
+}
+
+// defaults are the parameters' defaults, by name.
+var defaults = map[string]string{}
+
+func init() {
+	for _, p := range spec.Params() {
+		defaults[p.Name] = p.Default
+	}
 }
 
 // ErrPasses is Shrink's error for a world that does not fail to begin with.
@@ -340,8 +355,6 @@ func (w *World) dropNodes(n, m int) World {
 	}
 	c := w.with(func(_ int, s Setting) (Setting, bool) {
 		switch s.Name {
-		case "nodes":
-			s.Text = strconv.Itoa(m)
 		case "node":
 			who, rest, _ := strings.Cut(s.Text, ":")
 			who, ok := id(who)
@@ -400,7 +413,7 @@ func (w *World) dropNodes(n, m int) World {
 		}
 		return s, true
 	})
-	return c
+	return c.set("nodes", strconv.Itoa(m))
 }
 
 // fewerClients tries 1, 2, ... clients below the world's, keeping the first that still fails.

@@ -3,11 +3,15 @@ package swarm
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/raftsim/raftsim/experiments/spec"
 )
 
 // TestFromSpec: a world read back from its spec is the same world: its spec is equal, byte for byte
@@ -125,5 +129,73 @@ func TestShrinkInterrupted(t *testing.T) {
 	cancel()
 	if _, err := Shrink(ctx, Draw(3), Options{}, crashed2, 10); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
+	}
+}
+
+// liveFailure is seed's world with its liveness bound cut to a millisecond after the repair: a world
+// that fails the liveness phase in any build (the cluster cannot elect, commit and read in 1ms).
+func liveFailure(seed uint64) World {
+	w := Draw(seed)
+	c := w.set("duration", ms(w.Repair+time.Millisecond))
+	c.Bound = time.Millisecond
+	return c
+}
+
+// TestFailureReplays: a failing seed's result in a check (no trace) and its replay from the world file
+// the check writes (with a trace) agree byte for byte: the same summary JSON, and two replays the same
+// trace.
+func TestFailureReplays(t *testing.T) {
+	w := liveFailure(5)
+	rep, err := Check(context.Background(), Plan{From: 5, Seeds: 1, Workers: 1, World: func(uint64) World { return w }}, nil)
+	if err != nil || len(rep.Failed) != 1 || rep.Failed[0].Fail != Liveness {
+		t.Fatalf("err %v, failed %+v", err, rep.Failed)
+	}
+	want, _ := json.Marshal(rep.Failed[0].Summary)
+	s, err := w.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, err := spec.Parse(s.Canonical(), "seed-5.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := file.Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var traces [2]string
+	for i := range traces {
+		cfg := plan.Points[0].Config
+		cfg.Seed = file.Seed
+		var trace bytes.Buffer
+		res, err := RunConfig(context.Background(), cfg, Options{Trace: &trace})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := json.Marshal(res.Summary)
+		if !bytes.Equal(got, want) || res.Fail != Liveness || res.Reason != rep.Failed[0].Reason {
+			t.Fatalf("replay from the file: %s %s\n%s\nwant %s", res.Fail, res.Reason, got, want)
+		}
+		traces[i] = trace.String()
+	}
+	if traces[0] != traces[1] || traces[0] == "" {
+		t.Fatal("two replays wrote different traces")
+	}
+}
+
+// TestShrinkLiveness: a liveness failure shrinks, with the default predicate (the same kind), to a
+// world that fails the liveness phase too, with the bound kept: the time from the repair to the end.
+func TestShrinkLiveness(t *testing.T) {
+	w := liveFailure(5)
+	sh, err := Shrink(context.Background(), w, Options{}, nil, 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d runs: %s -> %s\n%s", sh.Runs, sh.Before, sh.After, sh.World.String())
+	if sh.Result.Fail != Liveness || !sh.After.Less(sh.Before) || sh.World.Bound != time.Millisecond {
+		t.Fatalf("shrunk to %s (%s), bound %v", sh.After, sh.Result.Fail, sh.World.Bound)
+	}
+	if sh.After.Entries != 1 || sh.After.Nodes != 1 || sh.After.Clients != 1 {
+		t.Errorf("shrunk to %s; want the repair alone, one node, one client", sh.After)
 	}
 }
