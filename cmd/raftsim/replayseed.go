@@ -36,7 +36,9 @@ func newReplayCmd() *cobra.Command {
 			"--trace writes every event (docs/trace.md).",
 		Example: "  raftsim replay 1234\n" +
 			"  raftsim replay 1234 --trace seed-1234.jsonl\n" +
-			"  raftsim replay failures/seed-1234.yaml",
+			"  raftsim replay failures/seed-1234.yaml\n" +
+			"  raftsim replay 1234 --shrink seed-1234-small.yaml\n" +
+			"  raftsim replay 1234 --viz seed-1234.html",
 		Args: exactArgs(1, "one SEED or world FILE"),
 	}
 	fs := cmd.Flags()
