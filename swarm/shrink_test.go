@@ -199,3 +199,45 @@ func TestShrinkLiveness(t *testing.T) {
 		t.Errorf("shrunk to %s; want the repair alone, one node, one client", sh.After)
 	}
 }
+
+// TestDropNodes: going from 5 nodes to 3, each entry naming nodes 4 or 5 loses them or goes, and the
+// nodes a membership change adds (6, 7) become 4 and 5.
+func TestDropNodes(t *testing.T) {
+	for _, tc := range []struct {
+		in   Setting
+		want string // "" when the setting goes
+	}{
+		{Setting{"crash", "2@1s"}, "2@1s"},
+		{Setting{"crash", "4@1s"}, ""},
+		{Setting{"crash", "leader@1s"}, "leader@1s"},
+		{Setting{"restart", "crashed-leader@2s"}, "crashed-leader@2s"},
+		{Setting{"pause", "5@1s:200ms"}, ""},
+		{Setting{"disk-slow", "3@1s=exp:10ms"}, "3@1s=exp:10ms"},
+		{Setting{"partition", "1s:1,4|2,3,5"}, "1s:1|2,3"},
+		{Setting{"partition", "1s:4,5|1,2,3"}, ""},
+		{Setting{"cut", "1s:1->4,2<->3,5->1"}, "1s:2<->3"},
+		{Setting{"restore", "2s:1->4"}, ""},
+		{Setting{"filter", "drop votes 2->5 @1s-2s"}, ""},
+		{Setting{"filter", "delay:5ms all leader->follower @1s-2s"}, "delay:5ms all leader->follower @1s-2s"},
+		{Setting{"add", "7@1s"}, "5@1s"},
+		{Setting{"replace", "2:6@1s"}, "2:4@1s"},
+		{Setting{"replace", "5:6@1s"}, ""},
+		{Setting{"remove", "4@1s"}, ""},
+		{Setting{"remove", "1@1s"}, "1@1s"},
+		{Setting{"node", "4:clock_rate=+5ppm"}, ""},
+		{Setting{"node", "3:cpu=exp:50us"}, "3:cpu=exp:50us"},
+		{Setting{"heal", "3s"}, "3s"},
+	} {
+		w := World{Settings: []Setting{{"nodes", "5"}, tc.in}}
+		c := w.dropNodes(5, 3)
+		got := ""
+		for _, s := range c.Settings {
+			if s.Name == tc.in.Name {
+				got = s.Text
+			}
+		}
+		if n, _ := c.Get("nodes"); got != tc.want || n != "3" {
+			t.Errorf("%s %s: got %q (nodes %s), want %q", tc.in.Name, tc.in.Text, got, n, tc.want)
+		}
+	}
+}
