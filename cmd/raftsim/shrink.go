@@ -80,18 +80,22 @@ func loadSwarmWorld(arg string) (swarm.World, error) {
 // write the smaller world as a spec file that `raftsim replay OUT.yaml` replays with the same failure.
 func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer) error {
 	out := f.shrink
-	if _, err := os.Lstat(out); err == nil {
+	if fi, err := os.Lstat(out); err == nil && fi.IsDir() {
+		return usageErrorf("--shrink %s: is a directory; give a file name", out)
+	} else if err == nil {
 		return usageErrorf("--shrink %s: the file exists; raftsim never replaces it (choose another name)", out)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return usageErrorf("--shrink %s: %v", out, unwrapPath(err))
-	}
-	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
-		return usageErrorf("--shrink %s: its directory does not exist", out)
 	}
 	w, err := loadSwarmWorld(arg)
 	if err != nil {
 		return err
 	}
+	file, err := createNew(out)
+	if err != nil {
+		return err
+	}
+	defer file.remove()
 	sh, err := swarm.Shrink(ctx, w, swarm.Options{Tweak: f.tweak}, nil, f.runs)
 	if errors.Is(err, swarm.ErrPasses) {
 		return fmt.Errorf("replay %s: the world does not fail: nothing to shrink", arg)
@@ -103,7 +107,7 @@ func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer
 		return err
 	}
 	s.Name = fmt.Sprintf("swarm-%d-shrunk", sh.World.Seed)
-	if err := writeNew(out, s.Canonical()); err != nil {
+	if err := file.commit(s.Canonical()); err != nil {
 		return err
 	}
 	end := "a fixed point: no step makes it smaller"
@@ -123,28 +127,51 @@ func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer
 	return nil
 }
 
-// writeNew writes b to path, never over a file already there and never half: the bytes go to a
-// temporary file beside it, which is then linked to path (link fails when path exists) and removed.
-func writeNew(path string, b []byte) error {
+// newFile is a file to be written once, never over a file already there and never half: the bytes go
+// to a temporary file beside it, made before the work so that a directory that cannot be written is
+// refused first, then linked to the path (a link fails when the path exists).
+type newFile struct {
+	path string
+	tmp  *os.File
+}
+
+func createNew(path string) (*newFile, error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return usageErrorf("--shrink %s: %v", path, unwrapPath(err))
+		return nil, usageErrorf("--shrink %s: %v", path, unwrapPath(err))
 	}
-	defer os.Remove(tmp.Name())
-	err = tmp.Chmod(0o644) // CreateTemp's 0600 is for secrets; a world file is not one
-	if err == nil {
-		_, err = tmp.Write(b)
+	// CreateTemp's 0600 is for secrets; a world file is not one.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, usageErrorf("--shrink %s: %v", path, unwrapPath(err))
 	}
-	if cerr := tmp.Close(); err == nil {
+	return &newFile{path, tmp}, nil
+}
+
+// remove drops the temporary file; after commit it has nothing left to do.
+func (f *newFile) remove() {
+	f.tmp.Close()
+	os.Remove(f.tmp.Name())
+}
+
+// commit writes b and puts the file at its path.
+func (f *newFile) commit(b []byte) error {
+	defer f.remove()
+	_, err := f.tmp.Write(b)
+	if cerr := f.tmp.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("replay: writing %s: %w", path, err)
+		return fmt.Errorf("replay: writing %s: %w", f.path, err)
 	}
-	if err := os.Link(tmp.Name(), path); errors.Is(err, os.ErrExist) {
-		return usageErrorf("--shrink %s: the file exists; raftsim never replaces it (choose another name)", path)
+	var le *os.LinkError
+	if err := os.Link(f.tmp.Name(), f.path); errors.Is(err, os.ErrExist) {
+		return usageErrorf("--shrink %s: the file exists; raftsim never replaces it (choose another name)", f.path)
+	} else if errors.As(err, &le) {
+		return usageErrorf("--shrink %s: %v", f.path, le.Err)
 	} else if err != nil {
-		return usageErrorf("--shrink %s: %v", path, err)
+		return err
 	}
 	return nil
 }
