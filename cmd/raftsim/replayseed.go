@@ -19,6 +19,8 @@ type replayFlags struct {
 	json  bool
 	quiet bool
 	mut   mutateFlag // --mutate: empty, and no flag, outside the mutants build (mutants_on.go)
+
+	shrinkFlags // --shrink, --shrink-runs, --viz (shrink.go)
 }
 
 func newReplayCmd() *cobra.Command {
@@ -32,7 +34,9 @@ func newReplayCmd() *cobra.Command {
 			"--trace writes every event (docs/trace.md).",
 		Example: "  raftsim replay 1234\n" +
 			"  raftsim replay 1234 --trace seed-1234.jsonl\n" +
-			"  raftsim replay failures/seed-1234.yaml",
+			"  raftsim replay failures/seed-1234.yaml\n" +
+			"  raftsim replay 1234 --shrink seed-1234-small.yaml\n" +
+			"  raftsim replay 1234 --viz seed-1234.html",
 		Args: exactArgs(1, "one SEED or world FILE"),
 	}
 	fs := cmd.Flags()
@@ -41,9 +45,15 @@ func newReplayCmd() *cobra.Command {
 	fs.BoolVar(&f.json, "json", false, "print the summary as one JSON object after the verdict")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
 	f.mut.register(fs)
+	addShrinkFlags(fs, &f.shrinkFlags)
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		if cmd.Flags().Changed("trace") && f.trace == "" {
 			return usageErrorf("--trace: an empty path (- is standard output)")
+		}
+		if err := checkShrinkFlags(cmd.Flags().Changed, f); err != nil {
+			return err
+		} else if f.shrink != "" {
+			return runShrink(cmd.Context(), args[0], f, cmd.OutOrStdout())
 		}
 		return runReplay(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
@@ -87,16 +97,21 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 	if err != nil {
 		return err
 	}
+	vz, err := openViz(ctx, f.viz, f.trace, append(inputs, input{cfg.Topology, "--topology file"}))
+	if err != nil {
+		return err
+	}
 	bar := newRunProgress(stderr, f.quiet, cfg.Duration)
 	cfg.Progress = bar.update
 	var res swarm.Result
 	stdout, err = withTrace(ctx, f.trace, append(inputs, input{cfg.Topology, "--topology file"}), stdout, stderr, func(trace io.Writer) error {
 		var err error
-		res, err = swarm.RunConfig(ctx, cfg, swarm.Options{Trace: trace, Tweak: f.mut.tweak()})
+		res, err = swarm.RunConfig(ctx, cfg, vz.options(swarm.Options{Trace: trace, Tweak: f.mut.tweak()}))
 		return err
 	})
 	bar.finish()
 	if err != nil {
+		vz.abort()
 		return err
 	}
 	fmt.Fprintf(stdout, "raftsim replay %s\n", strings.Join(append([]string{arg}, f.mut.replay()...), " "))
@@ -109,6 +124,9 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 	}
 	fmt.Fprintf(stdout, "  verdict: %s\n", verdict)
 	fmt.Fprintf(stdout, "  linearizability: %s (%d operations)\n", res.Linearize, res.Ops)
+	if err := vz.write(&res, swarm.DefaultLinearizeTimeout, stdout); err != nil {
+		return err
+	}
 	if f.json {
 		if err := writeJSON(stdout, &res.Summary); err != nil {
 			return err
