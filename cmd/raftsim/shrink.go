@@ -26,9 +26,9 @@ type shrinkFlags struct {
 const defaultShrinkRuns = 1000
 
 func addShrinkFlags(fs *pflag.FlagSet, f *shrinkFlags) {
-	fs.StringVar(&f.shrink, "shrink", "", "look for a smaller world that fails the same way and write it to `OUT.yaml` (never over a file)")
+	fs.StringVar(&f.shrink, "shrink", "", "look for a smaller world that fails the same way and write it as a spec file to `FILE` (never over a file)")
 	fs.IntVar(&f.runs, "shrink-runs", defaultShrinkRuns, "stop shrinking after `N` runs")
-	fs.StringVar(&f.viz, "viz", "", "write Porcupine's visualization of the client history, around the failure, to `FILE.html`")
+	fs.StringVar(&f.viz, "viz", "", "write Porcupine's visualization of the client history, around the failure, as an HTML page to `FILE`")
 }
 
 // checkShrinkFlags refuses what --shrink does not combine with.
