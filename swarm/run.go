@@ -173,7 +173,7 @@ func RunConfig(ctx context.Context, cfg cluster.Config, o Options) (Result, erro
 	case ctx.Err() != nil:
 		return res, ctx.Err()
 	case errors.As(err, &v):
-		res.Fail, res.Reason = Safety, v.Error()
+		res.Fail, res.Reason = Safety, strings.TrimPrefix(v.Error(), "safety: ") // the kind says it already
 	case err != nil:
 		res.Fail, res.Reason = RunError, err.Error()
 	default:
