@@ -131,7 +131,11 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 		bar.clear()
 		fmt.Fprintf(stdout, "seed %d: %s: %s\n  replay: %s\n", r.Seed, r.Fail, r.Reason, strings.Join(seedReplayCommand(r.Seed, f.mut.replay()), " "))
 		if f.failures != "" && written == nil {
-			written = writeFailure(f.failures, r.Seed)
+			var path string
+			path, written = writeFailure(f.failures, r.Seed, f.mut.replay())
+			if path != "" {
+				fmt.Fprintf(stdout, "  world:  %s\n", path)
+			}
 		}
 	})
 	bar.finish()
@@ -148,30 +152,50 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// replayCommand is the command that replays a seed's world.
+// seedReplayCommand is the command that replays a seed's world.
 func seedReplayCommand(seed uint64, mutate []string) []string {
-	return append([]string{"raftsim", "replay", strconv.FormatUint(seed, 10)}, mutate...)
+	return append([]string{binaryName(mutate), "replay", strconv.FormatUint(seed, 10)}, mutate...)
 }
 
-// writeFailure writes a failing seed's world into dir as seed-N.yaml, never over a file already there.
-func writeFailure(dir string, seed uint64) error {
+// binaryName is the command a replay line names: the mutants build, as the README builds it, when a
+// mutation is on (the release binary has no --mutate).
+func binaryName(mutate []string) string {
+	if len(mutate) > 0 {
+		return "raftsim-mutants"
+	}
+	return "raftsim"
+}
+
+// mutationNote is the comment a world file written under a mutation starts with: the file holds the
+// world, not the mutation (no spec setting can switch one on), so without it the file would replay as
+// passing.
+func mutationNote(mutate []string) []byte {
+	if len(mutate) == 0 {
+		return nil
+	}
+	return []byte("# written under a mutation: replay with " + binaryName(mutate) + " replay FILE " + strings.Join(mutate, " ") + "\n")
+}
+
+// writeFailure writes a failing seed's world into dir as seed-N.yaml, never over a file already there,
+// and returns its path ("" when an earlier check of the same seed wrote it: the same world).
+func writeFailure(dir string, seed uint64, mutate []string) (string, error) {
 	w := swarm.Draw(seed)
 	s, err := w.Spec()
 	if err != nil {
-		return err
+		return "", err
 	}
 	path := filepath.Join(dir, fmt.Sprintf("seed-%d.yaml", seed))
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if os.IsExist(err) {
-		return nil // written by an earlier check of the same seed: the same world
+		return "", nil
 	} else if err != nil {
-		return usageErrorf("--failures %s: %v", dir, unwrapPath(err))
+		return "", usageErrorf("--failures %s: %v", dir, unwrapPath(err))
 	}
-	_, err = f.Write(s.Canonical())
+	_, err = f.Write(append(mutationNote(mutate), s.Canonical()...))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	return err
+	return path, err
 }
 
 // unwrapPath drops the operation and path of an *os.PathError, which the message names already.

@@ -271,7 +271,7 @@ Global flags:
 
 Run "{{.CommandPath}} help COMMAND" for a command's flags.{{end}}
 
-Exit status: 0 ok, 1 failure, 2 bad input, 3 safety violation, 130 interrupted.
+Exit status: 0 ok, 1 failure (check, replay: a seed failed), 2 bad input, 3 safety violation (run, sweep), 130 interrupted.
 `
 
 // flagGroupKey is the pflag annotation that puts a flag in a group of the help text.

@@ -107,7 +107,7 @@ func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer
 		return err
 	}
 	s.Name = fmt.Sprintf("swarm-%d-shrunk", sh.World.Seed)
-	if err := file.commit(s.Canonical()); err != nil {
+	if err := file.commit(append(mutationNote(f.mut.replay()), s.Canonical()...)); err != nil {
 		return err
 	}
 	end := "a fixed point: no step makes it smaller"
@@ -115,15 +115,15 @@ func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer
 		end = fmt.Sprintf("stopped at the limit of %d runs (--shrink-runs)", f.runs)
 	}
 	fmt.Fprintf(stdout, "raftsim replay %s --shrink %s\n", strings.Join(append([]string{arg}, f.mut.replay()...), " "), out)
-	fmt.Fprintf(stdout, "  failure: %s: %s\n", sh.Result.Fail, sh.Result.Reason)
+	fmt.Fprintf(stdout, "  failure of the smaller world: %s: %s\n", sh.Result.Fail, sh.Result.Reason)
 	fmt.Fprintf(stdout, "  runs:    %d (%s)\n", sh.Runs, end)
 	fmt.Fprintf(stdout, "  before:  %s\n", sh.Before)
 	fmt.Fprintf(stdout, "  after:   %s\n", sh.After)
 	for _, st := range sh.Steps {
 		fmt.Fprintf(stdout, "    %s\n", st)
 	}
-	fmt.Fprintf(stdout, "  wrote %s; replay it: %s\n", out, strings.Join(append([]string{"raftsim", "replay", out}, f.mut.replay()...), " "))
-	fmt.Fprintf(stdout, "  as flags: raftsim run %s\n", strings.Join(append([]string{sh.World.String()}, f.mut.replay()...), " "))
+	fmt.Fprintf(stdout, "  wrote %s; replay it: %s\n", out, strings.Join(append([]string{binaryName(f.mut.replay()), "replay", out}, f.mut.replay()...), " "))
+	fmt.Fprintf(stdout, "  as flags: %s run %s\n", binaryName(f.mut.replay()), strings.Join(append([]string{sh.World.String()}, f.mut.replay()...), " "))
 	return nil
 }
 

@@ -51,7 +51,7 @@ func TestReplayShrink(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 		}
-		for _, want := range []string{"failure: liveness:", "runs:", "before:  schedule entries ", "after:   schedule entries 1, nodes 1, clients 1",
+		for _, want := range []string{"failure of the smaller world: liveness:", "runs:", "before:  schedule entries ", "after:   schedule entries 1, nodes 1, clients 1",
 			"replay it: raftsim replay " + out, "as flags: raftsim run --seed=5 "} {
 			if !strings.Contains(r.stdout, want) {
 				t.Fatalf("no %q in:\n%s", want, r.stdout)

@@ -148,7 +148,7 @@ func (v *viz) write(res *swarm.Result, timeout time.Duration, stdout io.Writer) 
 	for i, k := range keys {
 		ks[i] = fmt.Sprint(k)
 	}
-	fmt.Fprintf(stdout, "  viz: %s: %s: %d operations on keys %s from %s to %s (%s)\n", v.path, what, lin.Ops,
+	fmt.Fprintf(stdout, "  viz: %s: %s: %d operations on key(s) %s from %s to %s (%s)\n", v.path, what, lin.Ops,
 		strings.Join(ks, ", "), fmtNS(from), fmtNS(to), lin.Verdict)
 	return nil
 }

@@ -133,7 +133,7 @@ func describe(in, out any) string {
 	case i.read:
 		return "get(" + u(i.key) + ") -> " + u(o.value)
 	case o.unknown:
-		return "put(" + u(i.key) + ", " + u(i.value) + ") -> ? (timed out)"
+		return "put(" + u(i.key) + ", " + u(i.value) + ") -> ? (outcome unknown: timed out, or pending at the end)"
 	}
 	return "put(" + u(i.key) + ", " + u(i.value) + ") -> " + u(o.value)
 }
