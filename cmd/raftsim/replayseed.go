@@ -52,7 +52,13 @@ func newReplayCmd() *cobra.Command {
 		}
 		if err := checkShrinkFlags(cmd.Flags().Changed, f); err != nil {
 			return err
-		} else if f.shrink != "" {
+		}
+		// Before either path: a --shrink with a name it ignored ran the world unmutated and said
+		// "the world does not fail".
+		if err := f.mut.apply(&cluster.Config{}); err != nil {
+			return &usageError{msg: err.Error()}
+		}
+		if f.shrink != "" {
 			return runShrink(cmd.Context(), args[0], f, cmd.OutOrStdout())
 		}
 		return runReplay(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -89,10 +95,8 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 	return cfg, "", []input{{arg, "world file"}}, nil
 }
 
+// runReplay is `raftsim replay SEED|FILE`; the flags have been checked (--mutate's names too).
 func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr io.Writer) error {
-	if err := f.mut.apply(&cluster.Config{}); err != nil {
-		return &usageError{msg: err.Error()}
-	}
 	cfg, flags, inputs, err := loadWorld(arg)
 	if err != nil {
 		return err
