@@ -3,9 +3,13 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/raftsim/raftsim/swarm"
 )
 
 // TestBreaker9MutantShrinkBadName: replay --shrink refuses an unknown --mutate name as replay and check
@@ -16,5 +20,45 @@ func TestBreaker9MutantShrinkBadName(t *testing.T) {
 	exitLine(t, r, 2, `--mutate bogus: raft: unknown mutation "bogus"`)
 	if _, err := os.Lstat(out); err == nil {
 		t.Fatalf("%s written", out)
+	}
+}
+
+// TestBreaker9MutantFailuresKept: check --failures never replaces a seed-N.yaml already there, and says
+// so when that file holds something other than the seed's world (here an empty one, as a check killed
+// between creating and writing it left; or a world of an older generator): it kept it silently, and
+// `raftsim replay DIR/seed-N.yaml` then replayed something else. The world it does write is whole, with
+// no temporary file left beside it.
+func TestBreaker9MutantFailuresKept(t *testing.T) {
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "seed-20.yaml")
+	if err := os.WriteFile(stale, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := raftsim(t, nil, "check", "--from", "19", "--seeds", "2", "--workers", "1", "--quiet", "--mutate", "vote_no_log_check", "--failures", dir)
+	if r.code != 1 || !strings.Contains(r.stdout, "seed 19: safety") || !strings.Contains(r.stdout, "seed 20: safety") {
+		t.Fatalf("exit %d (want 1, seeds 19 and 20 failing): %s%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stdout, "not written: "+stale+" holds another world already") {
+		t.Fatalf("nothing said of %s:\n%s", stale, r.stdout)
+	}
+	if b, err := os.ReadFile(stale); err != nil || len(b) != 0 {
+		t.Fatalf("%s replaced (%d bytes, %v)", stale, len(b), err)
+	}
+	w := swarm.Draw(19)
+	s, err := w.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "seed-19.yaml")); err != nil || !bytes.Equal(b, s.Canonical()) {
+		t.Fatalf("seed-19.yaml is not seed 19's world (%v):\n%s", err, b)
+	}
+	ents, _ := os.ReadDir(dir)
+	if len(ents) != 2 {
+		t.Fatalf("%d files in %s, want seed-19.yaml and seed-20.yaml", len(ents), dir)
+	}
+	// A second check over the same directory finds seed 19's world there, the same: nothing to say.
+	r = raftsim(t, nil, "check", "--from", "19", "--seeds", "1", "--quiet", "--mutate", "vote_no_log_check", "--failures", dir)
+	if r.code != 1 || strings.Contains(r.stdout, "not written") {
+		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }

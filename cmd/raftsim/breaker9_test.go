@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -21,5 +23,34 @@ func TestBreaker9LargestSeed(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Fatalf("no %q in:\n%s", want, r.stdout)
 		}
+	}
+}
+
+// TestBreaker9FailuresUnwritable: a --failures directory that exists but cannot take a file is refused
+// before the check (exit 2, one line); it was found out at the first failing seed, and reported only
+// after the whole check, as bad input (exit 2) that hid the failures — or not at all when none failed.
+func TestBreaker9FailuresUnwritable(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Chmod(dir, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(dir, 0o755)
+	if f, err := os.CreateTemp(dir, "probe"); err == nil {
+		// root writes where the mode says it may not: a directory of sysfs refuses it too.
+		f.Close()
+		os.Remove(f.Name())
+		dir = "/sys/kernel"
+		if f, err := os.CreateTemp(dir, "probe"); err == nil {
+			f.Close()
+			os.Remove(f.Name())
+			t.Skip("no directory here refuses a file")
+		} else if errors.Is(err, os.ErrNotExist) {
+			t.Skip("no /sys/kernel")
+		}
+	}
+	r := raftsim(t, nil, "check", "--seeds", "2", "--quiet", "--failures", dir)
+	exitLine(t, r, 2, "--failures "+dir+": ")
+	if r.stdout != "" {
+		t.Fatalf("the check ran:\n%s", r.stdout)
 	}
 }
