@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -52,5 +53,23 @@ func TestBreaker9FailuresUnwritable(t *testing.T) {
 	exitLine(t, r, 2, "--failures "+dir+": ")
 	if r.stdout != "" {
 		t.Fatalf("the check ran:\n%s", r.stdout)
+	}
+}
+
+// TestBreaker9VizTraceOnePath: --viz and --trace naming one file that does not exist yet, in two
+// spellings ("./x" and "x", a link and the file it names, an absolute and a relative path), are refused
+// (exit 2, nothing written); only the same text was, and the page was written over the trace.
+func TestBreaker9VizTraceOnePath(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.Symlink("out", "link"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range [][2]string{{"./out", "out"}, {"out", "link"}, {"link", "out"}, {filepath.Join(dir, "out"), "out"}, {"out", "../" + filepath.Base(dir) + "/out"}} {
+		r := raftsim(t, nil, "replay", "3", "--quiet", "--trace", tc[0], "--viz", tc[1])
+		exitLine(t, r, 2, "--viz "+tc[1]+": is the --trace file")
+		if _, err := os.Stat("out"); err == nil {
+			t.Fatalf("--trace %s --viz %s: out written", tc[0], tc[1])
+		}
 	}
 }
