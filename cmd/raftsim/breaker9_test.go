@@ -73,3 +73,17 @@ func TestBreaker9VizTraceOnePath(t *testing.T) {
 		}
 	}
 }
+
+// TestBreaker9ReplayNeither: replay's argument that is neither a seed nor a file is named in replay's
+// words (exit 2, one line), with or without --shrink; it was sweep's message ("sweep: "-5" is neither a
+// built-in experiment (drift, fig16, ...) nor a spec file"), and a built-in experiment's name was read
+// as a world.
+func TestBreaker9ReplayNeither(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s.yaml")
+	for _, arg := range []string{"-5", "18446744073709551616", "quorum", "no-such.yaml"} {
+		for _, extra := range [][]string{nil, {"--shrink", out}} {
+			r := raftsim(t, nil, append(append([]string{"replay", "--quiet"}, extra...), "--", arg)...)
+			exitLine(t, r, 2, "replay "+arg+": neither a seed (1 to 18446744073709551615) nor a world file")
+		}
+	}
+}

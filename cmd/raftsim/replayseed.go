@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/swarm"
 )
 
@@ -79,7 +83,7 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 		}
 		return cfg, w.String(), nil, nil
 	}
-	s, err := loadSpec(arg)
+	s, err := loadWorldFile(arg)
 	if err != nil {
 		return cluster.Config{}, "", nil, err
 	}
@@ -142,4 +146,20 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 		return fmt.Errorf("replay: %s: %s", res.Fail, res.Reason)
 	}
 	return nil
+}
+
+// loadWorldFile reads replay's argument when it is not a seed: a world file, never a built-in
+// experiment (a sweep's). What is neither says so in replay's words; it was "sweep: "x" is neither a
+// built-in experiment (...) nor a spec file".
+func loadWorldFile(arg string) (*spec.Spec, error) {
+	if _, err := os.Stat(arg); errors.Is(err, os.ErrNotExist) {
+		return nil, usageErrorf("replay %s: neither a seed (1 to %d) nor a world file", arg, uint64(math.MaxUint64))
+	} else if err != nil {
+		return nil, usageErrorf("replay %s: %v", arg, unwrapPath(err))
+	}
+	s, err := spec.Load(arg)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return s, nil
 }

@@ -65,7 +65,7 @@ func loadSwarmWorld(arg string) (swarm.World, error) {
 		}
 		return swarm.Draw(seed), nil
 	}
-	s, err := loadSpec(arg)
+	s, err := loadWorldFile(arg)
 	if err != nil {
 		return swarm.World{}, err
 	}
