@@ -62,3 +62,32 @@ func TestBreaker9MutantFailuresKept(t *testing.T) {
 		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestBreaker9MutantReplayUnchecked: seed 19's world file with "check: true" taken out still fails its
+// safety phase under vote_no_log_check, replayed or shrunk (the checker runs in every world); it ran
+// unchecked and passed, and --shrink said the world does not fail.
+func TestBreaker9MutantReplayUnchecked(t *testing.T) {
+	w := swarm.Draw(19)
+	s, err := w.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(s.Canonical())
+	if !strings.Contains(text, "\n  check: true\n") {
+		t.Fatalf("no check: true in seed 19's world:\n%s", text)
+	}
+	file := filepath.Join(t.TempDir(), "w.yaml")
+	if err := os.WriteFile(file, []byte(strings.Replace(text, "\n  check: true\n", "\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := raftsim(t, nil, "replay", file, "--quiet", "--mutate", "vote_no_log_check")
+	if r.code != 1 || !strings.Contains(r.stdout, "verdict: FAILED: safety: ") {
+		t.Fatalf("exit %d, want 1 and a safety failure:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// And --shrink, which reads the file back as a world's settings, finds it failing too.
+	out := filepath.Join(t.TempDir(), "s.yaml")
+	r = raftsim(t, nil, "replay", file, "--mutate", "vote_no_log_check", "--shrink", out, "--shrink-runs", "3")
+	if r.code != 0 || !strings.Contains(r.stdout, "failure: safety: ") {
+		t.Fatalf("--shrink: exit %d, want 0 and a safety failure:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

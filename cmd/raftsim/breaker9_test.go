@@ -87,3 +87,17 @@ func TestBreaker9ReplayNeither(t *testing.T) {
 		}
 	}
 }
+
+// TestBreaker9ReplayChecked: a world file that leaves out "check: true" (a user's, or any spec with one
+// point) is replayed with the safety checker on, as every drawn world is; it ran unchecked and its
+// verdict said "passed" over a summary saying "safety not checked".
+func TestBreaker9ReplayChecked(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "w.yaml")
+	if err := os.WriteFile(file, []byte("name: w\nseed: 5\nduration: 2s\nscenario:\n  schedule: [crash leader@500ms, restart crashed-leader@700ms]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := raftsim(t, nil, "replay", file, "--quiet")
+	if r.code != 0 || !strings.Contains(r.stdout, "verdict: passed") || !strings.Contains(r.stdout, "safety          checked: no violation") {
+		t.Fatalf("exit %d, want 0 and the safety checked:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

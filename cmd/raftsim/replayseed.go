@@ -105,6 +105,7 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 	if err != nil {
 		return err
 	}
+	cfg.Check = true // as swarm.RunConfig runs every world, whatever its file says; the summary says so
 	vz, err := openViz(ctx, f.viz, f.trace, append(inputs, input{cfg.Topology, "--topology file"}))
 	if err != nil {
 		return err
