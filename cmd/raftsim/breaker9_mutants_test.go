@@ -5,9 +5,12 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/raftsim/raftsim/swarm"
 )
@@ -89,5 +92,42 @@ func TestBreaker9MutantReplayUnchecked(t *testing.T) {
 	r = raftsim(t, nil, "replay", file, "--mutate", "vote_no_log_check", "--shrink", out, "--shrink-runs", "3")
 	if r.code != 0 || !strings.Contains(r.stdout, "failure: safety: ") {
 		t.Fatalf("--shrink: exit %d, want 0 and a safety failure:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestBreaker9MutantShrinkInterrupted: Ctrl-C during --shrink exits 130, writes no file and leaves no
+// temporary one, and prints what the runs so far found (the sizes, the steps, the world as flags); it
+// printed only "raftsim: context canceled", and the runs were lost.
+func TestBreaker9MutantShrinkInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "s.yaml")
+	cmd := exec.Command(os.Args[0], "replay", "19", "--mutate", "vote_no_log_check", "--shrink", out)
+	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * time.Second) // the first run (under a second) done, the shrink under way (ten seconds)
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	ee, ok := err.(*exec.ExitError)
+	if err == nil {
+		t.Skip("the shrink ended before the signal")
+	} else if !ok || ee.ExitCode() != 130 {
+		t.Fatalf("%v, want exit 130: %s%s", err, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"failure: safety: ", "(interrupted; " + out + " not written)", "before:  schedule entries 17", "so far, as flags: raftsim run --seed=19 "} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Fatalf("no %q in:\n%s", want, stdout.String())
+		}
+	}
+	if !strings.Contains(stderr.String(), "shrinking interrupted after ") || strings.Count(stderr.String(), "\n") != 1 {
+		t.Fatalf("stderr %q", stderr.String())
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("%d files left in %s", len(ents), dir)
 	}
 }
