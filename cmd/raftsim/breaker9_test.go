@@ -101,3 +101,12 @@ func TestBreaker9ReplayChecked(t *testing.T) {
 		t.Fatalf("exit %d, want 0 and the safety checked:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestBreaker9NoSeedFinished: a budget spent before the first seed finished says so; the table said
+// "seeds 1 to 1" over "seeds run 0".
+func TestBreaker9NoSeedFinished(t *testing.T) {
+	r := raftsim(t, nil, "check", "--budget", "1ns", "--seeds", "5", "--quiet")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "raftsim check: no seed finished (from seed 1)\n") || !strings.Contains(r.stdout, "seeds run              0\n") {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

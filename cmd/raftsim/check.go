@@ -144,7 +144,7 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	bar.finish()
 	printReport(stdout, &rep)
 	if err != nil {
-		return err
+		return fmt.Errorf("check: interrupted after %d seeds (the table covers them): %w", rep.Seeds, err)
 	}
 	n := rep.FailedSeeds()
 	if written != nil {
@@ -228,11 +228,12 @@ func unwrapPath(err error) error {
 
 // printReport writes the check's final table.
 func printReport(w io.Writer, r *swarm.Report) {
-	last := r.From + r.Seeds - 1
 	if r.Seeds == 0 {
-		last = r.From
+		// Not "seeds 1 to 1": the budget ran out (or Ctrl-C came) before the first seed finished.
+		fmt.Fprintf(w, "raftsim check: no seed finished (from seed %d)\n", r.From)
+	} else {
+		fmt.Fprintf(w, "raftsim check: seeds %d to %d\n", r.From, r.From+r.Seeds-1)
 	}
-	fmt.Fprintf(w, "raftsim check: seeds %d to %d\n", r.From, last)
 	fmt.Fprintf(w, "  %-22s %d\n", "seeds run", r.Seeds)
 	var kinds []string
 	for _, k := range swarm.Kinds {
