@@ -110,3 +110,24 @@ func TestBreaker9NoSeedFinished(t *testing.T) {
 		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestBreaker9ReplayUnknown: a replay whose linearizability check runs out of time (64 clients on one
+// key over a lossy network, with a short client timeout: thousands of writes of unknown outcome) says
+// unknown, as check counts it; its verdict said "passed".
+func TestBreaker9ReplayUnknown(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the linearizability check's time limit, 10 s")
+	}
+	file := filepath.Join(t.TempDir(), "w.yaml")
+	world := "name: w\nseed: 5\nduration: 3s\ncluster:\n  clients: 64\n  keys: 1\n  loss: 0.2\n  client_timeout: 20ms\n  read_ratio: 0.5\n  check: true\n"
+	if err := os.WriteFile(file, []byte(world), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := raftsim(t, nil, "replay", file, "--quiet")
+	if !strings.Contains(r.stdout, "linearizability: unknown") {
+		t.Skipf("the check finished in time on this machine:\n%s", r.stdout)
+	}
+	if r.code != 0 || strings.Contains(r.stdout, "passed") || !strings.Contains(r.stdout, "verdict: unknown: the linearizability check ran out of time (10s)") {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments/spec"
+	"github.com/raftsim/raftsim/safety/linearize"
 	"github.com/raftsim/raftsim/swarm"
 )
 
@@ -128,8 +129,12 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 		fmt.Fprintf(stdout, "  world: raftsim run %s\n", flags)
 	}
 	verdict := "passed"
-	if res.Fail != "" {
+	switch {
+	case res.Fail != "":
 		verdict = fmt.Sprintf("FAILED: %s: %s", res.Fail, res.Reason)
+	case res.Linearize == linearize.Unknown:
+		// As check counts it: neither a pass nor a failure.
+		verdict = fmt.Sprintf("unknown: the linearizability check ran out of time (%s); neither pass nor fail", swarm.DefaultLinearizeTimeout)
 	}
 	fmt.Fprintf(stdout, "  verdict: %s\n", verdict)
 	fmt.Fprintf(stdout, "  linearizability: %s (%d operations)\n", res.Linearize, res.Ops)
