@@ -131,3 +131,10 @@ func TestBreaker9ReplayUnknown(t *testing.T) {
 		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// TestBreaker9FailuresEmpty: an empty --failures is refused, as an empty --trace or --shrink is; the
+// check ran and wrote no failing world anywhere.
+func TestBreaker9FailuresEmpty(t *testing.T) {
+	exitLine(t, raftsim(t, nil, "check", "--seeds", "1", "--quiet", "--failures", ""), 2, "--failures: an empty path")
+	exitLine(t, raftsim(t, nil, "check", "--seeds", "1", "--quiet", "--failures="), 2, "--failures: an empty path")
+}

@@ -117,6 +117,9 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	if err := f.mut.apply(&cluster.Config{}); err != nil {
 		return &usageError{msg: err.Error()}
 	}
+	if f.changed("failures") && f.failures == "" {
+		return usageErrorf("--failures: an empty path (give a directory)")
+	}
 	if f.failures != "" {
 		if err := checkFailuresDir(f.failures); err != nil {
 			return err
