@@ -155,6 +155,9 @@ func RunConfig(ctx context.Context, cfg cluster.Config, o Options) (Result, erro
 	h := &recorder{}
 	cfg.History = h
 	cfg.Trace = o.Trace
+	// The safety phase is the checker's: a world file that leaves "check" out (a user's, or one
+	// shrunk to defaults) is judged as a drawn world is, not run unchecked and called a pass.
+	cfg.Check = true
 	// The liveness phase ends once it has seen what it looks for: the bound is when it fails, not how
 	// long every world runs.
 	cfg.StopWhenLive = true

@@ -12,7 +12,7 @@ import (
 // Plan is which seeds a check runs and how.
 type Plan struct {
 	From  uint64 // first seed
-	Seeds uint64 // how many seeds, From to From+Seeds-1; 0 with a Budget means until the budget is spent
+	Seeds uint64 // how many seeds, From to From+Seeds-1; 0 with a Budget means until the budget is spent (or the largest seed is run)
 	// Workers run seeds in parallel (0 means GOMAXPROCS); each seed's run is single-threaded and
 	// independent of the others, so no outcome depends on them.
 	Workers int
@@ -94,6 +94,9 @@ func Check(ctx context.Context, p Plan, progress func(*Result)) (Report, error) 
 		for i := uint64(0); p.Seeds == 0 || i < p.Seeds; i++ {
 			if p.Budget > 0 && time.Since(start) >= p.Budget {
 				return
+			}
+			if p.From+i < p.From {
+				return // past the largest seed: no wrapping round to seed 0 and the seeds already run
 			}
 			select {
 			case jobs <- p.From + i:

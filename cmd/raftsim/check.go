@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -16,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/swarm"
 )
@@ -114,9 +117,12 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	if err := f.mut.apply(&cluster.Config{}); err != nil {
 		return &usageError{msg: err.Error()}
 	}
+	if f.changed("failures") && f.failures == "" {
+		return usageErrorf("--failures: an empty path (give a directory)")
+	}
 	if f.failures != "" {
-		if err := os.MkdirAll(f.failures, 0o755); err != nil {
-			return usageErrorf("--failures %s: %v", f.failures, unwrapPath(err))
+		if err := checkFailuresDir(f.failures); err != nil {
+			return err
 		}
 	}
 	plan := swarm.Plan{From: from, Seeds: seeds, Workers: f.workers, Budget: f.budget, MaxFailures: maxFailures,
@@ -131,24 +137,44 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 		bar.clear()
 		fmt.Fprintf(stdout, "seed %d: %s: %s\n  replay: %s\n", r.Seed, r.Fail, r.Reason, strings.Join(seedReplayCommand(r.Seed, f.mut.replay()), " "))
 		if f.failures != "" && written == nil {
-			var path string
-			path, written = writeFailure(f.failures, r.Seed, f.mut.replay())
-			if path != "" {
+			var path, kept string
+			path, kept, written = writeFailure(f.failures, r.Seed, f.mut.replay())
+			switch {
+			case path != "":
 				fmt.Fprintf(stdout, "  world:  %s\n", path)
+			case kept != "":
+				fmt.Fprintf(stdout, "  not written: %s holds another world already (kept as it is)\n", kept)
 			}
 		}
 	})
 	bar.finish()
 	printReport(stdout, &rep)
 	if err != nil {
-		return err
+		return fmt.Errorf("check: interrupted after %d seeds (the table covers them): %w", rep.Seeds, err)
 	}
+	n := rep.FailedSeeds()
 	if written != nil {
-		return written
+		// The directory took a file at the start (checkFailuresDir): this is the disk, not the input.
+		return fmt.Errorf("check: %d of %d seeds failed, and a world file could not be written: %w", n, rep.Seeds, written)
 	}
-	if n := rep.FailedSeeds(); n > 0 {
+	if n > 0 {
 		return fmt.Errorf("check: %d of %d seeds failed", n, rep.Seeds)
 	}
+	return nil
+}
+
+// checkFailuresDir makes --failures' directory and makes sure a file can be written in it, so that a
+// directory that cannot take the worlds is refused before the check rather than after hours of it.
+func checkFailuresDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return usageErrorf("--failures %s: %v", dir, unwrapPath(err))
+	}
+	probe, err := os.CreateTemp(dir, ".raftsim-probe-*")
+	if err != nil {
+		return usageErrorf("--failures %s: %v", dir, unwrapPath(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
 }
 
@@ -176,26 +202,46 @@ func mutationNote(mutate []string) []byte {
 	return []byte("# written under a mutation: replay with " + binaryName(mutate) + " replay FILE " + strings.Join(mutate, " ") + "\n")
 }
 
-// writeFailure writes a failing seed's world into dir as seed-N.yaml, never over a file already there,
-// and returns its path ("" when an earlier check of the same seed wrote it: the same world).
-func writeFailure(dir string, seed uint64, mutate []string) (string, error) {
+// writeFailure writes a failing seed's world into dir as seed-N.yaml, never over a file already there
+// and never half: the bytes go to a temporary file beside it, linked into place (a link fails when the
+// path exists). It returns the path written; a file already there that holds the same world (an earlier
+// check of the seed) is left as it is; one that holds something else (a world of another version of the
+// generator, a hand-edited or a truncated file) is left too, and its path returned as kept so that the
+// check can say so. A world written under a mutation starts with a comment naming it (mutationNote).
+func writeFailure(dir string, seed uint64, mutate []string) (written, kept string, err error) {
 	w := swarm.Draw(seed)
 	s, err := w.Spec()
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
+	b := append(mutationNote(mutate), s.Canonical()...)
 	path := filepath.Join(dir, fmt.Sprintf("seed-%d.yaml", seed))
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if os.IsExist(err) {
-		return "", nil
-	} else if err != nil {
-		return "", usageErrorf("--failures %s: %v", dir, unwrapPath(err))
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return "", "", fmt.Errorf("check: writing %s: %w", path, err)
 	}
-	_, err = f.Write(append(mutationNote(mutate), s.Canonical()...))
-	if cerr := f.Close(); err == nil {
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(b)
+	if cerr := tmp.Close(); err == nil {
 		err = cerr
 	}
-	return path, err
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644) // CreateTemp's 0600 is for secrets; a world file is not one
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("check: writing %s: %w", path, err)
+	}
+	if err := os.Link(tmp.Name(), path); errors.Is(err, os.ErrExist) {
+		// readfile: a FIFO or a device is not read (it could block or never end), and a big file is not
+		// read whole.
+		if old, rerr := readfile.ReadFile(path, int64(len(b))); rerr != nil || !bytes.Equal(old, b) {
+			return "", path, nil
+		}
+		return "", "", nil
+	} else if err != nil {
+		return "", "", fmt.Errorf("check: writing %s: %w", path, err)
+	}
+	return path, "", nil
 }
 
 // unwrapPath drops the operation and path of an *os.PathError, which the message names already.
@@ -208,11 +254,12 @@ func unwrapPath(err error) error {
 
 // printReport writes the check's final table.
 func printReport(w io.Writer, r *swarm.Report) {
-	last := r.From + r.Seeds - 1
 	if r.Seeds == 0 {
-		last = r.From
+		// Not "seeds 1 to 1": the budget ran out (or Ctrl-C came) before the first seed finished.
+		fmt.Fprintf(w, "raftsim check: no seed finished (from seed %d)\n", r.From)
+	} else {
+		fmt.Fprintf(w, "raftsim check: seeds %d to %d\n", r.From, r.From+r.Seeds-1)
 	}
-	fmt.Fprintf(w, "raftsim check: seeds %d to %d\n", r.From, last)
 	fmt.Fprintf(w, "  %-22s %d\n", "seeds run", r.Seeds)
 	var kinds []string
 	for _, k := range swarm.Kinds {

@@ -2,14 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/experiments/spec"
+	"github.com/raftsim/raftsim/safety/linearize"
 	"github.com/raftsim/raftsim/swarm"
 )
 
@@ -52,7 +57,13 @@ func newReplayCmd() *cobra.Command {
 		}
 		if err := checkShrinkFlags(cmd.Flags().Changed, f); err != nil {
 			return err
-		} else if f.shrink != "" {
+		}
+		// Before either path: a --shrink with a name it ignored ran the world unmutated and said
+		// "the world does not fail".
+		if err := f.mut.apply(&cluster.Config{}); err != nil {
+			return &usageError{msg: err.Error()}
+		}
+		if f.shrink != "" {
 			return runShrink(cmd.Context(), args[0], f, cmd.OutOrStdout())
 		}
 		return runReplay(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -73,7 +84,7 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 		}
 		return cfg, w.String(), nil, nil
 	}
-	s, err := loadSpec(arg)
+	s, err := loadWorldFile(arg)
 	if err != nil {
 		return cluster.Config{}, "", nil, err
 	}
@@ -89,14 +100,13 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 	return cfg, "", []input{{arg, "world file"}}, nil
 }
 
+// runReplay is `raftsim replay SEED|FILE`; the flags have been checked (--mutate's names too).
 func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr io.Writer) error {
-	if err := f.mut.apply(&cluster.Config{}); err != nil {
-		return &usageError{msg: err.Error()}
-	}
 	cfg, flags, inputs, err := loadWorld(arg)
 	if err != nil {
 		return err
 	}
+	cfg.Check = true // as swarm.RunConfig runs every world, whatever its file says; the summary says so
 	vz, err := openViz(ctx, f.viz, f.trace, append(inputs, input{cfg.Topology, "--topology file"}))
 	if err != nil {
 		return err
@@ -119,8 +129,12 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 		fmt.Fprintf(stdout, "  world: raftsim run %s\n", flags)
 	}
 	verdict := "passed"
-	if res.Fail != "" {
+	switch {
+	case res.Fail != "":
 		verdict = fmt.Sprintf("FAILED: %s: %s", res.Fail, res.Reason)
+	case res.Linearize == linearize.Unknown:
+		// As check counts it: neither a pass nor a failure.
+		verdict = fmt.Sprintf("unknown: the linearizability check ran out of time (%s); neither pass nor fail", swarm.DefaultLinearizeTimeout)
 	}
 	fmt.Fprintf(stdout, "  verdict: %s\n", verdict)
 	fmt.Fprintf(stdout, "  linearizability: %s (%d operations)\n", res.Linearize, res.Ops)
@@ -138,4 +152,20 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 		return fmt.Errorf("replay: %s: %s", res.Fail, res.Reason)
 	}
 	return nil
+}
+
+// loadWorldFile reads replay's argument when it is not a seed: a world file, never a built-in
+// experiment (a sweep's). What is neither says so in replay's words; it was "sweep: "x" is neither a
+// built-in experiment (...) nor a spec file".
+func loadWorldFile(arg string) (*spec.Spec, error) {
+	if _, err := os.Stat(arg); errors.Is(err, os.ErrNotExist) {
+		return nil, usageErrorf("replay %s: neither a seed (1 to %d) nor a world file", arg, uint64(math.MaxUint64))
+	} else if err != nil {
+		return nil, usageErrorf("replay %s: %v", arg, unwrapPath(err))
+	}
+	s, err := spec.Load(arg)
+	if err != nil {
+		return nil, usageErrorf("%v", err)
+	}
+	return s, nil
 }

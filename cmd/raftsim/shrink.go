@@ -65,7 +65,7 @@ func loadSwarmWorld(arg string) (swarm.World, error) {
 		}
 		return swarm.Draw(seed), nil
 	}
-	s, err := loadSpec(arg)
+	s, err := loadWorldFile(arg)
 	if err != nil {
 		return swarm.World{}, err
 	}
@@ -99,6 +99,11 @@ func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer
 	sh, err := swarm.Shrink(ctx, w, swarm.Options{Tweak: f.mut.tweak()}, nil, f.runs)
 	if errors.Is(err, swarm.ErrPasses) {
 		return fmt.Errorf("replay %s: the world does not fail: nothing to shrink", arg)
+	} else if err != nil && ctx.Err() != nil && sh.Runs > 0 {
+		// Interrupted: no file, but the runs are not lost — what was found so far, as flags.
+		sh.After = sh.World.Size()
+		printShrunk(stdout, arg, f, &sh, fmt.Sprintf("interrupted; %s not written", out))
+		return fmt.Errorf("replay: shrinking interrupted after %d runs: %w", sh.Runs, err)
 	} else if err != nil {
 		return err
 	}
@@ -114,7 +119,16 @@ func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer
 	if !sh.Fixed {
 		end = fmt.Sprintf("stopped at the limit of %d runs (--shrink-runs)", f.runs)
 	}
-	fmt.Fprintf(stdout, "raftsim replay %s --shrink %s\n", strings.Join(append([]string{arg}, f.mut.replay()...), " "), out)
+	printShrunk(stdout, arg, f, &sh, end)
+	fmt.Fprintf(stdout, "  wrote %s; replay it: %s\n", out, strings.Join(append([]string{binaryName(f.mut.replay()), "replay", out}, f.mut.replay()...), " "))
+	fmt.Fprintf(stdout, "  as flags: %s run %s\n", binaryName(f.mut.replay()), strings.Join(append([]string{sh.World.String()}, f.mut.replay()...), " "))
+	return nil
+}
+
+// printShrunk writes what a shrink did: the failure, the runs (and why they ended), the sizes before
+// and after, and each step; an interrupted shrink adds the world found so far as flags.
+func printShrunk(stdout io.Writer, arg string, f *replayFlags, sh *swarm.Shrunk, end string) {
+	fmt.Fprintf(stdout, "raftsim replay %s --shrink %s\n", strings.Join(append([]string{arg}, f.mut.replay()...), " "), f.shrink)
 	fmt.Fprintf(stdout, "  failure of the smaller world: %s: %s\n", sh.Result.Fail, sh.Result.Reason)
 	fmt.Fprintf(stdout, "  runs:    %d (%s)\n", sh.Runs, end)
 	fmt.Fprintf(stdout, "  before:  %s\n", sh.Before)
@@ -122,9 +136,9 @@ func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer
 	for _, st := range sh.Steps {
 		fmt.Fprintf(stdout, "    %s\n", st)
 	}
-	fmt.Fprintf(stdout, "  wrote %s; replay it: %s\n", out, strings.Join(append([]string{binaryName(f.mut.replay()), "replay", out}, f.mut.replay()...), " "))
-	fmt.Fprintf(stdout, "  as flags: %s run %s\n", binaryName(f.mut.replay()), strings.Join(append([]string{sh.World.String()}, f.mut.replay()...), " "))
-	return nil
+	if strings.HasPrefix(end, "interrupted") {
+		fmt.Fprintf(stdout, "  so far, as flags: %s run %s\n", binaryName(f.mut.replay()), strings.Join(append([]string{sh.World.String()}, f.mut.replay()...), " "))
+	}
 }
 
 // newFile is a file to be written once, never over a file already there and never half: the bytes go

@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -55,7 +56,9 @@ func openViz(ctx context.Context, path, trace string, inputs []input) (*viz, err
 			}
 		}
 	}
-	if path == trace {
+	if trace != "" && trace != atomicfile.Stdout && outputPath(path) == outputPath(trace) {
+		// Not only the same text: "./x" and "x", or a link and the file it names, before either
+		// exists. Both were written, one over the other, and the trace was lost.
 		return nil, usageErrorf("--viz %s: is the --trace file", path)
 	}
 	f, err := atomicfile.Create(ctx, path)
@@ -374,4 +377,32 @@ func (v *viz) annotations(res *swarm.Result, from, to int64, illegal bool) []por
 	out = append(out, porcupine.Annotation{Tag: "raftsim", Start: from, End: to, Description: "window",
 		Details: note + fmt.Sprintf("; writes on lanes from %d stand for writes before the window whose values it saw", maybeClient)})
 	return out
+}
+
+// outputPath is where a file written at p ends up, whether or not it exists yet: the symbolic links
+// of its last element followed (as atomicfile follows them), its directory made absolute and its links
+// resolved. Two paths that give the same outputPath are one file.
+func outputPath(p string) string {
+	for range 40 { // the kernel's bound on a chain of links
+		fi, err := os.Lstat(p)
+		if err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			break
+		}
+		to, err := os.Readlink(p)
+		if err != nil {
+			break
+		}
+		if !filepath.IsAbs(to) {
+			to = filepath.Join(filepath.Dir(p), to)
+		}
+		p = to
+	}
+	dir, base := filepath.Dir(p), filepath.Base(p)
+	if d, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = d
+	}
+	if d, err := filepath.Abs(dir); err == nil {
+		dir = d
+	}
+	return filepath.Join(dir, base)
 }
