@@ -52,7 +52,8 @@ func TestBreaker9MutantFailuresKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, err := os.ReadFile(filepath.Join(dir, "seed-19.yaml")); err != nil || !bytes.Equal(b, s.Canonical()) {
+	want := append(mutationNote([]string{"--mutate=vote_no_log_check"}), s.Canonical()...)
+	if b, err := os.ReadFile(filepath.Join(dir, "seed-19.yaml")); err != nil || !bytes.Equal(b, want) {
 		t.Fatalf("seed-19.yaml is not seed 19's world (%v):\n%s", err, b)
 	}
 	ents, _ := os.ReadDir(dir)
@@ -90,7 +91,7 @@ func TestBreaker9MutantReplayUnchecked(t *testing.T) {
 	// And --shrink, which reads the file back as a world's settings, finds it failing too.
 	out := filepath.Join(t.TempDir(), "s.yaml")
 	r = raftsim(t, nil, "replay", file, "--mutate", "vote_no_log_check", "--shrink", out, "--shrink-runs", "3")
-	if r.code != 0 || !strings.Contains(r.stdout, "failure: safety: ") {
+	if r.code != 0 || !strings.Contains(r.stdout, "failure of the smaller world: safety: ") {
 		t.Fatalf("--shrink: exit %d, want 0 and a safety failure:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -119,7 +120,7 @@ func TestBreaker9MutantShrinkInterrupted(t *testing.T) {
 	} else if !ok || ee.ExitCode() != 130 {
 		t.Fatalf("%v, want exit 130: %s%s", err, stdout.String(), stderr.String())
 	}
-	for _, want := range []string{"failure: safety: ", "(interrupted; " + out + " not written)", "before:  schedule entries 17", "so far, as flags: raftsim run --seed=19 "} {
+	for _, want := range []string{"failure of the smaller world: safety: ", "(interrupted; " + out + " not written)", "before:  schedule entries 17", "so far, as flags: raftsim-mutants run --seed=19 "} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Fatalf("no %q in:\n%s", want, stdout.String())
 		}
