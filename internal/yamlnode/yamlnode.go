@@ -28,7 +28,9 @@ func Describe(n *yaml.Node) string {
 		case "!!bool":
 			return "boolean " + n.Value
 		}
-		return n.ShortTag() + " " + n.Value
+		// A tag of the file's own (!x) and its value, quoted: either may hold a line break, and an
+		// error is one line.
+		return fmt.Sprintf("%q %q", n.ShortTag(), n.Value)
 	}
 	return "an unexpected YAML node"
 }
