@@ -32,8 +32,8 @@ func TestMutantsCaughtBySwarm(t *testing.T) {
 		{"concurrent_conf_changes", 20, 0, 0},
 		{"snapshot_drops_entry", 200, 0, 0},
 		{"lease_no_check_quorum", 1, 0, 39308}, // seeds 1 to 39307 pass (README)
-		{"commit_prior_term", 0, 5000, 0},
-		{"vote_before_durable", 0, 5000, 0},
+		{"vote_before_durable", 1, 0, 7288}, // seeds 1 to 7287 pass (README)
+		{"commit_prior_term", 0, 46000, 0},
 		{"lease_ignores_drift", 0, 5000, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -42,7 +42,7 @@ func TestMutantsCaughtBySwarm(t *testing.T) {
 				t.Fatal(err)
 			}
 			if tc.within == 0 {
-				t.Skipf("not caught by the swarm in seeds 1 to %d (raftsim check --mutate %s --max-failures 1 --seeds %d); its scenario test catches it",
+				t.Skipf("not caught by the swarm in seeds 1 to %d (raftsim-mutants check --mutate %s --max-failures 1 --seeds %d; README); its scenario test catches it",
 					tc.missed, tc.name, tc.missed)
 			}
 			from := uint64(1)

@@ -19,6 +19,7 @@ import (
 
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/internal/readfile"
+	"github.com/raftsim/raftsim/safety/linearize"
 	"github.com/raftsim/raftsim/sim"
 	"github.com/raftsim/raftsim/swarm"
 )
@@ -131,6 +132,11 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	var written error
 	rep, err := swarm.Check(ctx, plan, func(r *swarm.Result) {
 		bar.add(r)
+		if r.Fail == "" && r.Linearize == linearize.Unknown {
+			bar.clear()
+			fmt.Fprintf(stdout, "seed %d: unknown: the linearizability check of %d operations ran out of time (--linearize-timeout %s)\n  replay: %s\n",
+				r.Seed, r.Ops, f.linTimeout, strings.Join(seedReplayCommand(r.Seed, f.mut.replay()), " "))
+		}
 		if r.Fail == "" {
 			return
 		}

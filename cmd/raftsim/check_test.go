@@ -87,3 +87,13 @@ func TestReplaySeed(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckNamesUnknowns: a seed whose linearizability check runs out of time is named, with the
+// command that replays it, and counted as unknown, not as a pass nor a failure (exit 0).
+func TestCheckNamesUnknowns(t *testing.T) {
+	r := raftsim(t, nil, "check", "--seeds", "2", "--linearize-timeout", "1ns")
+	if r.code != 0 || !strings.Contains(r.stdout, "seed 1: unknown: the linearizability check") ||
+		!strings.Contains(r.stdout, "replay: raftsim replay 2") || !strings.Contains(r.stdout, "unknown                2") {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
