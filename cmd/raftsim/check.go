@@ -46,7 +46,8 @@ func newCheckCmd() *cobra.Command {
 			"filters, flaps, clock drift, PreVote, CheckQuorum, snapshots, membership changes, transfers, reads\n" +
 			"and writes), in two phases: a safety phase with faults, every safety property checked as it runs;\n" +
 			"then every fault repaired, and the cluster must elect a leader, commit a write and serve a read\n" +
-			"within " + strconv.Itoa(swarm.LivenessTimeouts) + " election timeouts. The client history is then checked for linearizability\n" +
+			"within " + strconv.Itoa(swarm.LivenessTimeouts) + " election timeouts (not in a racy world, whose election timeout is within a few\n" +
+			"broadcast times: Raft promises no progress there). The client history is then checked for linearizability\n" +
 			"(Porcupine); a check that runs out of time is counted as unknown, never as a pass.\n\n" +
 			"Each failure prints the command that replays it. Results do not depend on --workers.",
 		Example: "  raftsim check --seeds 2000\n" +
