@@ -32,7 +32,7 @@ func TestMutantsCaughtBySwarm(t *testing.T) {
 		{"concurrent_conf_changes", 20, 0, 0},
 		{"snapshot_drops_entry", 200, 0, 0},
 		{"lease_no_check_quorum", 1, 0, 39308}, // seeds 1 to 39307 pass (README)
-		{"vote_before_durable", 1, 0, 7288}, // seeds 1 to 7287 pass (README)
+		{"vote_before_durable", 1, 0, 7288},    // seeds 1 to 7287 pass (README)
 		{"commit_prior_term", 0, 46000, 0},
 		{"lease_ignores_drift", 0, 60622, 0},
 	} {
