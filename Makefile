@@ -55,7 +55,7 @@ test: fmt-check vet
 	$(MAKE) --no-print-directory swarm
 
 # raftsim check over a fixed set of seeds (README, Trust): each seed a whole world, safety and liveness
-# phases, the history checked for linearizability. About 30 s on 2 cores. A failure prints the command
+# phases, the history checked for linearizability. About 10 s on 2 idle cores. A failure prints the command
 # that replays it and the world goes to out/swarm-failures/.
 SWARM_SEEDS := 2000
 swarm: build
