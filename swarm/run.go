@@ -188,7 +188,10 @@ func RunConfig(ctx context.Context, cfg cluster.Config, o Options) (Result, erro
 	if timeout <= 0 {
 		timeout = DefaultLinearizeTimeout
 	}
-	lin := linearize.Check(h.ops, timeout)
+	lin, err := linearize.CheckContext(ctx, h.ops, timeout)
+	if err != nil {
+		return res, err // interrupted during the search
+	}
 	res.Linearize, res.Ops = lin.Verdict, lin.Ops
 	if lin.Verdict == linearize.Illegal && res.Fail == "" {
 		res.Fail, res.Reason = Linearizable, fmt.Sprintf("the client history (%d operations on %d keys) is not linearizable", lin.Ops, lin.Keys)

@@ -28,6 +28,7 @@ import (
 // viz is a replay's --viz: the file it goes to (opened before the run, so that a bad path is refused
 // first), the client history and the leader changes the run records for it.
 type viz struct {
+	ctx     context.Context // the replay's: its searches stop on Ctrl-C
 	path    string
 	file    *atomicfile.File
 	ops     []workload.Op
@@ -68,7 +69,7 @@ func openViz(ctx context.Context, path, trace string, inputs []input) (*viz, err
 	} else if err != nil {
 		return nil, err
 	}
-	return &viz{path: path, file: f}, nil
+	return &viz{ctx: ctx, path: path, file: f}, nil
 }
 
 // options adds what the visualization needs to a run's options: the trace's state events (teed off
@@ -131,7 +132,11 @@ func (v *viz) write(res *swarm.Result, timeout time.Duration, stdout io.Writer) 
 	}
 	keys, from, to, illegal := v.window(res, timeout)
 	ops := windowOps(v.ops, keys, from, to)
-	lin := linearize.Check(ops, timeout)
+	lin, err := v.check(ops, timeout)
+	if err != nil {
+		v.file.Abort()
+		return err
+	}
 	info := lin.Info
 	info.AddAnnotations(v.annotations(res, from, to, illegal))
 	if err := porcupine.Visualize(linearize.Model, info, v.file); err != nil {
@@ -175,11 +180,11 @@ func (v *viz) window(res *swarm.Result, timeout time.Duration) (keys []uint64, f
 				break
 			}
 			ops := sortedOps(byKey[k])
-			if linearize.Check(ops, timeout).Verdict != linearize.Illegal {
+			if r, _ := v.check(ops, timeout); r.Verdict != linearize.Illegal {
 				continue
 			}
 			// The shortest illegal prefix by invocation, then the latest start that keeps it illegal.
-			n := shortestIllegal(ops, timeout)
+			n := v.shortestIllegal(ops, timeout)
 			end := int64(0)
 			for _, op := range ops[:n] {
 				end = max(end, int64(op.Complete))
@@ -187,7 +192,7 @@ func (v *viz) window(res *swarm.Result, timeout time.Duration) (keys []uint64, f
 			start := int64(ops[0].Invoke)
 			for w := 16; w < n; w *= 2 {
 				s := int64(ops[n-w].Invoke)
-				if linearize.Check(windowOps(ops, []uint64{k}, s, end), timeout).Verdict == linearize.Illegal {
+				if r, _ := v.check(windowOps(ops, []uint64{k}, s, end), timeout); r.Verdict == linearize.Illegal {
 					start = s
 					break
 				}
@@ -234,20 +239,30 @@ func sortedOps(ops []workload.Op) []workload.Op {
 // shortestIllegal returns the length of the shortest prefix of ops (one key's, in invocation order,
 // illegal as a whole) that is illegal: a binary search, then checked (a prefix may be legal where a
 // shorter one is not, so the search's answer is kept only when it is illegal).
-func shortestIllegal(ops []workload.Op, timeout time.Duration) int {
+func (v *viz) shortestIllegal(ops []workload.Op, timeout time.Duration) int {
 	lo, hi := 1, len(ops)
 	for lo < hi {
 		mid := (lo + hi) / 2
-		if linearize.Check(ops[:mid], timeout).Verdict == linearize.Illegal {
+		if r, _ := v.check(ops[:mid], timeout); r.Verdict == linearize.Illegal {
 			hi = mid
 		} else {
 			lo = mid + 1
 		}
 	}
-	if linearize.Check(ops[:lo], timeout).Verdict != linearize.Illegal {
+	if r, _ := v.check(ops[:lo], timeout); r.Verdict != linearize.Illegal {
 		return len(ops)
 	}
 	return lo
+}
+
+// check is a linearizability check that stops when the replay is interrupted (an interrupted check is
+// Unknown, so the window search ends quickly and write returns the error).
+func (v *viz) check(ops []workload.Op, timeout time.Duration) (linearize.Result, error) {
+	ctx := v.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return linearize.CheckContext(ctx, ops, timeout)
 }
 
 // maybeClient is the first client lane of the writes that stand for the operations before a window.

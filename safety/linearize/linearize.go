@@ -2,6 +2,7 @@ package linearize
 
 import (
 	"cmp"
+	"context"
 	"encoding/binary"
 	"math"
 	"slices"
@@ -201,6 +202,26 @@ func Check(ops []workload.Op, timeout time.Duration) Result {
 	}
 	res, info := porcupine.CheckOperationsVerbose(Model, h, timeout)
 	return Result{Verdict: verdictOf(res), Ops: len(h), Keys: len(keys), Info: info}
+}
+
+// CheckContext is Check that returns ctx's error as soon as ctx is done, for a command stopped by Ctrl-C
+// while a search runs (Porcupine takes no context: the search goes on in its goroutine until it ends or
+// its timeout passes, and its result is dropped).
+func CheckContext(ctx context.Context, ops []workload.Op, timeout time.Duration) (Result, error) {
+	if err := ctx.Err(); err != nil {
+		return Result{Verdict: Unknown}, err
+	}
+	if ctx.Done() == nil {
+		return Check(ops, timeout), nil
+	}
+	done := make(chan Result, 1)
+	go func() { done <- Check(ops, timeout) }()
+	select {
+	case r := <-done:
+		return r, nil
+	case <-ctx.Done():
+		return Result{Verdict: Unknown}, ctx.Err()
+	}
 }
 
 // verdictOf maps Porcupine's result; anything but a definite Ok or Illegal is Unknown, never a pass.

@@ -1,6 +1,8 @@
 package linearize
 
 import (
+	"context"
+	"errors"
 	"testing"
 
 	"github.com/anishathalye/porcupine"
@@ -86,5 +88,19 @@ func TestVerdictOf(t *testing.T) {
 		if got := verdictOf(in); got != want {
 			t.Errorf("verdictOf(%q) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestCheckContext: a cancelled context returns its error (and Unknown, never a pass) without waiting for
+// the search; a live one gives Check's result.
+func TestCheckContext(t *testing.T) {
+	ops := []workload.Op{w(1, 7, 10, 0, 0, 1), r(2, 7, 10, 2, 3)}
+	if res, err := CheckContext(context.Background(), ops, 0); err != nil || res.Verdict != Ok {
+		t.Fatalf("%v %v", res.Verdict, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if res, err := CheckContext(ctx, ops, 0); !errors.Is(err, context.Canceled) || res.Verdict != Unknown {
+		t.Fatalf("%v %v, want Unknown and context.Canceled", res.Verdict, err)
 	}
 }
