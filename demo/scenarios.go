@@ -114,6 +114,70 @@ func Scenarios() []Scenario {
 			},
 		},
 		{
+			Name: "figure-8", Title: "The paper's Figure 8: why a leader does not commit an old term's entry by counting replicas",
+			Settings: with(func(s *Settings) {
+				s.N = 5
+				s.LatencyMinMs, s.LatencyMaxMs = 10, 10
+				// Slow timers: every election here is one the scenario starts (a timeout action).
+				s.ElectionMinMs, s.ElectionMaxMs = 3000, 6000
+				s.HeartbeatMs = 100
+			}),
+			Actions: []Action{
+				{AtMs: 0, Kind: Timeout, Node: 1},
+				// (a) S1 leads; its next entry reaches S2 only.
+				{AtMs: 100, Kind: Cut, Node: 1, To: 3}, {AtMs: 100, Kind: Cut, Node: 1, To: 4}, {AtMs: 100, Kind: Cut, Node: 1, To: 5},
+				{AtMs: 110, Kind: Write, Node: 1},
+				// (b) S1 crashes; S5 is elected by S3, S4 and itself, and its own entry at index 2 stays
+				// with it (its links out are cut once the votes are in).
+				{AtMs: 150, Kind: Crash, Node: 1},
+				{AtMs: 160, Kind: Timeout, Node: 5},
+				{AtMs: 175, Kind: Cut, Node: 5, To: 1}, {AtMs: 175, Kind: Cut, Node: 5, To: 2}, {AtMs: 175, Kind: Cut, Node: 5, To: 3}, {AtMs: 175, Kind: Cut, Node: 5, To: 4},
+				{AtMs: 190, Kind: Write, Node: 5},
+				// (c) S5 crashes; S1 restarts and is elected again, by S2, S3 and S4.
+				{AtMs: 200, Kind: Crash, Node: 5},
+				{AtMs: 200, Kind: Heal},
+				{AtMs: 210, Kind: Restart, Node: 1},
+				{AtMs: 215, Kind: Timeout, Node: 1}, // term 2: refused, everyone voted in term 2 already
+				{AtMs: 240, Kind: Timeout, Node: 1}, // term 3
+				// (e) S5 comes back: its index 2 is overwritten.
+				{AtMs: 500, Kind: Restart, Node: 5},
+			},
+			EndMs: 800,
+			Narration: []Narration{
+				{0, "The Raft paper's Figure 8, with our terms (each one lower than the paper's, which starts in term 2). S1 is elected leader of term 1."},
+				{100, "(a) S1's links to S3, S4 and S5 fail. A client write reaches S1: the entry at index 2, term 1, gets to S2 only."},
+				{150, "(b) S1 crashes. S5 times out and is elected for term 2 by S3, S4 and itself (S2 refuses: its log is longer). S5 appends its own entry at index 2, term 2, and its links fail before it can send it."},
+				{200, "(c) S5 crashes and the links heal. S1 restarts and times out: in term 2 it is refused (S2, S3 and S4 have voted in term 2 already)."},
+				{240, "S1 times out again and is elected for term 3 by S2, S3 and S4. It appends an entry of term 3 at index 3 and repairs the others' logs: index 2, then 3."},
+				{290, "Index 2, term 1, is now on a majority. Counting replicas would call it committed, and in the paper's case (d) S5 could still be elected and overwrite it. Raft's rule (§5.4.2): a leader only counts replicas for an entry of its own term; index 2 commits together with S1's term-3 entry, and once that is on a majority S5's log is too old to win any election."},
+				{500, "(e) S5 restarts; the leader's AppendEntries finds the conflict at index 2 and replaces S5's term-2 entry with the committed term-1 entry."},
+			},
+		},
+		{
+			Name: "howard-abraham", Title: "Partial partition without PreVote or CheckQuorum (Howard & Abraham)",
+			Settings: with(func(s *Settings) { s.N = 5 }),
+			Actions:  howardAbraham(1000),
+			EndMs:    6000,
+			Narration: []Narration{
+				{0, "Five servers; server 5 is elected leader."},
+				{1000, "Some links fail for good (Howard & Abraham 2020): 5, 1 and 2 still reach each other, 3 reaches only 1, 4 reaches only 2. Every server is still reachable from some other."},
+				{1200, "3 and 4 stop hearing the leader. Their timers run out; each starts an election in a higher term. Its vote request reaches 1 or 2, which adopt the higher term and stop following 5: the leader is deposed."},
+				{2000, "A new leader is elected, but 3 or 4 will not hear it either and will time out again: terms climb, leaders come and go, and availability falls. Compare with the next scenario, PreVote and CheckQuorum."},
+			},
+		},
+		{
+			Name: "howard-abraham-prevote", Title: "The same partial partition with PreVote and CheckQuorum",
+			Settings: with(func(s *Settings) { s.N = 5; s.PreVote, s.CheckQuorum = true, true }),
+			Actions:  howardAbraham(1000),
+			EndMs:    6000,
+			Narration: []Narration{
+				{0, "The same five servers, now with PreVote (thesis §9.6) and CheckQuorum (§6.2)."},
+				{1000, "The same links fail: 3 reaches only 1, 4 reaches only 2."},
+				{1200, "3 and 4 time out, but first ask for pre-votes, without raising their term. 1 and 2 refuse: they hear from a leader. Nobody's term changes, nobody is deposed."},
+				{2000, "Server 5 keeps leading with a working majority (5, 1, 2); CheckQuorum would make it step down if it lost that majority. The cluster stays available."},
+			},
+		},
+		{
 			Name: "five-nodes-two-failures", Title: "Five servers survive two failures",
 			Settings: with(func(s *Settings) { s.N = 5 }),
 			Actions: []Action{
@@ -154,4 +218,15 @@ func OpenScenario(name string) (*Session, error) {
 		return nil, err
 	}
 	return newSession(sc.Settings, sc.Actions)
+}
+
+// howardAbraham is Howard and Abraham's partial partition (2020) on the seed-1 cluster, whose leader
+// is node 5: 5, 1 and 2 fully connected, 3 reaching only 1, 4 reaching only 2 (the README's shape
+// with node 1 as leader, relabelled 1→5, 2→1, 3→2, 4→3, 5→4).
+func howardAbraham(atMs float64) []Action {
+	var out []Action
+	for _, p := range [][2]int{{5, 3}, {2, 3}, {3, 4}, {5, 4}, {1, 4}} {
+		out = append(out, Action{AtMs: atMs, Kind: Cut, Node: p[0], To: p[1]}, Action{AtMs: atMs, Kind: Cut, Node: p[1], To: p[0]})
+	}
+	return out
 }

@@ -109,6 +109,89 @@ func TestScenariosShowTheirStory(t *testing.T) {
 				t.Fatalf("node 3 not repaired: %v vs leader %v", nodeOf(st, 3).Log, l.Log)
 			}
 		},
+		"figure-8": func(t *testing.T, s *Session) {
+			st := at(t, s, 195)
+			term2 := func(n Node) uint64 {
+				if len(n.Log) < 2 {
+					return 0
+				}
+				return n.Log[1].Term
+			}
+			if term2(nodeOf(st, 1)) != 1 || term2(nodeOf(st, 2)) != 1 || term2(nodeOf(st, 5)) != 2 {
+				t.Fatalf("at 195ms index 2 is not term 1 on S1, S2 and term 2 on S5: %+v", st.Nodes)
+			}
+			s.Seek(0)
+			commit := map[uint64]uint64{} // leader's commit index at the last event, by node
+			onMajorityUncommitted := false
+			for s.Now() < 800*time.Millisecond {
+				if err := s.Step(1); err != nil {
+					t.Fatal(err)
+				}
+				st := s.State()
+				holders := 0
+				for _, n := range st.Nodes {
+					if term2(n) == 1 {
+						holders++
+					}
+				}
+				for _, n := range st.Nodes {
+					if n.Role != "leader" {
+						delete(commit, n.ID)
+						continue
+					}
+					if n.Term == 3 && holders >= 3 && n.Commit < 2 {
+						onMajorityUncommitted = true
+					}
+					if prev, ok := commit[n.ID]; ok && n.Commit > prev {
+						// Raft's rule (§5.4.2): a leader's commit index moves only to an entry of its term.
+						if e := n.Log[len(n.Log)-int(n.LastIndex-n.Commit)-1]; e.Index != n.Commit || e.Term != n.Term {
+							t.Fatalf("leader %d of term %d committed up to %+v", n.ID, n.Term, e)
+						}
+					}
+					commit[n.ID] = n.Commit
+				}
+			}
+			if !onMajorityUncommitted {
+				t.Fatal("never saw index 2 of term 1 on a majority and not committed by the term-3 leader")
+			}
+			st = s.State()
+			for _, n := range st.Nodes {
+				if term2(n) != 1 || n.Commit < 3 {
+					t.Fatalf("at the end node %d has index 2 of term %d, commit %d: want term 1, committed", n.ID, term2(n), n.Commit)
+				}
+			}
+		},
+		"howard-abraham": func(t *testing.T, s *Session) {
+			before := at(t, s, 999)
+			if before.Leader != 5 {
+				t.Fatalf("leader %d at the cut, want 5", before.Leader)
+			}
+			st := at(t, s, 6000)
+			maxTerm := uint64(0)
+			for _, n := range st.Nodes {
+				maxTerm = max(maxTerm, n.Term)
+			}
+			// Plain Raft: the cut-off nodes' elections keep deposing leaders.
+			if maxTerm < nodeOf(before, 5).Term+5 {
+				t.Fatalf("max term %d by 6s: the partial partition did not disrupt plain Raft", maxTerm)
+			}
+		},
+		"howard-abraham-prevote": func(t *testing.T, s *Session) {
+			before := at(t, s, 999)
+			if before.Leader != 5 {
+				t.Fatalf("leader %d at the cut, want 5", before.Leader)
+			}
+			term := nodeOf(before, 5).Term
+			st := at(t, s, 6000)
+			if st.Leader != 5 {
+				t.Fatalf("leader %d at 6s, want 5 still", st.Leader)
+			}
+			for _, n := range st.Nodes {
+				if n.Term != term {
+					t.Fatalf("node %d in term %d, want %d: PreVote should keep the terms", n.ID, n.Term, term)
+				}
+			}
+		},
 		"five-nodes-two-failures": func(t *testing.T, s *Session) {
 			st := at(t, s, 2000)
 			down := 0
