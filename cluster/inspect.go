@@ -92,8 +92,8 @@ type NodeView struct {
 	// node has: its term, vote and log). Both are valid until the next event.
 	Node    *raft.Node
 	Durable *raft.Durable
-	Up     bool
-	Paused bool
+	Up      bool
+	Paused  bool
 	// ElectionArmed says whether the election timer is running, from ElectionStart to
 	// ElectionDeadline (on the simulated clock, after the node's clock rate).
 	ElectionArmed                   bool
