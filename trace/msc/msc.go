@@ -393,19 +393,21 @@ type chart struct {
 	cut      bool
 	width    float64
 	height   float64
+	colW     float64
 }
 
 // Geometry, in px.
 const (
 	marginL = 92.0  // the time labels
-	colW    = 124.0 // between lifelines
+	colW    = 124.0 // between lifelines, at least: a chart of few nodes spreads them over minW
+	minW    = 640.0
 	rowH    = 17.0
 	gapH    = 14.0 // the extra room of a marked gap
 	headH   = 132.0
 	footH   = 24.0
 )
 
-func (c *chart) x(col int) float64 { return marginL + colW/2 + float64(col)*colW }
+func (c *chart) x(col int) float64 { return marginL + c.colW/2 + float64(col)*c.colW }
 
 func (c *chart) layout() {
 	y := headH + 30
@@ -418,7 +420,8 @@ func (c *chart) layout() {
 		y += rowH
 	}
 	c.height = y + rowH + footH
-	c.width = max(marginL+float64(len(c.cols))*colW+20, 640)
+	c.colW = max(colW, (minW-marginL-20)/float64(len(c.cols)))
+	c.width = marginL + float64(len(c.cols))*c.colW + 20
 }
 
 func (c *chart) draw(w *bufio.Writer) {
@@ -611,7 +614,7 @@ func (c *chart) rows(p printf) {
 }
 
 func (c *chart) faults(p printf) {
-	left, right := marginL, marginL+float64(len(c.cols))*colW
+	left, right := marginL, marginL+float64(len(c.cols))*c.colW
 	for _, e := range c.in {
 		y := c.rowY[c.row(e.T)]
 		switch e.Kind {
