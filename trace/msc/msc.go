@@ -90,11 +90,16 @@ type selector struct {
 	cut   bool
 	cutAt time.Duration // the time of the first message past the cap
 	to    time.Duration // the window's end once known (the default end, or the cut)
+	prior map[uint64]priorState
 }
 
 // take says whether e is drawn and whether the window has ended (at e, included, or before it).
 func (s *selector) take(e *trace.Event) (draw, stop bool) {
-	if e.T < s.o.From || !kept(e) {
+	if e.T < s.o.From {
+		s.before(e)
+		return false, false
+	}
+	if !kept(e) {
 		return false, false
 	}
 	if s.o.To > 0 && e.T > s.o.To {
@@ -118,6 +123,38 @@ func (s *selector) take(e *trace.Event) (draw, stop bool) {
 	return d, false
 }
 
+// before records what an event before the window says of a node's state when the window opens: its
+// role and term, and whether it is down.
+func (s *selector) before(e *trace.Event) {
+	if e.Kind != trace.KindState && !(e.Kind == trace.KindFault && e.Node != 0 && (e.Fault == "crash" || e.Fault == "restart")) {
+		return
+	}
+	if s.prior == nil {
+		s.prior = map[uint64]priorState{}
+	}
+	p := s.prior[e.Node]
+	if e.Kind == trace.KindState {
+		p.state = e
+	} else {
+		p.fault = e
+	}
+	s.prior[e.Node] = p
+}
+
+// priorState is a node's last state event and last crash or restart before the window.
+type priorState struct{ state, fault *trace.Event }
+
+// events are the prior states' events, in trace order.
+func (p priorState) events() []*trace.Event {
+	var out []*trace.Event
+	for _, e := range []*trace.Event{p.state, p.fault} {
+		if e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 // Collect reads from r the events a chart of o needs, and no more of the trace than the window: a
 // chart of the first election of a long trace reads its first few hundred lines. Its errors are r's.
 // With o.Nodes and o.Clients both set on a trace without a header, it may keep fewer messages than a
@@ -130,13 +167,29 @@ func Collect(r *trace.Reader, o Options) ([]trace.Event, error) {
 		}
 		return slices.Contains(o.Nodes, id) || (o.Clients && id > uint64(r.Info().Nodes))
 	}}
+	// The nodes' states before the window, in trace order, ahead of the window's events.
+	withPrior := func(out []trace.Event) []trace.Event {
+		var pre []trace.Event
+		for _, p := range s.prior {
+			for _, e := range p.events() {
+				pre = append(pre, *e)
+			}
+		}
+		slices.SortFunc(pre, func(a, b trace.Event) int { return a.Line - b.Line })
+		return append(pre, out...)
+	}
 	for {
 		e, err := r.Next()
 		if err == io.EOF {
-			return out, nil
+			return withPrior(out), nil
 		}
 		if err != nil {
 			return nil, err
+		}
+		if e.T < o.From {
+			e := e // kept by the selector
+			s.take(&e)
+			continue
 		}
 		draw, stop := s.take(&e)
 		// What Write's own selector needs to end the window where this one did: the events it
@@ -146,7 +199,7 @@ func Collect(r *trace.Reader, o Options) ([]trace.Event, error) {
 			out = append(out, e)
 		}
 		if stop {
-			return out, nil
+			return withPrior(out), nil
 		}
 	}
 }
@@ -282,7 +335,7 @@ func Write(w io.Writer, events []trace.Event, info trace.Info, o Options) error 
 	}
 
 	c := &chart{o: &o, info: info, cols: cols, colOf: colOf, times: times, in: in, arrows: arrows,
-		from: from, to: to, total: total, cut: cut}
+		from: from, to: to, total: total, cut: cut, prior: sel.prior}
 	bw := bufio.NewWriter(w)
 	c.draw(bw)
 	return bw.Flush()
@@ -394,6 +447,7 @@ type chart struct {
 	width    float64
 	height   float64
 	colW     float64
+	prior    map[uint64]priorState // the nodes' states when the window opens
 }
 
 // Geometry, in px.
@@ -547,8 +601,24 @@ func (c *chart) header(p printf) {
 	}
 	// Column heads.
 	for i, id := range c.cols {
-		p(`<text x="%s" y="%s" class="col">%s</text>`+"\n", num(c.x(i)), num(headH+14), esc(c.info.Endpoint(id)))
+		p(`<text x="%s" y="%s" class="col">%s</text>`+"\n", num(c.x(i)), num(headH+10), esc(c.info.Endpoint(id)))
+		if at := c.opening(id); at != "" {
+			p(`<text x="%s" y="%s" style="font-size:9px;fill:#555" text-anchor="middle">%s</text>`+"\n", num(c.x(i)), num(headH+21), esc(at))
+		}
 	}
+}
+
+// opening is a node's state when the window opens, from the events before it: "leader t2", "down";
+// "" if none came before it.
+func (c *chart) opening(id uint64) string {
+	p := c.prior[id]
+	switch {
+	case p.fault != nil && p.fault.Fault == "crash" && (p.state == nil || p.state.Line < p.fault.Line):
+		return "down"
+	case p.state != nil:
+		return p.state.State + " t" + strconv.FormatUint(p.state.Term, 10)
+	}
+	return ""
 }
 
 // bottom is the y where lifelines end.
@@ -569,6 +639,18 @@ func (c *chart) lifelines(p printf) {
 		if s := open[col]; s != nil {
 			p(`<line x1="%s" y1="%s" x2="%s" y2="%s" class="%s"/>`+"\n", num(c.x(col)), num(s.start), num(c.x(col)), num(y), s.class)
 			delete(open, col)
+		}
+	}
+	// The roles the window opens with, from the events before it.
+	for col, id := range c.cols {
+		p := c.prior[id]
+		switch {
+		case p.fault != nil && p.fault.Fault == "crash" && (p.state == nil || p.state.Line < p.fault.Line):
+			open[col] = &span{"life-down", top}
+		case p.state != nil && p.state.State == "leader":
+			open[col] = &span{"life-leader", top}
+		case p.state != nil && (p.state.State == "candidate" || p.state.State == "precandidate"):
+			open[col] = &span{"life-cand", top}
 		}
 	}
 	for _, e := range c.in {
