@@ -168,7 +168,7 @@ func newTraceShowCmd() *cobra.Command {
 func showTrace(ctx context.Context, r io.Reader, name string, flt *trace.Filter, stdout io.Writer) error {
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	defer w.Flush()
-	tr := trace.NewReader(r)
+	tr := trace.NewReader(ctxReader{ctx, r})
 	checked := false
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
@@ -270,7 +270,7 @@ func runTraceMSC(cmd *cobra.Command, f *mscFlags, args []string) error {
 	ctx := cmd.Context()
 	opts := msc.Options{From: flt.From, To: flt.To, Nodes: flt.Nodes, Clients: f.clients, Types: flt.Types,
 		MaxMessages: f.max, Title: "raftsim trace msc " + name}
-	tr := trace.NewReader(in)
+	tr := trace.NewReader(ctxReader{ctx, in})
 	events, err := msc.Collect(tr, opts)
 	if err != nil {
 		return traceError("msc", name, err)
@@ -332,4 +332,18 @@ func sameFile(a, b string) (bool, error) {
 		return false, err
 	}
 	return os.SameFile(fa, fb), nil
+}
+
+// ctxReader reads r until ctx is done, then fails with ctx's cause: a long read of a trace stops on
+// Ctrl-C (exit status 130).
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	return c.r.Read(p)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Issue 10, trace tools: `raftsim trace show` and `raftsim trace msc` on the fixed trace of
@@ -254,5 +255,60 @@ func TestTraceBadInput(t *testing.T) {
 	// The events before a malformed line are shown; the error names the line.
 	if r := raftsim(t, nil, "trace", "show", bad); !strings.Contains(r.stdout, "n1 commit index=1") {
 		t.Errorf("trace show of a trace malformed at line 3 lost the lines before it: %q", r.stdout)
+	}
+}
+
+// TestTraceToolsInterrupted: Ctrl-C stops show and msc reading a trace that goes on (standard input, still
+// open): exit status 130.
+func TestTraceToolsInterrupted(t *testing.T) {
+	line := []byte(`{"t":5,"ev":"commit","node":1,"index":1}` + "\n")
+	for _, args := range [][]string{{"trace", "show", "-"}, {"trace", "msc", "-", "--type", "vote"}} {
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
+		stdin, err := cmd.StdinPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = io.Discard, &errb
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		// Lines keep coming until the command ends; the interrupt comes once it is reading.
+		stop := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-stop:
+					stdin.Close()
+					return
+				default:
+					if _, err := stdin.Write(bytes.Repeat(line, 100)); err != nil {
+						return
+					}
+				}
+			}
+		}()
+		time.Sleep(300 * time.Millisecond)
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		var werr error
+		select {
+		case werr = <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("%v: still running 20 s after the interrupt", args)
+		}
+		close(stop)
+		code := 0
+		if ee, ok := werr.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if code != 130 || strings.Count(errb.String(), "\n") > 1 {
+			t.Errorf("%v interrupted: exit %d, stderr %q; want 130", args, code, errb.String())
+		}
 	}
 }
