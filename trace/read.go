@@ -111,6 +111,12 @@ func (r *Reader) Next() (Event, error) {
 		}
 		return Event{}, r.err
 	}
+	if err := r.sc.Err(); err != nil {
+		// The read failed (Ctrl-C, a disk error) and what the scanner returns is what it had of
+		// the line: the failure is the error, not that half line.
+		r.err = fmt.Errorf("trace: after line %d: %w", r.line, err)
+		return Event{}, r.err
+	}
 	r.line++
 	e, err := r.parse(r.sc.Bytes())
 	if err != nil {

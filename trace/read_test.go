@@ -207,3 +207,33 @@ func TestFilterCheck(t *testing.T) {
 		t.Error("a window that ends before it starts was accepted")
 	}
 }
+
+// failingReader returns its data, then err (a read interrupted, a disk error).
+type failingReader struct {
+	data []byte
+	err  error
+}
+
+func (f *failingReader) Read(p []byte) (int, error) {
+	if len(f.data) == 0 {
+		return 0, f.err
+	}
+	n := copy(p, f.data)
+	f.data = f.data[n:]
+	return n, nil
+}
+
+// TestReadError: a read that fails in the middle of a line is that failure (wrapped), not a malformed
+// half line.
+func TestReadError(t *testing.T) {
+	cause := errors.New("interrupted")
+	r := NewReader(&failingReader{data: []byte("{\"t\":1,\"ev\":\"commit\",\"node\":1,\"index\":1}\n{\"t\":2,\"ev\":\"co"), err: cause})
+	if e, err := r.Next(); err != nil || e.Index != 1 {
+		t.Fatalf("first line: %+v, %v", e, err)
+	}
+	_, err := r.Next()
+	var te *Error
+	if !errors.Is(err, cause) || errors.As(err, &te) {
+		t.Fatalf("err %v, want the read's error and no *Error", err)
+	}
+}
