@@ -132,6 +132,7 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	if cfg.Trace != nil {
 		c.trace = newTracer(cfg.Trace, c.loop)
+		c.trace.header(uint64(hosts), uint64(cfg.Clients), cfg.Seed)
 	}
 	if cfg.Check {
 		c.check = safety.New(cfg.Seed, func() time.Duration { return c.loop.Now().Duration() })

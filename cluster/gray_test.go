@@ -357,6 +357,7 @@ func TestClockRate(t *testing.T) {
 			cfg.PerNode = []NodeSettings{mustNode(t, tt.setting)}
 		}
 		tr, _ := tracedRun(t, cfg)
+		_, tr, _ = bytes.Cut(tr, []byte("\n")) // the header
 		first, _, _ := bytes.Cut(tr, []byte("\n"))
 		var ev struct {
 			T    int64

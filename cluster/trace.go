@@ -75,6 +75,22 @@ func (t *tracer) flush() {
 	}
 }
 
+// traceVersion is the format version of docs/trace.md the header names: raised when a field changes
+// meaning (adding one does not), so that a reader refuses what it would misread.
+const traceVersion = 1
+
+// header is a trace's first line: the format version, and the run's endpoints (nodes 1..nodes, the
+// spares membership events add among them; clients nodes+1..nodes+clients), so that a reader need not
+// infer them from the events. Package trace reads it, and traces written before it had none.
+func (t *tracer) header(nodes, clients, seed uint64) {
+	t.begin("trace")
+	t.num("version", traceVersion)
+	t.num("nodes", nodes)
+	t.num("clients", clients)
+	t.num("seed", seed)
+	t.end()
+}
+
 func (t *tracer) state(node uint64, s raft.State, term, lead uint64) {
 	if t.w == nil {
 		return
