@@ -44,9 +44,12 @@ type output struct {
 	Evalue string         `json:"evalue"`
 }
 
-// text is a stream's text, which nbformat keeps as one string or as a list of lines.
-func (o *output) text() string {
-	switch t := o.Text.(type) {
+// text is a stream's text.
+func (o *output) text() string { return joined(o.Text) }
+
+// joined is a multi-line text of a notebook, which nbformat keeps as one string or as a list of lines.
+func joined(v any) string {
+	switch t := v.(type) {
 	case string:
 		return t
 	case []any:
@@ -271,7 +274,8 @@ func TestExecute(t *testing.T) {
 					if o.Type == "stream" && o.Name == "stderr" && exitStatus.MatchString(o.text()) {
 						t.Errorf("%s: cell %d failed:\n%s", path, i, o.text())
 					}
-					if o.Data["image/png"] != nil || o.Data["image/svg+xml"] != nil {
+					// gonbui.DisplaySVG sends its SVG as HTML.
+					if o.Data["image/png"] != nil || o.Data["image/svg+xml"] != nil || strings.Contains(joined(o.Data["text/html"]), "<svg") {
 						figures++
 					}
 				}
