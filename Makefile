@@ -126,7 +126,7 @@ peers:
 # make notebooks-clean: strip outputs and execution counts from notebooks/*.ipynb before a commit.
 .PHONY: notebooks notebooks-kernel notebooks-clean
 notebooks:
-	RAFTSIM_NOTEBOOKS_OUT=$(CURDIR)/out/notebooks ./scripts/notebooks run
+	./scripts/notebooks run
 notebooks-kernel:
 	./scripts/notebooks kernel
 notebooks-clean:
