@@ -117,5 +117,20 @@ bench:
 peers:
 	./scripts/peers 3
 
+# --- Notebooks (issue 10; notebooks/README.md) ---
+# make notebooks: install what is missing (Jupyter's nbconvert from Debian's packages; GoNB and goimports
+# at the versions notebooks/tools/go.mod pins, into bin/notebook-tools; the GoNB kernel into bin/jupyter),
+# then execute every notebook headless (`go test ./notebooks/` with RAFTSIM_REQUIRE_JUPYTER=1), the
+# executed copies into out/notebooks/. Fails on any error in any cell.
+# make notebooks-kernel: the same tools plus gopls, and the kernel in your own Jupyter, to edit them.
+# make notebooks-clean: strip outputs and execution counts from notebooks/*.ipynb before a commit.
+.PHONY: notebooks notebooks-kernel notebooks-clean
+notebooks:
+	./scripts/notebooks run
+notebooks-kernel:
+	./scripts/notebooks kernel
+notebooks-clean:
+	./scripts/notebooks strip
+
 clean:
 	rm -rf bin out
