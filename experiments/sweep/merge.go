@@ -78,7 +78,9 @@ func (e *MergeError) Unwrap() error { return ErrRefused }
 // refused: as unfinished when it holds a shard's journal (the message says how to resume it), else as
 // no shard directory. Every problem is a *MergeError.
 func ReadShard(dir string) (*ShardManifest, error) {
-	fail := func(format string, args ...any) error { return &MergeError{Dir: dir, Msg: fmt.Sprintf(format, args...)} }
+	fail := func(format string, args ...any) error {
+		return &MergeError{Dir: dir, Msg: fmt.Sprintf(format, args...)}
+	}
 	fi, err := os.Stat(dir)
 	switch {
 	case err != nil:
