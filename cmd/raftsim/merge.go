@@ -7,11 +7,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/raftsim/raftsim/experiments/spec"
 	"github.com/raftsim/raftsim/experiments/sweep"
+	"github.com/raftsim/raftsim/swarm"
 )
 
 // mergeFlags are the flags of `raftsim merge`.
@@ -111,7 +113,48 @@ func mergeSweep(ctx context.Context, f *mergeFlags, out string, dirs []string, s
 	return err
 }
 
-// mergeReports merges the shard reports of a check into the report out.
-func mergeReports(f *mergeFlags, out string, reports []string, stdout io.Writer) error {
-	return usageErrorf("merge: %s is not a directory: a sweep's shards are directories", reports[0])
+// mergeReports merges the shard reports of a check into the report out: every report is read and
+// checked, and the merged report made, before out is looked at, so that a refusal writes nothing.
+func mergeReports(f *mergeFlags, out string, names []string, stdout io.Writer) error {
+	reports := make([]*swarm.ReportFile, len(names))
+	for i, name := range names {
+		r, err := swarm.ReadReport(name)
+		if err != nil {
+			return usageErrorf("merge: %s", strings.TrimPrefix(err.Error(), "swarm: "))
+		}
+		reports[i] = r
+	}
+	m, err := swarm.MergeReports(reports, names)
+	if err != nil {
+		return usageErrorf("%v", err)
+	}
+	if fi, err := os.Lstat(out); err == nil {
+		old, rerr := swarm.ReadReport(out)
+		switch {
+		case fi.IsDir():
+			return usageErrorf("merge: %s is a directory: the merge of check reports is a report FILE", out)
+		case rerr != nil:
+			return usageErrorf("merge: %s holds a file that is not a check report: remove it or choose another OUT", out)
+		case (old.Shard != nil || old.From != m.From || old.Seeds != m.Seeds) && !f.force:
+			return usageErrorf("merge: %s holds the report of another check (%s, seeds from %d): choose another OUT, or --force to replace it", out, reportShardName(old), old.From)
+		}
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return usageErrorf("merge: %s: %v", out, unwrapPath(err))
+	}
+	if err := swarm.WriteReport(out, m); err != nil {
+		return usageErrorf("merge: %s: %v", out, unwrapPath(errors.Unwrap(err)))
+	}
+	fmt.Fprintf(stdout, "raftsim merge: %d check shards: seeds %d to %d into %s\n", len(names), m.From, m.From+m.Seeds-1, out)
+	var kinds []string
+	for _, k := range swarm.Kinds {
+		kinds = append(kinds, fmt.Sprintf("%s %d", k, m.Failures[k]))
+	}
+	fmt.Fprintf(stdout, "  failures %d (%s), unknown %d, events %d\n", m.FailedSeeds(), strings.Join(kinds, ", "), m.Unknown, m.Events)
+	if n := m.FailedSeeds(); n > 0 {
+		for _, fl := range m.Failed {
+			fmt.Fprintf(stdout, "seed %d: %s: %s\n  replay: %s\n", fl.Seed, fl.Kind, fl.Reason, strings.Join(seedReplayCommand(fl.Seed, m.Mutate), " "))
+		}
+		return fmt.Errorf("check: %d of %d seeds failed", n, m.Seeds)
+	}
+	return nil
 }

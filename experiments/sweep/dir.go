@@ -215,6 +215,9 @@ func (st *dirState) refuse(plan *experiments.Plan, id journalID, o *Options) err
 			return refused("holds the finished results of this sweep, nothing to resume: to draw its plots again, raftsim plot %s; to run every trial again, run without --resume", dir)
 		case !st.journal:
 			return refused("holds no unfinished sweep (no %s): run without --resume to start one", JournalFile)
+		case st.jidOK && st.jid.shard != want.shard:
+			return refused("holds another part of a sweep (%s): give each shard its own --out",
+				differences(journalIdent(st.jid), want))
 		case st.jidOK && !same(journalIdent(st.jid), want):
 			return refused("holds an unfinished sweep of another spec (%s): resume it with its own spec, choose another --out, or run without --resume and with --force to replace it",
 				differences(journalIdent(st.jid), want))
@@ -230,6 +233,9 @@ func (st *dirState) refuse(plan *experiments.Plan, id journalID, o *Options) err
 			shardName(o.Shard), ShardFile)
 	case st.journal && st.jidOK && same(journalIdent(st.jid), want):
 		return refused("holds an unfinished sweep of this spec (%s): run again with --resume to finish it, or --force to start over", JournalFile)
+	case st.journal && st.jidOK && st.jid.shard != want.shard:
+		return refused("holds another part of a sweep (%s): give each shard its own --out, or --force to replace it",
+			differences(journalIdent(st.jid), want))
 	case st.journal && st.jidOK:
 		return refused("holds an unfinished sweep of another spec (%s): choose another --out, or --force to replace it",
 			differences(journalIdent(st.jid), want))
