@@ -37,9 +37,9 @@ type ReportFile struct {
 	Version int    `json:"version"` // ReportVersion
 	// Shard is set in a shard's report (raftsim check --shard I/N): which one, and its seeds. A
 	// whole check's report, and the merged report, have none.
-	Shard *ReportShard `json:"shard,omitempty"`
-	From  uint64       `json:"from"`  // the check's first seed
-	Seeds uint64       `json:"seeds"` // the check's seeds (all shards'), From to From+Seeds-1
+	Shard *ReportShard  `json:"shard,omitempty"`
+	From  uint64        `json:"from"`  // the check's first seed
+	Seeds uint64        `json:"seeds"` // the check's seeds (all shards'), From to From+Seeds-1
 	Build results.Build `json:"build"`
 	// LinearizeTimeout is the time limit of a linearizability check (Go duration text); Mutate the
 	// mutation flags of the mutants build, empty in a release binary.
