@@ -213,7 +213,8 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 	}
 	if f.shard.Sharded() {
 		// A shard writes its journal and shard.json, no result file and no plot: raftsim merge does.
-		o.Derived, o.Finish = nil, nil
+		// (Derived stays: --force removes the plots of whatever the directory held.)
+		o.Finish = nil
 	}
 	if bar := newSweepProgress(stderr, f.quiet); bar != nil {
 		o.Progress = bar
