@@ -164,7 +164,14 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 		Options: swarm.Options{LinearizeTimeout: f.linTimeout, Tweak: f.mut.tweak()}}
 	bar := newCheckProgress(stderr, f.quiet, seeds)
 	var written error
-	rep, err := swarm.Check(ctx, plan, func(r *swarm.Result) {
+	check := swarm.Check
+	if shard.Sharded() && seeds == 0 {
+		// More shards than seeds leaves this one none; a plan of 0 seeds would run until a budget.
+		check = func(context.Context, swarm.Plan, func(*swarm.Result)) (swarm.Report, error) {
+			return swarm.Report{From: from, Failures: map[swarm.Kind]uint64{}}, nil
+		}
+	}
+	rep, err := check(ctx, plan, func(r *swarm.Result) {
 		bar.add(r)
 		rec.Add(r)
 		if r.Fail == "" && r.Linearize == linearize.Unknown {
@@ -189,11 +196,9 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 		}
 	})
 	bar.finish()
-	printReport(stdout, &rep)
-	if err != nil {
-		return fmt.Errorf("check: interrupted after %d seeds (the table covers them): %w", rep.Seeds, err)
-	}
-	if f.report != "" {
+	// The report first: a batch task whose output goes nowhere (a closed pipe) still leaves it.
+	var reportErr error
+	if f.report != "" && err == nil {
 		var rs *swarm.ReportShard
 		if shard.Sharded() {
 			rs = &swarm.ReportShard{Index: shard.Index, Count: shard.Count, From: from, Seeds: seeds}
@@ -201,9 +206,18 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 			checkSeeds = rep.Seeds // a budget's check covers the seeds it ran
 		}
 		file := rec.Report(&rep, checkFrom, checkSeeds, rs, results.ReadBuild(), f.linTimeout, f.mut.replay())
-		if err := swarm.WriteReport(f.report, file); err != nil {
-			return fmt.Errorf("check: --report: %w", err)
-		}
+		reportErr = swarm.WriteReport(f.report, file)
+	}
+	printReport(stdout, &rep)
+	if err != nil && f.report != "" {
+		return fmt.Errorf("check: interrupted after %d seeds (the table covers them; no report written): %w", rep.Seeds, err)
+	} else if err != nil {
+		return fmt.Errorf("check: interrupted after %d seeds (the table covers them): %w", rep.Seeds, err)
+	}
+	if reportErr != nil {
+		return fmt.Errorf("check: --report: %w", reportErr)
+	}
+	if f.report != "" {
 		fmt.Fprintf(stdout, "  %-22s %s\n", "report", f.report)
 	}
 	n := rep.FailedSeeds()
