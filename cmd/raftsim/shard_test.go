@@ -217,6 +217,26 @@ func TestShardCheckMerge(t *testing.T) {
 	}
 }
 
+// TestShardCheckMoreShardsThanSeeds: with more shards than seeds some shards run none, and the
+// merge is still the whole check's report.
+func TestShardCheckMoreShardsThanSeeds(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	one := filepath.Join(dir, "one.json")
+	mustRun(t, 0, "check", "--seeds", "2", "--quiet", "--report", one)
+	args := []string{"merge", filepath.Join(dir, "merged.json")}
+	for i := 1; i <= 3; i++ {
+		f := filepath.Join(dir, fmt.Sprintf("c%d.json", i))
+		mustRun(t, 0, "check", "--seeds", "2", "--quiet", "--shard", fmt.Sprintf("%d/3", i), "--report", f)
+		args = append(args, f)
+	}
+	mustRun(t, 0, args...)
+	want, _ := os.ReadFile(one)
+	if got, _ := os.ReadFile(args[1]); !bytes.Equal(got, want) {
+		t.Errorf("merged report differs:\n%s\nwant\n%s", got, want)
+	}
+}
+
 // TestShardFlags: bad --shard forms and combinations exit 2 with one line naming the flag, before
 // any work and writing nothing.
 func TestShardFlags(t *testing.T) {

@@ -139,7 +139,7 @@ func runShards(t *testing.T, plan *experiments.Plan, dir string, n int) []string
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Ran != res.Trials || !exists(filepath.Join(d, ShardFile)) || !exists(filepath.Join(d, JournalFile)) ||
+		if res.Ran != res.Trials || res.Trials != Assign(plan, n).Sizes[i-1] || !exists(filepath.Join(d, ShardFile)) || !exists(filepath.Join(d, JournalFile)) ||
 			exists(filepath.Join(d, "trials.csv")) || exists(filepath.Join(d, "manifest.json")) {
 			t.Fatalf("shard %d/%d: %+v", i, n, res)
 		}
@@ -148,12 +148,13 @@ func runShards(t *testing.T, plan *experiments.Plan, dir string, n int) []string
 	return dirs
 }
 
-// TestShardsMergeToTheSweep: shards 1/1, 3/3 and 7/7 (more shards than points; a point's trials split)
-// merge to the files of the one-machine sweep, byte for byte, in any order of the directories.
+// TestShardsMergeToTheSweep: shards 1/1, 3/3, 7/7 (more shards than points; a point's trials split)
+// and 23/23 (more shards than trials: some run none) merge to the files of the one-machine sweep, byte
+// for byte, in any order of the directories.
 func TestShardsMergeToTheSweep(t *testing.T) {
 	plan := testPlan(5)
 	want := reference(t, plan)
-	for _, n := range []int{1, 3, 7} {
+	for _, n := range []int{1, 3, 7, 23} {
 		t.Run(fmt.Sprint(n), func(t *testing.T) {
 			dirs := runShards(t, plan, t.TempDir(), n)
 			slices.Reverse(dirs)
