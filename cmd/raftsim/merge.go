@@ -141,8 +141,11 @@ func mergeReports(f *mergeFlags, out string, names []string, stdout io.Writer) e
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return usageErrorf("merge: %s: %v", out, unwrapPath(err))
 	}
+	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+		return usageErrorf("merge: %s: its directory %s does not exist", out, filepath.Dir(out))
+	}
 	if err := swarm.WriteReport(out, m); err != nil {
-		return usageErrorf("merge: %s: %v", out, unwrapPath(errors.Unwrap(err)))
+		return fmt.Errorf("merge: %w", err) // the disk, not the input
 	}
 	fmt.Fprintf(stdout, "raftsim merge: %d check shards: seeds %d to %d into %s\n", len(names), m.From, m.From+m.Seeds-1, out)
 	var kinds []string
