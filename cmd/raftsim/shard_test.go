@@ -83,6 +83,14 @@ func refused(t *testing.T, r result, out string, words ...string) {
 	}
 }
 
+// shardCounts are the shard counts merged: 1, 3 and 7; -short (the race run of make test) only 3 and 7.
+func shardCounts() []int {
+	if testing.Short() {
+		return []int{3, 7}
+	}
+	return []int{1, 3, 7}
+}
+
 func TestShardSweepMerge(t *testing.T) {
 	t.Parallel()
 	trials := "3"
@@ -95,7 +103,7 @@ func TestShardSweepMerge(t *testing.T) {
 	mustRun(t, 0, append(sweep, "--out", one)...)
 
 	shards := map[int][]string{}
-	for _, n := range []int{1, 3, 7} {
+	for _, n := range shardCounts() {
 		for i := 1; i <= n; i++ {
 			d := filepath.Join(dir, fmt.Sprintf("s%d-%d", n, i))
 			// The batch form: --resume starts a shard whose directory does not exist yet.
@@ -179,7 +187,7 @@ func TestShardCheckMerge(t *testing.T) {
 		t.Errorf("the report holds a wall-clock figure:\n%s", want)
 	}
 	shards := map[int][]string{}
-	for _, n := range []int{1, 3, 7} {
+	for _, n := range shardCounts() {
 		for i := 1; i <= n; i++ {
 			f := filepath.Join(dir, fmt.Sprintf("c%d-%d.json", n, i))
 			mustRun(t, 0, append(check, "--shard", fmt.Sprintf("%d/%d", i, n), "--report", f)...)
