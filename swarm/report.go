@@ -185,7 +185,7 @@ func MergeReports(reports []*ReportFile, names []string) (*ReportFile, error) {
 			return nil, fail("%s, and %s one of %d shards: run every shard with the same --shard I/N", sh, names[0], ref.Shard.Count)
 		case r.Shard.Index < 1 || r.Shard.Index > r.Shard.Count || r.Shard.From != from || r.Shard.Seeds != seeds:
 			return nil, fail("%s holds seeds %d (+%d), not the shard's", sh, r.Shard.From, r.Shard.Seeds)
-		case !sameBuild(r.Build, ref.Build):
+		case !r.Build.Equal(ref.Build):
 			return nil, fail("%s was run by another raftsim build than %s (revision %s, not %s)", sh, names[0], r.Build.Revision, ref.Build.Revision)
 		case r.LinearizeTimeout != ref.LinearizeTimeout:
 			return nil, fail("%s was run with --linearize-timeout %s, %s with %s", sh, r.LinearizeTimeout, names[0], ref.LinearizeTimeout)
@@ -254,16 +254,4 @@ func (e *MergeError) Error() string {
 		return "merge: " + e.Msg
 	}
 	return "merge: " + e.Name + ": " + e.Msg
-}
-
-func sameBuild(a, b results.Build) bool {
-	if a.Module != b.Module || a.Version != b.Version || a.Revision != b.Revision || a.Modified != b.Modified || a.Go != b.Go || len(a.Deps) != len(b.Deps) {
-		return false
-	}
-	for k, v := range a.Deps {
-		if b.Deps[k] != v {
-			return false
-		}
-	}
-	return true
 }

@@ -168,9 +168,9 @@ func Merge(ctx context.Context, plan *experiments.Plan, dirs []string, o Options
 			return Result{}, fail("one of %d shards, and %s one of %d: run every shard with the same --shard I/N", m.Shards, dirs[0], ref.Shards)
 		case m.Assignment != AssignmentRule:
 			return Result{}, fail("assigned by rule %q, not this raftsim's %q", m.Assignment, AssignmentRule)
-		case !sameBuild(m.Build, ref.Build):
+		case !m.Build.Equal(ref.Build):
 			return Result{}, fail("built from another raftsim than %s (%s): run every shard with one binary", dirs[0], buildDiff(m.Build, ref.Build))
-		case !sameBuild(m.Build, build):
+		case !m.Build.Equal(build):
 			return Result{}, fail("run by another raftsim than this one (%s): merge with the binary that ran the shards, whose build the merged manifest records", buildDiff(m.Build, build))
 		case !slices.Equal(m.Command, ref.Command):
 			return Result{}, fail("run as %q, and %s as %q", strings.Join(m.Command, " "), dirs[0], strings.Join(ref.Command, " "))
@@ -274,12 +274,6 @@ func readShardJournal(ctx context.Context, path string, plan *experiments.Plan, 
 		return nil, fmt.Errorf("merge: %s: %w", dir, err)
 	}
 	return trials, err
-}
-
-// sameBuild says whether two builds are one binary's, as far as a manifest records.
-func sameBuild(a, b results.Build) bool {
-	return a.Module == b.Module && a.Version == b.Version && a.Revision == b.Revision &&
-		a.Modified == b.Modified && a.Go == b.Go && maps.Equal(a.Deps, b.Deps)
 }
 
 // buildDiff says how build a differs from b.
