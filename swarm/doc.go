@@ -15,4 +15,8 @@
 // looks for a smaller world that still fails. The design follows swarm testing (Groce et al., "Swarm
 // Testing", ISSTA 2012): many seeds, each switching features on and off, find more than many seeds of
 // one configuration.
+//
+// A check's deterministic figures can be written as a report (ReportFile, `raftsim check --report`);
+// a check split into shards of contiguous seeds (ShardSeeds) gives reports that MergeReports merges to
+// the whole check's report, byte for byte (docs/shards.md).
 package swarm

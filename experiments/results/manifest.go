@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/raftsim/raftsim/internal/atomicfile"
 	"io"
+	"maps"
 	"runtime/debug"
 	"strings"
 
@@ -68,6 +69,13 @@ type Build struct {
 	Go       string `json:"go"`
 	// Deps are the versions of GonumModule and PlotModule (after replacement), Unknown when absent.
 	Deps map[string]string `json:"deps"`
+}
+
+// Equal says whether b and o describe one build (every field, the dependencies' versions included):
+// results of two builds may differ, so merging shards needs them equal.
+func (b Build) Equal(o Build) bool {
+	return b.Module == o.Module && b.Version == o.Version && b.Revision == o.Revision &&
+		b.Modified == o.Modified && b.Go == o.Go && maps.Equal(b.Deps, o.Deps)
 }
 
 // ReadBuild returns the build information of the running binary.

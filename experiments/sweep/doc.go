@@ -58,4 +58,15 @@
 // fail again on resume. An error writing the journal, the result files or what Finish writes (a full
 // disk) keeps the journal: Run returns a *StoppedError saying how many trials are kept, and the sweep
 // can be resumed once the cause is fixed.
+//
+// # Shards
+//
+// With Options.Shard, Run runs only the trials Assign gives one shard of N (a greedy
+// longest-processing-time-first assignment on TrialCost, which depends on the plan alone) into a shard
+// directory: its journal, whose first line also says shard=I/N and which stays once the shard is done,
+// and ShardFile, written last. With Resume a shard also starts in a directory that does not exist or
+// holds nothing of raftsim's, so that one command serves a batch task's first run and its requeue.
+// Merge checks a set of shard directories (same sweep, same build, every shard once, each whole) before
+// it touches its output, then writes the result files through the same writer as Run: the files are
+// the one-machine sweep's, byte for byte. docs/shards.md describes it for users.
 package sweep
