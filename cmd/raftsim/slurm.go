@@ -17,6 +17,7 @@ import (
 
 	"github.com/raftsim/raftsim/batch"
 	"github.com/raftsim/raftsim/batch/slurm"
+	"github.com/raftsim/raftsim/experiments"
 	"github.com/raftsim/raftsim/experiments/spec"
 )
 
@@ -28,10 +29,14 @@ type batchFlags struct {
 }
 
 func (f *batchFlags) add(fs *pflag.FlagSet, outHelp string) {
+	f.addShards(fs)
+	fs.StringVar(&f.out, "out", "", outHelp)
+}
+
+func (f *batchFlags) addShards(fs *pflag.FlagSet) {
 	fs.Var(&textValue{&f.shards, "N"}, "shards", "split the sweep into `N` shards, one task each (required)")
 	fs.Var(&textValue{&f.seed, "SEED"}, "seed", "root seed, instead of the spec's (as raftsim sweep --seed)")
 	fs.Var(&textValue{&f.trials, "N"}, "trials", "trials per point, instead of the spec's (as raftsim sweep --trials)")
-	fs.StringVar(&f.out, "out", "", outHelp)
 }
 
 // maxShards bounds --shards: a sweep's trials are what is split, and no cluster runs a million tasks.
@@ -39,51 +44,51 @@ const maxShards = 100000
 
 // sweep reads SPEC with the flags' overrides, as `raftsim sweep` would, so that a spec the shards
 // would refuse is refused now; and returns the sweep, with the spec named as the tasks must name it (a
-// file by its absolute path) and the spec's name.
-func (f *batchFlags) sweep(arg string) (batch.Sweep, string, error) {
+// file by its absolute path), the spec's name and the plan.
+func (f *batchFlags) sweep(arg string) (batch.Sweep, string, *experiments.Plan, error) {
 	var sw batch.Sweep
 	n, err := strconv.Atoi(strings.TrimSpace(f.shards))
 	switch {
 	case f.shards == "":
-		return sw, "", usageErrorf("--shards: missing: how many shards (tasks) to split the sweep into")
+		return sw, "", nil, usageErrorf("--shards: missing: how many shards (tasks) to split the sweep into")
 	case err != nil || n < 1 || n > maxShards:
-		return sw, "", usageErrorf("--shards %s: want a whole number from 1 to %d", clipArg(f.shards), maxShards)
+		return sw, "", nil, usageErrorf("--shards %s: want a whole number from 1 to %d", clipArg(f.shards), maxShards)
 	}
 	s, err := loadSpec(arg)
 	if err != nil {
-		return sw, "", err
+		return sw, "", nil, err
 	}
 	sw = batch.Sweep{Spec: arg, Shards: n}
 	if _, statErr := os.Stat(arg); statErr == nil {
 		if sw.Spec, err = filepath.Abs(arg); err != nil {
-			return sw, "", usageErrorf("spec %s: %v", arg, err)
+			return sw, "", nil, usageErrorf("spec %s: %v", arg, err)
 		}
 	}
 	if f.seed != "" {
 		v, err := spec.ParseSeed(f.seed)
 		if err != nil {
-			return sw, "", usageErrorf("%v", err)
+			return sw, "", nil, usageErrorf("%v", err)
 		}
 		s, sw.Seed = s.WithSeed(v), strconv.FormatUint(v, 10)
 	}
 	if f.trials != "" {
 		v, err := spec.ParseTrials(f.trials)
 		if err != nil {
-			return sw, "", usageErrorf("%v", err)
+			return sw, "", nil, usageErrorf("%v", err)
 		}
 		if s, err = s.WithTrials(v); err != nil {
-			return sw, "", usageErrorf("--trials %d: %v", v, err)
+			return sw, "", nil, usageErrorf("--trials %d: %v", v, err)
 		}
 		sw.Trials = strconv.Itoa(v)
 	}
 	plan, err := s.Plan()
 	if err != nil {
-		return sw, "", usageErrorf("%v", err)
+		return sw, "", nil, usageErrorf("%v", err)
 	}
 	if total := len(plan.Points) * plan.Trials; n > total {
-		return sw, "", usageErrorf("--shards %d: the sweep has only %d trials", n, total)
+		return sw, "", nil, usageErrorf("--shards %d: the sweep has only %d trials", n, total)
 	}
-	return sw, s.Name, nil
+	return sw, s.Name, plan, nil
 }
 
 // clipArg quotes a flag's value for a message, cut short so that the message stays one short line.
@@ -177,7 +182,7 @@ func runSlurm(ctx context.Context, arg string, f *slurmFlags, stdout io.Writer) 
 		p       *int
 		min     int
 	}{{"cpus-per-task", f.cpus, &o.CPUsPerTask, 1}, {"max-running", f.maxRunning, &o.MaxRunning, 1}} {
-		if c.v == "" {
+		if c.v == "" && !flagSet(f.changed, c.flag) {
 			continue
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(c.v))
@@ -203,7 +208,7 @@ func runSlurm(ctx context.Context, arg string, f *slurmFlags, stdout io.Writer) 
 			return usageErrorf("%s", strings.TrimPrefix(err.Error(), "slurm: "))
 		}
 	}
-	sw, name, err := f.sweep(arg)
+	sw, name, _, err := f.sweep(arg)
 	if err != nil {
 		return err
 	}
