@@ -18,6 +18,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/experiments/results"
+	"github.com/raftsim/raftsim/experiments/sweep"
 	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/safety/linearize"
 	"github.com/raftsim/raftsim/sim"
@@ -33,6 +35,7 @@ type checkFlags struct {
 	maxFailures        string
 	quiet              bool
 	mut                mutateFlag // --mutate: empty, and no flag, outside the mutants build (mutants_on.go)
+	shardText, report  string
 	changed            func(string) bool
 }
 
@@ -53,6 +56,7 @@ func newCheckCmd() *cobra.Command {
 		Example: "  raftsim check --seeds 2000\n" +
 			"  raftsim check --from 100001 --seeds 100000 --workers 2\n" +
 			"  raftsim check --budget 8h --failures soak/\n" +
+			"  raftsim check --seeds 100000 --shard 2/8 --report check-2.json   # then raftsim merge\n" +
 			"  raftsim replay 1234 --trace seed-1234.jsonl",
 		Args: exactArgs(0, "no argument (seeds are chosen with --from and --seeds)"),
 	}
@@ -66,6 +70,8 @@ func newCheckCmd() *cobra.Command {
 	fs.Var(&textValue{&f.maxFailures, "N"}, "max-failures", "stop at the N-th failing seed, in seed order (default 0: never)")
 	fs.StringVar(&f.failures, "failures", "", "write each failing seed's world to `DIR` as a spec file (seed-N.yaml) that raftsim replay reads")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	fs.Var(&textValue{&f.shardText, "I/N"}, "shard", "run only shard I of N of the seeds (1/3, 2/3, 3/3), for raftsim merge; needs --report (docs/shards.md)")
+	fs.StringVar(&f.report, "report", "", "write the check's report, its deterministic figures as JSON, to `FILE` (raftsim merge merges shards' reports)")
 	f.mut.register(fs)
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		f.changed = cmd.Flags().Changed
@@ -90,6 +96,13 @@ func parseSeedFlag(name, text string, def uint64, given bool) (uint64, error) {
 const maxWorkers = 1024
 
 func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) error {
+	var shard sweep.Shard
+	if f.changed("shard") {
+		var err error
+		if shard, err = sweep.ParseShard(f.shardText); err != nil {
+			return usageErrorf("--shard %v", err)
+		}
+	}
 	seeds, err := parseSeedFlag("seeds", f.seeds, 1000, f.changed("seeds"))
 	if err != nil {
 		return err
@@ -116,6 +129,21 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	case f.linTimeout <= 0:
 		return usageErrorf("--linearize-timeout %s: must be positive", f.linTimeout)
 	}
+	if shard.Sharded() {
+		switch {
+		case f.report == "":
+			return usageErrorf("--shard %s: needs --report FILE, the shard's report for raftsim merge", shard)
+		case f.budget != 0:
+			return usageErrorf("--shard %s: not with --budget (a shard must run all its seeds for the merge to be whole)", shard)
+		case maxFailures != 0:
+			return usageErrorf("--shard %s: not with --max-failures (which stops at a failure in seed order, across every shard)", shard)
+		}
+	}
+	if f.changed("report") {
+		if err := checkReportPath(f.report, from, seeds, shard); err != nil {
+			return err
+		}
+	}
 	if err := f.mut.apply(&cluster.Config{}); err != nil {
 		return &usageError{msg: err.Error()}
 	}
@@ -127,12 +155,18 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	checkFrom, checkSeeds := from, seeds
+	if shard.Sharded() {
+		from, seeds = swarm.ShardSeeds(checkFrom, checkSeeds, shard.Index, shard.Count)
+	}
+	var rec swarm.ReportRecorder
 	plan := swarm.Plan{From: from, Seeds: seeds, Workers: f.workers, Budget: f.budget, MaxFailures: maxFailures,
 		Options: swarm.Options{LinearizeTimeout: f.linTimeout, Tweak: f.mut.tweak()}}
 	bar := newCheckProgress(stderr, f.quiet, seeds)
 	var written error
 	rep, err := swarm.Check(ctx, plan, func(r *swarm.Result) {
 		bar.add(r)
+		rec.Add(r)
 		if r.Fail == "" && r.Linearize == linearize.Unknown {
 			bar.clear()
 			fmt.Fprintf(stdout, "seed %d: unknown: the linearizability check of %d operations ran out of time (--linearize-timeout %s)\n  replay: %s\n",
@@ -159,6 +193,19 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("check: interrupted after %d seeds (the table covers them): %w", rep.Seeds, err)
 	}
+	if f.report != "" {
+		var rs *swarm.ReportShard
+		if shard.Sharded() {
+			rs = &swarm.ReportShard{Index: shard.Index, Count: shard.Count, From: from, Seeds: seeds}
+		} else {
+			checkSeeds = rep.Seeds // a budget's check covers the seeds it ran
+		}
+		file := rec.Report(&rep, checkFrom, checkSeeds, rs, results.ReadBuild(), f.linTimeout, f.mut.replay())
+		if err := swarm.WriteReport(f.report, file); err != nil {
+			return fmt.Errorf("check: --report: %w", err)
+		}
+		fmt.Fprintf(stdout, "  %-22s %s\n", "report", f.report)
+	}
 	n := rep.FailedSeeds()
 	if written != nil {
 		// The directory took a file at the start (checkFailuresDir): this is the disk, not the input.
@@ -168,6 +215,48 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 		return fmt.Errorf("check: %d of %d seeds failed", n, rep.Seeds)
 	}
 	return nil
+}
+
+// checkReportPath refuses, before the check, a --report path that cannot take the report, or that
+// holds a file other than a report of this very check (which the check would replace with the same
+// figures): a directory, a missing parent, another check's report, anything else.
+func checkReportPath(path string, from, seeds uint64, shard sweep.Shard) error {
+	if path == "" {
+		return usageErrorf("--report: an empty path (give a file)")
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil {
+		return usageErrorf("--report %s: %v", path, unwrapPath(err))
+	} else if !fi.IsDir() {
+		return usageErrorf("--report %s: %s is not a directory", path, filepath.Dir(path))
+	}
+	fi, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return usageErrorf("--report %s: %v", path, unwrapPath(err))
+	}
+	if fi.IsDir() {
+		return usageErrorf("--report %s: a directory: give a file", path)
+	}
+	old, err := swarm.ReadReport(path)
+	if err != nil {
+		return usageErrorf("--report %s: holds a file that is not a check report: remove it or choose another FILE", path)
+	}
+	same := old.From == from && old.Seeds == seeds && (old.Shard == nil) == !shard.Sharded()
+	if shard.Sharded() && same {
+		same = old.Shard.Index == shard.Index && old.Shard.Count == shard.Count
+	}
+	if !same {
+		return usageErrorf("--report %s: holds the report of another check (seeds from %d, %s): remove it or choose another FILE", path, old.From, reportShardName(old))
+	}
+	return nil
+}
+
+func reportShardName(r *swarm.ReportFile) string {
+	if r.Shard == nil {
+		return "a whole check"
+	}
+	return fmt.Sprintf("shard %d/%d", r.Shard.Index, r.Shard.Count)
 }
 
 // checkFailuresDir makes --failures' directory and makes sure a file can be written in it, so that a

@@ -49,7 +49,7 @@ func newRoot(argv []string, stdout, stderr io.Writer) *cobra.Command {
 		c.GroupID = "sim"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newListCmd(), newShowCmd(), newPlotCmd()} {
+	for _, c := range []*cobra.Command{newListCmd(), newShowCmd(), newPlotCmd(), newMergeCmd()} {
 		c.GroupID = "results"
 		root.AddCommand(c)
 	}

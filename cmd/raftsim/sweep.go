@@ -40,6 +40,8 @@ type sweepFlags struct {
 	trace          string
 	json           bool
 	seedSet, trSet bool
+	shardText      string
+	shard          sweep.Shard // zero: the whole sweep
 }
 
 func newSweepCmd() *cobra.Command {
@@ -54,6 +56,7 @@ func newSweepCmd() *cobra.Command {
 		Example: "  raftsim sweep quorum --out out/q --workers 8\n" +
 			"  raftsim sweep my-experiment.yaml --trials 50\n" +
 			"  raftsim sweep my-experiment.yaml --resume\n" +
+			"  raftsim sweep fig16 --shard 2/3 --out shards/2 --resume   # one of 3 machines; then raftsim merge\n" +
 			"  raftsim sweep fig16 --point 'election_timeout=150ms:155ms' --trial 855 --trace slow.jsonl",
 		Args: exactArgs(1, "one SPEC (a built-in or a spec file)"),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -69,6 +72,7 @@ func newSweepCmd() *cobra.Command {
 	fs.BoolVar(&f.resume, "resume", false, "finish an interrupted sweep without redoing its finished trials")
 	fs.BoolVar(&f.force, "force", false, "replace the results of another spec, seed or trial count in --out (raftsim's own files only)")
 	fs.BoolVar(&f.quiet, "quiet", false, "no progress bar")
+	fs.Var(&textValue{&f.shardText, "I/N"}, "shard", "run only shard I of N (1/3, 2/3, 3/3) into --out, for raftsim merge (docs/shards.md); with --resume it also starts a new one")
 	fs.StringVar(&f.point, "point", "", "replay one trial: the `POINT`, its index in the sweep (0 = first row of summary.csv) or its coordinates 'axis=value,...'")
 	fs.Var(&textValue{&f.trialText, "N"}, "trial", "replay one trial: its index in the trial column of trials.csv")
 	fs.StringVar(&f.trace, "trace", "", "replay one trial: write its events as JSON Lines to `FILE` (- for standard output)")
@@ -87,7 +91,21 @@ func newSweepCmd() *cobra.Command {
 		if f.changed("trace") && f.trace == "" {
 			return usageErrorf("--trace: an empty path (- is standard output)")
 		}
-		if f.point != "" || f.changed("trial") || f.trace != "" || f.json {
+		if f.changed("shard") {
+			sh, err := sweep.ParseShard(f.shardText)
+			if err != nil {
+				return usageErrorf("--shard %v", err)
+			}
+			f.shard = sh
+		}
+		replay := f.point != "" || f.changed("trial") || f.trace != "" || f.json
+		switch {
+		case f.shard.Sharded() && replay:
+			return usageErrorf("--shard: runs a part of a sweep; --point, --trial, --trace and --json replay one trial: not both")
+		case f.shard.Sharded() && f.out == "":
+			return usageErrorf("--shard %s: give each shard its own --out DIR", f.shard)
+		}
+		if replay {
 			return replayTrial(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		}
 		return runSweep(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
@@ -165,8 +183,14 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 	o := sweep.Options{Out: dir, Workers: f.workers, Resume: f.resume, Force: f.force, Command: command,
 		Derived: derivedFiles,
 		// Said once the directory is taken, so that a refused sweep says only why.
+		Shard: f.shard,
 		Begin: func(res sweep.Result) {
-			fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, f.workers, dir)
+			if f.shard.Sharded() {
+				fmt.Fprintf(stdout, "raftsim sweep %s: shard %s, %d of the %d trials (%d points × %d), %d workers, into %s\n",
+					s.Name, f.shard, res.Trials, len(plan.Points)*plan.Trials, len(plan.Points), plan.Trials, f.workers, dir)
+			} else {
+				fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, f.workers, dir)
+			}
 			switch {
 			case f.force && res.Replaces:
 				fmt.Fprintf(stdout, "  --force: replacing what %s held\n", dir)
@@ -187,14 +211,25 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 			return err
 		},
 	}
+	if f.shard.Sharded() {
+		// A shard writes its journal and shard.json, no result file and no plot: raftsim merge does.
+		o.Derived, o.Finish = nil, nil
+	}
 	if bar := newSweepProgress(stderr, f.quiet); bar != nil {
 		o.Progress = bar
 	}
-	if err := checkPlotsDir(s, dir); err != nil {
+	if err := checkPlotsDir(s, dir); !f.shard.Sharded() && err != nil {
 		return usageErrorf("sweep: %v: move it away, or choose another --out", err)
 	}
 	printWarnings(stderr, results.Warnings(plan))
-	_, err = sweep.Run(ctx, plan, o)
+	res, err := sweep.Run(ctx, plan, o)
+	if err == nil && f.shard.Sharded() {
+		if res.Resumed > 0 {
+			fmt.Fprintf(stdout, "  resumed %d finished trials, ran %d\n", res.Resumed, res.Ran)
+		}
+		fmt.Fprintf(stdout, "  shard %s done: %s, %s; merge the %d shards with raftsim merge OUT SHARD_DIR...\n",
+			f.shard, filepath.Join(dir, sweep.JournalFile), filepath.Join(dir, sweep.ShardFile), f.shard.Count)
+	}
 	if errors.Is(err, sweep.ErrRefused) {
 		// A directory refused as it is (another spec's results, one in use, nothing to resume) is a bad
 		// --out: exit 2, like any bad input, and nothing was written.
@@ -210,6 +245,9 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 	if errors.As(err, &ie) || errors.As(err, &se) {
 		// The whole command to finish the sweep, --out included.
 		resume := append(append([]string{}, command...), "--out", dir, "--resume")
+		if f.shard.Sharded() {
+			resume = append(append([]string{}, command...), "--shard", f.shard.String(), "--out", dir, "--resume")
+		}
 		return fmt.Errorf("%w: %s", err, strings.Join(quoteArgs(resume), " "))
 	}
 	return err

@@ -26,6 +26,7 @@ type dirState struct {
 	manifest    *results.Manifest // nil: none, or unreadable
 	manifestErr error             // why the manifest is unreadable
 	stray       []string          // result files there without a manifest
+	shardDone   bool              // ShardFile is there: a finished shard (with its journal)
 }
 
 // inspect reads what dir holds without changing anything.
@@ -49,6 +50,12 @@ func inspect(dir string) (dirState, error) {
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return st, fmt.Errorf("sweep: %w", err)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, ShardFile)); err == nil {
+		st.shardDone = true
+		if !st.journal {
+			st.stray = append(st.stray, ShardFile)
+		}
 	}
 	mpath := filepath.Join(dir, results.ManifestFile)
 	if _, err := os.Lstat(mpath); err == nil {
@@ -88,24 +95,25 @@ type ident struct {
 	// inputs maps the files the spec read besides itself (topology files, as it names them) to the
 	// SHA-256 of their content: the same spec text over another topology is another sweep.
 	inputs map[string]string
+	shard  Shard // zero: a whole sweep
 }
 
 func planIdent(plan *experiments.Plan) ident {
-	return ident{plan.Name, results.SpecSHA256(plan), plan.Seed, plan.Trials, string(plan.Spec), results.Inputs(plan)}
+	return ident{plan.Name, results.SpecSHA256(plan), plan.Seed, plan.Trials, string(plan.Spec), results.Inputs(plan), Shard{}}
 }
 
 func manifestIdent(m *results.Manifest) ident {
-	return ident{m.Experiment, m.SpecSHA256, m.Seed, m.Trials, m.Spec, m.Inputs}
+	return ident{m.Experiment, m.SpecSHA256, m.Seed, m.Trials, m.Spec, m.Inputs, Shard{}}
 }
 
 func journalIdent(id journalID) ident {
-	return ident{sha: id.sha, seed: id.seed, trials: id.trials, inputs: id.inputs}
+	return ident{sha: id.sha, seed: id.seed, trials: id.trials, inputs: id.inputs, shard: id.shard}
 }
 
 // same says whether results of have may be replaced or finished by a sweep of want without asking.
 func same(have, want ident) bool {
 	return have.sha == want.sha && have.seed == want.seed && have.trials == want.trials &&
-		(have.name == "" || have.name == want.name) && maps.Equal(have.inputs, want.inputs)
+		(have.name == "" || have.name == want.name) && maps.Equal(have.inputs, want.inputs) && have.shard == want.shard
 }
 
 // differences says how have differs from want, for a message: `trials 100, not 50; seed 1, not 2`.
@@ -113,6 +121,9 @@ func differences(have, want ident) string {
 	var parts []string
 	if have.name != "" && have.name != want.name {
 		parts = append(parts, fmt.Sprintf("experiment %q, not %q", have.name, want.name))
+	}
+	if have.shard != want.shard {
+		parts = append(parts, fmt.Sprintf("%s, not %s", shardName(have.shard), shardName(want.shard)))
 	}
 	if have.trials != want.trials {
 		parts = append(parts, fmt.Sprintf("trials %d, not %d", have.trials, want.trials))
@@ -127,7 +138,7 @@ func differences(have, want ident) string {
 		if settings(have.spec) != settings(want.spec) {
 			parts = append(parts, "other settings ("+shas+")")
 		}
-	case have.sha != want.sha && len(parts) == 0:
+	case have.sha != want.sha && (len(parts) == 0 || len(parts) == 1 && have.shard != want.shard):
 		parts = append(parts, shas)
 	}
 	// The files the spec read: same names (they are in the spec's text), other content.
@@ -147,6 +158,14 @@ func differences(have, want ident) string {
 		parts = append(parts, shas)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// shardName names a shard in a message: "shard 2/3", or "the whole sweep".
+func shardName(s Shard) string {
+	if !s.Sharded() {
+		return "the whole sweep"
+	}
+	return "shard " + s.String()
 }
 
 // union returns the keys of a and b.
@@ -178,6 +197,13 @@ func settings(spec string) string {
 // answer final.
 func (st *dirState) refuse(plan *experiments.Plan, id journalID, o *Options) error {
 	dir, want := o.Out, planIdent(plan)
+	want.shard = o.Shard
+	// A shard directory holds nothing of raftsim's before its shard starts: with Resume, that starts
+	// it, so that a batch task runs one command the first time and after a requeue.
+	fresh := !st.exists || !st.journal && st.manifest == nil && st.manifestErr == nil && len(st.stray) == 0
+	if o.Resume && o.Shard.Sharded() && fresh {
+		return nil
+	}
 	refused := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s "+format, append([]any{ErrRefused, dir}, args...)...)
 	}
@@ -189,6 +215,9 @@ func (st *dirState) refuse(plan *experiments.Plan, id journalID, o *Options) err
 			return refused("holds the finished results of this sweep, nothing to resume: to draw its plots again, raftsim plot %s; to run every trial again, run without --resume", dir)
 		case !st.journal:
 			return refused("holds no unfinished sweep (no %s): run without --resume to start one", JournalFile)
+		case st.jidOK && st.jid.shard != want.shard:
+			return refused("holds another part of a sweep (%s): give each shard its own --out",
+				differences(journalIdent(st.jid), want))
 		case st.jidOK && !same(journalIdent(st.jid), want):
 			return refused("holds an unfinished sweep of another spec (%s): resume it with its own spec, choose another --out, or run without --resume and with --force to replace it",
 				differences(journalIdent(st.jid), want))
@@ -199,8 +228,14 @@ func (st *dirState) refuse(plan *experiments.Plan, id journalID, o *Options) err
 		return nil
 	}
 	switch {
+	case st.journal && st.jidOK && same(journalIdent(st.jid), want) && st.shardDone:
+		return refused("holds %s, finished (%s): merge it with the others (raftsim merge); --resume changes nothing, --force runs it again",
+			shardName(o.Shard), ShardFile)
 	case st.journal && st.jidOK && same(journalIdent(st.jid), want):
 		return refused("holds an unfinished sweep of this spec (%s): run again with --resume to finish it, or --force to start over", JournalFile)
+	case st.journal && st.jidOK && st.jid.shard != want.shard:
+		return refused("holds another part of a sweep (%s): give each shard its own --out, or --force to replace it",
+			differences(journalIdent(st.jid), want))
 	case st.journal && st.jidOK:
 		return refused("holds an unfinished sweep of another spec (%s): choose another --out, or --force to replace it",
 			differences(journalIdent(st.jid), want))
@@ -239,7 +274,7 @@ func (st *dirState) clear(o *Options) error {
 		}
 	}
 	names = append(names, derived...)
-	names = append(names, JournalFile)
+	names = append(names, ShardFile, JournalFile) // shard.json first: a journal alone is an unfinished shard
 	for _, name := range names {
 		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("sweep: replacing the results in %s: %w", dir, err)

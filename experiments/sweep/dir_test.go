@@ -548,14 +548,14 @@ func TestLockedDir(t *testing.T) {
 }
 
 func TestDifferences(t *testing.T) {
-	base := ident{"tiny", "aaaaaaaaaaaaaaaa", 7, 2, "name: tiny\nseed: 7\ntrials: 2\nduration: 1s\n", nil}
+	base := ident{"tiny", "aaaaaaaaaaaaaaaa", 7, 2, "name: tiny\nseed: 7\ntrials: 2\nduration: 1s\n", nil, Shard{}}
 	tests := []struct {
 		have ident
 		want string
 	}{
-		{ident{"tiny", "b", 7, 100, "name: tiny\nseed: 7\ntrials: 100\nduration: 1s\n", nil}, "trials 100, not 2"},
-		{ident{"fig", "b", 1, 2, "name: fig\nseed: 1\ntrials: 2\nduration: 1s\n", nil}, `experiment "fig", not "tiny"; seed 1, not 7`},
-		{ident{"tiny", "bbbbbbbbbbbbbbbbbb", 7, 3, "name: tiny\nseed: 7\ntrials: 3\nduration: 2s\n", nil}, "trials 3, not 2; other settings (spec sha256 bbbbbbbbbbbb…, not aaaaaaaaaaaa…)"},
+		{ident{"tiny", "b", 7, 100, "name: tiny\nseed: 7\ntrials: 100\nduration: 1s\n", nil, Shard{}}, "trials 100, not 2"},
+		{ident{"fig", "b", 1, 2, "name: fig\nseed: 1\ntrials: 2\nduration: 1s\n", nil, Shard{}}, `experiment "fig", not "tiny"; seed 1, not 7`},
+		{ident{"tiny", "bbbbbbbbbbbbbbbbbb", 7, 3, "name: tiny\nseed: 7\ntrials: 3\nduration: 2s\n", nil, Shard{}}, "trials 3, not 2; other settings (spec sha256 bbbbbbbbbbbb…, not aaaaaaaaaaaa…)"},
 		{ident{sha: "b", seed: 7, trials: 2}, "spec sha256 b, not aaaaaaaaaaaa…"}, // a journal: no spec text
 		{ident{sha: "b", seed: 7, trials: 5}, "trials 5, not 2"},
 	}

@@ -47,17 +47,22 @@ type journalID struct {
 	seed   uint64
 	trials int
 	inputs map[string]string // input file as the spec names it -> SHA-256 of its content
+	shard  Shard             // the shard the journal is of; zero for a whole sweep
 }
 
 func (id journalID) equal(o journalID) bool {
-	return id.sha == o.sha && id.seed == o.seed && id.trials == o.trials && maps.Equal(id.inputs, o.inputs)
+	return id.sha == o.sha && id.seed == o.seed && id.trials == o.trials && maps.Equal(id.inputs, o.inputs) && id.shard == o.shard
 }
 
-// line is the journal's first line: version, spec hash, seed, trials per point, and for each input file
-// input=NAME:SHA256, in name order, with the name escaped (escapeName) so that it holds no space.
+// line is the journal's first line: version, spec hash, seed, trials per point, shard=I/N for a shard's
+// journal, and for each input file input=NAME:SHA256, in name order, with the name escaped (escapeName)
+// so that it holds no space.
 func (id journalID) line() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s spec-sha256=%s seed=%d trials=%d", journalMagic, journalVersion, id.sha, id.seed, id.trials)
+	if id.shard.Sharded() {
+		fmt.Fprintf(&b, " shard=%s", id.shard)
+	}
 	for _, name := range slices.Sorted(maps.Keys(id.inputs)) {
 		fmt.Fprintf(&b, " input=%s:%s", escapeName(name), id.inputs[name])
 	}
@@ -121,6 +126,11 @@ func parseJournalID(line string) (id journalID, version string, ok bool) {
 			id.seed, err = strconv.ParseUint(v, 10, 64)
 		case "trials":
 			id.trials, err = strconv.Atoi(v)
+		case "shard":
+			if id.shard, err = ParseShard(v); err != nil {
+				return id, version, false
+			}
+			continue
 		case "input":
 			i := strings.LastIndexByte(v, ':')
 			name, good := unescapeName(v[:max(i, 0)])
@@ -226,7 +236,9 @@ func journalCols(measures []string) []string {
 // crash while it was written (it was never synced): it is dropped, and its trial runs again. Any other
 // line that fails is damage the journal cannot be trusted with, and is refused, naming the line. ctx
 // stops the reading within a few thousand lines; nothing is changed then.
-func openJournal(ctx context.Context, path string, plan *experiments.Plan, id journalID, cols []string, wrap func(io.Writer) io.Writer) (*journal, []results.Trial, error) {
+//
+// mine, if set, says which trials the journal may hold (a shard's); a line of another trial is refused.
+func openJournal(ctx context.Context, path string, plan *experiments.Plan, id journalID, cols []string, mine func(point, trial int) bool, wrap func(io.Writer) io.Writer) (*journal, []results.Trial, error) {
 	// A journal Run cannot take is bad input, not a failure of the sweep.
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("%w: %s: "+format+"; run without --resume and with --force to start the sweep over", append([]any{ErrRefused, path}, args...)...)
@@ -240,7 +252,7 @@ func openJournal(ctx context.Context, path string, plan *experiments.Plan, id jo
 		return nil, nil, fail("%d bytes, more than a journal of at most %d trials takes", st.Size(), experiments.MaxTrials)
 	}
 	size := st.Size()
-	keep, trials, err := readJournal(ctx, f, size, plan, id, cols, fail)
+	keep, trials, err := readJournal(ctx, f, size, plan, id, cols, mine, fail)
 	f.Close()
 	if err != nil {
 		return nil, nil, err
@@ -274,7 +286,7 @@ func openJournal(ctx context.Context, path string, plan *experiments.Plan, id jo
 
 // readJournal reads the journal f of size bytes and returns how much of it to keep (0: start it
 // again) and the trials it holds.
-func readJournal(ctx context.Context, f *os.File, size int64, plan *experiments.Plan, id journalID, cols []string, fail func(string, ...any) error) (int64, []results.Trial, error) {
+func readJournal(ctx context.Context, f *os.File, size int64, plan *experiments.Plan, id journalID, cols []string, mine func(point, trial int) bool, fail func(string, ...any) error) (int64, []results.Trial, error) {
 	head := id.line() + string(csvLine(cols))
 	got := make([]byte, min(size, int64(len(head))))
 	if _, err := f.ReadAt(got, 0); err != nil && err != io.EOF {
@@ -365,6 +377,9 @@ func readJournal(ctx context.Context, f *os.File, size int64, plan *experiments.
 		}
 		if seen[[2]int{p, k}] {
 			return 0, nil, fail("line %d: point %q trial %d appears twice", line, rec[0], k)
+		}
+		if mine != nil && !mine(p, k) {
+			return 0, nil, fail("line %d: point %q trial %d is not one of shard %s's trials", line, rec[0], k, id.shard)
 		}
 		seen[[2]int{p, k}] = true
 		seed, err := results.ParseSeed(rec[2])

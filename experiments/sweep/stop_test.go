@@ -352,7 +352,7 @@ func TestOpenJournalStops(t *testing.T) {
 	before, _ := os.ReadFile(jpath)
 
 	for _, n := range []int64{0, 1, 20, 38} { // 40,000 lines: 40 looks
-		_, _, err := openJournal(&doneAfter{Context: context.Background(), n: n}, jpath, plan, id, cols, nil)
+		_, _, err := openJournal(&doneAfter{Context: context.Background(), n: n}, jpath, plan, id, cols, nil, nil)
 		if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "nothing was changed") {
 			t.Errorf("cancelled after look %d: err = %v, want one wrapping context.Canceled", n, err)
 		}
@@ -360,7 +360,7 @@ func TestOpenJournalStops(t *testing.T) {
 			t.Fatal("an interrupted read changed the journal")
 		}
 	}
-	j, done, err := openJournal(context.Background(), jpath, plan, id, cols, nil)
+	j, done, err := openJournal(context.Background(), jpath, plan, id, cols, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

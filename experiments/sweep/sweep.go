@@ -47,6 +47,11 @@ type Options struct {
 	// (plots, a comparison; old is nil when Out holds no readable manifest). Force removes them with
 	// the result files. nil: none.
 	Derived func(old *results.Manifest) []string
+	// Shard, when set, runs only the trials Assign gives shard Shard.Index of Shard.Count, into a shard
+	// directory (shard.go): its journal, kept, and ShardFile once every trial of the shard is done.
+	// With Resume, a directory that does not exist or holds nothing of raftsim's starts the shard
+	// afresh, so that one command serves a batch task's first run and its requeue.
+	Shard Shard
 	// Finish, if set, is called once the result files are written, with Out still locked, so that what
 	// the caller draws from them is written under the same lock. The sweep is finished (its journal
 	// removed) only once Finish returns nil: a sweep killed or stopped while Finish runs is resumed, the
@@ -158,57 +163,25 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	if err := check(plan, &o); err != nil {
 		return Result{}, err
 	}
-	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials, inputs: results.Inputs(plan)}
-	// Whatever can be refused is refused before the directory is touched...
-	st, err := inspect(o.Out)
-	if err == nil {
-		err = st.refuse(plan, id, &o)
+	id := journalID{sha: results.SpecSHA256(plan), seed: plan.Seed, trials: plan.Trials, inputs: results.Inputs(plan), shard: o.Shard}
+	var assign *Assignment
+	var mine func(point, trial int) bool
+	if o.Shard.Sharded() {
+		assign = Assign(plan, o.Shard.Count)
+		mine = func(point, trial int) bool { return assign.Of(point, trial) == o.Shard.Index }
 	}
+	lock, st, replaces, err := take(plan, id, &o)
 	if err != nil {
-		// ...but a directory another sweep is writing is refused for that: what it holds is in flux.
-		if busy := results.Held(o.Out); st.exists && busy != nil {
-			return Result{}, busyError(busy)
-		}
 		return Result{}, err
-	}
-	if !st.exists {
-		if err := os.MkdirAll(o.Out, 0o755); err != nil {
-			return Result{}, fmt.Errorf("%w: cannot create %s: %w: choose another --out", ErrRefused, o.Out, err)
-		}
-		// Best effort: the new directory's own entry survives a crash with its parent synced.
-		atomicfile.SyncDir(filepath.Dir(filepath.Clean(o.Out)))
-	}
-	lock, err := results.Lock(o.Out)
-	var busy *results.LockedError
-	if errors.As(err, &busy) {
-		return Result{}, busyError(err)
-	} else if err != nil {
-		return Result{}, fmt.Errorf("%w: cannot write in %s: %w: choose another --out", ErrRefused, o.Out, err)
 	}
 	defer lock.Unlock()
-	// Best effort: a temporary file left behind is litter, not a reason to stop.
-	atomicfile.Clean(o.Out)
-	// ...and decided again under the lock, which makes the answer final.
-	if st, err = inspect(o.Out); err == nil {
-		err = st.refuse(plan, id, &o)
-	}
-	if err != nil {
-		return Result{}, err
-	}
-	replaces := st.manifest != nil && !st.journal || o.Force && (st.manifest != nil || st.journal)
-	if o.Force {
-		if err := st.clear(&o); err != nil {
-			return Result{}, err
-		}
-		st.journal = false
-	}
 
 	jpath := filepath.Join(o.Out, JournalFile)
 	cols := journalCols(measure.Names)
 	var j *journal
 	var done []results.Trial
 	if st.journal {
-		j, done, err = openJournal(ctx, jpath, plan, id, cols, o.journalWriter)
+		j, done, err = openJournal(ctx, jpath, plan, id, cols, mine, o.journalWriter)
 	} else {
 		j, err = createJournal(jpath, id, cols, o.journalWriter)
 	}
@@ -220,7 +193,18 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	// enumerated as they are handed out.
 	r := &runner{plan: plan, o: o, j: j, trials: done, order: results.PointOrder(plan),
 		finished: make([]int, len(plan.Points)), total: len(plan.Points) * plan.Trials,
-		done: make(map[job]bool, len(done))}
+		done: make(map[job]bool, len(done)), mine: mine}
+	if assign != nil {
+		r.total = assign.Sizes[o.Shard.Index-1]
+		r.want = make([]int, len(plan.Points))
+		for p := range plan.Points {
+			for k := range plan.Trials {
+				if mine(p, k) {
+					r.want[p]++
+				}
+			}
+		}
+	}
 	res := Result{Dir: o.Out, Points: len(plan.Points), Trials: r.total, Resumed: len(done), Replaces: replaces}
 	for _, t := range done {
 		r.done[job{point: t.Point, trial: t.Trial}] = true
@@ -254,13 +238,21 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	if err := j.close(); err != nil {
 		return res, r.stopped(ctx, jpath, err)
 	}
+	if assign != nil {
+		// A shard keeps its journal: it is the shard's result, which merge reads. shard.json, written
+		// last, says the shard is complete.
+		if err := writeShardManifest(ctx, plan, &o, assign); err != nil {
+			return res, r.stopped(ctx, jpath, err)
+		}
+		return res, nil
+	}
 	// The journal goes last, once everything the sweep makes is written: until then a kill, Ctrl-C or a
 	// full disk leaves it, and Resume writes the same files again from it without running a trial.
 	res.TrialsPath = filepath.Join(o.Out, results.TrialsFile)
 	res.SummaryPath = filepath.Join(o.Out, results.SummaryFile)
 	res.SummaryLongPath = filepath.Join(o.Out, results.SummaryLongFile)
 	res.ManifestPath = filepath.Join(o.Out, results.ManifestFile)
-	if err := writeResults(ctx, plan, &o, &res, r.trials); err != nil {
+	if err := writeResults(ctx, plan, &o, &res, r.trials, results.NewManifest(plan, o.Command)); err != nil {
 		return res, r.stopped(ctx, jpath, err)
 	}
 	var final error
@@ -282,9 +274,60 @@ func Run(ctx context.Context, plan *experiments.Plan, o Options) (Result, error)
 	return res, final
 }
 
+// take inspects, refuses or accepts, and locks the results directory o.Out for a sweep (or a merge) of
+// plan whose journal would be id; with Force it removes raftsim's own files first. On success the
+// caller holds the lock.
+func take(plan *experiments.Plan, id journalID, o *Options) (*results.DirLock, dirState, bool, error) {
+	// Whatever can be refused is refused before the directory is touched...
+	st, err := inspect(o.Out)
+	if err == nil {
+		err = st.refuse(plan, id, o)
+	}
+	if err != nil {
+		// ...but a directory another sweep is writing is refused for that: what it holds is in flux.
+		if busy := results.Held(o.Out); st.exists && busy != nil {
+			return nil, st, false, busyError(busy)
+		}
+		return nil, st, false, err
+	}
+	if !st.exists {
+		if err := os.MkdirAll(o.Out, 0o755); err != nil {
+			return nil, st, false, fmt.Errorf("%w: cannot create %s: %w: choose another --out", ErrRefused, o.Out, err)
+		}
+		// Best effort: the new directory's own entry survives a crash with its parent synced.
+		atomicfile.SyncDir(filepath.Dir(filepath.Clean(o.Out)))
+	}
+	lock, err := results.Lock(o.Out)
+	var busy *results.LockedError
+	if errors.As(err, &busy) {
+		return nil, st, false, busyError(err)
+	} else if err != nil {
+		return nil, st, false, fmt.Errorf("%w: cannot write in %s: %w: choose another --out", ErrRefused, o.Out, err)
+	}
+	// Best effort: a temporary file left behind is litter, not a reason to stop.
+	atomicfile.Clean(o.Out)
+	// ...and decided again under the lock, which makes the answer final.
+	if st, err = inspect(o.Out); err == nil {
+		err = st.refuse(plan, id, o)
+	}
+	if err != nil {
+		lock.Unlock()
+		return nil, st, false, err
+	}
+	replaces := st.manifest != nil && !st.journal || o.Force && (st.manifest != nil || st.journal)
+	if o.Force {
+		if err := st.clear(o); err != nil {
+			lock.Unlock()
+			return nil, st, false, err
+		}
+		st.journal = false
+	}
+	return lock, st, replaces, nil
+}
+
 // writeResults writes the result files of a finished sweep; the manifest last, so that a directory
 // with a manifest has the files it describes.
-func writeResults(ctx context.Context, plan *experiments.Plan, o *Options, res *Result, trials []results.Trial) error {
+func writeResults(ctx context.Context, plan *experiments.Plan, o *Options, res *Result, trials []results.Trial, m *results.Manifest) error {
 	if err := results.WriteTrials(ctx, res.TrialsPath, plan, measure.Names, trials); err != nil {
 		return err
 	}
@@ -294,7 +337,7 @@ func writeResults(ctx context.Context, plan *experiments.Plan, o *Options, res *
 	if err := results.WriteSummaryLong(ctx, res.SummaryLongPath, plan, measure.Names, trials); err != nil {
 		return err
 	}
-	if err := results.WriteManifest(res.ManifestPath, results.NewManifest(plan, o.Command)); err != nil {
+	if err := results.WriteManifest(res.ManifestPath, m); err != nil {
 		return err
 	}
 	return atomicfile.SyncDir(o.Out)
@@ -323,6 +366,8 @@ func check(plan *experiments.Plan, o *Options) error {
 		return errors.New("sweep: no output directory")
 	case o.Force && o.Resume:
 		return errors.New("sweep: Force and Resume exclude each other: resume a sweep, or replace it")
+	case o.Shard.Sharded() && o.Shard.Validate() != nil:
+		return fmt.Errorf("sweep: shard: %w", o.Shard.Validate())
 	case o.Workers < 0:
 		return fmt.Errorf("sweep: workers %d: must not be negative", o.Workers)
 	case plan.Trials < 1:
@@ -393,9 +438,11 @@ type runner struct {
 	trials   []results.Trial // done: resumed, then in journal order
 	finished []int           // trials done per point
 	total    int
-	done     map[job]bool // the trials resumed from the journal
-	order    []int        // the points in sweep order (results.PointOrder)
-	rank     []int        // per point, its position in order
+	done     map[job]bool                // the trials resumed from the journal
+	mine     func(point, trial int) bool // a shard's trials; nil: every trial
+	want     []int                       // a shard's trials per point; nil: plan.Trials each
+	order    []int                       // the points in sweep order (results.PointOrder)
+	rank     []int                       // per point, its position in order
 
 	failure *failure
 	ioErr   error
@@ -406,14 +453,22 @@ func (r *runner) progress() {
 	if r.o.Progress == nil {
 		return
 	}
-	done, points := 0, 0
-	for _, f := range r.finished {
+	done, points, all := 0, 0, 0
+	for p, f := range r.finished {
+		want := r.plan.Trials
+		if r.want != nil {
+			want = r.want[p]
+		}
+		if want == 0 {
+			continue // another shard's point
+		}
+		all++
 		done += f
-		if f == r.plan.Trials {
+		if f == want {
 			points++
 		}
 	}
-	r.o.Progress.Update(done, r.total, points, len(r.plan.Points))
+	r.o.Progress.Update(done, r.total, points, all)
 }
 
 // rankOf is a trial's position in sweep order, by which the first failure is chosen.
@@ -447,7 +502,7 @@ func (r *runner) run(ctx context.Context) {
 		for _, p := range r.order {
 			for k := range r.plan.Trials {
 				jb := job{point: p, trial: k}
-				if r.done[jb] {
+				if r.done[jb] || r.mine != nil && !r.mine(p, k) {
 					continue
 				}
 				select {
