@@ -58,7 +58,7 @@ func (s *Sweep) MergeArgs() []string {
 	for i := 1; i <= s.Shards; i++ {
 		args = append(args, s.ShardDir(strconv.Itoa(i)))
 	}
-	return append(args, "--quiet")
+	return args
 }
 
 // OneMachineArgs is the command that gives the same results on one machine.

@@ -16,7 +16,7 @@ func ExampleShell() {
 	fmt.Println(batch.Shell(s.MergeArgs()))
 	// Output:
 	// /opt/raftsim sweep '/home/me/my spec.yaml' --trials 50 --shard "${SLURM_ARRAY_TASK_ID}"/4 --out /scratch/results.shards/shard-"${SLURM_ARRAY_TASK_ID}" --resume --workers 2 --quiet
-	// /opt/raftsim merge /scratch/results /scratch/results.shards/shard-1 /scratch/results.shards/shard-2 /scratch/results.shards/shard-3 /scratch/results.shards/shard-4 --quiet
+	// /opt/raftsim merge /scratch/results /scratch/results.shards/shard-1 /scratch/results.shards/shard-2 /scratch/results.shards/shard-3 /scratch/results.shards/shard-4
 }
 
 // TestShellRoundTrip has a real shell split each quoted line back into words: every word comes back

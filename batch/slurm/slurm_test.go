@@ -67,7 +67,7 @@ func TestScriptsRunTheContract(t *testing.T) {
 	if strings.Contains(merge, "--array") || strings.Contains(merge, "--requeue") || !strings.Contains(merge, "#SBATCH --cpus-per-task=1\n") {
 		t.Errorf("merge script: an array, a requeue or more than one CPU:\n%s", merge)
 	}
-	i1, i2, i3 := strings.Index(merge, "shard-1 "), strings.Index(merge, "shard-2 "), strings.Index(merge, "shard-3 ")
+	i1, i2, i3 := strings.Index(merge, "shard-1 \\\n"), strings.Index(merge, "shard-2 \\\n"), strings.Index(merge, "shard-3\n")
 	if i1 < 0 || !(i1 < i2 && i2 < i3) {
 		t.Errorf("merge script does not list shard-1..3 in order:\n%s", merge)
 	}
