@@ -80,6 +80,11 @@ func runK8s(arg string, f *k8sFlags, stdout io.Writer) error {
 		}
 		c.set(n)
 	}
+	for _, c := range []struct{ flag, v string }{{"namespace", f.namespace}, {"pvc", f.pvc}} {
+		if c.v == "" && flagSet(f.changed, c.flag) {
+			return usageErrorf("--%s: empty (leave the flag out for the default)", c.flag)
+		}
+	}
 	if f.image == "" && !flagSet(f.changed, "image") {
 		return usageErrorf("--image: missing: the container image to run (docs/batch.md builds one)")
 	}

@@ -64,14 +64,14 @@ func (f *batchFlags) sweep(arg string) (batch.Sweep, string, *experiments.Plan, 
 			return sw, "", nil, usageErrorf("spec %s: %v", arg, err)
 		}
 	}
-	if f.seed != "" {
+	if f.seed != "" || flagSet(f.changed, "seed") {
 		v, err := spec.ParseSeed(f.seed)
 		if err != nil {
 			return sw, "", nil, usageErrorf("%v", err)
 		}
 		s, sw.Seed = s.WithSeed(v), strconv.FormatUint(v, 10)
 	}
-	if f.trials != "" {
+	if f.trials != "" || flagSet(f.changed, "trials") {
 		v, err := spec.ParseTrials(f.trials)
 		if err != nil {
 			return sw, "", nil, usageErrorf("%v", err)
@@ -104,6 +104,11 @@ func absDir(flag, dir string) (string, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", usageErrorf("--%s %s: %v", flag, clipArg(dir), err)
+	}
+	for _, part := range strings.Split(abs, string(filepath.Separator)) {
+		if len(part) > 200 { // NAME_MAX is 255, and .shards or shard-N is added to some
+			return "", usageErrorf("--%s %s: a path element longer than 200 bytes", flag, clipArg(dir))
+		}
 	}
 	if fi, err := os.Stat(abs); err == nil && !fi.IsDir() {
 		return "", usageErrorf("--%s %s: not a directory", flag, clipArg(dir))
@@ -222,10 +227,11 @@ func runSlurm(ctx context.Context, arg string, f *slurmFlags, stdout io.Writer) 
 	if sw.Out, err = absDir("out", f.out); err != nil {
 		return err
 	}
+	dirFlag := "shards-dir"
 	if f.dir == "" {
-		f.dir = sw.Out + ".shards"
+		f.dir, dirFlag = sw.Out+".shards", "out"
 	}
-	if sw.Dir, err = absDir("shards-dir", f.dir); err != nil {
+	if sw.Dir, err = absDir(dirFlag, f.dir); err != nil {
 		return err
 	}
 	if sw.Binary, err = executable(f.binary); err != nil {
@@ -236,13 +242,13 @@ func runSlurm(ctx context.Context, arg string, f *slurmFlags, stdout io.Writer) 
 		return usageErrorf("%s", strings.TrimPrefix(err.Error(), "slurm: "))
 	}
 	if err := os.MkdirAll(o.LogDir(), 0o755); err != nil {
-		return usageErrorf("--shards-dir: %v", err)
+		return usageErrorf("--%s: %v", dirFlag, err)
 	}
 	arrayFile, mergeFile := filepath.Join(sw.Dir, "array.sbatch"), filepath.Join(sw.Dir, "merge.sbatch")
-	if err := writeOwn("shards-dir", arrayFile, []byte(o.ArrayScript())); err != nil {
+	if err := writeOwn(dirFlag, arrayFile, []byte(o.ArrayScript())); err != nil {
 		return err
 	}
-	if err := writeOwn("shards-dir", mergeFile, []byte(o.MergeScript())); err != nil {
+	if err := writeOwn(dirFlag, mergeFile, []byte(o.MergeScript())); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "raftsim slurm %s: %d shards; scripts %s and %s\n", name, sw.Shards, arrayFile, mergeFile)
