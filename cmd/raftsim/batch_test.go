@@ -124,7 +124,7 @@ func TestK8sManifests(t *testing.T) {
 }
 
 // TestSlurmReal runs fig16 at reduced trials as a 4-task Slurm array plus the merge job, submitted
-// through `raftsim slurm --submit`, and compares every merged file byte for byte with a one-machine
+// through `raftsim slurm --submit`, requeues task 1 while it runs, and compares every merged file byte for byte with a one-machine
 // `raftsim sweep` of the same spec. It needs a running Slurm (scripts/slurm-local start): without
 // sbatch it fails when RAFTSIM_REQUIRE_SLURM=1 (make slurm-test) and is skipped otherwise.
 func TestSlurmReal(t *testing.T) {
@@ -146,13 +146,40 @@ func TestSlurmReal(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	start := time.Now()
-	submit, err := exec.CommandContext(ctx, bin, "slurm", "fig16", "--trials", "20", "--shards", "4", "--out", out, "--time", "10", "--submit").CombinedOutput()
+	submit, err := exec.CommandContext(ctx, bin, "slurm", "fig16", "--trials", "60", "--shards", "4", "--out", out, "--time", "10", "--submit").CombinedOutput()
 	if err != nil {
 		t.Fatalf("raftsim slurm --submit: %v\n%s", err, submit)
 	}
 	m := regexp.MustCompile(`merge job (\d+)`).FindSubmatch(submit)
-	if m == nil {
-		t.Fatalf("no merge job id in:\n%s", submit)
+	a := regexp.MustCompile(`array job (\d+)`).FindSubmatch(submit)
+	if m == nil || a == nil {
+		t.Fatalf("no job ids in:\n%s", submit)
+	}
+	// Requeue task 1 while it runs, as a preemption would: it must continue from its journal. (On a
+	// machine so fast that the shard is done first, the requeued task finds it finished and does
+	// nothing, which is also the contract; the test says which happened.)
+	journal := filepath.Join(out+".shards", "shard-1", "trials.journal")
+	for ctx.Err() == nil {
+		j, _ := os.ReadFile(journal)
+		if bytes.Count(j, []byte("\n")) >= 2+3 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if b, err := exec.CommandContext(ctx, "scontrol", "requeue", string(a[1])+"_1").CombinedOutput(); err != nil {
+		t.Fatalf("scontrol requeue %s_1: %v %s", a[1], err, b)
+	}
+	// Slurm holds a requeued job back for two minutes (its BeginTime); start it now instead. The update
+	// is taken, and ignored, while the task is still completing, so it is repeated until scontrol
+	// refuses it because the task is no longer pending (it runs, or has run).
+	for i := 0; ctx.Err() == nil; i++ {
+		b, err := exec.CommandContext(ctx, "scontrol", "update", "JobId="+string(a[1])+"_1", "StartTime=now").CombinedOutput()
+		if err != nil {
+			break
+		} else if i == 600 {
+			t.Fatalf("scontrol update %s_1 StartTime=now: still pending after a minute: %s", a[1], b)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 	// Wait for the merge job's end through scontrol (no accounting database here, so no sacct).
 	state := ""
@@ -177,8 +204,17 @@ func TestSlurmReal(t *testing.T) {
 		t.Fatalf("merge job %s: %s after %v (%v)\n%s", m[1], state, took.Round(time.Second), ctx.Err(), b.String())
 	}
 	t.Logf("4-task array and merge through Slurm: %v from submission to the merge's end", took.Round(100*time.Millisecond))
+	log1, _ := os.ReadFile(filepath.Join(out+".shards", "logs", "raftsim-fig16-"+string(a[1])+"_1.out"))
+	switch resumed := regexp.MustCompile(`resumed (\d+) finished trials`).FindSubmatch(log1); {
+	case resumed != nil && string(resumed[1]) != "0":
+		t.Logf("task 1, requeued while it ran, resumed %s finished trials from its journal", resumed[1])
+	case bytes.Contains(log1, []byte("finished")):
+		t.Logf("task 1 was done before the requeue; the requeued task found its shard finished")
+	default:
+		t.Errorf("task 1 was requeued but its log shows neither a resume nor a finished shard:\n%s", log1)
+	}
 	one := filepath.Join(dir, "one")
-	if b, err := exec.Command(bin, "sweep", "fig16", "--trials", "20", "--out", one, "--quiet").CombinedOutput(); err != nil {
+	if b, err := exec.Command(bin, "sweep", "fig16", "--trials", "60", "--out", one, "--quiet").CombinedOutput(); err != nil {
 		t.Fatalf("one-machine sweep: %v\n%s", err, b)
 	}
 	batchSameTree(t, one, out)
