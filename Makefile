@@ -134,3 +134,17 @@ notebooks-clean:
 
 clean:
 	rm -rf bin out
+
+# --- Slurm (issue 11; helper batch) ---------------------------------------------------------------------
+# A real single-node Slurm (scripts/slurm-local: Debian's slurmctld, slurmd, slurm-client and munge,
+# installed when missing, started as daemons without systemd or cgroups; root on Debian) runs fig16 at 20
+# trials per point as a 4-task job array plus the merge job, both submitted through `raftsim slurm
+# --submit`, and every merged file is compared byte for byte with a one-machine sweep (cmd/raftsim
+# TestSlurmReal, which fails without sbatch here). The daemons keep running afterwards; slurm-stop stops
+# them.
+.PHONY: slurm-test slurm-stop
+slurm-test:
+	./scripts/slurm-local start
+	RAFTSIM_REQUIRE_SLURM=1 $(GO) test -count=1 -run '^TestSlurmReal$$' -v ./cmd/raftsim/
+slurm-stop:
+	./scripts/slurm-local stop

@@ -74,6 +74,8 @@ func invalidValues(name, typ string, dir string) []string {
 			return []string{filepath.Join(dir, "a-dir"), missing}
 		}
 		return []string{filepath.Join(dir, "a-dir"), filepath.Join(dir, "missing.yaml"), missing + ".yaml", filepath.Join(dir, "garbage.yaml")}
+	case typ == "NAME": // a Slurm or Kubernetes name: no '!', no leading '-', not empty
+		return []string{"garbage!", "-1", ""}
 	case typ == "DIR": // a flag added later, see pathKind: an output directory may be made, parents and all
 		return []string{filepath.Join(dir, "a-file")}
 	case typ == "FILE":
