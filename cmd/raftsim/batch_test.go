@@ -126,7 +126,8 @@ func TestK8sManifests(t *testing.T) {
 // TestSlurmReal runs fig16 at reduced trials as a 4-task Slurm array plus the merge job, submitted
 // through `raftsim slurm --submit`, requeues task 1 while it runs, and compares every merged file byte for byte with a one-machine
 // `raftsim sweep` of the same spec. It needs a running Slurm (scripts/slurm-local start): without
-// sbatch it fails when RAFTSIM_REQUIRE_SLURM=1 (make slurm-test) and is skipped otherwise.
+// sbatch or with no Slurm node up it fails when RAFTSIM_REQUIRE_SLURM=1 (make slurm-test) and is
+// skipped otherwise.
 func TestSlurmReal(t *testing.T) {
 	if _, err := exec.LookPath("sbatch"); err != nil {
 		if os.Getenv("RAFTSIM_REQUIRE_SLURM") == "1" {
@@ -135,7 +136,12 @@ func TestSlurmReal(t *testing.T) {
 		t.Skip("no sbatch: make slurm-test starts a single-node Slurm and runs this")
 	}
 	if out, err := exec.Command("sinfo", "-h", "-o", "%t").CombinedOutput(); err != nil || !regexp.MustCompile(`idle|mix|alloc`).Match(out) {
-		t.Fatalf("sbatch is here but no Slurm node is up (scripts/slurm-local start): sinfo: %v %s", err, out)
+		// Installed but stopped (scripts/slurm-local stop, or a reboot) is the usual state of a
+		// developer's machine after make slurm-test: only the target that starts Slurm requires it.
+		if os.Getenv("RAFTSIM_REQUIRE_SLURM") == "1" {
+			t.Fatalf("RAFTSIM_REQUIRE_SLURM=1 but no Slurm node is up (scripts/slurm-local start): sinfo: %v %s", err, out)
+		}
+		t.Skipf("sbatch is here but no Slurm node is up (make slurm-test starts one): sinfo: %v", err)
 	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "raftsim")
