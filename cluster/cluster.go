@@ -236,29 +236,9 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 		c.interrupted = func() bool { return ctx.Err() != nil }
 	}
 	c.loop.SetInterrupt(c.watch)
-	// A run of the longest duration ends just before Never, which no event reaches.
-	end := min(sim.Time(c.cfg.Duration), sim.Never-1)
-	c.net.SetHorizon(end)
-	for _, h := range c.hosts {
-		if !h.created {
-			continue // a spare: it starts when the event that adds it fires
-		}
-		if err := h.start(); err != nil {
-			return Summary{}, err
-		}
-	}
-	if c.cfg.Bootstrap != 0 {
-		c.loop.At(0, c.host(uint64(c.cfg.Bootstrap)), uint64(raft.ElectionTimeout))
-	}
-	c.faults.start()
-	for _, ch := range c.clients {
-		ch.client.Start()
-	}
-	if c.open != nil {
-		c.open.arm()
-	}
-	if c.scenario != nil {
-		c.loop.At(sim.Time(c.cfg.LeaderCrash.After), c.scenario, 0)
+	end, err := c.begin()
+	if err != nil {
+		return Summary{}, err
 	}
 	c.loop.RunUntil(end)
 	if err := ctx.Err(); err != nil && c.err == nil {
@@ -276,6 +256,36 @@ func (c *Cluster) RunContext(ctx context.Context) (Summary, error) {
 		c.err = c.trace.err
 	}
 	return s, c.err
+}
+
+// begin starts the nodes, the fault schedule and the clients, schedules nothing past the end of the
+// run, and returns that end: everything a run does before its first event.
+func (c *Cluster) begin() (end sim.Time, err error) {
+	// A run of the longest duration ends just before Never, which no event reaches.
+	end = min(sim.Time(c.cfg.Duration), sim.Never-1)
+	c.net.SetHorizon(end)
+	for _, h := range c.hosts {
+		if !h.created {
+			continue // a spare: it starts when the event that adds it fires
+		}
+		if err := h.start(); err != nil {
+			return 0, err
+		}
+	}
+	if c.cfg.Bootstrap != 0 {
+		c.loop.At(0, c.host(uint64(c.cfg.Bootstrap)), uint64(raft.ElectionTimeout))
+	}
+	c.faults.start()
+	for _, ch := range c.clients {
+		ch.client.Start()
+	}
+	if c.open != nil {
+		c.open.arm()
+	}
+	if c.scenario != nil {
+		c.loop.At(sim.Time(c.cfg.LeaderCrash.After), c.scenario, 0)
+	}
+	return end, nil
 }
 
 // Loop exposes the event loop, for benchmarks and tests that count events.

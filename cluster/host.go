@@ -51,6 +51,8 @@ type host struct {
 	cfg              raft.Config
 
 	timers [raft.NumTimeouts]sim.Timer
+	// armedAt is when each timer was last armed: where an inspector draws its arc from (inspect.go).
+	armedAt [raft.NumTimeouts]sim.Time
 	// jitter, when not nil, is added to every timer the node arms, drawn from jitterRand (the node's
 	// own stream, which survives crashes, so a run is the same whatever else happens at other nodes).
 	jitter     *latency.Dist
@@ -264,6 +266,7 @@ func (h *host) drain() {
 					d = sim.AddDurations(d, h.jitter.Sample(h.jitterRand))
 				}
 				h.timers[t] = h.c.loop.Reset(h.timers[t], h.after(d), h, uint64(t))
+				h.armedAt[t] = h.c.loop.Now()
 			}
 		}
 		for i := range rd.Messages {

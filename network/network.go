@@ -80,6 +80,12 @@ type flight[T any] struct {
 	// every link of an h-hop route, copies compounding hop by hop would make (1+P)^h of them, 2^h at
 	// P = 1, and the work of a run grow exponentially with the path length.
 	copied bool
+	// id is the message's send number (Network.Sent when it was sent; a duplicate keeps its
+	// original's), sent the instant it was sent, and timer its arrival at hop: what Flights shows of
+	// it and DropFlight takes to drop it.
+	id    uint64
+	sent  sim.Time
+	timer sim.Timer
 }
 
 // Network moves messages of type T. Endpoints 1..Nodes are the graph's nodes; Nodes+1..Nodes+External
@@ -274,6 +280,7 @@ func (nw *Network[T]) Send(from, to uint64, size int, v T) {
 	k := nw.alloc()
 	f := &nw.flights[k]
 	f.v, f.from, f.to, f.size, f.copied = v, from, to, size, false
+	f.id, f.sent = nw.Sent, nw.loop.Now()
 	nw.forward(k, from)
 }
 
@@ -388,7 +395,7 @@ func (nw *Network[T]) forward(k, at uint64) {
 	}
 	ls.held++
 	f.prev, f.hop, f.link, f.gen = at, next, ref, ls.gen
-	nw.loop.At(arrive, nw, k)
+	f.timer = nw.loop.At(arrive, nw, k)
 	if dup {
 		nw.duplicate(k, at, next, ref, ls, done, link)
 	}
@@ -410,10 +417,11 @@ func (nw *Network[T]) duplicate(k, at, next uint64, ref linkRef, ls *linkState, 
 	orig := &nw.flights[k] // after alloc, which may move the flights
 	cp := &nw.flights[c]
 	cp.v, cp.from, cp.to, cp.size = orig.v, orig.from, orig.to, orig.size
+	cp.id, cp.sent = orig.id, orig.sent
 	orig.copied, cp.copied = true, true
 	ls.held++
 	cp.prev, cp.hop, cp.link, cp.gen = at, next, ref, ls.gen
-	nw.loop.At(arrive, nw, c)
+	cp.timer = nw.loop.At(arrive, nw, c)
 }
 
 // Filter drops or delays the messages of some classes on some links between nodes, from when it is
@@ -501,4 +509,46 @@ func (nw *Network[T]) release(k uint64) {
 	var zero T
 	nw.flights[k].v = zero // do not keep entry slices reachable from a free slot
 	nw.free = append(nw.free, k)
+}
+
+// Flight is a message on its way, as Flights shows it.
+type Flight[T any] struct {
+	ID       uint64 // its send number: the value of Sent once it was sent, 1 for the first message
+	From, To uint64 // origin and final destination
+	Hop      uint64 // the node it travels to now (To, without routing)
+	Sent     sim.Time
+	Arrive   sim.Time // when it reaches Hop
+	Size     int
+	V        *T // valid until the next event
+}
+
+// Flights calls fn with every message in flight, in no particular order: an inspector's view (the
+// browser demo draws them), not part of a run, which it leaves unchanged.
+func (nw *Network[T]) Flights(fn func(Flight[T])) {
+	for k := range nw.flights {
+		f := &nw.flights[k]
+		at, ok := nw.loop.When(f.timer)
+		if !ok {
+			continue // a free slot: its last arrival fired
+		}
+		fn(Flight[T]{ID: f.id, From: f.from, To: f.to, Hop: f.hop, Sent: f.sent, Arrive: at, Size: f.size, V: &f.v})
+	}
+}
+
+// DropFlight loses, now, every copy in flight of the message with send number id, as the link's loss
+// would (DropLoss), and reports how many there were; 0 if it has arrived or was never sent.
+func (nw *Network[T]) DropFlight(id uint64) int {
+	n := 0
+	for k := range nw.flights {
+		f := &nw.flights[k]
+		if f.id != id || !nw.loop.Cancel(f.timer) {
+			continue
+		}
+		if ls := nw.ref(f.link); ls.gen == f.gen {
+			ls.held--
+		}
+		nw.drop(uint64(k), DropLoss)
+		n++
+	}
+	return n
 }

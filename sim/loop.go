@@ -238,6 +238,16 @@ func (l *Loop) Step() bool {
 	return true
 }
 
+// StepBy fires the next event if it is due at or before end, advancing time to it, and reports whether
+// it did: Step for a driver that goes one event at a time and must not pass the end of its run.
+func (l *Loop) StepBy(end Time) bool {
+	if !l.next(min(end, Never-1)) {
+		return false
+	}
+	l.fire()
+	return true
+}
+
 // fire fires bucket 0's first event, which next has made the least pending one.
 func (l *Loop) fire() {
 	e := l.bucket[0][l.head]
