@@ -95,6 +95,7 @@ function useSession(sid, scenario) {
   app.scenario = scenario;
   app.trace = null;
   app.playing = false;
+  app.reached = 0;
   const st = call("state", sid);
   fillSettings(call("settings", sid));
   showNarration();
@@ -131,9 +132,17 @@ function frame(ts) {
   requestAnimationFrame(frame);
 }
 
+// endMs is where playing stops: the end of the session's timeline (a scenario's story may end sooner,
+// but the run goes on), or of the trace.
 function endMs() {
+  return app.trace ? app.trace.endMs : app.state.endMs;
+}
+
+// scrubMax is the timeline slider's end: as far as the learner has gone, at least the scenario's
+// story or a second, so that a 60 s timeline does not squeeze the first second into a few pixels.
+function scrubMax() {
   if (app.trace) return app.trace.endMs;
-  return app.scenario && app.scenario.endMs ? Math.min(app.scenario.endMs, app.state.endMs) : app.state.endMs;
+  return Math.min(app.state.endMs, Math.max(app.reached, (app.scenario && app.scenario.endMs) || 0, 1000));
 }
 
 function seek(ms, forward) {
@@ -300,9 +309,13 @@ function hideMenu() {
 // ---- drawing ----
 
 const ROLE_COLOR = { leader: "#2e8b57", candidate: "#e67e22", precandidate: "#f1c40f", follower: "#5b7db1" };
-const MSG_COLOR = { MsgApp: "#2e8b57", MsgAppResp: "#8fbc8f", MsgHeartbeat: "#9aa", MsgHeartbeatResp: "#ccd",
-  MsgVote: "#e67e22", MsgVoteResp: "#f5b041", MsgPreVote: "#f1c40f", MsgPreVoteResp: "#f7dc6f",
-  MsgSnap: "#8e44ad", request: "#c0392b", reply: "#e6a0a0" };
+// Message colours, by the trace's names of the types (docs/trace.md); msgType maps raft's MsgAppResp
+// style to them.
+const MSG_COLOR = { app: "#2e8b57", app_resp: "#8fbc8f", heartbeat: "#7f8c8d", heartbeat_resp: "#bdc3c7",
+  vote: "#e67e22", vote_resp: "#f5b041", prevote: "#d4ac0d", prevote_resp: "#f7dc6f",
+  snap: "#8e44ad", request: "#c0392b", reply: "#e6a0a0" };
+const msgType = (t) => String(t).replace(/^Msg/, "").replace(/Resp$/, "_resp").toLowerCase();
+const msgColor = (t) => MSG_COLOR[msgType(t)] || "#777";
 
 function layout(n) {
   const pos = [];
@@ -332,6 +345,7 @@ function linkEnds(pa, pb) {
 
 function draw(st) {
   app.state = st;
+  app.reached = Math.max(app.reached || 0, st.nowMs);
   const svg = $("cluster");
   svg.innerHTML = "";
   svg.dataset.time = String(st.nowMs);
@@ -362,7 +376,7 @@ function draw(st) {
     const span = m.deliverMs - m.sentMs;
     const f = span > 0 ? Math.min(1, Math.max(0, (st.nowMs - m.sentMs) / span)) : 1;
     const c = el("circle", { cx: p[0] + (q[0] - p[0]) * f, cy: p[1] + (q[1] - p[1]) * f, r: m.entries ? 8 : 6,
-      fill: MSG_COLOR[m.type] || "#777", class: "msg", "data-msg": m.id, "data-type": m.type }, msgs);
+      fill: msgColor(m.type), class: "msg", "data-msg": m.id, "data-type": m.type }, msgs);
     el("title", {}, c).textContent = `${m.type} S${m.from}→S${m.to} term ${m.term}${m.entries ? ", " + m.entries + " entries" : ""}: click to drop`;
     c.onclick = (e) => {
       e.stopPropagation();
@@ -401,15 +415,27 @@ function draw(st) {
     };
   });
   el("text", { x: 300, y: 300, class: "clock" }, svg).textContent = fmtMs(st.nowMs);
+  legend(svg, st);
+  if (st.error) status("the run stopped: " + st.error, true);
 
   const scrub = $("scrub");
-  scrub.max = String(endMs());
+  scrub.max = String(scrubMax());
   scrub.value = String(st.nowMs);
   $("clock").textContent = fmtMs(st.nowMs) + " · event " + st.event;
   drawLogs(st);
   drawMeasures(st);
   showNarration();
   $("event-lines").textContent = (st.events || []).slice(-12).map(shortEvent).join("\n");
+}
+
+// legend names the colours of the message types in flight now (all of them would crowd the corner).
+function legend(svg, st) {
+  const types = [...new Set((st.messages || []).map((m) => msgType(m.type)))].sort();
+  const g = el("g", { class: "legend", transform: "translate(8,16)" }, svg);
+  types.forEach((ty, i) => {
+    el("circle", { cx: 6, cy: i * 16, r: 5, fill: msgColor(ty) }, g);
+    el("text", { x: 16, y: i * 16 + 4 }, g).textContent = ty;
+  });
 }
 
 function arc(r, frac) {
@@ -443,7 +469,9 @@ function drawLogs(st) {
     if (leader) html += `<td>${nd.id === leader.id ? "leader" : p ? p.match + " / " + p.next : ""}</td>`;
     html += "</tr>";
   }
-  $("logs").innerHTML = html + "</table>";
+  $("logs").innerHTML = html + "</table>" +
+    '<p class="legend-logs">each cell an entry, showing its term: solid, committed; dashed, not yet. Under the leader: ' +
+    "a green bar over a follower's matchIndex, an orange one under its nextIndex.</p>";
 }
 
 function drawMeasures(st) {
@@ -578,17 +606,20 @@ function traceState(tr, ms) {
       nd.term = e.term;
     } else if (e.ev === "commit" && nd) nd.commit = e.index;
     else if (e.ev === "fault" && nd && /^crash/.test(e.desc || e.kind)) nd.up = false;
-    else if (e.ev === "fault" && nd && /^restart/.test(e.desc || e.kind)) nd.up = true;
+    else if (e.ev === "fault" && nd && /^restart/.test(e.desc || e.kind)) {
+      nd.up = true;
+      nd.role = "follower"; // a node starts as a follower, whether or not the trace says so
+    }
     else if (e.ev === "persist" && nd && e.last) nd.lastIndex = Math.max(nd.lastIndex, e.last);
     else if (e.ev === "send" && (e.endMs === undefined || e.endMs > ms)) inflight.push({ id: count, from: e.from, to: e.to,
-      type: TRACE_TYPE[e.type] || e.type, term: e.term || 0, entries: e.entries || 0, sentMs: e.ms, deliverMs: e.endMs ?? e.ms });
+      type: e.type, term: e.term || 0, entries: e.entries || 0, sentMs: e.ms, deliverMs: e.endMs ?? e.ms });
   }
-  for (const nd of nodes) if (nd.role === "leader" && nd.up) leader = nd.id;
+  for (const nd of nodes) {
+    if (!nd.up) nd.role = ""; // as package demo's State has it
+    if (nd.role === "leader") leader = nd.id;
+  }
   return { nowMs: ms, event: count, endMs: tr.endMs, leader, nodes, messages: inflight.filter((m) => m.deliverMs > ms),
     cuts: [], partition: [], measures: null, events: lines.slice(-40) };
 }
-
-const TRACE_TYPE = { app: "MsgApp", app_resp: "MsgAppResp", heartbeat: "MsgHeartbeat", heartbeat_resp: "MsgHeartbeatResp",
-  vote: "MsgVote", vote_resp: "MsgVoteResp", prevote: "MsgPreVote", prevote_resp: "MsgPreVoteResp" };
 
 start();
