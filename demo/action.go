@@ -16,7 +16,7 @@ type Kind string
 // restart, pause, cut, restore, partition, heal), or one of the cluster's inspection hooks (timeout,
 // drop, write).
 const (
-	Crash     Kind = "crash"     // Node stops; its volatile state is lost, its disk kept
+	Crash     Kind = "crash"     // Node (0: the leader then) stops; its volatile state is lost, its disk kept
 	Restart   Kind = "restart"   // Node starts again from its disk
 	Pause     Kind = "pause"     // Node's process is stuck for ForMs (handles nothing, fires no timer)
 	Timeout   Kind = "timeout"   // Node's election timer fires now
@@ -82,7 +82,12 @@ func (a Action) check(where string, n int, endMs float64) error {
 		return nil
 	}
 	switch a.Kind {
-	case Crash, Restart, Timeout:
+	case Crash:
+		if err := node("node", a.Node, true); err != nil { // 0: whoever leads then
+			return err
+		}
+		return unused("to", "forMs", "msg", "groups")
+	case Restart, Timeout:
 		if err := node("node", a.Node, false); err != nil {
 			return err
 		}
@@ -148,6 +153,9 @@ func (a Action) event() (fault.Event, bool) {
 	switch a.Kind {
 	case Crash:
 		e.Kind = fault.Crash
+		if a.Node == 0 {
+			e.Role = fault.Leader // resolved by the cluster when it fires (models/fault/target.go)
+		}
 	case Restart:
 		e.Kind = fault.Restart
 	case Pause:

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -26,11 +27,13 @@ type Session struct {
 	base uint64
 	now  sim.Time // the session's clock: the loop's, or later after RunTo
 	log  *lineRing
+	// traceTo, when set (by tests), also receives the whole trace.
+	traceTo io.Writer
 
 	// measures, updated after every event
-	upTime  sim.Time // time so far with a working leader
+	upTime  sim.Time // time with a working leader up to upSince, the last event
 	upSince sim.Time
-	up      bool
+	up      bool // whether there was one after that event
 	writes  []write
 }
 
@@ -78,6 +81,9 @@ func (s *Session) rebuild() error {
 	s.log = newLineRing(EventLines)
 	cfg := s.cfg
 	cfg.Trace = s.log
+	if s.traceTo != nil {
+		cfg.Trace = io.MultiWriter(s.log, s.traceTo)
+	}
 	c, err := cluster.New(cfg)
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -214,16 +220,6 @@ func (s *Session) runTo(t sim.Time) {
 	if s.c.Err() == nil {
 		s.now = max(s.now, t)
 	}
-	// The measures' time with a working leader runs to the clock, not to the last event.
-	s.observeClock()
-}
-
-// observeClock brings the availability measure up to the session's clock.
-func (s *Session) observeClock() {
-	if s.up && s.now > s.upSince {
-		s.upTime += s.now - s.upSince
-		s.upSince = s.now
-	}
 }
 
 // Seek moves to instant t, forward or back: going back replays the run from the start.
@@ -321,7 +317,6 @@ func (s *Session) fork() error {
 	for s.c.Loop().Fired() < k && s.step(s.c.End()) {
 	}
 	s.now = now
-	s.observeClock()
 	return nil
 }
 

@@ -179,7 +179,11 @@ func (s *Session) node(id uint64) Node {
 func (s *Session) measures() Measures {
 	m := Measures{Messages: map[string]uint64{}, Bytes: map[string]uint64{}}
 	if s.now > 0 {
-		m.Availability = float64(s.upTime) / float64(s.now)
+		up := s.upTime
+		if s.up {
+			up += s.now - s.upSince // the time since the last event counts as it stands
+		}
+		m.Availability = float64(up) / float64(s.now)
 	}
 	var lat []sim.Time
 	for _, w := range s.writes {

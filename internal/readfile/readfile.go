@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"syscall"
 )
 
 // The limits of the kinds of file raftsim reads (see the package documentation).
@@ -48,7 +47,7 @@ func ReadFile(path string, limit int64) ([]byte, error) {
 func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
 	// O_NONBLOCK: opening a named pipe would otherwise wait for a writer; on a regular file it does
 	// nothing.
-	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|nonBlock, 0)
 	if err != nil {
 		return nil, nil, err
 	}
