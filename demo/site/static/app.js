@@ -30,6 +30,13 @@ function call(name, ...args) {
   return v;
 }
 
+// callText is call for the functions that return plain text (encode): an error is still JSON.
+function callText(name, ...args) {
+  const out = globalThis.raftsim[name](...args);
+  if (typeof out === "string" && out.startsWith("{")) throw new Error(JSON.parse(out).error || out);
+  return String(out);
+}
+
 function status(text, bad) {
   const s = $("status");
   s.textContent = text;
@@ -170,7 +177,7 @@ function act(action) {
 function updateHash() {
   if (!app.sid || app.trace) return;
   try {
-    history.replaceState(null, "", "#" + call("encode", app.sid).replace(/^#/, ""));
+    history.replaceState(null, "", "#" + callText("encode", app.sid).replace(/^#/, ""));
   } catch (e) {
     /* a moment too large to share: the address keeps the last one */
   }
@@ -221,7 +228,7 @@ function wire() {
     if (!$("menu").contains(e.target) && !e.target.closest("[data-node]")) hideMenu();
   });
   window.addEventListener("hashchange", () => {
-    const cur = app.sid && !app.trace ? call("encode", app.sid).replace(/^#/, "") : "";
+    const cur = app.sid && !app.trace ? callText("encode", app.sid).replace(/^#/, "") : "";
     if (location.hash.replace(/^#/, "") !== cur) openFragment(location.hash);
   });
 }
@@ -482,8 +489,8 @@ function drawMeasures(st) {
   }
   const f = (x, d) => (x == null || Number.isNaN(x) ? "–" : Number(x).toFixed(d));
   let html = `<p data-testid="availability">availability so far <b>${f(100 * m.availability, 1)}%</b></p>` +
-    `<p>writes ${m.writes}, committed ${m.committedWrites}; commit latency mean ${f(m.commitLatencyMeanMs, 1)} ms, ` +
-    `p99 ${f(m.commitLatencyP99Ms, 1)} ms</p><table class="bytype"><tr><th>type</th><th>messages</th><th>bytes</th></tr>`;
+    `<p>writes ${m.writes}, committed ${m.committedWrites}; commit latency ` +
+    (m.committedWrites ? `mean ${f(m.commitLatencyMeanMs, 1)} ms, p99 ${f(m.commitLatencyP99Ms, 1)} ms` : "– (none committed yet)") + `</p><table class="bytype"><tr><th>type</th><th>messages</th><th>bytes</th></tr>`;
   for (const k of Object.keys(m.messages || {})) html += `<tr><td>${k}</td><td>${m.messages[k]}</td><td>${(m.bytes || {})[k] ?? ""}</td></tr>`;
   $("measure-body").innerHTML = html + "</table>";
 }
