@@ -315,7 +315,7 @@ function hideMenu() {
 
 // ---- drawing ----
 
-const ROLE_COLOR = { leader: "#2e8b57", candidate: "#e67e22", precandidate: "#f1c40f", follower: "#5b7db1" };
+const ROLE_COLOR = { leader: "#2e8b57", candidate: "#e67e22", precandidate: "#b7950b", follower: "#5b7db1" };
 // Message colours, by the trace's names of the types (docs/trace.md); msgType maps raft's MsgAppResp
 // style to them.
 const MSG_COLOR = { app: "#2e8b57", app_resp: "#8fbc8f", heartbeat: "#7f8c8d", heartbeat_resp: "#bdc3c7",
