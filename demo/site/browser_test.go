@@ -26,15 +26,29 @@ import (
 // `make wasm`. Without Chromium they skip, unless RAFTSIM_REQUIRE_CHROMIUM=1 (make browser-test),
 // when they fail.
 
-// chromium returns the browser's path, or skips (fails under RAFTSIM_REQUIRE_CHROMIUM=1).
+// TestMain removes the wasm the tests built, if they built one.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if wasm.built {
+		os.RemoveAll(wasm.dir)
+	}
+	os.Exit(code)
+}
+
+// chromium returns the browser's path, or skips (fails under RAFTSIM_REQUIRE_CHROMIUM=1). -short
+// skips too (make check stays quick and needs no browser), unless the browser is required.
 func chromium(t *testing.T) string {
 	t.Helper()
+	required := os.Getenv("RAFTSIM_REQUIRE_CHROMIUM") == "1"
+	if testing.Short() && !required {
+		t.Skip("-short: the browser tests run in make browser-test")
+	}
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
-	if os.Getenv("RAFTSIM_REQUIRE_CHROMIUM") == "1" {
+	if required {
 		t.Fatal("no chromium on PATH and RAFTSIM_REQUIRE_CHROMIUM=1: run make chromium (apt-get install chromium)")
 	}
 	t.Skip("no chromium on PATH: the browser tests need it (make chromium; make browser-test requires it)")
@@ -42,9 +56,10 @@ func chromium(t *testing.T) string {
 }
 
 var wasm struct {
-	once sync.Once
-	dir  string
-	err  error
+	once  sync.Once
+	dir   string
+	built bool // dir is the tests' own, to remove
+	err   error
 }
 
 // buildWasm compiles ./demo/wasm for GOOS=js GOARCH=wasm into a directory beside Go's loader from
@@ -62,7 +77,7 @@ func buildWasm(t *testing.T) string {
 			wasm.err = err
 			return
 		}
-		wasm.dir = dir
+		wasm.dir, wasm.built = dir, true
 		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
 		cmd := exec.Command(gobin, "build", "-o", filepath.Join(dir, site.WasmFile), "../wasm")
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")

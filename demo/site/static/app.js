@@ -465,7 +465,7 @@ function drawLogs(st) {
   for (const nd of st.nodes) {
     const byIndex = new Map((nd.log || []).map((e) => [e.index, e]));
     html += `<tr data-log-node="${nd.id}"><th>S${nd.id}</th>`;
-    const p = prog.get(nd.id);
+    const p = leader && nd.id !== leader.id ? prog.get(nd.id) : undefined; // the leader's own: not a follower's
     for (let i = first; i <= Math.max(hi, first); i++) {
       const e = byIndex.get(i);
       const marks = p ? (i === p.next ? " next" : "") + (i === p.match ? " match" : "") : "";
