@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/raftsim/raftsim/cluster"
+	"github.com/raftsim/raftsim/raft"
 	"github.com/raftsim/raftsim/sim"
 )
 
@@ -145,7 +146,7 @@ func (s *Session) leaderNow() uint64 {
 	var id, term uint64
 	for n := 1; n <= s.set.N; n++ {
 		v := s.c.View(uint64(n))
-		if v.Node != nil && !v.Paused && v.Node.State().String() == "leader" && v.Node.Term() >= term {
+		if v.Node != nil && !v.Paused && v.Node.State() == raft.Leader && v.Node.Term() >= term {
 			id, term = uint64(n), v.Node.Term()
 		}
 	}
@@ -239,13 +240,15 @@ func (s *Session) Seek(t time.Duration) error {
 // SeekEvent moves to just after the k-th event since time 0 (k = 0: the start), replaying from the
 // start if that is behind.
 func (s *Session) SeekEvent(k uint64) error {
-	if k < s.c.Loop().Fired() || s.now > s.c.Loop().Now() {
+	if k < s.c.Loop().Fired() {
 		if err := s.rebuild(); err != nil {
 			return err
 		}
 	}
 	for s.c.Loop().Fired() < k && s.step(s.c.End()) {
 	}
+	// The clock is the k-th event's: after a RunTo it may stand later, past events not yet fired.
+	s.now = s.c.Loop().Now()
 	return nil
 }
 
