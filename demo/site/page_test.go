@@ -56,6 +56,17 @@ func equal(a, b shown) bool { return a.String() == b.String() }
 // click does, forking), then goes to the page's displayed time, and returns what the page should show.
 func expect(t *testing.T, scenario string, acts []demo.Action, at time.Duration) shown {
 	t.Helper()
+	s := session(t, scenario, acts)
+	// Back before an action is the session's replay with every action kept, as the page's slider does.
+	if err := s.Seek(at); err != nil {
+		t.Fatal(err)
+	}
+	return native(s.State())
+}
+
+// session opens the scenario natively and applies acts as the page's clicks did.
+func session(t *testing.T, scenario string, acts []demo.Action) *demo.Session {
+	t.Helper()
 	s, err := demo.OpenScenario(scenario)
 	if err != nil {
 		t.Fatal(err)
@@ -68,11 +79,7 @@ func expect(t *testing.T, scenario string, acts []demo.Action, at time.Duration)
 			t.Fatal(err)
 		}
 	}
-	// Back before an action is the session's replay with every action kept, as the page's slider does.
-	if err := s.Seek(at); err != nil {
-		t.Fatal(err)
-	}
-	return native(s.State())
+	return s
 }
 
 func setSpeed(t *testing.T, ctx context.Context, v string) {
@@ -87,7 +94,8 @@ func setSpeed(t *testing.T, ctx context.Context, v string) {
 // terms, up or down; the time and the event count) must equal package demo's own state, run natively
 // with the same scenario and the same crash to the page's displayed time. Then the timeline is
 // scrubbed back to before the crash and forward again (the same picture must come back), and the
-// address the page shares is opened in a fresh tab (the same picture must appear).
+// address the page shares is opened in a fresh tab (the same picture must appear). Last, one click
+// of step must show one more event, and the simulator's state just after it.
 func TestBrowserLeaderCrash(t *testing.T) {
 	url, ctx := page(t)
 	const sc = "first-election"
@@ -151,6 +159,24 @@ func TestBrowserLeaderCrash(t *testing.T) {
 	}
 	if got := native(s.State()); !equal(got, second) {
 		t.Fatalf("the shared fragment opened natively gives\n%v\nthe page showed\n%v", got, second)
+	}
+
+	// One step: the next event, and the simulator's state just after it.
+	click(t, ctx, `#step`)
+	stepped := read(t, ctx)
+	k, err := strconv.ParseUint(second.Event, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stepped.Event != strconv.FormatUint(k+1, 10) {
+		t.Fatalf("one step from event %d: the page shows event %s", k, stepped.Event)
+	}
+	s = session(t, sc, acts)
+	if err := s.SeekEvent(k + 1); err != nil {
+		t.Fatal(err)
+	}
+	if want := native(s.State()); !equal(stepped, want) {
+		t.Fatalf("one step on, the page shows\n%v\nthe simulator, after event %d\n%v", stepped, k+1, want)
 	}
 }
 
