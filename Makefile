@@ -10,11 +10,12 @@ PKGS    := ./...
 # runner that experiments/sweep's tests race-check (under -race it took 7 minutes of a loaded machine).
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./cmd/raftsim/
 
-.PHONY: all build run demo readme test fuzz-short fuzz mutants swarm soak check vet fmt fmt-check bench peers clean
+.PHONY: all build wasm chromium browser-test site run demo readme test fuzz-short fuzz mutants swarm soak check vet fmt fmt-check bench peers clean
 
 all: build
 
-build:
+# wasm first: the binary embeds the browser simulator (raftsim demo), which refuses to start without it.
+build: wasm
 	$(BUILD) -o $(BIN) ./cmd/raftsim
 
 # The main job: the built-in experiments into out/, with their plots: fig16, quorum, tradeoff,
@@ -148,3 +149,33 @@ slurm-test:
 	RAFTSIM_REQUIRE_SLURM=1 $(GO) test -count=1 -run '^TestSlurmReal$$' -v ./cmd/raftsim/
 slurm-stop:
 	./scripts/slurm-local stop
+
+# --- The browser simulator (issue 10; docs/demo.md) ---
+# wasm: package demo compiled to WebAssembly, and Go's loader for it copied from the same toolchain (a
+# loader from another Go version fails at startup), into demo/site/static/, which the binary embeds.
+# Both are generated and gitignored.
+SITE_STATIC := demo/site/static
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build -o $(SITE_STATIC)/raftsim.wasm ./demo/wasm
+	install -m 644 "$$($(GO) env GOROOT)/lib/wasm/wasm_exec.js" $(SITE_STATIC)/wasm_exec.js
+
+# Debian's headless-capable Chromium, which the browser tests drive; installed only when missing (root).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update && apt-get install -y chromium; }
+
+# The page in headless Chromium (chromedp): a scenario run, the leader crashed by a click, the page's
+# state against package demo's own at the same simulated time, scrubbing, a shared URL in a fresh tab,
+# and a screenshot of every guided scenario into out/screenshots/. Fails, not skips, without Chromium.
+# The tests use the wasm `make wasm` just built (RAFTSIM_WASM_DIR) rather than build it again; run
+# alone, `go test ./demo/site/` builds its own. raftsim demo's tests run too, with the wasm embedded.
+browser-test: wasm chromium
+	mkdir -p out/screenshots
+	RAFTSIM_REQUIRE_CHROMIUM=1 RAFTSIM_SCREENSHOTS=$(CURDIR)/out/screenshots RAFTSIM_WASM_DIR=$(CURDIR)/$(SITE_STATIC) \
+		$(GO) test -count=1 ./demo/site/ ./cmd/raftsim/ -run 'Browser|Demo'
+
+
+# The same page as a static site to publish (any web server that serves .wasm as application/wasm).
+site: wasm
+	rm -rf out/site
+	mkdir -p out/site
+	cp -R $(SITE_STATIC)/. out/site/

@@ -45,7 +45,7 @@ func newRoot(argv []string, stdout, stderr io.Writer) *cobra.Command {
 		&cobra.Group{ID: "sim", Title: "Simulate:"},
 		&cobra.Group{ID: "results", Title: "Experiments and results:"},
 	)
-	for _, c := range []*cobra.Command{newRunCmd(), newSweepCmd(), newCheckCmd(), newReplayCmd(), newSlurmCmd(), newK8sCmd()} {
+	for _, c := range []*cobra.Command{newRunCmd(), newSweepCmd(), newCheckCmd(), newReplayCmd(), newDemoCmd(), newSlurmCmd(), newK8sCmd()} {
 		c.GroupID = "sim"
 		root.AddCommand(c)
 	}
