@@ -48,12 +48,19 @@ readme: build
 	./scripts/partial-partition-table out/partial-partition > docs/figures/partial-partition.md
 	./scripts/readme-table README.md docs/figures/partial-partition.md partial-partition
 
+# The tools the last three need (Chromium, Jupyter with GoNB, Slurm with munge) are installed by their
+# targets when missing (apt-get as root on Debian; GoNB with go install at pinned versions). -timeout:
+# the slowest packages (cluster, experiments/specs) take 5-10 minutes each on a loaded 2-core machine, past
+# go test's default 10 minutes per package; CI's own limit is the one that matters.
 test: fmt-check vet
-	$(GO) test -count=1 $(PKGS)
-	$(GO) test -count=1 -race -short $(RACE_PKGS)
+	$(GO) test -count=1 -timeout 30m $(PKGS)
+	$(GO) test -count=1 -timeout 30m -race -short $(RACE_PKGS)
 	$(MAKE) --no-print-directory fuzz-short
 	$(MAKE) --no-print-directory mutants
 	$(MAKE) --no-print-directory swarm
+	$(MAKE) --no-print-directory browser-test
+	$(MAKE) --no-print-directory notebooks
+	$(MAKE) --no-print-directory slurm-test
 
 # raftsim check over a fixed set of seeds (README, Trust): each seed a whole world, safety and liveness
 # phases, the history checked for linearizability. About 10 s on 2 idle cores. A failure prints the command
@@ -100,8 +107,10 @@ mutants:
 check: fmt-check vet
 	$(GO) test -count=1 -short $(PKGS)
 
+# The browser build's main package compiles only for js/wasm: vetted on its own.
 vet:
 	$(GO) vet $(PKGS)
+	GOOS=js GOARCH=wasm $(GO) vet ./demo/wasm
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')
