@@ -92,8 +92,8 @@ func Scenarios() []Scenario {
 				{0, "Server 5 becomes leader of term 1."},
 				{500, "A partition cuts server 5 off from the rest. It still believes it leads: nothing tells it otherwise."},
 				{700, "A client write reaches the old leader. It appends it, but can never reach a majority: the entry stays uncommitted."},
-				{800, "On the majority side, a follower times out and is elected in term 2; writes go on there."},
-				{1500, "The partition heals. The first message from term 2 tells server 5 it is stale: it steps down, and its uncommitted entry is overwritten by the new leader's log."},
+				{800, "On the majority side, a follower times out and is elected in a later term (a split vote can make it more than one later); writes go on there."},
+				{1500, "The partition heals. The first message of the new term tells server 5 it is stale: it steps down, and its uncommitted entry is overwritten by the new leader's log."},
 			},
 		},
 		{
