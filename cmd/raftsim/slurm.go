@@ -124,7 +124,9 @@ func writeOwn(flag, path string, data []byte) error {
 	case err == nil && bytes.Equal(old, data):
 		return nil
 	case err == nil:
-		return usageErrorf("--%s: %s holds a different file (another sweep's?); remove it or choose another directory", flag, path)
+		// "another sweep's?" misled: the usual cause is the same sweep run again with another --time,
+		// --trials or --partition, whose scripts differ too.
+		return usageErrorf("--%s: %s holds a different file (written for another sweep or other flags, or edited); remove it or choose another directory", flag, path)
 	case !errors.Is(err, os.ErrNotExist):
 		return usageErrorf("--%s: %v", flag, err)
 	}
