@@ -1,10 +1,17 @@
 package main
 
 import (
+	"bufio"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/raftsim/raftsim/demo/site"
 )
 
 // Tests of what a newcomer met following the docs: help texts that named commands that do not exist,
@@ -102,5 +109,56 @@ func TestSlurmRerunWithOtherFlags(t *testing.T) {
 	}
 	if after, err := os.ReadFile(array); err != nil || string(after) != string(before) {
 		t.Errorf("the refused rerun changed %s (%v)", array, err)
+	}
+}
+
+// TestDemoEveryInterfacePrintsAddresses: `raftsim demo --addr :0` (every interface, for a classroom)
+// printed "http://[::]:PORT/", no address to type: it prints a local address that serves the page, and
+// a second line with the addresses other machines use. A port in use says so and offers port 0.
+func TestDemoEveryInterfacePrintsAddresses(t *testing.T) {
+	if !site.HasWasm(site.FS()) {
+		t.Skip("this test binary holds no raftsim.wasm (run make wasm first); TestDemoServes checks the refusal")
+	}
+	cmd := exec.Command(os.Args[0], "demo", "--addr", ":0")
+	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		_ = cmd.Wait()
+	}()
+	rd := bufio.NewReader(out)
+	first, err := rd.ReadString('\n')
+	if err != nil {
+		t.Fatalf("no address printed: %v (stderr %q)", err, stderr.String())
+	}
+	second, err := rd.ReadString('\n')
+	if err != nil || !strings.HasPrefix(second, "  on every interface: from other machines, http://") {
+		t.Errorf("second line %q (%v); want the addresses other machines use", second, err)
+	}
+	i := strings.Index(first, "http://localhost:")
+	if i < 0 || strings.Contains(first, "[::]") {
+		t.Fatalf("first line %q: want http://localhost:PORT/", first)
+	}
+	url := strings.Fields(first[i:])[0]
+	resp, err := (&http.Client{Timeout: 10 * time.Second}).Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s: %s", url, resp.Status)
+	}
+	port := url[len("http://localhost:") : len(url)-1]
+	r := raftsim(t, nil, "demo", "--addr", "127.0.0.1:"+port)
+	if r.code != 2 || !strings.Contains(r.stderr, "in use") || !strings.Contains(r.stderr, "port 0") {
+		t.Errorf("--addr on the port just taken: exit %d, stderr %q; want 2, in use, port 0", r.code, r.stderr)
 	}
 }
