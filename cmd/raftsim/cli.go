@@ -44,13 +44,19 @@ func newRoot(argv []string, stdout, stderr io.Writer) *cobra.Command {
 	root.AddGroup(
 		&cobra.Group{ID: "sim", Title: "Simulate:"},
 		&cobra.Group{ID: "results", Title: "Experiments and results:"},
+		&cobra.Group{ID: "batch", Title: "Big sweeps on many machines (docs/batch.md):"},
 	)
-	for _, c := range []*cobra.Command{newRunCmd(), newSweepCmd(), newCheckCmd(), newReplayCmd(), newDemoCmd(), newSlurmCmd(), newK8sCmd()} {
+	for _, c := range []*cobra.Command{newRunCmd(), newSweepCmd(), newCheckCmd(), newReplayCmd(), newDemoCmd()} {
 		c.GroupID = "sim"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newListCmd(), newShowCmd(), newPlotCmd(), newTraceCmd(), newMergeCmd()} {
+	for _, c := range []*cobra.Command{newListCmd(), newShowCmd(), newPlotCmd(), newTraceCmd()} {
 		c.GroupID = "results"
+		root.AddCommand(c)
+	}
+	// slurm and k8s simulate nothing themselves: they write batch jobs, whose shards merge joins.
+	for _, c := range []*cobra.Command{newSlurmCmd(), newK8sCmd(), newMergeCmd()} {
+		c.GroupID = "batch"
 		root.AddCommand(c)
 	}
 	root.AddCommand(newVersionCmd())

@@ -149,7 +149,7 @@ func newSlurmCmd() *cobra.Command {
 	f := &slurmFlags{}
 	cmd := &cobra.Command{
 		Use:   "slurm SPEC --shards N",
-		Short: "run a sweep as a Slurm job array and a merge job",
+		Short: "write a sweep as a Slurm job array and a merge job (--submit: submit them too)",
 		Long: "Write a sweep as two Slurm batch scripts: a job array of N tasks, task I running shard I of N\n" +
 			"(raftsim sweep SPEC --shard I/N --resume, so a requeued or preempted task resumes from its\n" +
 			"journal), and a merge job that writes --out, byte-identical to raftsim sweep SPEC on one machine.\n" +
