@@ -69,7 +69,8 @@ func runDemo(ctx context.Context, f *demoFlags, stdout, stderr io.Writer) error 
 	}
 	files := site.FS()
 	if !site.HasWasm(files) {
-		return errors.New("demo: this binary was built without the browser build: run make build")
+		// go install (the README's way to install) embeds the page only when make wasm ran first.
+		return errors.New("demo: this binary was built without the browser build: run make build (or make wasm before go build or go install)")
 	}
 	ln, err := net.Listen("tcp", f.addr)
 	if errors.Is(err, syscall.EADDRINUSE) {
