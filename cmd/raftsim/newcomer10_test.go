@@ -162,3 +162,33 @@ func TestDemoEveryInterfacePrintsAddresses(t *testing.T) {
 		t.Errorf("--addr on the port just taken: exit %d, stderr %q; want 2, in use, port 0", r.code, r.stderr)
 	}
 }
+
+// TestMergeUnfinishedShardSaysHowToResume: merge refusing an unfinished shard suggested
+// "raftsim sweep SPEC --shard I/N --out DIR --resume", which, for a sweep run with --trials, runs the
+// spec's own trial count and is refused as another sweep. The suggestion gives the journal's seed and
+// trials, and the command it describes (with them) finishes the shard, which then merges.
+func TestMergeUnfinishedShardSaysHowToResume(t *testing.T) {
+	dir := t.TempDir()
+	var shards []string
+	for _, i := range []string{"1", "2"} {
+		d := filepath.Join(dir, "shard-"+i)
+		if r := raftsim(t, nil, "sweep", "fig16", "--trials", "3", "--shard", i+"/2", "--out", d, "--resume", "--quiet"); r.code != 0 {
+			t.Fatalf("shard %s: exit %d: %s", i, r.code, r.stderr)
+		}
+		shards = append(shards, d)
+	}
+	if err := os.Remove(filepath.Join(shards[1], "shard.json")); err != nil { // as if killed before its end
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	r := raftsim(t, nil, append([]string{"merge", out}, shards...)...)
+	if r.code != 2 || !strings.Contains(r.stderr, "[--trials 3]") || !strings.Contains(r.stderr, "--shard 2/2 --out "+shards[1]+" --resume") {
+		t.Fatalf("merge with an unfinished shard: exit %d, want 2 and the resume command with --trials 3: %s", r.code, r.stderr)
+	}
+	if r := raftsim(t, nil, "sweep", "fig16", "--trials", "3", "--shard", "2/2", "--out", shards[1], "--resume", "--quiet"); r.code != 0 {
+		t.Fatalf("resume as suggested: exit %d: %s", r.code, r.stderr)
+	}
+	if r := raftsim(t, nil, append([]string{"merge", out}, shards...)...); r.code != 0 {
+		t.Errorf("merge after the resume: exit %d: %s", r.code, r.stderr)
+	}
+}
