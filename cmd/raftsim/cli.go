@@ -44,13 +44,19 @@ func newRoot(argv []string, stdout, stderr io.Writer) *cobra.Command {
 	root.AddGroup(
 		&cobra.Group{ID: "sim", Title: "Simulate:"},
 		&cobra.Group{ID: "results", Title: "Experiments and results:"},
+		&cobra.Group{ID: "batch", Title: "Big sweeps on many machines (docs/batch.md):"},
 	)
-	for _, c := range []*cobra.Command{newRunCmd(), newSweepCmd(), newCheckCmd(), newReplayCmd(), newDemoCmd(), newSlurmCmd(), newK8sCmd()} {
+	for _, c := range []*cobra.Command{newRunCmd(), newSweepCmd(), newCheckCmd(), newReplayCmd(), newDemoCmd()} {
 		c.GroupID = "sim"
 		root.AddCommand(c)
 	}
-	for _, c := range []*cobra.Command{newListCmd(), newShowCmd(), newPlotCmd(), newTraceCmd(), newMergeCmd()} {
+	for _, c := range []*cobra.Command{newListCmd(), newShowCmd(), newPlotCmd(), newTraceCmd()} {
 		c.GroupID = "results"
+		root.AddCommand(c)
+	}
+	// slurm and k8s simulate nothing themselves: they write batch jobs, whose shards merge joins.
+	for _, c := range []*cobra.Command{newSlurmCmd(), newK8sCmd(), newMergeCmd()} {
+		c.GroupID = "batch"
 		root.AddCommand(c)
 	}
 	root.AddCommand(newVersionCmd())
@@ -106,6 +112,7 @@ func newRoot(argv []string, stdout, stderr io.Writer) *cobra.Command {
 	root.SetUsageTemplate(usageTemplate)
 	root.SuggestionsMinimumDistance = 2
 	cobra.AddTemplateFunc("flagGroups", flagGroups)
+	cobra.AddTemplateFunc("helpPath", helpPath)
 	plainBools(root)
 	return root
 }
@@ -269,10 +276,20 @@ Other commands:{{range $cmds}}{{if (and (eq .GroupID "") (or .IsAvailableCommand
 Global flags:
 {{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
 
-Run "{{.CommandPath}} help COMMAND" for a command's flags.{{end}}
+Run "{{helpPath .}} COMMAND" for a command's flags.{{end}}
 
-Exit status: 0 ok, 1 failure (check, replay: a seed failed), 2 bad input, 3 safety violation (run, sweep), 130 interrupted.
+Exit status: 0 ok, 1 failure (check, replay, merge of check reports: a seed failed), 2 bad input, 3 safety violation (run, sweep), 130 interrupted.
 `
+
+// helpPath is the help command for cmd's subcommands: "raftsim help" for the root, "raftsim help
+// trace" for trace. Only the root has a help command: the footer said "raftsim trace help COMMAND",
+// which is an unknown command.
+func helpPath(cmd *cobra.Command) string {
+	if !cmd.HasParent() {
+		return cmd.Name() + " help"
+	}
+	return cmd.Root().Name() + " help " + strings.TrimPrefix(cmd.CommandPath(), cmd.Root().Name()+" ")
+}
 
 // flagGroupKey is the pflag annotation that puts a flag in a group of the help text.
 const flagGroupKey = "raftsim_group"

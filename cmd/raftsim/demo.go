@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"runtime"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -67,14 +69,27 @@ func runDemo(ctx context.Context, f *demoFlags, stdout, stderr io.Writer) error 
 	}
 	files := site.FS()
 	if !site.HasWasm(files) {
-		return errors.New("demo: this binary was built without the browser build: run make build")
+		// go install (the README's way to install) embeds the page only when make wasm ran first.
+		return errors.New("demo: this binary was built without the browser build: run make build (or make wasm before go build or go install)")
 	}
 	ln, err := net.Listen("tcp", f.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return usageErrorf("--addr %s: the port is in use (another raftsim demo?): choose another, or port 0 for any free one", f.addr)
+	}
 	if err != nil {
 		return usageErrorf("--addr %s: %v", f.addr, err)
 	}
-	url := "http://" + ln.Addr().String() + "/"
+	// On every interface (--addr :8080, for a classroom) the listener's address is [::]:8080, which is
+	// no address to type: print the local one, and the addresses others can reach.
+	tcp := ln.Addr().(*net.TCPAddr)
+	url := "http://" + tcp.String() + "/"
+	if tcp.IP.IsUnspecified() {
+		url = "http://localhost:" + strconv.Itoa(tcp.Port) + "/"
+	}
 	fmt.Fprintf(stdout, "raftsim demo: serving the browser simulator at %s (Ctrl-C stops)\n", url)
+	if tcp.IP.IsUnspecified() {
+		fmt.Fprintf(stdout, "  on every interface: from other machines, %s\n", remoteURLs(tcp.Port))
+	}
 	srv := &http.Server{Handler: site.Handler(files), ReadHeaderTimeout: 10 * time.Second}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -92,6 +107,27 @@ func runDemo(ctx context.Context, f *demoFlags, stdout, stderr io.Writer) error 
 		_ = srv.Shutdown(shut)
 		return fmt.Errorf("demo: interrupted: %w", ctx.Err()) // context.Canceled: exit status 130
 	}
+}
+
+// remoteURLs lists the page's address on each of this machine's non-loopback unicast addresses (at
+// most four), for the people of a classroom; or says what to use when there are none to list.
+func remoteURLs(port int) string {
+	addrs, _ := net.InterfaceAddrs()
+	var urls []string
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || !ipn.IP.IsGlobalUnicast() {
+			continue
+		}
+		urls = append(urls, "http://"+net.JoinHostPort(ipn.IP.String(), strconv.Itoa(port))+"/")
+	}
+	switch {
+	case len(urls) == 0:
+		return "http://<this machine's address>:" + strconv.Itoa(port) + "/"
+	case len(urls) > 4:
+		urls = append(urls[:4], "...")
+	}
+	return strings.Join(urls, " ")
 }
 
 // openBrowser starts the system's opener on url and does not wait for it.

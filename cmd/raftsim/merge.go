@@ -39,7 +39,7 @@ func newMergeCmd() *cobra.Command {
 			"  raftsim merge check.json check-*.json",
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
-				return usageErrorf("merge: want OUT and at least one SHARD (a shard directory or check report), got %d arguments", len(args))
+				return usageErrorf("merge: want OUT and at least one SHARD (a shard directory or check report), got %d argument(s)", len(args))
 			}
 			return nil
 		},
@@ -53,9 +53,19 @@ func newMergeCmd() *cobra.Command {
 
 func runMerge(ctx context.Context, f *mergeFlags, out string, shards []string, stdout io.Writer) error {
 	// The kind of merge is the shards': directories of a sweep, or report files of a check.
+	// A path that does not exist is named first: a shard whose batch task never started has no
+	// directory, and counting it as "not a directory" said the shards were of two kinds.
 	dirs := 0
 	for _, s := range shards {
-		if fi, err := os.Stat(s); err == nil && fi.IsDir() {
+		fi, err := os.Stat(s)
+		if err != nil {
+			var pe *os.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return usageErrorf("merge: shard %s: %v", s, err)
+		}
+		if fi.IsDir() {
 			dirs++
 		}
 	}

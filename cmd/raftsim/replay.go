@@ -59,7 +59,7 @@ func replayTrial(ctx context.Context, arg string, f *sweepFlags, stdout, stderr 
 			}
 			fmt.Fprintf(stdout, "  %-24s %s\n", name, strconv.FormatFloat(row[i], 'g', -1, 64))
 		}
-		printSummaryAs(stdout, &sum, cfg, "summary", results.FormatSeed(cfg.Seed), "check: true in the spec")
+		printSummaryAs(stdout, &sum, cfg, "summary", results.FormatSeed(cfg.Seed), "set check: true in the spec")
 	}
 	if v != nil {
 		return &violationError{v, replayCommand(arg, f, p.Key(), f.trial)}

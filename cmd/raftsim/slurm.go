@@ -124,7 +124,9 @@ func writeOwn(flag, path string, data []byte) error {
 	case err == nil && bytes.Equal(old, data):
 		return nil
 	case err == nil:
-		return usageErrorf("--%s: %s holds a different file (another sweep's?); remove it or choose another directory", flag, path)
+		// "another sweep's?" misled: the usual cause is the same sweep run again with another --time,
+		// --trials or --partition, whose scripts differ too.
+		return usageErrorf("--%s: %s holds a different file (written for another sweep or other flags, or edited); remove it or choose another directory", flag, path)
 	case !errors.Is(err, os.ErrNotExist):
 		return usageErrorf("--%s: %v", flag, err)
 	}
@@ -147,7 +149,7 @@ func newSlurmCmd() *cobra.Command {
 	f := &slurmFlags{}
 	cmd := &cobra.Command{
 		Use:   "slurm SPEC --shards N",
-		Short: "run a sweep as a Slurm job array and a merge job",
+		Short: "write a sweep as a Slurm job array and a merge job (--submit: submit them too)",
 		Long: "Write a sweep as two Slurm batch scripts: a job array of N tasks, task I running shard I of N\n" +
 			"(raftsim sweep SPEC --shard I/N --resume, so a requeued or preempted task resumes from its\n" +
 			"journal), and a merge job that writes --out, byte-identical to raftsim sweep SPEC on one machine.\n" +

@@ -48,16 +48,21 @@ func newTraceCmd() *cobra.Command {
 type filterFlags struct {
 	nodes, kinds, types string
 	from, to            time.Duration
+	// noTo is where the window ends when --to is left out, in the words of the help and the error
+	// that refuses --to 0: show reads to the end of the trace, msc stops after the first election.
+	noTo string
 }
 
-func (f *filterFlags) register(fs *pflag.FlagSet, kinds bool) {
+// register adds the filter flags to fs; kinds adds --kind; noTo says where the window ends without --to.
+func (f *filterFlags) register(fs *pflag.FlagSet, kinds bool, noTo string) {
+	f.noTo = noTo
 	fs.Var(&textValue{&f.nodes, "ID,..."}, "node", "only events that touch these nodes (or client endpoints), e.g. 1,3")
 	if kinds {
 		fs.Var(&textValue{&f.kinds, "KIND,..."}, "kind", "only events of these kinds: state, timeout, send, deliver, drop, persist, commit, fault, request, reply, op, scenario, violation")
 	}
 	fs.Var(&textValue{&f.types, "TYPE,..."}, "type", "only messages of these types (other events pass): app, app_resp, heartbeat, heartbeat_resp, vote, vote_resp, prevote, prevote_resp, read_index, read_index_resp, timeout_now, request, reply")
 	fs.DurationVar(&f.from, "from", 0, "only events at or after this simulated `TIME`, e.g. 1s")
-	fs.DurationVar(&f.to, "to", 0, "only events at or before this simulated `TIME` (0: the end)")
+	fs.DurationVar(&f.to, "to", 0, "only events at or before this simulated `TIME` (left out: "+noTo+")")
 }
 
 // filter checks the flags and builds the Filter they describe.
@@ -85,7 +90,7 @@ func (f *filterFlags) filter(changed func(string) bool) (*trace.Filter, error) {
 	case f.to < 0:
 		return nil, usageErrorf("--to %v: must not be negative", f.to)
 	case changed("to") && f.to == 0:
-		return nil, usageErrorf("--to 0s: the window would end before its first event (leave --to out for no end)")
+		return nil, usageErrorf("--to 0s: the window would end before its first event (left out, --to means %s)", f.noTo)
 	case f.to > 0 && f.to < f.from:
 		return nil, usageErrorf("--to %v: before --from %v", f.to, f.from)
 	}
@@ -147,7 +152,7 @@ func newTraceShowCmd() *cobra.Command {
 	}
 	fs := cmd.Flags()
 	fs.SortFlags = false
-	f.register(fs, true)
+	f.register(fs, true, "the end of the trace")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {
 		flt, err := f.filter(cmd.Flags().Changed)
 		if err != nil {
@@ -227,7 +232,7 @@ func newTraceMSCCmd() *cobra.Command {
 	fs := cmd.Flags()
 	fs.SortFlags = false
 	fs.StringVar(&f.svg, "svg", "", "write the chart to `FILE` (default: standard output)")
-	f.register(fs, false)
+	f.register(fs, false, "the end of the first election after --from")
 	fs.BoolVar(&f.clients, "clients", false, "draw the clients too, with their requests and replies")
 	fs.IntVar(&f.max, "max-messages", msc.DefaultMaxMessages, "draw at most `N` messages, the first sent in the window")
 	cmd.RunE = func(cmd *cobra.Command, args []string) error {

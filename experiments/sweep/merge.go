@@ -93,8 +93,12 @@ func ReadShard(dir string) (*ShardManifest, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		if first, jerr := firstLine(filepath.Join(dir, JournalFile)); jerr == nil {
 			if id, _, ok := parseJournalID(first); ok && id.shard.Sharded() {
-				return nil, fail("shard %s is unfinished (its %s, no %s): resume it with raftsim sweep SPEC --shard %s --out %s --resume",
-					id.shard, JournalFile, ShardFile, id.shard, dir)
+				// Resuming takes the command that started the shard, --seed and --trials included (the
+				// journal refuses other values, and merge another command line): the spec's own trial
+				// count, all a bare "SPEC" suggested, was refused as another sweep. The journal knows the
+				// values, not whether they were given as flags.
+				return nil, fail("shard %s is unfinished (its %s, no %s): resume it with the command that started it and --resume: raftsim sweep SPEC [--seed %d] [--trials %d] --shard %s --out %s --resume, --seed and --trials as the other shards were run",
+					id.shard, JournalFile, ShardFile, id.seed, id.trials, id.shard, dir)
 			}
 		}
 		return nil, fail("not a finished shard (no %s): the --out directory of raftsim sweep SPEC --shard I/N", ShardFile)

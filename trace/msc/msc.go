@@ -558,7 +558,7 @@ func (c *chart) header(p printf) {
 	p(`<text x="12" y="40" class="note">%s %s; %d messages drawn</text>`+"\n", what, esc(window), min(c.total, c.o.max()))
 	p(`<text x="12" y="54" class="note">time flows down, one row per instant (not to scale; a gap over %s is marked)</text>`+"\n", esc(trace.Millis(GapMark)))
 	if c.cut {
-		p(`<text x="12" y="68" class="warn">cut: only the first %d messages of the window are drawn (choose a shorter window with --from and --to)</text>`+"\n", c.o.max())
+		p(`<text x="12" y="68" class="warn">cut: only the first %d messages of the window are drawn (raise --max-messages, or choose a shorter window with --from and --to)</text>`+"\n", c.o.max())
 	}
 	// The legend.
 	y := 88.0
