@@ -10,7 +10,7 @@ PKGS    := ./...
 # runner that experiments/sweep's tests race-check (under -race it took 7 minutes of a loaded machine).
 RACE_PKGS := ./cluster/ ./experiments/sweep/ ./cmd/raftsim/
 
-.PHONY: all build wasm chromium browser-test site run demo readme test fuzz-short fuzz mutants swarm soak check vet fmt fmt-check bench peers clean
+.PHONY: all build wasm chromium browser-test site run demo demo-run readme test fuzz-short fuzz mutants swarm soak check vet fmt fmt-check bench peers clean
 
 all: build
 
@@ -31,8 +31,12 @@ run: build
 	@./$(BIN) sweep fig16-sensitivity --trials $(REDUCED_TRIALS) --out out/fig16-sensitivity-$(REDUCED_TRIALS)
 	@echo; echo "plots:"; ls out/*/plots/*.png
 
-# One five-node cluster for 60 simulated seconds, the leader crashed at 20s, safety checked.
+# The browser simulator (docs/demo.md), served on http://127.0.0.1:8080/ until Ctrl-C.
 demo: build
+	./$(BIN) demo
+
+# One five-node cluster for 60 simulated seconds, the leader crashed at 20s, safety checked, in the terminal.
+demo-run: build
 	./$(BIN) run --nodes 5 --duration 60s --crash leader@20s --check
 
 # Run the built-in experiments afresh (--force: out/ may hold results of an older spec) and copy their
