@@ -61,7 +61,7 @@ func Scenarios() []Scenario {
 				{0, "Four servers; servers 1 and 2 time out at the same moment, both become candidates for term 1 and vote for themselves."},
 				{1, "Server 3 hears from 1 first and server 4 from 2 first (their other links are cut for a moment). Each grants its one vote of term 1 to the first candidate it heard."},
 				{30, "Two votes each: neither has a majority of 3. Term 1 ends without a leader: a split vote."},
-				{150, "Randomized timeouts break the tie: the candidate whose new timer runs out first starts term 2 alone and wins it."},
+				{150, "Randomized timeouts break the tie: whichever server's timer runs out first (here server 4, not a candidate of term 1) starts term 2 alone and wins it."},
 			},
 		},
 		{

@@ -59,6 +59,10 @@ func TestScenariosShowTheirStory(t *testing.T) {
 			if len(led) == 0 || maxTerm < 2 {
 				t.Fatalf("no later term elected a leader (max term %d)", maxTerm)
 			}
+			// The narration names the winner of term 2: server 4, not a candidate of term 1.
+			if st := s.State(); st.Leader != 4 || nodeOf(st, 4).Term != 2 {
+				t.Fatalf("at 800ms the leader is %d, server 4 in term %d; the narration says server 4 leads term 2", st.Leader, nodeOf(st, 4).Term)
+			}
 		},
 		"leader-crash": func(t *testing.T, s *Session) {
 			old := at(t, s, 999).Leader
