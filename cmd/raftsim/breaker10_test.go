@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Breaker 10: hostile input to the commands of issues 10 and 11 (trace, shards and merge, batch,
+// demo). Each test is one finding: the input, and what the rules want of it (one line, exit 2, no
+// stack trace, nothing already written replaced).
+
+// raftsimStdinFile is raftsim with standard input read from the file at stdin.
+func raftsimStdinFile(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	in, err := os.Open(stdin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
+	var out, errb bytes.Buffer
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, &out, &errb
+	err = cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+// oneLineUsage fails unless r is a refusal as the rules want it: exit 2, one line on standard error
+// that says want, no Go stack trace.
+func oneLineUsage(t *testing.T, r result, want string) {
+	t.Helper()
+	if r.code != 2 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || !strings.Contains(r.stderr, want) ||
+		strings.Contains(r.stderr, "goroutine") {
+		t.Fatalf("exit %d, stderr %q; want exit 2 and one line saying %q", r.code, r.stderr, want)
+	}
+}
+
+// TestBreaker10MSCStdinIsOutput: `raftsim trace msc - --svg t.jsonl < t.jsonl` wrote the chart over
+// the trace it read (the same-file check looked only at a FILE argument). It is refused, and the
+// trace keeps its bytes.
+func TestBreaker10MSCStdinIsOutput(t *testing.T) {
+	dir := t.TempDir()
+	tr := filepath.Join(dir, "t.jsonl")
+	if r := raftsim(t, nil, "run", "--nodes", "3", "--duration", "1s", "--trace", tr); r.code != 0 {
+		t.Fatalf("run: exit %d: %s", r.code, r.stderr)
+	}
+	before, err := os.ReadFile(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oneLineUsage(t, raftsimStdinFile(t, tr, "trace", "msc", "-", "--svg", tr), "is the trace it would draw")
+	link := filepath.Join(dir, "link.jsonl")
+	if err := os.Symlink(tr, link); err != nil {
+		t.Fatal(err)
+	}
+	oneLineUsage(t, raftsimStdinFile(t, tr, "trace", "msc", "-", "--svg", link), "is the trace it would draw")
+	if after, _ := os.ReadFile(tr); !bytes.Equal(before, after) {
+		t.Fatal("the trace was changed")
+	}
+	// Standard input from another file still draws.
+	other := filepath.Join(dir, "other.svg")
+	if r := raftsimStdinFile(t, tr, "trace", "msc", "-", "--svg", other); r.code != 0 {
+		t.Fatalf("msc from standard input: exit %d: %s", r.code, r.stderr)
+	}
+}
+
+// TestBreaker10MergeEditedReport: a check report edited by hand (a shard count of 0 or an index of 0
+// panicked merge with a division by zero; failures with no failed seed merged into a report that
+// contradicts itself) is refused in one line naming the field, and OUT is not written.
+func TestBreaker10MergeEditedReport(t *testing.T) {
+	dir := t.TempDir()
+	r1, r2 := filepath.Join(dir, "r1.json"), filepath.Join(dir, "r2.json")
+	for i, rep := range []string{r1, r2} {
+		if r := raftsim(t, nil, "check", "--seeds", "4", "--quiet", "--shard", []string{"1/2", "2/2"}[i], "--report", rep); r.code != 0 {
+			t.Fatalf("check: exit %d: %s", r.code, r.stderr)
+		}
+	}
+	b, err := os.ReadFile(r1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, want string
+		edit       func(m map[string]any)
+	}{
+		{"count 0", "shard: 0 shards", func(m map[string]any) { m["shard"].(map[string]any)["count"] = 0 }},
+		{"index 0", "shard: shard 0 of 2", func(m map[string]any) { m["shard"].(map[string]any)["index"] = 0 }},
+		{"index -1", "shard: shard -1 of 2", func(m map[string]any) { m["shard"].(map[string]any)["index"] = -1 }},
+		{"failures, none listed", "failed: 0 seeds listed, want 2", func(m map[string]any) { m["failures"].(map[string]any)["safety"] = 2 }},
+		{"a foreign failed seed", "seed 999 is not one of", func(m map[string]any) {
+			m["failures"].(map[string]any)["safety"] = 1
+			m["failed"] = []any{map[string]any{"seed": 999, "kind": "safety", "reason": "x"}}
+		}},
+		{"an unknown kind", `unknown kind "bogus"`, func(m map[string]any) { m["failures"].(map[string]any)["bogus"] = 0 }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var m map[string]any
+			json.Unmarshal(b, &m) // a fresh copy of orig
+			tc.edit(m)
+			edited := filepath.Join(t.TempDir(), "edited.json")
+			eb, _ := json.Marshal(m)
+			if err := os.WriteFile(edited, eb, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(t.TempDir(), "merged.json")
+			oneLineUsage(t, raftsim(t, nil, "merge", out, edited, r2), tc.want)
+			if _, err := os.Stat(out); !os.IsNotExist(err) {
+				t.Fatalf("OUT was written (%v)", err)
+			}
+		})
+	}
+	if r := raftsim(t, nil, "merge", filepath.Join(dir, "m.json"), r1, r2); r.code != 0 {
+		t.Fatalf("the unedited reports: exit %d: %s", r.code, r.stderr)
+	}
+}
