@@ -124,3 +124,50 @@ func TestBreaker10MergeEditedReport(t *testing.T) {
 		t.Fatalf("the unedited reports: exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// TestBreaker10MergeOutIsAShard: `raftsim merge --force OUT ...` with OUT one of the shards replaced
+// the shard's journal and shard.json (a check shard's report) with the merged results: the shard was
+// lost. OUT may never be a shard, --force or not, whatever the path's spelling; an empty OUT (exit 1
+// before) and a missing shard (reported as a mix of directories and files) are named.
+func TestBreaker10MergeOutIsAShard(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "tiny.yaml")
+	spec := "name: tiny\ndescription: tiny\nseed: 1\ntrials: 2\nduration: 1s\ncluster:\n  bootstrap: 1\naxes:\n  - {param: nodes, values: [3]}\n"
+	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s1, s2 := filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
+	for i, s := range []string{s1, s2} {
+		if r := raftsim(t, nil, "sweep", specPath, "--quiet", "--shard", []string{"1/2", "2/2"}[i], "--out", s); r.code != 0 {
+			t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
+		}
+	}
+	r1, r2 := filepath.Join(dir, "r1.json"), filepath.Join(dir, "r2.json")
+	for i, rep := range []string{r1, r2} {
+		if r := raftsim(t, nil, "check", "--seeds", "2", "--quiet", "--shard", []string{"1/2", "2/2"}[i], "--report", rep); r.code != 0 {
+			t.Fatalf("check: exit %d: %s", r.code, r.stderr)
+		}
+	}
+	before := treeFiles(t, dir)
+	for _, args := range [][]string{
+		{s1, s1, s2, "--force"},
+		{s1 + "/", s2, s1, "--force"},
+		{filepath.Join(dir, ".", "s2"), s1, s2, "--force"},
+		{r1, r1, r2, "--force"},
+		{r2, r1, r2},
+	} {
+		oneLineUsage(t, raftsim(t, nil, append([]string{"merge"}, args...)...), "is the shard")
+	}
+	oneLineUsage(t, raftsim(t, nil, "merge", "", s1, s2), "merge: OUT: an empty path")
+	oneLineUsage(t, raftsim(t, nil, "merge", filepath.Join(dir, "m"), s1, ""), "merge: SHARD: an empty path")
+	oneLineUsage(t, raftsim(t, nil, "merge", filepath.Join(dir, "m"), s1, filepath.Join(dir, "nope")), "nope: no such file or directory")
+	after := treeFiles(t, dir)
+	for name, b := range before {
+		if !bytes.Equal(after[name], b) {
+			t.Errorf("%s was changed or removed", name)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d files before, %d after", len(before), len(after))
+	}
+}

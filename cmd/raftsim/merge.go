@@ -52,11 +52,25 @@ func newMergeCmd() *cobra.Command {
 }
 
 func runMerge(ctx context.Context, f *mergeFlags, out string, shards []string, stdout io.Writer) error {
+	if out == "" {
+		return usageErrorf("merge: OUT: an empty path (give the results directory or report file to write)")
+	}
 	// The kind of merge is the shards': directories of a sweep, or report files of a check.
 	dirs := 0
 	for _, s := range shards {
-		if fi, err := os.Stat(s); err == nil && fi.IsDir() {
+		fi, err := os.Stat(s)
+		switch {
+		case s == "":
+			return usageErrorf("merge: SHARD: an empty path (give a shard directory or check report)")
+		case err != nil:
+			return usageErrorf("merge: %s: %v", s, unwrapPath(err))
+		case fi.IsDir():
 			dirs++
+		}
+		// OUT may not be a shard: the merge, with --force, replaced the shard's journal and
+		// shard.json (or its report) with the merged results, and the shard was lost.
+		if same, _ := sameFile(out, s); same {
+			return usageErrorf("merge: OUT %s is the shard %s: choose another OUT", out, s)
 		}
 	}
 	switch {
