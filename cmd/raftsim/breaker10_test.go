@@ -171,3 +171,35 @@ func TestBreaker10MergeOutIsAShard(t *testing.T) {
 		t.Errorf("%d files before, %d after", len(before), len(after))
 	}
 }
+
+// TestBreaker10SlurmSpecWithLineBreak: `raftsim slurm` with a spec file named "a\ntouch PWNED\n.yaml"
+// wrote an array.sbatch whose comment header ended at the line break: running the script ran
+// `touch PWNED`. It is refused in one line, and no script is written.
+func TestBreaker10SlurmSpecWithLineBreak(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "a\ntouch PWNED\n.yaml")
+	spec := "name: tiny\ndescription: tiny\nseed: 1\ntrials: 2\nduration: 1s\naxes:\n  - {param: nodes, values: [3]}\n"
+	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	oneLineUsage(t, raftsim(t, nil, "slurm", specPath, "--shards", "2", "--out", out), `SPEC "`+strings.ReplaceAll(specPath, "\n", `\n`)+`": holds a control character`)
+	if _, err := os.Stat(out + ".shards"); !os.IsNotExist(err) {
+		t.Fatalf("the shard directory was made (%v)", err)
+	}
+	// The same spec under a name with spaces and quotes is fine: the script quotes it.
+	ok := filepath.Join(dir, `my 'spec' $(x).yaml`)
+	if err := os.WriteFile(ok, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if r := raftsim(t, nil, "slurm", ok, "--shards", "2", "--out", out); r.code != 0 {
+		t.Fatalf("slurm: exit %d: %s", r.code, r.stderr)
+	}
+	script, err := os.ReadFile(filepath.Join(out+".shards", "array.sbatch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `'` + strings.ReplaceAll(ok, `'`, `'\''`) + `'`; !strings.Contains(string(script), want) {
+		t.Fatalf("array.sbatch does not quote the spec as %s:\n%s", want, script)
+	}
+}
