@@ -59,7 +59,7 @@ const MaxStep = 100_000
 // start) costs at most this many events, a few seconds in a browser, whatever the settings: without
 // it a share string of 9 nodes with a 1 µs heartbeat and a 600 s timeline fired about 10^10 events
 // when the page opened it, hours in which the tab hung. Sensible settings stay far below it (9 nodes
-// with the paper's timeouts, 3 clients and 600 s fire about 400,000).
+// with the paper's timeouts, 3 clients and 600 s fire 245,859).
 const MaxEvents = 2_000_000
 
 // maxEvents is the limit in force; tests lower it.
