@@ -203,3 +203,17 @@ func TestBreaker10SlurmSpecWithLineBreak(t *testing.T) {
 		t.Fatalf("array.sbatch does not quote the spec as %s:\n%s", want, script)
 	}
 }
+
+// TestBreaker10CheckReportIsFailuresDir: `raftsim check --report x.json --failures x.json` made x.json
+// the failures directory, ran the whole check, and failed (exit 1) writing the report over it. It is
+// refused before the check, whatever the spelling, and nothing is made.
+func TestBreaker10CheckReportIsFailuresDir(t *testing.T) {
+	dir := t.TempDir()
+	rep := filepath.Join(dir, "x.json")
+	for _, failures := range []string{rep, filepath.Join(dir, ".", "x.json")} {
+		oneLineUsage(t, raftsim(t, nil, "check", "--seeds", "2", "--quiet", "--report", rep, "--failures", failures), "is the --report file")
+	}
+	if _, err := os.Stat(rep); !os.IsNotExist(err) {
+		t.Fatalf("x.json was made (%v)", err)
+	}
+}
