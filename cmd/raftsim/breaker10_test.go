@@ -217,3 +217,85 @@ func TestBreaker10CheckReportIsFailuresDir(t *testing.T) {
 		t.Fatalf("x.json was made (%v)", err)
 	}
 }
+
+// TestBreaker10MergeForeignTrial: a shard's journal holding a line of another shard's journal, or a
+// shard.json whose shard_trials was edited, was reported as an unfinished shard to resume ("its
+// journal holds 7 of its 6 trials: resume it"), which resuming cannot mend. merge names the foreign
+// trial or the edited count, exits 2 and writes nothing.
+func TestBreaker10MergeForeignTrial(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "tiny.yaml")
+	spec := "name: tiny\ndescription: tiny\nseed: 1\ntrials: 3\nduration: 1s\ncluster:\n  bootstrap: 1\naxes:\n  - {param: nodes, values: [3, 5]}\n"
+	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s1, s2 := filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
+	for i, s := range []string{s1, s2} {
+		if r := raftsim(t, nil, "sweep", specPath, "--quiet", "--shard", []string{"1/2", "2/2"}[i], "--out", s); r.code != 0 {
+			t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
+		}
+	}
+	journal := func(d string) []string {
+		b, err := os.ReadFile(filepath.Join(d, "trials.journal"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.SplitAfter(strings.TrimSuffix(string(b), "\n"), "\n")
+	}
+	copyShard := func(name string) string {
+		d := filepath.Join(dir, name)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"trials.journal", "shard.json"} {
+			b, err := os.ReadFile(filepath.Join(s1, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(d, f), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return d
+	}
+	// A line of shard 2's journal (its first trial line, after the two header lines) appended to
+	// shard 1's.
+	foreign := copyShard("foreign")
+	line := journal(s2)[2]
+	f, err := os.OpenFile(filepath.Join(foreign, "trials.journal"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString(line + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	// shard_trials edited.
+	edited := copyShard("edited")
+	b, _ := os.ReadFile(filepath.Join(edited, "shard.json"))
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	m["shard_trials"] = 1000000
+	b, _ = json.Marshal(m)
+	if err := os.WriteFile(filepath.Join(edited, "shard.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ shard, want string }{
+		{foreign, "is in " + s2 + " too"},
+		{edited, "shard.json says 1000000 trials, and the assignment gives the shard"},
+	} {
+		out := filepath.Join(dir, "out")
+		r := raftsim(t, nil, "merge", out, s2, tc.shard)
+		oneLineUsage(t, r, tc.want)
+		if strings.Contains(r.stderr, "resume") {
+			t.Errorf("%s: advises a resume: %s", tc.shard, r.stderr)
+		}
+		if _, err := os.Stat(out); !os.IsNotExist(err) {
+			t.Fatalf("OUT was made (%v)", err)
+		}
+	}
+	// Given first, the foreign shard's line is named as another shard's.
+	oneLineUsage(t, raftsim(t, nil, "merge", filepath.Join(dir, "out"), foreign, s2), "belongs to shard 2/2")
+}
