@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Sweep is one sharded sweep: what every task and the merge run. Paths are as the tasks see them
@@ -32,6 +33,15 @@ func (s *Sweep) Validate() error {
 		return fmt.Errorf("batch: shards %d: want 1 or more", s.Shards)
 	case s.Out == "" || s.Dir == "":
 		return errors.New("batch: no results or shard directory")
+	}
+	// Every word goes into a script, and the command line into its comment header: a line break in
+	// one (a spec file named "a\ntouch x\n.yaml") ended the comment, and the script ran the rest as
+	// commands. Quoting cannot help a comment, so no word may hold a control character.
+	for _, w := range []struct{ what, v string }{{"raftsim binary", s.Binary}, {"SPEC", s.Spec}, {"--seed", s.Seed},
+		{"--trials", s.Trials}, {"--out", s.Out}, {"shard directory", s.Dir}} {
+		if strings.IndexFunc(w.v, unicode.IsControl) >= 0 {
+			return fmt.Errorf("batch: %s %q: holds a control character (a line break would end a line of the job script): rename it", w.what, w.v)
+		}
 	}
 	return nil
 }

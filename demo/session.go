@@ -36,6 +36,9 @@ type Session struct {
 	upSince sim.Time
 	up      bool // whether there was one after that event
 	writes  []write
+
+	// limit is the *cluster.LimitError that stopped the run at MaxEvents, nil before.
+	limit error
 }
 
 // write is a write action's entry, and when it committed.
@@ -50,6 +53,17 @@ type write struct {
 
 // MaxStep bounds the events one Step call fires.
 const MaxStep = 100_000
+
+// MaxEvents bounds the events of a session's run: reaching it stops the run with a
+// *cluster.LimitError, as a cluster limit does. Every move (Open, Seek back, which replays from the
+// start) costs at most this many events, a few seconds in a browser, whatever the settings: without
+// it a share string of 9 nodes with a 1 µs heartbeat and a 600 s timeline fired about 10^10 events
+// when the page opened it, hours in which the tab hung. Sensible settings stay far below it (9 nodes
+// with the paper's timeouts, 3 clients and 600 s fire 245,859).
+const MaxEvents = 2_000_000
+
+// maxEvents is the limit in force; tests lower it.
+var maxEvents = MaxEvents
 
 // New starts a session with the given settings at time 0, with no action.
 func New(set Settings) (*Session, error) {
@@ -92,7 +106,7 @@ func (s *Session) rebuild() error {
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	s.c, s.now = c, 0
+	s.c, s.now, s.limit = c, 0, nil
 	s.base = c.Loop().Reserve(MaxActions)
 	s.upTime, s.upSince, s.up, s.writes = 0, 0, false, nil
 	s.fired = make([]bool, len(s.actions))
@@ -181,6 +195,14 @@ func (s *Session) observe() {
 
 // step fires one event due at or before by, and reports whether it did.
 func (s *Session) step(by sim.Time) bool {
+	if s.limit != nil {
+		return false
+	}
+	if s.c.Loop().Fired() >= uint64(maxEvents) {
+		s.limit = &cluster.LimitError{At: s.c.Loop().Now().Duration(), What: "events", Limit: maxEvents,
+			Why: "the demo stops a run there, to keep the page responsive: fewer nodes, a longer heartbeatMs or electionMinMs, or a shorter durationMs"}
+		return false
+	}
 	if !s.c.Step(by) {
 		return false
 	}
@@ -190,7 +212,12 @@ func (s *Session) step(by sim.Time) bool {
 }
 
 // Err is the error that stopped the run, if any: a safety violation, a limit.
-func (s *Session) Err() error { return s.c.Err() }
+func (s *Session) Err() error {
+	if s.limit != nil {
+		return s.limit
+	}
+	return s.c.Err()
+}
 
 // Step fires the next n events (1..MaxStep), fewer if the timeline ends.
 func (s *Session) Step(n int) error {
@@ -218,7 +245,7 @@ func (s *Session) RunTo(t time.Duration) error {
 func (s *Session) runTo(t sim.Time) {
 	for t > 0 && s.step(t-1) {
 	}
-	if s.c.Err() == nil {
+	if s.Err() == nil {
 		s.now = max(s.now, t)
 	}
 }
@@ -297,7 +324,7 @@ func (s *Session) Act(a Action) error {
 	i := len(s.actions) - 1
 	for !s.fired[i] && s.step(at) {
 	}
-	if s.c.Err() == nil {
+	if s.Err() == nil {
 		s.now = max(s.now, at)
 	}
 	return nil

@@ -97,7 +97,7 @@ func ms(t sim.Time) float64 { return nsToMs(t.Duration()) }
 func (s *Session) State() State {
 	st := State{NowMs: ms(s.now), Event: s.c.Loop().Fired(), EndMs: ms(s.c.End()), Leader: s.c.WorkingLeader(),
 		Nodes: make([]Node, 0, s.set.N), Messages: []Message{}, Cuts: [][2]int64{}, Partition: [][]int64{}}
-	if err := s.c.Err(); err != nil {
+	if err := s.Err(); err != nil {
 		st.Error = err.Error()
 	}
 	for id := uint64(1); id <= uint64(s.set.N); id++ {

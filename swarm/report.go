@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"math/bits"
 	"slices"
 	"time"
 
 	"github.com/raftsim/raftsim/experiments/results"
+	"github.com/raftsim/raftsim/experiments/sweep"
 	"github.com/raftsim/raftsim/internal/atomicfile"
 	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/safety/linearize"
@@ -155,7 +157,92 @@ func ReadReport(path string) (*ReportFile, error) {
 	if f.Version != ReportVersion {
 		return nil, fmt.Errorf("%w: %s: report version %d, this raftsim reads %d", ErrNoReport, path, f.Version, ReportVersion)
 	}
+	if err := f.validate(); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrNoReport, path, err)
+	}
 	return &f, nil
+}
+
+// validate says which field of a report is not one raftsim check writes, or nil. A report is a file
+// anyone can edit, and the merge computes with its fields (a shard's seed range divides by its count,
+// the totals add up): a damaged or hand-edited report must be refused by name, not panic the merge
+// (a shard count of 0) or leave it a merged report that contradicts itself (3 failures and no
+// failed seed, a failed seed outside the check).
+func (f *ReportFile) validate() error {
+	if f.Seeds > 0 && f.From > math.MaxUint64-(f.Seeds-1) {
+		return fmt.Errorf("from %d, seeds %d: the seeds pass %d", f.From, f.Seeds, uint64(math.MaxUint64))
+	}
+	lo, n := f.From, f.Seeds // the seeds this report accounts for
+	if f.Shard != nil {
+		if err := (sweep.Shard{Index: f.Shard.Index, Count: f.Shard.Count}).Validate(); err != nil {
+			return fmt.Errorf("shard: %w", err)
+		}
+		lo, n = ShardSeeds(f.From, f.Seeds, f.Shard.Index, f.Shard.Count)
+		if f.Shard.From != lo || f.Shard.Seeds != n {
+			return fmt.Errorf("shard %d/%d: seeds %d (+%d), not the shard's %d (+%d)", f.Shard.Index, f.Shard.Count, f.Shard.From, f.Shard.Seeds, lo, n)
+		}
+	}
+	var failed uint64
+	for _, k := range Kinds {
+		c, ok := f.Failures[k]
+		if !ok {
+			return fmt.Errorf("failures: no count of %s", k)
+		}
+		if c > n-failed {
+			return fmt.Errorf("failures: more failed seeds than the %d seeds run", n)
+		}
+		failed += c
+	}
+	if len(f.Failures) != len(Kinds) {
+		for k := range f.Failures {
+			if !slices.Contains(Kinds, k) {
+				return fmt.Errorf("failures: unknown kind %q", k)
+			}
+		}
+	}
+	if f.Unknown > n-failed {
+		return fmt.Errorf("unknown %d: more than the %d seeds run that did not fail", f.Unknown, n-failed)
+	}
+	if want := min(failed, MaxFailed); uint64(len(f.Failed)) != want {
+		return fmt.Errorf("failed: %d seeds listed, want %d (the first %d of the %d failures)", len(f.Failed), want, MaxFailed, failed)
+	}
+	if want := min(f.Unknown, MaxFailed); uint64(len(f.UnknownSeeds)) != want {
+		return fmt.Errorf("unknown_seeds: %d seeds listed, want %d (the first %d of the %d unknown)", len(f.UnknownSeeds), want, MaxFailed, f.Unknown)
+	}
+	inOrder := func(field string, i int, s, prev uint64) error {
+		switch {
+		case s < lo || s-lo >= n:
+			return fmt.Errorf("%s[%d]: seed %d is not one of the report's seeds %d (+%d)", field, i, s, lo, n)
+		case i > 0 && s <= prev:
+			return fmt.Errorf("%s[%d]: seed %d is not after seed %d (seed order, each once)", field, i, s, prev)
+		}
+		return nil
+	}
+	for i, fl := range f.Failed {
+		var prev uint64
+		if i > 0 {
+			prev = f.Failed[i-1].Seed
+		}
+		if err := inOrder("failed", i, fl.Seed, prev); err != nil {
+			return err
+		}
+		if !slices.Contains(Kinds, fl.Kind) {
+			return fmt.Errorf("failed[%d]: unknown kind %q", i, fl.Kind)
+		}
+	}
+	for i, s := range f.UnknownSeeds {
+		var prev uint64
+		if i > 0 {
+			prev = f.UnknownSeeds[i-1]
+		}
+		if err := inOrder("unknown_seeds", i, s, prev); err != nil {
+			return err
+		}
+	}
+	if f.SimulatedNS < 0 {
+		return fmt.Errorf("simulated_ns %d: must not be negative", f.SimulatedNS)
+	}
+	return nil
 }
 
 // MergeReports merges the reports of the shards of one check (names[i] names reports[i] in messages)
@@ -226,10 +313,16 @@ func MergeReports(reports []*ReportFile, names []string) (*ReportFile, error) {
 				m.UnknownSeeds = append(m.UnknownSeeds, s)
 			}
 		}
+		// Each report's counts are within its seeds (validate), so only the totals a report states
+		// freely can pass what a uint64 (int64) holds: refuse them rather than wrap.
 		m.Unknown += r.Unknown
+		var c1, c2 uint64
+		m.Events, c1 = bits.Add64(m.Events, r.Events, 0)
+		m.Ops, c2 = bits.Add64(m.Ops, r.Ops, 0)
+		if c1 != 0 || c2 != 0 || r.SimulatedNS > math.MaxInt64-m.SimulatedNS {
+			return nil, &MergeError{Name: names[i], Msg: "its events, ops or simulated_ns take the sum past what a report holds"}
+		}
 		m.SimulatedNS += r.SimulatedNS
-		m.Events += r.Events
-		m.Ops += r.Ops
 	}
 	return m, nil
 }

@@ -150,6 +150,11 @@ func runCheck(ctx context.Context, f *checkFlags, stdout, stderr io.Writer) erro
 	if f.changed("failures") && f.failures == "" {
 		return usageErrorf("--failures: an empty path (give a directory)")
 	}
+	if f.failures != "" && f.report != "" && outputPath(f.failures) == outputPath(f.report) {
+		// checkFailuresDir would make the report's path a directory, and the report, written last,
+		// failed after the whole check.
+		return usageErrorf("--failures %s: is the --report file", f.failures)
+	}
 	if f.failures != "" {
 		if err := checkFailuresDir(f.failures); err != nil {
 			return err

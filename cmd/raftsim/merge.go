@@ -52,21 +52,27 @@ func newMergeCmd() *cobra.Command {
 }
 
 func runMerge(ctx context.Context, f *mergeFlags, out string, shards []string, stdout io.Writer) error {
+	if out == "" {
+		return usageErrorf("merge: OUT: an empty path (give the results directory or report file to write)")
+	}
 	// The kind of merge is the shards': directories of a sweep, or report files of a check.
 	// A path that does not exist is named first: a shard whose batch task never started has no
 	// directory, and counting it as "not a directory" said the shards were of two kinds.
 	dirs := 0
 	for _, s := range shards {
 		fi, err := os.Stat(s)
-		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return usageErrorf("merge: shard %s: %v", s, err)
-		}
-		if fi.IsDir() {
+		switch {
+		case s == "":
+			return usageErrorf("merge: SHARD: an empty path (give a shard directory or check report)")
+		case err != nil:
+			return usageErrorf("merge: shard %s: %v", s, unwrapPath(err))
+		case fi.IsDir():
 			dirs++
+		}
+		// OUT may not be a shard: the merge, with --force, replaced the shard's journal and
+		// shard.json (or its report) with the merged results, and the shard was lost.
+		if same, _ := sameFile(out, s); same {
+			return usageErrorf("merge: OUT %s is the shard %s: choose another OUT", out, s)
 		}
 	}
 	switch {

@@ -267,8 +267,14 @@ func runTraceMSC(cmd *cobra.Command, f *mscFlags, args []string) error {
 		return err
 	}
 	defer in.Close()
-	if out != atomicfile.Stdout && name != "standard input" {
-		if same, _ := sameFile(out, name); same {
+	if out != atomicfile.Stdout {
+		// Standard input too: `raftsim trace msc - --svg t.jsonl < t.jsonl` replaced the trace with
+		// its chart.
+		same, _ := sameFile(out, name)
+		if name == "standard input" {
+			same = sameAsStdin(out)
+		}
+		if same {
 			return usageErrorf("--svg %s: is the trace it would draw", out)
 		}
 	}
@@ -337,6 +343,16 @@ func sameFile(a, b string) (bool, error) {
 		return false, err
 	}
 	return os.SameFile(fa, fb), nil
+}
+
+// sameAsStdin says whether path names the file standard input reads (redirected from a file).
+func sameAsStdin(path string) bool {
+	fi, err := os.Stdin.Stat()
+	if err != nil {
+		return false
+	}
+	fo, err := os.Stat(path)
+	return err == nil && os.SameFile(fi, fo)
 }
 
 // ctxReader reads r until ctx is done, then fails with ctx's cause: a long read of a trace stops on

@@ -205,9 +205,8 @@ func Merge(ctx context.Context, plan *experiments.Plan, dirs []string, o Options
 		if err != nil {
 			return Result{}, err
 		}
-		if len(got) != m.ShardTrials {
-			return Result{}, &MergeError{Dir: dir, Msg: fmt.Sprintf("shard %s: its journal holds %d of its %d trials: resume it with raftsim sweep SPEC --shard %s --out %s --resume",
-				sh, len(got), m.ShardTrials, sh, dir)}
+		if want := assign.Sizes[m.Shard-1]; m.ShardTrials != want {
+			return Result{}, &MergeError{Dir: dir, Msg: fmt.Sprintf("shard %s: shard.json says %d trials, and the assignment gives the shard %d (the file was changed)", sh, m.ShardTrials, want)}
 		}
 		for _, t := range got {
 			at := t.Point*plan.Trials + t.Trial
@@ -218,6 +217,12 @@ func Merge(ctx context.Context, plan *experiments.Plan, dirs []string, o Options
 				return Result{}, &MergeError{Dir: dir, Msg: fmt.Sprintf("shard %s: point %q trial %d belongs to shard %d/%d", sh, plan.Points[t.Point].Key(), t.Trial, want, m.Shards)}
 			}
 			owner[at] = int32(i + 1)
+		}
+		// After the trials' own checks: a journal holding another shard's trial is that, not a shard
+		// to resume.
+		if len(got) != m.ShardTrials {
+			return Result{}, &MergeError{Dir: dir, Msg: fmt.Sprintf("shard %s: its journal holds %d of its %d trials: resume it with raftsim sweep SPEC --shard %s --out %s --resume",
+				sh, len(got), m.ShardTrials, sh, dir)}
 		}
 		trials = append(trials, got...)
 	}

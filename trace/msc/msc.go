@@ -35,11 +35,21 @@ type Options struct {
 	Clients bool
 	// Types, when not empty, are the message types drawn.
 	Types []string
-	// MaxMessages caps the messages drawn: the first ones sent; 0 means DefaultMaxMessages.
+	// MaxMessages caps the messages drawn: the first ones sent; 0 means DefaultMaxMessages. The
+	// events drawn (a message is two: its send and its delivery or loss; states, timeouts and faults
+	// one each) are capped at EventsPerMessage times it.
 	MaxMessages int
 	// Title heads the chart (the trace's file name, say).
 	Title string
 }
+
+// EventsPerMessage is the events a chart draws per message of its cap (Options.MaxMessages): two
+// for each message, and as many again for the states, timeouts and faults around them. Without a cap
+// on them, a window of a trace whose messages were filtered out (--type) or sent before it drew every
+// state change and delivery in it: 600,000 deliveries made a 32 MB chart and took 1 GB.
+const EventsPerMessage = 4
+
+func (o *Options) maxEvents() int { return EventsPerMessage * o.max() }
 
 func (o *Options) max() int {
 	if o.MaxMessages > 0 {
@@ -87,10 +97,13 @@ type selector struct {
 	has   func(uint64) bool // is a lifeline
 	end   ender
 	total int // messages drawable in the window
+	drawn int // events drawable in the window
 	cut   bool
-	cutAt time.Duration // the time of the first message past the cap
-	to    time.Duration // the window's end once known (the default end, or the cut)
-	prior map[uint64]priorState
+	// cutEvents says the cut was made by the cap on events (Options.maxEvents), not on messages.
+	cutEvents bool
+	cutAt     time.Duration // the time of the first message past the cap
+	to        time.Duration // the window's end once known (the default end, or the cut)
+	prior     map[uint64]priorState
 }
 
 // take says whether e is drawn and whether the window has ended (at e, included, or before it).
@@ -109,9 +122,13 @@ func (s *selector) take(e *trace.Event) (draw, stop bool) {
 		return false, e.T > s.cutAt // the rest of the cut's instant is dropped by Write
 	}
 	d := drawable(e, s.o, s.has)
-	if d && isSend(e) {
-		if s.total++; s.total > s.o.max() {
+	if d {
+		if isSend(e) {
+			s.total++
+		}
+		if s.drawn++; s.total > s.o.max() || s.drawn > s.o.maxEvents() {
 			s.cut, s.cutAt, s.to = true, e.T, e.T-1
+			s.cutEvents = s.total <= s.o.max()
 			return false, false
 		}
 	}
@@ -178,6 +195,7 @@ func Collect(r *trace.Reader, o Options) ([]trace.Event, error) {
 		slices.SortFunc(pre, func(a, b trace.Event) int { return a.Line - b.Line })
 		return append(pre, out...)
 	}
+	keptCut := false // whether the message that made the cut is in out
 	for {
 		e, err := r.Next()
 		if err == io.EOF {
@@ -195,7 +213,12 @@ func Collect(r *trace.Reader, o Options) ([]trace.Event, error) {
 		// What Write's own selector needs to end the window where this one did: the events it
 		// draws, the first leader's election and the event that ended the window (neither of
 		// which may be drawn), and the message that made the cut.
-		if draw || stop || (s.cut && e.T == s.cutAt) || (e.Kind == trace.KindState && e.State == "leader") {
+		// Only the cutting message of the cut's instant: the rest of that instant is not drawn, and a
+		// trace may hold millions of events at one instant (cluster.MaxEventsAtOnce), which kept
+		// them all (1.2 GB for 600,000 sends at one instant).
+		cutMsg := s.cut && e.T == s.cutAt && !keptCut
+		keptCut = keptCut || cutMsg
+		if draw || stop || cutMsg || (e.Kind == trace.KindState && e.State == "leader") {
 			out = append(out, e)
 		}
 		if stop {
@@ -289,7 +312,7 @@ func Write(w io.Writer, events []trace.Event, info trace.Info, o Options) error 
 	if to == 0 && len(in) > 0 {
 		to = in[len(in)-1].T
 	}
-	total, cut := sel.total, sel.cut
+	total, cut, cutEvents := sel.total, sel.cut, sel.cutEvents
 
 	// Rows: the distinct times of the events drawn.
 	var times []time.Duration
@@ -335,7 +358,7 @@ func Write(w io.Writer, events []trace.Event, info trace.Info, o Options) error 
 	}
 
 	c := &chart{o: &o, info: info, cols: cols, colOf: colOf, times: times, in: in, arrows: arrows,
-		from: from, to: to, total: total, cut: cut, prior: sel.prior}
+		from: from, to: to, total: total, cut: cut, cutEvents: cutEvents, prior: sel.prior}
 	bw := bufio.NewWriter(w)
 	c.draw(bw)
 	return bw.Flush()
@@ -433,21 +456,22 @@ func labelOf(e *trace.Event) (label, class string, rejected bool) {
 
 // chart is a chart being drawn.
 type chart struct {
-	o        *Options
-	info     trace.Info
-	cols     []uint64
-	colOf    map[uint64]int
-	times    []time.Duration
-	rowY     []float64
-	in       []*trace.Event
-	arrows   []*arrow
-	from, to time.Duration
-	total    int
-	cut      bool
-	width    float64
-	height   float64
-	colW     float64
-	prior    map[uint64]priorState // the nodes' states when the window opens
+	o         *Options
+	info      trace.Info
+	cols      []uint64
+	colOf     map[uint64]int
+	times     []time.Duration
+	rowY      []float64
+	in        []*trace.Event
+	arrows    []*arrow
+	from, to  time.Duration
+	total     int
+	cut       bool
+	cutEvents bool // the cut was by the cap on events, not on messages
+	width     float64
+	height    float64
+	colW      float64
+	prior     map[uint64]priorState // the nodes' states when the window opens
 }
 
 // Geometry, in px.
@@ -557,7 +581,10 @@ func (c *chart) header(p printf) {
 	}
 	p(`<text x="12" y="40" class="note">%s %s; %d messages drawn</text>`+"\n", what, esc(window), min(c.total, c.o.max()))
 	p(`<text x="12" y="54" class="note">time flows down, one row per instant (not to scale; a gap over %s is marked)</text>`+"\n", esc(trace.Millis(GapMark)))
-	if c.cut {
+	switch {
+	case c.cut && c.cutEvents:
+		p(`<text x="12" y="68" class="warn">cut: only the first %d events of the window are drawn, %d per message of --max-messages (raise --max-messages, or choose a shorter window with --from and --to)</text>`+"\n", c.o.maxEvents(), EventsPerMessage)
+	case c.cut:
 		p(`<text x="12" y="68" class="warn">cut: only the first %d messages of the window are drawn (raise --max-messages, or choose a shorter window with --from and --to)</text>`+"\n", c.o.max())
 	}
 	// The legend.
