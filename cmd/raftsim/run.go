@@ -331,8 +331,34 @@ func writeJSON(w io.Writer, sum *cluster.Summary) error {
 	return enc.Encode(sum)
 }
 
-// input is a file a run reads, which its trace must not replace.
+// input is a file a command reads, which its outputs must not replace; path "-" is standard input.
 type input struct{ path, what string }
+
+// refuseInput refuses an output path (the value of flag) that names a file the command reads — one of
+// inputs, standard input when an input is "-" and it is redirected from a file, or the raftsim binary
+// itself — since writing it would destroy what is being read. One check for every output flag (--trace,
+// --viz, trace msc's --svg), so that each refuses the same things.
+func refuseInput(flag, path string, inputs []input) error {
+	out, err := os.Stat(path)
+	if err != nil {
+		return nil // nothing there yet to destroy
+	}
+	if exe, err := os.Executable(); err == nil {
+		inputs = append(inputs, input{exe, "raftsim binary"})
+	}
+	for _, in := range inputs {
+		var fi os.FileInfo
+		if in.path == atomicfile.Stdout {
+			fi, err = os.Stdin.Stat()
+		} else {
+			fi, err = os.Stat(in.path)
+		}
+		if err == nil && os.SameFile(out, fi) {
+			return usageErrorf("%s %s: is the %s", flag, path, in.what)
+		}
+	}
+	return nil
+}
 
 // withTrace calls run with the trace file at path ("" for none, "-" for standard output), opened before
 // the run so that a path that cannot take the trace is refused at once (exit 2). A regular file is
@@ -344,16 +370,8 @@ func withTrace(ctx context.Context, path string, inputs []input, stdout, stderr 
 	if path == "" {
 		return stdout, run(nil)
 	}
-	// A trace written over a file the run reads (or over raftsim itself) destroys it: refuse that.
-	if exe, err := os.Executable(); err == nil {
-		inputs = append(inputs, input{exe, "raftsim binary"})
-	}
-	if ts, err := os.Stat(path); err == nil {
-		for _, in := range inputs {
-			if ti, err := os.Stat(in.path); err == nil && os.SameFile(ts, ti) {
-				return stdout, usageErrorf("--trace %s: is the %s", path, in.what)
-			}
-		}
+	if err := refuseInput("--trace", path, inputs); err != nil {
+		return stdout, err
 	}
 	tf, err := atomicfile.Create(ctx, path)
 	var pe *atomicfile.PathError

@@ -270,12 +270,12 @@ func runTraceMSC(cmd *cobra.Command, f *mscFlags, args []string) error {
 	if out != atomicfile.Stdout {
 		// Standard input too: `raftsim trace msc - --svg t.jsonl < t.jsonl` replaced the trace with
 		// its chart.
-		same, _ := sameFile(out, name)
+		src := args[0]
 		if name == "standard input" {
-			same = sameAsStdin(out)
+			src = atomicfile.Stdout
 		}
-		if same {
-			return usageErrorf("--svg %s: is the trace it would draw", out)
+		if err := refuseInput("--svg", out, []input{{src, "trace it would draw"}}); err != nil {
+			return err
 		}
 	}
 	ctx := cmd.Context()
@@ -343,16 +343,6 @@ func sameFile(a, b string) (bool, error) {
 		return false, err
 	}
 	return os.SameFile(fa, fb), nil
-}
-
-// sameAsStdin says whether path names the file standard input reads (redirected from a file).
-func sameAsStdin(path string) bool {
-	fi, err := os.Stdin.Stat()
-	if err != nil {
-		return false
-	}
-	fo, err := os.Stat(path)
-	return err == nil && os.SameFile(fi, fo)
 }
 
 // ctxReader reads r until ctx is done, then fails with ctx's cause: a long read of a trace stops on

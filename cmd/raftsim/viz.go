@@ -44,18 +44,11 @@ func openViz(ctx context.Context, path, trace string, inputs []input) (*viz, err
 	if path == atomicfile.Stdout {
 		return nil, usageErrorf("--viz -: give a file name (the visualization is an HTML page)")
 	}
-	if exe, err := os.Executable(); err == nil {
-		inputs = append(inputs, input{exe, "raftsim binary"})
-	}
 	if trace != "" && trace != atomicfile.Stdout {
-		inputs = append(inputs, input{trace, "--trace file"})
+		inputs = append(slices.Clip(inputs), input{trace, "--trace file"})
 	}
-	if vs, err := os.Stat(path); err == nil {
-		for _, in := range inputs {
-			if fi, err := os.Stat(in.path); err == nil && os.SameFile(vs, fi) {
-				return nil, usageErrorf("--viz %s: is the %s", path, in.what)
-			}
-		}
+	if err := refuseInput("--viz", path, inputs); err != nil {
+		return nil, err
 	}
 	if trace != "" && trace != atomicfile.Stdout && outputPath(path) == outputPath(trace) {
 		// Not only the same text: "./x" and "x", or a link and the file it names, before either
