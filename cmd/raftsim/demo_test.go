@@ -51,19 +51,9 @@ func TestDemoServes(t *testing.T) {
 		}
 		t.Skip("this test binary holds no raftsim.wasm (run make wasm first): only the refusal was checked")
 	}
-	cmd := exec.Command(os.Args[0], "demo", "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, out, stderr := startDemo(t, "127.0.0.1:0")
 	defer cmd.Process.Kill()
-	line, err := bufio.NewReader(out).ReadString('\n')
+	line, err := out.ReadString('\n')
 	if err != nil {
 		t.Fatalf("no address printed: %v (stderr %q)", err, stderr.String())
 	}
@@ -103,4 +93,22 @@ func TestDemoServes(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 130 {
 		t.Fatalf("after SIGINT: %v, want exit status 130 (stderr %q)", err, stderr.String())
 	}
+}
+
+// startDemo starts `raftsim demo --addr addr` as a process of its own (the test binary as main), and
+// returns it with its standard output to read the printed address from, and its standard error.
+func startDemo(t *testing.T, addr string) (*exec.Cmd, *bufio.Reader, *strings.Builder) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "demo", "--addr", addr)
+	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &strings.Builder{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, bufio.NewReader(out), stderr
 }

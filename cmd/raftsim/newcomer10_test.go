@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -119,22 +117,11 @@ func TestDemoEveryInterfacePrintsAddresses(t *testing.T) {
 	if !site.HasWasm(site.FS()) {
 		t.Skip("this test binary holds no raftsim.wasm (run make wasm first); TestDemoServes checks the refusal")
 	}
-	cmd := exec.Command(os.Args[0], "demo", "--addr", ":0")
-	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, rd, stderr := startDemo(t, ":0")
 	defer func() {
 		_ = cmd.Process.Signal(syscall.SIGINT)
 		_ = cmd.Wait()
 	}()
-	rd := bufio.NewReader(out)
 	first, err := rd.ReadString('\n')
 	if err != nil {
 		t.Fatalf("no address printed: %v (stderr %q)", err, stderr.String())
