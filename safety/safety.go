@@ -352,8 +352,13 @@ func (c *Checker) matchIndex(id, index, term, h uint64) *Violation {
 	}
 	for _, m := range c.byIndex[index] {
 		if m.term == term {
+			if m.hash != h && m.node == id {
+				// The entry's first holder holds it again over another log: a node's own log
+				// at two times, which Log Matching constrains as it does two nodes' logs.
+				return c.fail(LogMatching, []uint64{id}, "node %d holds an entry of term %d at index %d again, but the entry or its log before it differs from when the node first held one there", id, term, index)
+			}
 			if m.hash != h {
-				return c.fail(LogMatching, []uint64{m.node, id}, "nodes %d and %d both hold an entry of term %d at index %d but their logs differ before it", m.node, id, term, index)
+				return c.fail(LogMatching, []uint64{m.node, id}, "nodes %d and %d both hold an entry of term %d at index %d, but the entries or their logs before them differ", m.node, id, term, index)
 			}
 			return nil
 		}

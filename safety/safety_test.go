@@ -57,6 +57,10 @@ func TestCheckerCatches(t *testing.T) {
 			c.LogChanged(1, 1, ents(1, "a", 1, 2))
 			return c.LogChanged(2, 1, ents(1, "b", 1, 2))
 		}, LogMatching},
+		{"one node, the same index and term over another prefix", func(c *Checker) *Violation {
+			c.LogChanged(1, 1, ents(1, "a", 1, 2))
+			return c.LogChanged(1, 1, ents(1, "b", 1, 2))
+		}, LogMatching},
 		{"new leader lacks a committed entry", func(c *Checker) *Violation {
 			c.LogChanged(1, 1, ents(1, "a", 1, 1))
 			c.LogChanged(2, 1, ents(1, "a", 1))
@@ -181,5 +185,24 @@ func TestRecordsGrowWithElections(t *testing.T) {
 	// Per term: the entry (index 2, term) and the term's leader.
 	if got, want := c.Records(), base+100*2; got != want {
 		t.Fatalf("%d records after 100 elections, want %d", got, want)
+	}
+}
+
+// TestLogMatchingNamesNodes: a Log Matching violation names two nodes when two nodes' logs disagree, and
+// one node once when it is one node's log at two times (not "nodes 4 and 4").
+func TestLogMatchingNamesNodes(t *testing.T) {
+	for _, tc := range []struct {
+		other uint64
+		want  string
+	}{
+		{2, "nodes 1 and 2 both hold an entry of term 1 at index 1, but the entries or their logs before them differ"},
+		{1, "node 1 holds an entry of term 1 at index 1 again, but the entry or its log before it differs"},
+	} {
+		c := New(1, func() time.Duration { return 0 })
+		c.LogChanged(1, 1, ents(1, "a", 1, 2))
+		v := c.LogChanged(tc.other, 1, ents(1, "b", 1, 2))
+		if v == nil || !strings.Contains(v.Error(), tc.want) {
+			t.Errorf("second holder %d: got %v, want %q", tc.other, v, tc.want)
+		}
 	}
 }
