@@ -419,7 +419,44 @@ func (c *Config) Warnings() []string {
 	} else if pw := c.perNodeHeartbeatWarning(); pw != "" {
 		w = append(w, pw)
 	}
+	if lw := c.leaseClockWarning(); lw != "" {
+		w = append(w, lw)
+	}
 	return w
+}
+
+// leaseClockWarning is the warning of Warnings for lease reads whose assumption the nodes' clocks break
+// (thesis §6.4.1): a leader's lease lasts its minimum election timeout divided by 1 + clock_drift, on its
+// own clock, and it is safe only if no other node's minimum election timeout, on that node's clock, can
+// end first. With every node's timeout the same, that is every pair of clock rates within a factor of
+// 1 + clock_drift. "" when it holds or reads are not by lease. Such a world is allowed (it shows what a
+// clock outside the bound does), but it is not one whose stale reads are Raft's fault.
+func (c *Config) leaseClockWarning() string {
+	if c.ReadMode != ReadLease || c.Hosts() < 2 {
+		return ""
+	}
+	type clock struct {
+		id         int64
+		emin       time.Duration
+		rate, real float64 // real: the minimum election timeout in simulated nanoseconds
+	}
+	clocks := make([]clock, 0, c.Hosts())
+	for id := int64(1); id <= int64(c.Hosts()); id++ {
+		nc := c.nodeConfig(id)
+		clocks = append(clocks, clock{id, nc.electionMin, nc.clockRate, float64(nc.electionMin) / nc.clockRate})
+	}
+	for _, l := range clocks {
+		lease := l.real / (1 + c.ClockDrift)
+		for _, f := range clocks {
+			// A relative margin of 1e-12 keeps rates written at the bound exactly (+500000ppm with
+			// clock_drift 0.5) within it, whatever the rounding of their two spellings.
+			if f.id != l.id && f.real < lease*(1-1e-12) {
+				return fmt.Sprintf("lease reads with clocks outside clock_drift %v: node %d's lease (%s / %v at clock_rate %v: %s of simulated time) outlasts node %d's minimum election timeout (%s at clock_rate %v: %s), so a leader cut off may serve stale reads (thesis §6.4.1)",
+					c.ClockDrift, l.id, ascii(l.emin), 1+c.ClockDrift, l.rate, ascii(sim.FloatNanos(lease)), f.id, ascii(f.emin), f.rate, ascii(sim.FloatNanos(f.real)))
+			}
+		}
+	}
+	return ""
 }
 
 // perNodeHeartbeatWarning is the heartbeat warning of Warnings for per-node settings (PerNode): the

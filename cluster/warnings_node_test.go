@@ -42,3 +42,48 @@ func TestPerNodeHeartbeatWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestLeaseClockWarning: lease reads warn when the nodes' clocks break the lease's assumption — some
+// node's minimum election timeout, in simulated time, ends before another's lease (its minimum
+// election timeout / (1 + clock_drift), on its clock) — and not when every pair is within the bound,
+// the bound itself included.
+func TestLeaseClockWarning(t *testing.T) {
+	for _, tt := range []struct {
+		drift float64
+		nodes []string
+		read  ReadMode
+		want  string // "" for no warning
+	}{
+		{0, nil, ReadLease, ""},
+		{0, []string{"all:clock_rate=1.3"}, ReadLease, ""}, // every clock fast alike
+		{0, []string{"1:clock_rate=1.0001"}, ReadLease, "lease reads with clocks outside clock_drift 0: node 2's lease"},
+		{0.05, []string{"1:clock_rate=+50000ppm"}, ReadLease, ""}, // at the bound exactly
+		{0.5, []string{"1:clock_rate=+500000ppm", "2:clock_rate=+500000ppm"}, ReadLease, ""},
+		{0.05, []string{"1:clock_rate=+50001ppm"}, ReadLease, "outlasts node 1's minimum election timeout"},
+		{0.05, []string{"1:clock_rate=0.9"}, ReadLease, "node 1's lease"}, // the leader's slow clock
+		{0.05, []string{"3:election_timeout=100ms:200ms"}, ReadLease, "outlasts node 3's minimum election timeout (100ms"},
+		{0, []string{"1:clock_rate=2"}, ReadIndex, ""}, // no lease, no assumption
+	} {
+		cfg := Default()
+		cfg.Nodes, cfg.ReadMode, cfg.CheckQuorum, cfg.ClockDrift = 3, tt.read, true, tt.drift
+		cfg.Workload.ReadRatio = 0.5
+		for _, s := range tt.nodes {
+			cfg.PerNode = append(cfg.PerNode, mustNode(t, s))
+		}
+		if err := cfg.Validate(); err != nil {
+			t.Fatalf("%v: %v", tt.nodes, err)
+		}
+		var got []string
+		for _, w := range cfg.Warnings() {
+			if strings.HasPrefix(w, "lease reads") {
+				got = append(got, w)
+			}
+		}
+		switch {
+		case tt.want == "" && len(got) != 0:
+			t.Errorf("drift %v %v: warnings %q, want none", tt.drift, tt.nodes, got)
+		case tt.want != "" && (len(got) != 1 || !strings.Contains(got[0], tt.want)):
+			t.Errorf("drift %v %v: warnings %q, want one containing %q", tt.drift, tt.nodes, got, tt.want)
+		}
+	}
+}
