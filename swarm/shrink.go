@@ -107,7 +107,10 @@ func SameFailure(first *Result) func(*Result) bool {
 // change adds are renumbered), fewer clients, an earlier repair (keeping the liveness bound, the time
 // from the repair to the end) or, when the failure comes first, no repair and a run that ends just after
 // it, fewer keys, and optional settings back to their defaults. A candidate the spec parser refuses is
-// simply one that does not fail (unless the failure is that refusal). The seed stays, so every other
+// simply one that does not fail (unless the failure is that refusal). A candidate whose configuration
+// warns more than w's (cluster.Config.Warnings: a clock outside the lease's drift bound once the bound
+// went back to its default, a heartbeat not below the election timeout) is not tried: it would fail
+// because the world broke Raft's assumptions, not because Raft did. The seed stays, so every other
 // random stream is the one w had.
 //
 // Every step is deterministic: the result is a function of w, o.Tweak and fails (with one caveat: a
@@ -129,7 +132,7 @@ func Shrink(ctx context.Context, w World, o Options, fails func(*Result) bool, l
 		}
 		fails = SameFailure(&res)
 	}
-	sh := &shrinker{ctx: ctx, o: o, fails: fails, limit: limit,
+	sh := &shrinker{ctx: ctx, o: o, fails: fails, limit: limit, warnings: warnings(&w),
 		out: Shrunk{World: w, Result: res, Runs: 1, Before: w.Size()}}
 	if !fails(&res) {
 		return Shrunk{}, ErrPasses
@@ -159,6 +162,17 @@ type shrinker struct {
 	limit int
 	out   Shrunk
 	err   error
+	// warnings counts the first world's configuration warnings: a candidate with more is not tried.
+	warnings int
+}
+
+// warnings counts a world's configuration warnings; 0 for a world the parser refuses.
+func warnings(w *World) int {
+	cfg, err := w.Config()
+	if err != nil {
+		return 0
+	}
+	return len(cfg.Warnings())
 }
 
 func (sh *shrinker) spent() bool { return sh.out.Runs >= sh.limit }
@@ -166,7 +180,7 @@ func (sh *shrinker) spent() bool { return sh.out.Runs >= sh.limit }
 // try runs a candidate when it is smaller than the world so far, and keeps it when it fails; step says
 // what it changed.
 func (sh *shrinker) try(c World, step string) bool {
-	if sh.err != nil || sh.spent() || !c.Size().Less(sh.out.World.Size()) {
+	if sh.err != nil || sh.spent() || !c.Size().Less(sh.out.World.Size()) || warnings(&c) > sh.warnings {
 		return false
 	}
 	c.Repair, c.Bound = c.phases()

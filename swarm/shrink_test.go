@@ -241,3 +241,31 @@ func TestDropNodes(t *testing.T) {
 		}
 	}
 }
+
+// TestShrinkKeepsAssumptions: shrinking never steps outside an assumption the world kept. A lease-edge
+// world keeps its clocks within its drift bound; dropping the bound back to its default 0 while the fast
+// clocks stay gives a world whose stale reads are the clocks' fault, not Raft's (seed 93's shrink under
+// lease_ignores_drift did that, and its file then failed without the mutation). A step whose
+// configuration warns more than the first world's is not tried, and not run.
+func TestShrinkKeepsAssumptions(t *testing.T) {
+	seed := uint64(1)
+	for ; Draw(seed).Family != "lease-edge"; seed++ {
+	}
+	w := Draw(seed)
+	if warnings(&w) != 0 {
+		t.Fatalf("seed %d: a drawn world warns: %s", seed, w.String())
+	}
+	bare := w.with(func(_ int, s Setting) (Setting, bool) { return s, s.Name != "clock_drift" })
+	if warnings(&bare) == 0 {
+		t.Fatalf("seed %d: its fast clocks without the bound do not warn: %s", seed, bare.String())
+	}
+	sh := &shrinker{ctx: context.Background(), fails: func(*Result) bool { return true }, limit: 10,
+		warnings: warnings(&w), out: Shrunk{World: w, Runs: 1}}
+	if sh.try(bare, "default clock_drift") || sh.out.Runs != 1 {
+		t.Fatalf("seed %d: the step out of the drift bound was tried (%d runs)", seed, sh.out.Runs)
+	}
+	noClocks := w.with(func(_ int, s Setting) (Setting, bool) { return s, s.Name != "node" })
+	if !sh.try(noClocks, "default node") || sh.out.Runs != 2 {
+		t.Fatalf("seed %d: a step within the bound was not taken (%d runs)", seed, sh.out.Runs)
+	}
+}
