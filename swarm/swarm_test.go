@@ -52,6 +52,7 @@ func TestWorldsCover(t *testing.T) {
 		if w.Racy {
 			seen["racy"]++
 		}
+		seen["family="+w.Family]++
 		for _, s := range w.Settings {
 			seen[s.Name]++
 			switch s.Name {
@@ -71,7 +72,8 @@ func TestWorldsCover(t *testing.T) {
 		"pre_vote=false", "pre_vote=thesis", "pre_vote=etcd", "check_quorum=true", "check_quorum=false",
 		"read_mode=read_index", "read_mode=lease", "read_mode=follower", "arrival_rate", "think", "key_zipf",
 		"client_retry", "vote_write=before_send", "voter_timer=on_durable", "vote_write_holds_timer",
-		"heartbeat_reply=at_once", "max_batch", "max_inflight", "timer_jitter", "heartbeat", "repair"}
+		"heartbeat_reply=at_once", "max_batch", "max_inflight", "timer_jitter", "heartbeat", "repair",
+		"family=", "family=figure8", "family=lease-edge"}
 	for n := 1; n <= 9; n++ {
 		want = append(want, fmt.Sprintf("nodes=%d", n))
 	}
@@ -173,6 +175,45 @@ func TestCheckMaxFailures(t *testing.T) {
 		rep, err := Check(context.Background(), Plan{From: 1, Seeds: 50, Workers: workers, MaxFailures: 2, World: world}, nil)
 		if err != nil || rep.Seeds != 13 || rep.FailedSeeds() != 2 || rep.Failures[RunError] != 2 || rep.Failed[1].Seed != 13 {
 			t.Fatalf("workers %d: err %v, %d seeds, failures %v", workers, err, rep.Seeds, rep.Failures)
+		}
+	}
+}
+
+// TestFamilies: each corner family draws the corner its doc names, and no general world is touched by
+// the pick of a family (the pick has a stream of its own: a general world is the one drawn before the
+// families were added).
+func TestFamilies(t *testing.T) {
+	counts := map[string]int{}
+	for seed := uint64(1); seed <= 5000; seed++ {
+		w := Draw(seed)
+		counts[w.Family]++
+		get := func(name string) string { v, _ := w.Get(name); return v }
+		switch w.Family {
+		case "figure8":
+			if !w.Racy || w.Repair != 0 || get("pre_vote") != "false" || get("check_quorum") != "false" || get("max_batch") != "1" {
+				t.Fatalf("seed %d: figure8 world %s", seed, w.String())
+			}
+		case "lease-edge":
+			if w.Racy || w.Bound == 0 || get("read_mode") != "lease" || get("check_quorum") != "true" || get("clock_drift") < "0.3" {
+				t.Fatalf("seed %d: lease-edge world %s", seed, w.String())
+			}
+			isolations := 0
+			for _, s := range w.Settings {
+				if s.Name == "isolate" {
+					isolations++
+				}
+			}
+			if isolations == 0 {
+				t.Errorf("seed %d: a lease-edge world without an isolation: %s", seed, w.String())
+			}
+		case "":
+		default:
+			t.Fatalf("seed %d: unknown family %q", seed, w.Family)
+		}
+	}
+	for _, f := range families {
+		if got, want := float64(counts[f.name])/5000, f.share; got < want/2 || got > want*2 {
+			t.Errorf("family %s: %.3f of the seeds, want about %.2f", f.name, got, want)
 		}
 	}
 }

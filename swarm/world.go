@@ -31,6 +31,9 @@ type World struct {
 	// Racy is true when the world's election timeout is within a few broadcast times (Raft's timing
 	// rule broadcastTime << electionTimeout broken on purpose, where ordering bugs hide).
 	Racy bool
+	// Family is the kind of world the seed drew: "" for the general one, else a corner family
+	// (family.go).
+	Family string
 }
 
 // LivenessTimeouts is the liveness bound in election timeouts: after the repair, the cluster must have
@@ -113,13 +116,23 @@ func (d *drawer) node(n int) int { return 1 + d.r.IntN(n) }
 func ms(t time.Duration) string { return sim.FormatDuration(t.Round(time.Millisecond)) }
 
 // Draw draws seed's world from the seed's stream "swarm/world". Every choice is the stream's, so the
-// world is a function of the seed alone.
+// world is a function of the seed alone. Which family the world is of comes first, from a stream of its
+// own ("swarm/family"), so that a general world is the same whatever the corner families' shares.
 func Draw(seed uint64) World {
 	w := World{Seed: seed}
 	d := &drawer{r: sim.Stream(seed, "swarm/world"), w: &w}
+	d.set("seed", strconv.FormatUint(seed, 10))
+	x := sim.Stream(seed, "swarm/family").Float64()
+	for _, f := range families {
+		if x < f.share {
+			w.Family = f.name
+			f.draw(d)
+			return w
+		}
+		x -= f.share
+	}
 	r := d.r
 	n := 1 + r.IntN(9)
-	d.set("seed", strconv.FormatUint(seed, 10))
 	d.set("nodes", strconv.Itoa(n))
 	d.set("check", "true")
 
@@ -177,12 +190,7 @@ func Draw(seed uint64) World {
 	preVote := []string{"false", "thesis", "etcd"}[r.IntN(3)]
 	d.set("pre_vote", preVote)
 	cq := d.chance(0.5)
-	d.set("vote_write", []string{"parallel", "before_send"}[r.IntN(2)])
-	d.set("voter_timer", []string{"on_grant", "on_durable"}[r.IntN(2)])
-	if d.chance(0.3) {
-		d.set("vote_write_holds_timer", "true")
-	}
-	d.set("heartbeat_reply", []string{"queued", "at_once"}[r.IntN(2)])
+	d.variants()
 	if d.chance(0.5) {
 		d.set("snapshot_entries", strconv.Itoa(5+r.IntN(300)))
 	}
@@ -244,17 +252,24 @@ func Draw(seed uint64) World {
 	// The safety phase and its faults, then the repair and the liveness phase.
 	w.Repair = d.between(2*time.Second, 10*time.Second).Round(time.Millisecond)
 	d.faults(n, emin, members)
+	d.phases(emin)
+	return w
+}
+
+// phases ends the world's settings with its two phases: the safety phase until w.Repair, then the
+// repair and a liveness phase of LivenessTimeouts maximum election timeouts (2·emin). It draws nothing.
+func (d *drawer) phases(emin time.Duration) {
+	w := d.w
 	if w.Racy {
 		// Raft promises no liveness with the timing rule broken: a racy world is a safety phase only.
 		d.set("duration", ms(w.Repair))
 		w.Repair = 0
-		return w
+		return
 	}
 	w.Bound = LivenessTimeouts * 2 * emin
 	d.set("repair", ms(w.Repair))
 	d.set("measure_from", ms(w.Repair))
 	d.set("duration", ms(w.Repair+w.Bound))
-	return w
 }
 
 // faults draws the safety phase's schedule: each kind of fault is switched on or off for the world,

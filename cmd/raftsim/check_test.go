@@ -81,6 +81,13 @@ func TestReplaySeed(t *testing.T) {
 	if outs[0] != outs[1] || traces[0] != traces[1] {
 		t.Fatal("two replays of seed 7 differ")
 	}
+	if strings.Contains(outs[0], "family:") {
+		t.Fatalf("seed 7, a general world, printed a family:\n%s", outs[0])
+	}
+	// Seed 16 is a corner family's world (swarm/family.go), and says which.
+	if r := raftsim(t, nil, "replay", "16"); r.code != 0 || !strings.Contains(r.stdout, "\n  family: ") {
+		t.Fatalf("replay 16: exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
 	for _, bad := range [][]string{{"replay", "0"}, {"replay"}, {"replay", "no-such-file.yaml"}, {"replay", "7", "--trace", ""}} {
 		if r := raftsim(t, nil, bad...); r.code != 2 || strings.Count(r.stderr, "\n") != 1 {
 			t.Errorf("%v: exit %d, stderr %q", bad, r.code, r.stderr)

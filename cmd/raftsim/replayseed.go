@@ -71,7 +71,8 @@ func newReplayCmd() *cobra.Command {
 	return cmd
 }
 
-// loadWorld reads a replay's argument: a seed, drawn as the check draws it, or a world's spec file.
+// loadWorld reads a replay's argument: a seed, drawn as the check draws it, or a world's spec file. The
+// string is what the replay prints of a drawn world (its flags, and its family when it has one).
 func loadWorld(arg string) (cluster.Config, string, []input, error) {
 	if seed, err := strconv.ParseUint(arg, 10, 64); err == nil {
 		if seed == 0 {
@@ -82,7 +83,11 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 		if err != nil {
 			return cluster.Config{}, "", nil, err
 		}
-		return cfg, w.String(), nil, nil
+		about := "  world: raftsim run " + w.String() + "\n"
+		if w.Family != "" {
+			about += "  family: " + w.Family + " (a corner family: docs/check.md)\n"
+		}
+		return cfg, about, nil, nil
 	}
 	s, err := loadWorldFile(arg)
 	if err != nil {
@@ -102,7 +107,7 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 
 // runReplay is `raftsim replay SEED|FILE`; the flags have been checked (--mutate's names too).
 func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr io.Writer) error {
-	cfg, flags, inputs, err := loadWorld(arg)
+	cfg, about, inputs, err := loadWorld(arg)
 	if err != nil {
 		return err
 	}
@@ -125,9 +130,7 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 		return err
 	}
 	fmt.Fprintf(stdout, "raftsim replay %s\n", strings.Join(append([]string{arg}, f.mut.replay()...), " "))
-	if flags != "" {
-		fmt.Fprintf(stdout, "  world: raftsim run %s\n", flags)
-	}
+	fmt.Fprint(stdout, about)
 	verdict := "passed"
 	switch {
 	case res.Fail != "":
