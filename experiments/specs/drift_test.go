@@ -2,6 +2,7 @@ package specs
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +41,33 @@ func TestDrift(t *testing.T) {
 		if bound == 0 && drift >= 0.25 && !(cell(t, tab, row, "stale_reads_mean") > 0) {
 			t.Errorf("%s, bound 0: no stale read in any trial", clock)
 		}
+	}
+}
+
+// TestDriftWarnings: the drift sweep warns of clocks outside the lease's assumption at exactly its points
+// whose bound is below the leader clock's actual drift (15 of the 40), the points where stale reads may
+// come (TestDrift): the warning and the measure agree on where the lease stops being safe.
+func TestDriftWarnings(t *testing.T) {
+	plan, err := builtin(t, "drift").Plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	actual := map[string]float64{"exact": 0, "slow-10pct": 0.1, "slow-25pct": 0.25, "slow-50pct": 0.5}
+	warned := 0
+	for _, p := range plan.Points {
+		want := p.Config.ClockDrift < actual[p.Coords[0].Value]
+		got := false
+		for _, w := range p.Config.Warnings() {
+			got = got || strings.HasPrefix(w, "lease reads with clocks outside clock_drift")
+		}
+		if got != want {
+			t.Errorf("%s: warned %v, want %v", p.Key(), got, want)
+		}
+		if got {
+			warned++
+		}
+	}
+	if warned != 15 {
+		t.Errorf("%d points warned, want 15", warned)
 	}
 }
