@@ -19,6 +19,9 @@ func FromSpec(s *spec.Spec) (World, error) {
 	if len(s.Axes) > 0 {
 		return World{}, errors.New("swarm: a world has one point; this spec has axes (a sweep's)")
 	}
+	if s.Trials != 1 {
+		return World{}, fmt.Errorf("swarm: a world is one run; this spec has trials %d (a sweep's)", s.Trials)
+	}
 	w := World{Seed: s.Seed}
 	w.Settings = append(w.Settings, Setting{"seed", fmt.Sprint(s.Seed)})
 	kinds := map[string]spec.Kind{}

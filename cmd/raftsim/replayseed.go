@@ -97,9 +97,7 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 	if err != nil {
 		return cluster.Config{}, "", nil, &usageError{msg: err.Error()}
 	}
-	if len(plan.Points) != 1 {
-		return cluster.Config{}, "", nil, usageErrorf("%s: a world has one point; this spec has %d (axes are a sweep's: raftsim sweep)", arg, len(plan.Points))
-	}
+
 	cfg := plan.Points[0].Config
 	cfg.Seed = s.Seed
 	return cfg, "", []input{{arg, "world file"}}, nil
@@ -169,6 +167,14 @@ func loadWorldFile(arg string) (*spec.Spec, error) {
 	s, err := spec.Load(arg)
 	if err != nil {
 		return nil, usageErrorf("%v", err)
+	}
+	// A world is one run of one point: replaying or shrinking one trial or one point of many would be
+	// a silent mistake. Both `replay FILE` and `replay FILE --shrink` read the file here.
+	if len(s.Axes) > 0 {
+		return nil, usageErrorf("%s: axes: a world has one point, and no axes; axes are a sweep's: raftsim sweep", arg)
+	}
+	if s.Trials != 1 {
+		return nil, usageErrorf("%s: trials: %d: a world is one run (trials 1); trials are a sweep's: raftsim sweep", arg, s.Trials)
 	}
 	return s, nil
 }
