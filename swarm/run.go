@@ -60,6 +60,8 @@ type Result struct {
 	Summary   cluster.Summary
 	// History is the client history, kept only when the seed failed (for --viz).
 	History []workload.Op
+	// Violation is the safety violation of a Safety failure, nil otherwise.
+	Violation *safety.Violation
 }
 
 // Passed reports whether the seed neither failed nor ended Unknown.
@@ -177,6 +179,7 @@ func RunConfig(ctx context.Context, cfg cluster.Config, o Options) (Result, erro
 		return res, ctx.Err()
 	case errors.As(err, &v):
 		res.Fail, res.Reason = Safety, strings.TrimPrefix(v.Error(), "safety: ") // the kind says it already
+		res.Violation = v
 	case err != nil:
 		res.Fail, res.Reason = RunError, err.Error()
 	default:

@@ -27,7 +27,8 @@ func TestDraw(t *testing.T) {
 }
 
 // TestWorldsParse: every world the generator draws is one the spec parser accepts (a refused world is
-// a RunError failure of the check, the generator's bug), over more seeds than the check's own tests run.
+// a RunError failure of the check, the generator's bug), and one it does not warn of, over more seeds
+// than the check's own tests run.
 func TestWorldsParse(t *testing.T) {
 	n := uint64(5000)
 	if testing.Short() {
@@ -35,8 +36,14 @@ func TestWorldsParse(t *testing.T) {
 	}
 	for seed := uint64(1); seed <= n; seed++ {
 		w := Draw(seed)
-		if _, err := w.Config(); err != nil {
+		cfg, err := w.Config()
+		if err != nil {
 			t.Fatalf("%v\nworld: %s", err, w.String())
+		}
+		// Within Raft's assumptions: no clock outside the lease's drift bound, no heartbeat at or
+		// above the election timeout (a racy world breaks only broadcastTime << electionTimeout).
+		if ws := cfg.Warnings(); len(ws) > 0 {
+			t.Fatalf("seed %d: the world warns: %q\nworld: %s", seed, ws, w.String())
 		}
 	}
 }

@@ -85,8 +85,8 @@ func TestBreaker9MutantReplayUnchecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := raftsim(t, nil, "replay", file, "--quiet", "--mutate", "vote_no_log_check")
-	if r.code != 1 || !strings.Contains(r.stdout, "verdict: FAILED: safety: ") {
-		t.Fatalf("exit %d, want 1 and a safety failure:\n%s%s", r.code, r.stdout, r.stderr)
+	if r.code != 3 || !strings.Contains(r.stdout, "verdict: FAILED: safety: ") {
+		t.Fatalf("exit %d, want 3 (a safety violation) and a safety failure:\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	// And --shrink, which reads the file back as a world's settings, finds it failing too.
 	out := filepath.Join(t.TempDir(), "s.yaml")

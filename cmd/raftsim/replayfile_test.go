@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/raftsim/raftsim/experiments/spec"
+	"github.com/raftsim/raftsim/swarm"
 )
 
 // TestReplayWorldFileIsOneRun: `raftsim replay FILE` runs one world, so a spec that is a sweep — axes
@@ -42,5 +45,30 @@ func TestReplayWorldFileIsOneRun(t *testing.T) {
 		case tc.want != "" && (r.code != 2 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, tc.want)):
 			t.Errorf("%s: exit %d, stderr %q, want one line with %q", tc.name, r.code, r.stderr, tc.want)
 		}
+	}
+}
+
+// TestReplaySafetyExit: a world that fails a safety property exits 3 under `raftsim replay`, as it does
+// under `raftsim run` (it exited 1), and replay prints the world's warnings as run does: here the
+// clocks outside the lease's drift bound that explain the stale read.
+func TestReplaySafetyExit(t *testing.T) {
+	world := filepath.Join("testdata", "lease-fast-clocks.yaml")
+	r := raftsim(t, nil, "replay", world)
+	if r.code != 3 || !strings.Contains(r.stdout, "verdict: FAILED: safety: Read Freshness") ||
+		!strings.Contains(r.stderr, "raftsim: warning: lease reads with clocks outside clock_drift 0") ||
+		!strings.Contains(r.stderr, "raftsim: replay: safety: Read Freshness violated") {
+		t.Fatalf("replay: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	s, err := spec.Load(world)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := swarm.FromSpec(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := raftsim(t, nil, append([]string{"run", "--check"}, strings.Fields(strings.ReplaceAll(w.String(), "'", ""))...)...)
+	if run.code != 3 {
+		t.Fatalf("run %s: exit %d\n%s", w.String(), run.code, run.stderr)
 	}
 }

@@ -110,6 +110,9 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 		return err
 	}
 	cfg.Check = true // as swarm.RunConfig runs every world, whatever its file says; the summary says so
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(stderr, "raftsim: warning: "+w) // as `raftsim run` warns of the same world
+	}
 	vz, err := openViz(ctx, f.viz, f.trace, append(inputs, input{cfg.Topology, "--topology file"}))
 	if err != nil {
 		return err
@@ -149,7 +152,10 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 	} else {
 		printSummaryAs(stdout, &res.Summary, cfg, "raftsim replay", strconv.FormatUint(cfg.Seed, 10), "")
 	}
-	if res.Fail != "" {
+	switch {
+	case res.Violation != nil:
+		return fmt.Errorf("replay: %w", res.Violation) // exit 3, as `raftsim run` exits on the same world
+	case res.Fail != "":
 		return fmt.Errorf("replay: %s: %s", res.Fail, res.Reason)
 	}
 	return nil
