@@ -1,0 +1,24 @@
+//go:build mutants
+
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestMutantRunViolationNamesMutantsBinary: a run under --mutate that breaks a safety property prints
+// a replay command naming raftsim-mutants, as check's and replay's lines do — the release binary the
+// line used to name refuses --mutate. The world is the README's shrunk ack_before_durable one.
+func TestMutantRunViolationNamesMutantsBinary(t *testing.T) {
+	r := raftsim(t, nil, "run", "--seed=469", "--nodes=4", "--check=true", "--latency=lognormal:5ms:1",
+		"--fsync=normal:10ms:5ms", "--election-timeout=73ms:146ms", "--pre-vote=etcd", "--clients=6", "--keys=1",
+		"--crash=4@3.355s", "--restart=4@3.356s", "--duration=3.368s", "--mutate=ack_before_durable", "--quiet")
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3 (a safety violation): %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "replay: raftsim-mutants run --seed=469 ") ||
+		!strings.Contains(r.stderr, "--mutate=ack_before_durable --trace violation.jsonl") {
+		t.Errorf("stderr %q: want a replay line naming raftsim-mutants and carrying --mutate", r.stderr)
+	}
+}
