@@ -22,3 +22,22 @@ func TestMutantRunViolationNamesMutantsBinary(t *testing.T) {
 		t.Errorf("stderr %q: want a replay line naming raftsim-mutants and carrying --mutate", r.stderr)
 	}
 }
+
+// TestMutantReplayWorldLineCarriesMutation: a seed replayed under --mutate prints its world as a
+// raftsim-mutants run line ending in the same --mutate (without it the world runs clean); the release
+// build's line, raftsim run without --mutate, is TestReplaySeed's (seed 7).
+func TestMutantReplayWorldLineCarriesMutation(t *testing.T) {
+	r := raftsim(t, nil, "replay", "93", "--mutate", "lease_ignores_drift", "--quiet")
+	if r.code != 1 || !strings.Contains(r.stdout, "Read Freshness") {
+		t.Fatalf("exit %d, stdout %q: want exit 1 and a Read Freshness failure", r.code, r.stdout)
+	}
+	var world string
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, "  world: ") {
+			world = l
+		}
+	}
+	if !strings.HasPrefix(world, "  world: raftsim-mutants run --seed=93 ") || !strings.HasSuffix(world, " --mutate=lease_ignores_drift") {
+		t.Errorf("world line %q: want raftsim-mutants run --seed=93 ... --mutate=lease_ignores_drift", world)
+	}
+}

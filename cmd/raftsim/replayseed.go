@@ -72,8 +72,9 @@ func newReplayCmd() *cobra.Command {
 }
 
 // loadWorld reads a replay's argument: a seed, drawn as the check draws it, or a world's spec file. The
-// string is what the replay prints of a drawn world (its flags, and its family when it has one).
-func loadWorld(arg string) (cluster.Config, string, []input, error) {
+// string is what the replay prints of a drawn world (its flags, and its family when it has one);
+// mutate is the replay's --mutate, carried on that line.
+func loadWorld(arg string, mutate []string) (cluster.Config, string, []input, error) {
 	if seed, err := strconv.ParseUint(arg, 10, 64); err == nil {
 		if seed == 0 {
 			return cluster.Config{}, "", nil, usageErrorf("replay 0: seeds start at 1")
@@ -83,7 +84,9 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 		if err != nil {
 			return cluster.Config{}, "", nil, err
 		}
-		about := "  world: raftsim run " + w.String() + "\n"
+		// Under a mutation the line names the mutants build and carries --mutate, as shrink's "as
+		// flags:" line does: without it the world runs clean, and the release binary refuses the flag.
+		about := "  world: " + strings.Join(append([]string{binaryName(mutate), "run", w.String()}, mutate...), " ") + "\n"
 		if w.Family != "" {
 			about += "  family: " + w.Family + " (a corner family: docs/check.md)\n"
 		}
@@ -107,7 +110,7 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 
 // runReplay is `raftsim replay SEED|FILE`; the flags have been checked (--mutate's names too).
 func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr io.Writer) error {
-	cfg, about, inputs, err := loadWorld(arg)
+	cfg, about, inputs, err := loadWorld(arg, f.mut.replay())
 	if err != nil {
 		return err
 	}
