@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -22,5 +24,24 @@ func TestSummaryOneNode(t *testing.T) {
 		if r.code != 0 || !strings.HasPrefix(r.stdout, c.want) {
 			t.Errorf("--nodes %s: exit %d, stdout %q; want it to start %q", c.nodes, r.code, r.stdout, c.want)
 		}
+	}
+}
+
+// TestCheckFailuresNamedAgain: a second check over the same --failures directory names the world file
+// its first check wrote (the same world, left as it is); it used to print nothing, leaving the reader
+// to guess where the failing world was. No failing seed is needed: the file is written by writeFailure,
+// as check writes it (the mutants build's TestBreaker9MutantFailuresKept runs the check itself).
+func TestCheckFailuresNamedAgain(t *testing.T) {
+	dir := t.TempDir()
+	first, kept, err := writeFailure(dir, 7, nil)
+	if err != nil || kept != "" || first != filepath.Join(dir, "seed-7.yaml") {
+		t.Fatalf("first write: %q, kept %q, %v", first, kept, err)
+	}
+	again, kept, err := writeFailure(dir, 7, nil)
+	if err != nil || kept != "" || again != first {
+		t.Errorf("second write: %q, kept %q, %v; want %q named again", again, kept, err, first)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("%d files in %s, want seed-7.yaml alone", len(ents), dir)
 	}
 }
