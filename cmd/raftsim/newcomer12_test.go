@@ -45,3 +45,34 @@ func TestCheckFailuresNamedAgain(t *testing.T) {
 		t.Errorf("%d files in %s, want seed-7.yaml alone", len(ents), dir)
 	}
 }
+
+// TestReplayFilePrintsWorld: replaying a world file prints the world as raftsim run flags, as a seed's
+// replay does and replay --help promises; it printed none for a file.
+func TestReplayFilePrintsWorld(t *testing.T) {
+	dir := t.TempDir()
+	path, _, err := writeFailure(dir, 7, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed := raftsim(t, nil, "replay", "7", "--quiet")
+	file := raftsim(t, nil, "replay", path, "--quiet")
+	if seed.code != 0 || file.code != 0 {
+		t.Fatalf("exit %d and %d: %s%s", seed.code, file.code, seed.stderr, file.stderr)
+	}
+	world := func(out string) string {
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "  world: raftsim run --seed=7 ") {
+				return l
+			}
+		}
+		return ""
+	}
+	// The same world, though not the same text: the file's settings come in the spec's order and
+	// those at their defaults are left out.
+	w := world(file.stdout)
+	for _, want := range []string{"--nodes=1 ", "--crash=1@219ms --restart=1@227ms --repair=2.486s ", " --duration=19.766s"} {
+		if world(seed.stdout) == "" || !strings.Contains(w, want) {
+			t.Errorf("the file's world line %q lacks %q (the seed's: %q)", w, want, world(seed.stdout))
+		}
+	}
+}

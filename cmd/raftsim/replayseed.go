@@ -84,9 +84,7 @@ func loadWorld(arg string, mutate []string) (cluster.Config, string, []input, er
 		if err != nil {
 			return cluster.Config{}, "", nil, err
 		}
-		// Under a mutation the line names the mutants build and carries --mutate, as shrink's "as
-		// flags:" line does: without it the world runs clean, and the release binary refuses the flag.
-		about := "  world: " + strings.Join(append([]string{binaryName(mutate), "run", w.String()}, mutate...), " ") + "\n"
+		about := worldLine(w, mutate)
 		if w.Family != "" {
 			about += "  family: " + w.Family + " (a corner family: docs/check.md)\n"
 		}
@@ -105,7 +103,18 @@ func loadWorld(arg string, mutate []string) (cluster.Config, string, []input, er
 	}
 	cfg := plan.Points[0].Config
 	cfg.Seed = s.Seed
-	return cfg, "", []input{{arg, "world file"}}, nil
+	about := ""
+	if w, err := swarm.FromSpec(s); err == nil {
+		about = worldLine(w, mutate) // as for a seed: --help promises the world as flags
+	}
+	return cfg, about, []input{{arg, "world file"}}, nil
+}
+
+// worldLine is the line a replay prints of its world: the world as raftsim run flags. Under a mutation
+// it names the mutants build and carries --mutate, as shrink's "as flags:" line does: without it the
+// world runs clean, and the release binary refuses the flag.
+func worldLine(w swarm.World, mutate []string) string {
+	return "  world: " + strings.Join(append([]string{binaryName(mutate), "run", w.String()}, mutate...), " ") + "\n"
 }
 
 // runReplay is `raftsim replay SEED|FILE`; the flags have been checked (--mutate's names too).
