@@ -76,3 +76,23 @@ func TestReplayFilePrintsWorld(t *testing.T) {
 		}
 	}
 }
+
+// TestSweepBuiltinBesideDirectory: a directory named like a built-in experiment (the --out of an earlier
+// sweep) does not hide the built-in: `raftsim sweep drift` beside a drift/ directory reads the
+// built-in; a directory that names no built-in is still refused.
+func TestSweepBuiltinBesideDirectory(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "drift"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "mine"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	if _, err := loadSpec("drift"); err != nil {
+		t.Errorf("drift beside a drift/ directory: %v, want the built-in", err)
+	}
+	if _, err := loadSpec("mine"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("mine/, no built-in of that name: %v, want it refused as a directory", err)
+	}
+}
