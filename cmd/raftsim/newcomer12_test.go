@@ -96,3 +96,30 @@ func TestSweepBuiltinBesideDirectory(t *testing.T) {
 		t.Errorf("mine/, no built-in of that name: %v, want it refused as a directory", err)
 	}
 }
+
+// TestReplayFileWrittenUnderMutation: a world file written under a mutation, replayed without it (the
+// release build cannot do otherwise), passes — and now says why, naming the mutation and the command
+// that replays the failure; a file written without a mutation gets no such note.
+func TestReplayFileWrittenUnderMutation(t *testing.T) {
+	dir := t.TempDir()
+	mutated, _, err := writeFailure(dir, 7, []string{"--mutate=lease_ignores_drift"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := raftsim(t, nil, "replay", mutated, "--quiet")
+	want := "  note: " + mutated + " was written under --mutate=lease_ignores_drift (its first line); this replay runs without it: raftsim-mutants replay " + mutated + " --mutate=lease_ignores_drift\n"
+	if r.code != 0 || !strings.Contains(r.stdout, want) {
+		t.Errorf("exit %d, stdout %q: want exit 0 and %q", r.code, r.stdout, want)
+	}
+	plain := filepath.Join(t.TempDir(), "plain")
+	if err := os.Mkdir(plain, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	clean, _, err := writeFailure(plain, 7, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := raftsim(t, nil, "replay", clean, "--quiet"); r.code != 0 || strings.Contains(r.stdout, "note:") {
+		t.Errorf("a file written without a mutation: exit %d, stdout %q: want no note", r.code, r.stdout)
+	}
+}

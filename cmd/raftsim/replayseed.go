@@ -14,6 +14,7 @@ import (
 
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments/spec"
+	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/safety/linearize"
 	"github.com/raftsim/raftsim/swarm"
 )
@@ -107,7 +108,33 @@ func loadWorld(arg string, mutate []string) (cluster.Config, string, []input, er
 	if w, err := swarm.FromSpec(s); err == nil {
 		about = worldLine(w, mutate) // as for a seed: --help promises the world as flags
 	}
+	if m := writtenUnder(arg); m != "" && m != strings.Join(mutate, " ") {
+		// The file holds the world, not the mutation: replayed without it, a shrunk failure passes,
+		// which read as "the failure does not replay".
+		about += fmt.Sprintf("  note: %s was written under %s (its first line); this replay runs without it: raftsim-mutants replay %s %s\n", arg, m, arg, m)
+	}
 	return cfg, about, []input{{arg, "world file"}}, nil
+}
+
+// writtenUnder returns the --mutate a world file says, on its first line (mutationNote), that it was
+// written under, or "" when it says none (or cannot be read again).
+func writtenUnder(path string) string {
+	r, err := readfile.Open(path, 1<<20)
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	head, _ := io.ReadAll(io.LimitReader(r, 4096)) // the note is one short line
+	line, _, _ := strings.Cut(string(head), "\n")
+	const prefix = "# written under a mutation: replay with "
+	if !strings.HasPrefix(line, prefix) {
+		return ""
+	}
+	_, m, ok := strings.Cut(line, " replay FILE ")
+	if !ok || !strings.HasPrefix(m, "--mutate=") {
+		return ""
+	}
+	return m
 }
 
 // worldLine is the line a replay prints of its world: the world as raftsim run flags. Under a mutation
