@@ -269,7 +269,7 @@ func (sh *shrinker) dropEntries() bool {
 			}
 			w := sh.out.World
 			c := w.with(func(i int, s Setting) (Setting, bool) { return s, !drop[i] })
-			if sh.try(c, fmt.Sprintf("dropped %d schedule entries", len(drop))) {
+			if sh.try(c, droppedEntries(len(drop))) {
 				changed = true // the same start now names the next chunk
 			} else {
 				start += size
@@ -280,6 +280,15 @@ func (sh *shrinker) dropEntries() bool {
 		}
 	}
 	return changed
+}
+
+// droppedEntries is the step that drops n schedule entries, in English for n = 1 too (it printed
+// "dropped 1 schedule entries").
+func droppedEntries(n int) string {
+	if n == 1 {
+		return "dropped 1 schedule entry"
+	}
+	return fmt.Sprintf("dropped %d schedule entries", n)
 }
 
 // undoes names the entry kinds that undo a fault: a restart a crash, a heal a partition or an

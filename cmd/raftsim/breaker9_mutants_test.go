@@ -60,9 +60,9 @@ func TestBreaker9MutantFailuresKept(t *testing.T) {
 	if len(ents) != 2 {
 		t.Fatalf("%d files in %s, want seed-19.yaml and seed-20.yaml", len(ents), dir)
 	}
-	// A second check over the same directory finds seed 19's world there, the same: nothing to say.
+	// A second check over the same directory finds seed 19's world there, the same: kept, and named.
 	r = raftsim(t, nil, "check", "--from", "19", "--seeds", "1", "--quiet", "--mutate", "vote_no_log_check", "--failures", dir)
-	if r.code != 1 || strings.Contains(r.stdout, "not written") {
+	if r.code != 1 || strings.Contains(r.stdout, "not written") || !strings.Contains(r.stdout, "world:  "+filepath.Join(dir, "seed-19.yaml")) {
 		t.Fatalf("exit %d: %s%s", r.code, r.stdout, r.stderr)
 	}
 }

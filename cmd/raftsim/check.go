@@ -319,11 +319,12 @@ func mutationNote(mutate []string) []byte {
 
 // writeFailure writes a failing seed's world into dir as seed-N.yaml, never over a file already there
 // and never half: the bytes go to a temporary file beside it, linked into place (a link fails when the
-// path exists). It returns the path written; a file already there that holds the same world (an earlier
-// check of the seed) is left as it is; one that holds something else (a world of another version of the
-// generator, a hand-edited or a truncated file) is left too, and its path returned as kept so that the
-// check can say so. A world written under a mutation starts with a comment naming it (mutationNote).
-func writeFailure(dir string, seed uint64, mutate []string) (written, kept string, err error) {
+// path exists). It returns the path that holds the world: the one written, or a file already there that
+// holds the same world (an earlier check of the seed), left as it is: the check names it either way, so
+// a second check over the same directory still says where the world is. A file that holds something
+// else (a world of another version of the generator, a hand-edited or a truncated file) is left too,
+// and its path returned as kept so that the check can say so. A world written under a mutation starts with a comment naming it (mutationNote).
+func writeFailure(dir string, seed uint64, mutate []string) (world, kept string, err error) {
 	w := swarm.Draw(seed)
 	s, err := w.Spec()
 	if err != nil {
@@ -352,7 +353,7 @@ func writeFailure(dir string, seed uint64, mutate []string) (written, kept strin
 		if old, rerr := readfile.ReadFile(path, int64(len(b))); rerr != nil || !bytes.Equal(old, b) {
 			return "", path, nil
 		}
-		return "", "", nil
+		return path, "", nil
 	} else if err != nil {
 		return "", "", fmt.Errorf("check: writing %s: %w", path, err)
 	}

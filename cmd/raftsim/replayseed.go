@@ -14,6 +14,7 @@ import (
 
 	"github.com/raftsim/raftsim/cluster"
 	"github.com/raftsim/raftsim/experiments/spec"
+	"github.com/raftsim/raftsim/internal/readfile"
 	"github.com/raftsim/raftsim/safety/linearize"
 	"github.com/raftsim/raftsim/swarm"
 )
@@ -72,8 +73,9 @@ func newReplayCmd() *cobra.Command {
 }
 
 // loadWorld reads a replay's argument: a seed, drawn as the check draws it, or a world's spec file. The
-// string is what the replay prints of a drawn world (its flags, and its family when it has one).
-func loadWorld(arg string) (cluster.Config, string, []input, error) {
+// string is what the replay prints of a drawn world (its flags, and its family when it has one);
+// mutate is the replay's --mutate, carried on that line.
+func loadWorld(arg string, mutate []string) (cluster.Config, string, []input, error) {
 	if seed, err := strconv.ParseUint(arg, 10, 64); err == nil {
 		if seed == 0 {
 			return cluster.Config{}, "", nil, usageErrorf("replay 0: seeds start at 1")
@@ -83,7 +85,7 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 		if err != nil {
 			return cluster.Config{}, "", nil, err
 		}
-		about := "  world: raftsim run " + w.String() + "\n"
+		about := worldLine(w, mutate)
 		if w.Family != "" {
 			about += "  family: " + w.Family + " (a corner family: docs/check.md)\n"
 		}
@@ -100,12 +102,49 @@ func loadWorld(arg string) (cluster.Config, string, []input, error) {
 
 	cfg := plan.Points[0].Config
 	cfg.Seed = s.Seed
-	return cfg, "", []input{{arg, "world file"}}, nil
+	about := ""
+	if w, err := swarm.FromSpec(s); err == nil {
+		about = worldLine(w, mutate) // as for a seed: --help promises the world as flags
+	}
+	if m := writtenUnder(arg); m != "" && m != strings.Join(mutate, " ") {
+		// The file holds the world, not the mutation: replayed without it, a shrunk failure passes,
+		// which read as "the failure does not replay".
+		about += fmt.Sprintf("  note: %s was written under %s (its first line); this replay runs without it: raftsim-mutants replay %s %s\n", arg, m, arg, m)
+	}
+	return cfg, about, []input{{arg, "world file"}}, nil
+}
+
+// writtenUnder returns the --mutate a world file says, on its first line (mutationNote), that it was
+// written under, or "" when it says none (or cannot be read again).
+func writtenUnder(path string) string {
+	r, err := readfile.Open(path, 1<<20)
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	head, _ := io.ReadAll(io.LimitReader(r, 4096)) // the note is one short line
+	line, _, _ := strings.Cut(string(head), "\n")
+	const prefix = "# written under a mutation: replay with "
+	if !strings.HasPrefix(line, prefix) {
+		return ""
+	}
+	_, m, ok := strings.Cut(line, " replay FILE ")
+	if !ok || !strings.HasPrefix(m, "--mutate=") {
+		return ""
+	}
+	return m
+}
+
+// worldLine is the line a replay prints of its world: the world as raftsim run flags. Under a mutation
+// it names the mutants build and carries --mutate, as shrink's "as flags:" line does: without it the
+// world runs clean, and the release binary refuses the flag.
+func worldLine(w swarm.World, mutate []string) string {
+	return "  world: " + strings.Join(append([]string{binaryName(mutate), "run", w.String()}, mutate...), " ") + "\n"
 }
 
 // runReplay is `raftsim replay SEED|FILE`; the flags have been checked (--mutate's names too).
 func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr io.Writer) error {
-	cfg, about, inputs, err := loadWorld(arg)
+	cfg, about, inputs, err := loadWorld(arg, f.mut.replay())
 	if err != nil {
 		return err
 	}

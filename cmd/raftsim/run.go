@@ -206,13 +206,15 @@ func newRunFlags(fs *pflag.FlagSet) *runFlags {
 }
 
 // replay is the command that runs the same run again and writes its trace: the settings as given, in
-// their order, as --flag=value.
+// their order, as --flag=value. Under --mutate it names the mutants build, as check's and replay's
+// lines do: the release binary refuses --mutate.
 func (f *runFlags) replay() []string {
-	cmd := []string{"raftsim", "run"}
+	mutate := f.mut.replay()
+	cmd := []string{binaryName(mutate), "run"}
 	for _, a := range f.args {
 		cmd = append(cmd, "--"+a.Flag+"="+a.Text)
 	}
-	cmd = append(cmd, f.mut.replay()...)
+	cmd = append(cmd, mutate...)
 	trace := f.trace
 	if trace == "" || trace == "-" {
 		trace = "violation.jsonl"

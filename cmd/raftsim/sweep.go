@@ -310,9 +310,11 @@ func drawFrom(ctx context.Context, stdout io.Writer, s *spec.Spec, dir, word str
 }
 
 // loadSpec reads a built-in by name or a spec file by path. A path that exists wins over a built-in of
-// the same name.
+// the same name, unless it is a directory: `raftsim sweep drift --out drift` leaves one, and the next
+// `raftsim sweep drift` in that directory was refused ("spec: read drift: not a regular file").
 func loadSpec(arg string) (*spec.Spec, error) {
-	if _, err := os.Stat(arg); err == nil {
+	_, builtin := specs.Get(arg)
+	if fi, err := os.Stat(arg); err == nil && !(fi.IsDir() && builtin) {
 		s, err := spec.Load(arg)
 		if err != nil {
 			return nil, usageErrorf("%v", err)
