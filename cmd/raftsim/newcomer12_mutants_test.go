@@ -28,8 +28,8 @@ func TestMutantRunViolationNamesMutantsBinary(t *testing.T) {
 // build's line, raftsim run without --mutate, is TestReplaySeed's (seed 7).
 func TestMutantReplayWorldLineCarriesMutation(t *testing.T) {
 	r := raftsim(t, nil, "replay", "93", "--mutate", "lease_ignores_drift", "--quiet")
-	if r.code != 1 || !strings.Contains(r.stdout, "Read Freshness") {
-		t.Fatalf("exit %d, stdout %q: want exit 1 and a Read Freshness failure", r.code, r.stdout)
+	if r.code != 3 || !strings.Contains(r.stdout, "Read Freshness") {
+		t.Fatalf("exit %d, stdout %q: want exit 3 and a Read Freshness failure", r.code, r.stdout)
 	}
 	var world string
 	for _, l := range strings.Split(r.stdout, "\n") {
