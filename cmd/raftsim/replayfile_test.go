@@ -72,3 +72,11 @@ func TestReplaySafetyExit(t *testing.T) {
 		t.Fatalf("run %s: exit %d\n%s", w.String(), run.code, run.stderr)
 	}
 }
+
+// TestSweepHeadingOneTrial: a sweep of one trial per point says "1 trial", not "1 trials".
+func TestSweepHeadingOneTrial(t *testing.T) {
+	r := raftsim(t, nil, "sweep", "drift", "--trials", "1", "--out", filepath.Join(t.TempDir(), "d"), "--quiet")
+	if r.code != 0 || !strings.Contains(r.stdout, "40 points × 1 trial, ") {
+		t.Fatalf("exit %d:\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -189,7 +189,7 @@ func runSweep(ctx context.Context, arg string, f *sweepFlags, stdout, stderr io.
 				fmt.Fprintf(stdout, "raftsim sweep %s: shard %s, %d of the %d trials (%d points × %d), %d workers, into %s\n",
 					s.Name, f.shard, res.Trials, len(plan.Points)*plan.Trials, len(plan.Points), plan.Trials, f.workers, dir)
 			} else {
-				fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d trials, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, f.workers, dir)
+				fmt.Fprintf(stdout, "raftsim sweep %s: %d points × %d %s, %d workers, into %s\n", s.Name, len(plan.Points), plan.Trials, plural(plan.Trials, "trial"), f.workers, dir)
 			}
 			switch {
 			case f.force && res.Replaces:
@@ -520,3 +520,11 @@ type textValue struct {
 func (v *textValue) String() string     { return *v.p }
 func (v *textValue) Set(s string) error { *v.p = s; return nil }
 func (v *textValue) Type() string       { return v.typ }
+
+// plural is word for one of it, and word with an s for any other count ("1 trial", "40 trials").
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
