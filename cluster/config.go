@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/raftsim/raftsim/models/fault"
@@ -452,11 +454,24 @@ func (c *Config) leaseClockWarning() string {
 			// clock_drift 0.5) within it, whatever the rounding of their two spellings.
 			if f.id != l.id && f.real < lease*(1-1e-12) {
 				return fmt.Sprintf("lease reads with clocks outside clock_drift %v: node %d's lease (%s / %v at clock_rate %v: %s of simulated time) outlasts node %d's minimum election timeout (%s at clock_rate %v: %s), so a leader cut off may serve stale reads (thesis §6.4.1)",
-					c.ClockDrift, l.id, ascii(l.emin), 1+c.ClockDrift, l.rate, ascii(sim.FloatNanos(lease)), f.id, ascii(f.emin), f.rate, ascii(sim.FloatNanos(f.real)))
+					c.ClockDrift, l.id, ascii(l.emin), formatRatio(1+c.ClockDrift), formatRatio(l.rate), ascii(sim.FloatNanos(lease)), f.id, ascii(f.emin), formatRatio(f.rate), ascii(sim.FloatNanos(f.real)))
 			}
 		}
 	}
 	return ""
+}
+
+// formatRatio writes a clock rate, or 1 + clock_drift, in a warning as the shortest decimal within a few units in the
+// last place of x: a sum of 1 and a written fraction (1 + 0.14, or +140000ppm) is 1.1400000000000001 in
+// binary, and a message says 1.14.
+func formatRatio(x float64) string {
+	for prec := 0; prec <= 16; prec++ { // a clock rate is 0.01 to 100: no exponent, and enough digits
+		s := strconv.FormatFloat(x, 'f', prec, 64)
+		if v, err := strconv.ParseFloat(s, 64); err == nil && math.Abs(v-x) <= 4*(math.Nextafter(x, math.Inf(1))-x) {
+			return s
+		}
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 // perNodeHeartbeatWarning is the heartbeat warning of Warnings for per-node settings (PerNode): the
@@ -477,7 +492,7 @@ func (c *Config) perNodeHeartbeatWarning() string {
 		if t.rate == 1 {
 			return ascii(t.d)
 		}
-		return fmt.Sprintf("%s at clock_rate %v (%s of simulated time)", ascii(t.d), t.rate, ascii(sim.FloatNanos(t.real)))
+		return fmt.Sprintf("%s at clock_rate %s (%s of simulated time)", ascii(t.d), formatRatio(t.rate), ascii(sim.FloatNanos(t.real)))
 	}
 	var hbs, els []timer
 	for id := int64(1); id <= int64(c.Hosts()); id++ {
