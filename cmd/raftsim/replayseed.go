@@ -64,7 +64,7 @@ func newReplayCmd() *cobra.Command {
 			return &usageError{msg: err.Error()}
 		}
 		if f.shrink != "" {
-			return runShrink(cmd.Context(), args[0], f, cmd.OutOrStdout())
+			return runShrink(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		}
 		return runReplay(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
@@ -111,6 +111,9 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 	if err != nil {
 		return err
 	}
+	// As raftsim run says them: a world file written by hand may break an assumption the verdict
+	// rests on (clocks outside the lease's drift bound), and a drawn world never does.
+	printConfigWarnings(stderr, &cfg)
 	cfg.Check = true // as swarm.RunConfig runs every world, whatever its file says; the summary says so
 	vz, err := openViz(ctx, f.viz, f.trace, append(inputs, input{cfg.Topology, "--topology file"}))
 	if err != nil {
@@ -171,4 +174,12 @@ func loadWorldFile(arg string) (*spec.Spec, error) {
 		return nil, usageErrorf("%v", err)
 	}
 	return s, nil
+}
+
+// printConfigWarnings prints cfg's warnings (cluster.Config.Warnings) on stderr, one line each, as
+// raftsim run prints them.
+func printConfigWarnings(stderr io.Writer, cfg *cluster.Config) {
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(stderr, "raftsim: warning: "+w)
+	}
 }
