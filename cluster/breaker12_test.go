@@ -1,6 +1,9 @@
 package cluster
 
 import (
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -37,5 +40,46 @@ func TestLeaseClockWarningNumbers(t *testing.T) {
 		if !strings.HasPrefix(got, tt.want) {
 			t.Errorf("drift %v %v:\n got %s\nwant %s", tt.drift, tt.nodes, got, tt.want)
 		}
+	}
+}
+
+// TestWarningsSeeTopologyFile: a topology file's per-node settings (docs/topology.md) count in the
+// warnings as the run's own do. Warnings read only the configuration's own, so a file's slow clock
+// under lease reads ran without a word on standard error or in a sweep's manifest, and the shrinker
+// could not see it; only the run's summary, built after the file was read, had the warning.
+func TestWarningsSeeTopologyFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "topo.yaml")
+	const file = "nodes: 3\nbase: mesh\ndefaults: {latency: \"const:1ms\"}\nnode:\n  - \"1:clock_rate=0.5\"\n"
+	if err := os.WriteFile(path, []byte(file), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := Default()
+	cfg.Nodes, cfg.ReadMode, cfg.CheckQuorum, cfg.Topology = 3, ReadLease, true, path
+	cfg.Workload.ReadRatio = 0.5
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	const lease = "lease reads with clocks outside clock_drift 0: node 1's lease (150ms / 1 at clock_rate 0.5: 300ms of simulated time)"
+	const heartbeat = "node 1's heartbeat 75ms at clock_rate 0.5 (150ms of simulated time) is not below node 2's"
+	w := cfg.Warnings()
+	if len(w) != 2 || !strings.HasPrefix(w[0], heartbeat) || !strings.HasPrefix(w[1], lease) {
+		t.Fatalf("warnings %q, want %q and %q", w, heartbeat, lease)
+	}
+	if len(cfg.PerNode) != 0 {
+		t.Fatalf("Warnings changed the configuration: %v", cfg.PerNode)
+	}
+	// The run's own settings apply after the file's: a node 1 set right again warns of nothing.
+	cfg.PerNode = []NodeSettings{mustNode(t, "1:clock_rate=1")}
+	if w := cfg.Warnings(); len(w) != 0 {
+		t.Fatalf("with the file's clock overridden: warnings %q", w)
+	}
+	// The cluster's configuration, the file's settings already in it, warns the same (its summary).
+	cfg.PerNode = nil
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.cfg.Warnings(); !slices.Equal(got, w) {
+		t.Fatalf("the cluster's warnings %q, want %q", got, w)
 	}
 }

@@ -126,6 +126,9 @@ type Config struct {
 	// over the cluster's: disk, election timeout, heartbeat, clock rate, CPU service time. With none,
 	// every node runs the cluster's settings and draws nothing more.
 	PerNode []NodeSettings
+	// fileSettings is true once addFileSettings has put the topology file's (or Graph's) node settings
+	// at the front of PerNode (New does): Warnings must not read them again.
+	fileSettings bool
 
 	// Workload settings of issue 8's second wave (finish.go). ThinkDist, when set, draws each closed-loop
 	// client's think time from it (stream "client-think/i") instead of the constant Workload.Think; a
@@ -415,6 +418,7 @@ func (c *Config) HeartbeatInterval() time.Duration {
 // paper): followers time out between heartbeats and the cluster churns, which researchers may show on
 // purpose.
 func (c *Config) Warnings() []string {
+	c = c.withFileSettings()
 	var w []string
 	if hb := c.HeartbeatInterval(); hb >= c.ElectionMin {
 		w = append(w, fmt.Sprintf("heartbeat %s is not below the minimum election timeout %s: followers will time out between heartbeats and elections will churn", ascii(hb), ascii(c.ElectionMin)))
@@ -425,6 +429,36 @@ func (c *Config) Warnings() []string {
 		w = append(w, lw)
 	}
 	return w
+}
+
+// withFileSettings returns c with its topology's node settings (a topology file's `node:` list, or
+// Graph's) in front of its own, as New runs it, for the warnings to see them; c itself when it has none
+// or they are in already. A file that does not load adds nothing: Validate and New say what is wrong.
+func (c *Config) withFileSettings() *Config {
+	if c.fileSettings {
+		return c
+	}
+	var texts []string
+	switch c.Topology {
+	case "", "mesh", "star", "ring", "line":
+	default:
+		if c.Graph == nil && c.Regions == "" { // as graph() chooses
+			if g, err := topology.Load(c.Topology, c.Link); err == nil {
+				texts = g.NodeSettings()
+			}
+		}
+	}
+	if c.Graph != nil {
+		texts = c.Graph.NodeSettings()
+	}
+	if len(texts) == 0 {
+		return c
+	}
+	cc := *c
+	if cc.addFileSettings(texts) != nil {
+		return c
+	}
+	return &cc
 }
 
 // leaseClockWarning is the warning of Warnings for lease reads whose assumption the nodes' clocks break
