@@ -22,6 +22,8 @@ func TestLeaseClockWarningNumbers(t *testing.T) {
 			"lease reads with clocks outside clock_drift 0.14: node 1's lease (150ms / 1.14 at clock_rate 1: 131.578947ms of simulated time) outlasts node 2's minimum election timeout (150ms at clock_rate 1.36: 110.294118ms), so a leader cut off may serve stale reads (thesis §6.4.1)"},
 		{0.5, []string{"all:clock_rate=0.5", "3:clock_rate=0.86", "2:election_timeout=90ms:200ms"},
 			"lease reads with clocks outside clock_drift 0.5: node 1's lease (150ms / 1.5 at clock_rate 0.5: 200ms of simulated time) outlasts node 2's minimum election timeout (90ms at clock_rate 0.5: 180ms), so"},
+		{0, []string{"1:clock_rate=-800000ppm", "2:clock_rate=0.6666666666666666"},
+			"lease reads with clocks outside clock_drift 0: node 1's lease (150ms / 1 at clock_rate 0.2: 750ms of simulated time) outlasts node 2's minimum election timeout (150ms at clock_rate 0.6666666666666666: 225ms), so"},
 		{0, []string{"all:clock_rate=100", "1:clock_rate=99"},
 			"lease reads with clocks outside clock_drift 0: node 1's lease (150ms / 1 at clock_rate 99: 1.515152ms of simulated time) outlasts node 2's minimum election timeout (150ms at clock_rate 100: 1.5ms), so"},
 		{0.1, []string{"all:clock_rate=0.0111", "1:clock_rate=0.01"},

@@ -495,13 +495,15 @@ func (c *Config) leaseClockWarning() string {
 	return ""
 }
 
-// formatRatio writes a clock rate, or 1 + clock_drift, in a warning as the shortest decimal within a few units in the
-// last place of x: a sum of 1 and a written fraction (1 + 0.14, or +140000ppm) is 1.1400000000000001 in
-// binary, and a message says 1.14.
+// formatRatio writes a clock rate, or 1 + clock_drift, in a warning as the shortest decimal within one
+// unit in the last place of max(x, 1) of x: a sum of 1 and a written fraction (1 + 0.14, +140000ppm,
+// -800000ppm) carries the rounding of 1's last place, 1.1400000000000001 or 0.19999999999999996 in
+// binary, and a message says 1.14 and 0.2.
 func formatRatio(x float64) string {
+	m := math.Max(x, 1)
 	for prec := 0; prec <= 16; prec++ { // a clock rate is 0.01 to 100: no exponent, and enough digits
 		s := strconv.FormatFloat(x, 'f', prec, 64)
-		if v, err := strconv.ParseFloat(s, 64); err == nil && math.Abs(v-x) <= 4*(math.Nextafter(x, math.Inf(1))-x) {
+		if v, err := strconv.ParseFloat(s, 64); err == nil && math.Abs(v-x) <= math.Nextafter(m, math.Inf(1))-m {
 			return s
 		}
 	}
