@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"time"
 
 	"github.com/raftsim/raftsim/models/fault"
@@ -124,6 +126,9 @@ type Config struct {
 	// over the cluster's: disk, election timeout, heartbeat, clock rate, CPU service time. With none,
 	// every node runs the cluster's settings and draws nothing more.
 	PerNode []NodeSettings
+	// fileSettings is true once addFileSettings has put the topology file's (or Graph's) node settings
+	// at the front of PerNode (New does): Warnings must not read them again.
+	fileSettings bool
 
 	// Workload settings of issue 8's second wave (finish.go). ThinkDist, when set, draws each closed-loop
 	// client's think time from it (stream "client-think/i") instead of the constant Workload.Think; a
@@ -413,6 +418,7 @@ func (c *Config) HeartbeatInterval() time.Duration {
 // paper): followers time out between heartbeats and the cluster churns, which researchers may show on
 // purpose.
 func (c *Config) Warnings() []string {
+	c = c.withFileSettings()
 	var w []string
 	if hb := c.HeartbeatInterval(); hb >= c.ElectionMin {
 		w = append(w, fmt.Sprintf("heartbeat %s is not below the minimum election timeout %s: followers will time out between heartbeats and elections will churn", ascii(hb), ascii(c.ElectionMin)))
@@ -423,6 +429,36 @@ func (c *Config) Warnings() []string {
 		w = append(w, lw)
 	}
 	return w
+}
+
+// withFileSettings returns c with its topology's node settings (a topology file's `node:` list, or
+// Graph's) in front of its own, as New runs it, for the warnings to see them; c itself when it has none
+// or they are in already. A file that does not load adds nothing: Validate and New say what is wrong.
+func (c *Config) withFileSettings() *Config {
+	if c.fileSettings {
+		return c
+	}
+	var texts []string
+	switch c.Topology {
+	case "", "mesh", "star", "ring", "line":
+	default:
+		if c.Graph == nil && c.Regions == "" { // as graph() chooses
+			if g, err := topology.Load(c.Topology, c.Link); err == nil {
+				texts = g.NodeSettings()
+			}
+		}
+	}
+	if c.Graph != nil {
+		texts = c.Graph.NodeSettings()
+	}
+	if len(texts) == 0 {
+		return c
+	}
+	cc := *c
+	if cc.addFileSettings(texts) != nil {
+		return c
+	}
+	return &cc
 }
 
 // leaseClockWarning is the warning of Warnings for lease reads whose assumption the nodes' clocks break
@@ -452,11 +488,26 @@ func (c *Config) leaseClockWarning() string {
 			// clock_drift 0.5) within it, whatever the rounding of their two spellings.
 			if f.id != l.id && f.real < lease*(1-1e-12) {
 				return fmt.Sprintf("lease reads with clocks outside clock_drift %v: node %d's lease (%s / %v at clock_rate %v: %s of simulated time) outlasts node %d's minimum election timeout (%s at clock_rate %v: %s), so a leader cut off may serve stale reads (thesis §6.4.1)",
-					c.ClockDrift, l.id, ascii(l.emin), 1+c.ClockDrift, l.rate, ascii(sim.FloatNanos(lease)), f.id, ascii(f.emin), f.rate, ascii(sim.FloatNanos(f.real)))
+					c.ClockDrift, l.id, ascii(l.emin), formatRatio(1+c.ClockDrift), formatRatio(l.rate), ascii(sim.FloatNanos(lease)), f.id, ascii(f.emin), formatRatio(f.rate), ascii(sim.FloatNanos(f.real)))
 			}
 		}
 	}
 	return ""
+}
+
+// formatRatio writes a clock rate, or 1 + clock_drift, in a warning as the shortest decimal within one
+// unit in the last place of max(x, 1) of x: a sum of 1 and a written fraction (1 + 0.14, +140000ppm,
+// -800000ppm) carries the rounding of 1's last place, 1.1400000000000001 or 0.19999999999999996 in
+// binary, and a message says 1.14 and 0.2.
+func formatRatio(x float64) string {
+	m := math.Max(x, 1)
+	for prec := 0; prec <= 16; prec++ { // a clock rate is 0.01 to 100: no exponent, and enough digits
+		s := strconv.FormatFloat(x, 'f', prec, 64)
+		if v, err := strconv.ParseFloat(s, 64); err == nil && math.Abs(v-x) <= math.Nextafter(m, math.Inf(1))-m {
+			return s
+		}
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
 }
 
 // perNodeHeartbeatWarning is the heartbeat warning of Warnings for per-node settings (PerNode): the
@@ -477,7 +528,7 @@ func (c *Config) perNodeHeartbeatWarning() string {
 		if t.rate == 1 {
 			return ascii(t.d)
 		}
-		return fmt.Sprintf("%s at clock_rate %v (%s of simulated time)", ascii(t.d), t.rate, ascii(sim.FloatNanos(t.real)))
+		return fmt.Sprintf("%s at clock_rate %s (%s of simulated time)", ascii(t.d), formatRatio(t.rate), ascii(sim.FloatNanos(t.real)))
 	}
 	var hbs, els []timer
 	for id := int64(1); id <= int64(c.Hosts()); id++ {

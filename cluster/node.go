@@ -271,7 +271,7 @@ func (c *Config) addFileSettings(texts []string) error {
 		}
 		file[i] = ns
 	}
-	c.PerNode = append(file, c.PerNode...)
+	c.PerNode, c.fileSettings = append(file, c.PerNode...), true
 	if err := c.validateNodes(); err != nil {
 		return fmt.Errorf("topology: %s: %w", c.Topology, err)
 	}

@@ -107,10 +107,11 @@ func SameFailure(first *Result) func(*Result) bool {
 // change adds are renumbered), fewer clients, an earlier repair (keeping the liveness bound, the time
 // from the repair to the end) or, when the failure comes first, no repair and a run that ends just after
 // it, fewer keys, and optional settings back to their defaults. A candidate the spec parser refuses is
-// simply one that does not fail (unless the failure is that refusal). A candidate whose configuration
-// warns more than w's (cluster.Config.Warnings: a clock outside the lease's drift bound once the bound
-// went back to its default, a heartbeat not below the election timeout) is not tried: it would fail
-// because the world broke Raft's assumptions, not because Raft did. The seed stays, so every other
+// simply one that does not fail (unless the failure is that refusal). A candidate with a kind of
+// configuration warning w does not have (cluster.Config.Warnings: a clock outside the lease's drift bound
+// once the bound went back to its default, a heartbeat not below the election timeout) is not tried: it
+// would fail because the world broke Raft's assumptions, not because Raft did. Kinds, not counts: a
+// world that lost one of w's warnings may not gain another. The seed stays, so every other
 // random stream is the one w had.
 //
 // Every step is deterministic: the result is a function of w, o.Tweak and fails (with one caveat: a
@@ -162,17 +163,39 @@ type shrinker struct {
 	limit int
 	out   Shrunk
 	err   error
-	// warnings counts the first world's configuration warnings: a candidate with more is not tried.
-	warnings int
+	// warnings are the kinds of the first world's configuration warnings (warnings): a candidate with
+	// a warning of another kind is not tried.
+	warnings []string
 }
 
-// warnings counts a world's configuration warnings; 0 for a world the parser refuses.
-func warnings(w *World) int {
+// warnings returns the kinds of a world's configuration warnings, each warning's text up to its first
+// digit: two warnings of one kind differ only in their numbers (node IDs, durations, rates), so the kind
+// stays when a shrink renumbers the nodes or shortens a timeout. nil for a world the parser refuses.
+func warnings(w *World) []string {
 	cfg, err := w.Config()
 	if err != nil {
-		return 0
+		return nil
 	}
-	return len(cfg.Warnings())
+	var kinds []string
+	for _, msg := range cfg.Warnings() {
+		if i := strings.IndexAny(msg, "0123456789"); i >= 0 {
+			msg = msg[:i]
+		}
+		kinds = append(kinds, msg)
+	}
+	return kinds
+}
+
+// breaks reports whether c warns of something the first world did not: a kind of warning not among
+// sh.warnings. Comparing kinds, not counts, keeps a shrink from trading one broken assumption for
+// another (a heartbeat back below the election timeout, then the drift bound dropped under fast clocks).
+func (sh *shrinker) breaks(c *World) bool {
+	for _, k := range warnings(c) {
+		if !slices.Contains(sh.warnings, k) {
+			return true
+		}
+	}
+	return false
 }
 
 func (sh *shrinker) spent() bool { return sh.out.Runs >= sh.limit }
@@ -180,7 +203,7 @@ func (sh *shrinker) spent() bool { return sh.out.Runs >= sh.limit }
 // try runs a candidate when it is smaller than the world so far, and keeps it when it fails; step says
 // what it changed.
 func (sh *shrinker) try(c World, step string) bool {
-	if sh.err != nil || sh.spent() || !c.Size().Less(sh.out.World.Size()) || warnings(&c) > sh.warnings {
+	if sh.err != nil || sh.spent() || !c.Size().Less(sh.out.World.Size()) || sh.breaks(&c) {
 		return false
 	}
 	c.Repair, c.Bound = c.phases()

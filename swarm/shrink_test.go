@@ -252,11 +252,11 @@ func TestShrinkKeepsAssumptions(t *testing.T) {
 	for ; Draw(seed).Family != "lease-edge"; seed++ {
 	}
 	w := Draw(seed)
-	if warnings(&w) != 0 {
+	if len(warnings(&w)) != 0 {
 		t.Fatalf("seed %d: a drawn world warns: %s", seed, w.String())
 	}
 	bare := w.with(func(_ int, s Setting) (Setting, bool) { return s, s.Name != "clock_drift" })
-	if warnings(&bare) == 0 {
+	if len(warnings(&bare)) == 0 {
 		t.Fatalf("seed %d: its fast clocks without the bound do not warn: %s", seed, bare.String())
 	}
 	sh := &shrinker{ctx: context.Background(), fails: func(*Result) bool { return true }, limit: 10,

@@ -65,7 +65,7 @@ func newReplayCmd() *cobra.Command {
 			return &usageError{msg: err.Error()}
 		}
 		if f.shrink != "" {
-			return runShrink(cmd.Context(), args[0], f, cmd.OutOrStdout())
+			return runShrink(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		}
 		return runReplay(cmd.Context(), args[0], f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
@@ -148,6 +148,9 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 	if err != nil {
 		return err
 	}
+	// As raftsim run says them: a world file written by hand may break an assumption the verdict
+	// rests on (clocks outside the lease's drift bound), and a drawn world never does.
+	printConfigWarnings(stderr, &cfg)
 	cfg.Check = true // as swarm.RunConfig runs every world, whatever its file says; the summary says so
 	for _, w := range cfg.Warnings() {
 		fmt.Fprintln(stderr, "raftsim: warning: "+w) // as `raftsim run` warns of the same world
@@ -222,4 +225,12 @@ func loadWorldFile(arg string) (*spec.Spec, error) {
 		return nil, usageErrorf("%s: trials: %d: a world is one run (trials 1); trials are a sweep's: raftsim sweep", arg, s.Trials)
 	}
 	return s, nil
+}
+
+// printConfigWarnings prints cfg's warnings (cluster.Config.Warnings) on stderr, one line each, as
+// raftsim run prints them.
+func printConfigWarnings(stderr io.Writer, cfg *cluster.Config) {
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(stderr, "raftsim: warning: "+w)
+	}
 }

@@ -78,7 +78,7 @@ func loadSwarmWorld(arg string) (swarm.World, error) {
 
 // runShrink is `raftsim replay SEED|FILE --shrink OUT.yaml`: shrink the world, say what was done, and
 // write the smaller world as a spec file that `raftsim replay OUT.yaml` replays with the same failure.
-func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer) error {
+func runShrink(ctx context.Context, arg string, f *replayFlags, stdout, stderr io.Writer) error {
 	out := f.shrink
 	if fi, err := os.Lstat(out); err == nil && fi.IsDir() {
 		return usageErrorf("--shrink %s: is a directory; give a file name", out)
@@ -90,6 +90,10 @@ func runShrink(ctx context.Context, arg string, f *replayFlags, stdout io.Writer
 	w, err := loadSwarmWorld(arg)
 	if err != nil {
 		return err
+	}
+	if cfg, err := w.Config(); err == nil {
+		// The shrink keeps within them (swarm.Shrink): said before it starts, as raftsim run says them.
+		printConfigWarnings(stderr, &cfg)
 	}
 	file, err := createNew(out)
 	if err != nil {
