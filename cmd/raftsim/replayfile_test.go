@@ -56,7 +56,8 @@ func TestReplaySafetyExit(t *testing.T) {
 	r := raftsim(t, nil, "replay", world)
 	if r.code != 3 || !strings.Contains(r.stdout, "verdict: FAILED: safety: Read Freshness") ||
 		!strings.Contains(r.stderr, "raftsim: warning: lease reads with clocks outside clock_drift 0") ||
-		!strings.Contains(r.stderr, "raftsim: replay: safety: Read Freshness violated") {
+		!strings.Contains(r.stderr, "raftsim: replay: safety: Read Freshness violated") ||
+		strings.Count(r.stderr, "raftsim: warning:") != 1 {
 		t.Fatalf("replay: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	s, err := spec.Load(world)

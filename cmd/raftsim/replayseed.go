@@ -152,9 +152,6 @@ func runReplay(ctx context.Context, arg string, f *replayFlags, stdout, stderr i
 	// rests on (clocks outside the lease's drift bound), and a drawn world never does.
 	printConfigWarnings(stderr, &cfg)
 	cfg.Check = true // as swarm.RunConfig runs every world, whatever its file says; the summary says so
-	for _, w := range cfg.Warnings() {
-		fmt.Fprintln(stderr, "raftsim: warning: "+w) // as `raftsim run` warns of the same world
-	}
 	vz, err := openViz(ctx, f.viz, f.trace, append(inputs, input{cfg.Topology, "--topology file"}))
 	if err != nil {
 		return err
