@@ -246,7 +246,7 @@ func TestDropNodes(t *testing.T) {
 // world keeps its clocks within its drift bound; dropping the bound back to its default 0 while the fast
 // clocks stay gives a world whose stale reads are the clocks' fault, not Raft's (seed 93's shrink under
 // lease_ignores_drift did that, and its file then failed without the mutation). A step whose
-// configuration warns more than the first world's is not tried, and not run.
+// configuration has a kind of warning the first world lacks is not tried, and not run.
 func TestShrinkKeepsAssumptions(t *testing.T) {
 	seed := uint64(1)
 	for ; Draw(seed).Family != "lease-edge"; seed++ {

@@ -278,7 +278,7 @@ Global flags:
 
 Run "{{helpPath .}} COMMAND" for a command's flags.{{end}}
 
-Exit status: 0 ok, 1 failure (check, replay, merge of check reports: a seed failed), 2 bad input, 3 safety violation (run, sweep), 130 interrupted.
+Exit status: 0 ok, 1 failure (check and merge of check reports: a seed failed; replay: a liveness or linearizability failure), 2 bad input, 3 safety violation (run, sweep, replay), 130 interrupted.
 `
 
 // helpPath is the help command for cmd's subcommands: "raftsim help" for the root, "raftsim help
