@@ -323,7 +323,8 @@ func mutationNote(mutate []string) []byte {
 // holds the same world (an earlier check of the seed), left as it is: the check names it either way, so
 // a second check over the same directory still says where the world is. A file that holds something
 // else (a world of another version of the generator, a hand-edited or a truncated file) is left too,
-// and its path returned as kept so that the check can say so. A world written under a mutation starts with a comment naming it (mutationNote).
+// and its path returned as kept so that the check can say so. A world written under a mutation starts
+// with a comment naming it (mutationNote).
 func writeFailure(dir string, seed uint64, mutate []string) (world, kept string, err error) {
 	w := swarm.Draw(seed)
 	s, err := w.Spec()

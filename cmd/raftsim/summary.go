@@ -37,11 +37,8 @@ func printSummary(w io.Writer, s *cluster.Summary, cfg cluster.Config) {
 // turn the safety check on, for the replay of a sweep's trial (whose seed trials.csv writes in hex).
 func printSummaryAs(w io.Writer, s *cluster.Summary, cfg cluster.Config, heading, seed, checkHow string) {
 	end := duration(s.EndMS)
-	nodes := "nodes"
-	if s.Nodes == 1 {
-		nodes = "node" // the swarm draws one-node worlds: "1 nodes" read as a typo
-	}
-	fmt.Fprintf(w, "%s: %d %s, seed %s, %v simulated, %s events\n", heading, s.Nodes, nodes, seed, end, count(s.Events))
+	// The swarm draws one-node worlds: "1 nodes" read as a typo.
+	fmt.Fprintf(w, "%s: %d %s, seed %s, %v simulated, %s events\n", heading, s.Nodes, plural(s.Nodes, "node"), seed, end, count(s.Events))
 	if s.Availability.Valid() {
 		fmt.Fprintf(w, "  availability    %.4f of the time a leader held a working majority\n", float64(s.Availability))
 	} else {
