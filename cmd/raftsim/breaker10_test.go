@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,17 +24,30 @@ func raftsimStdinFile(t *testing.T, stdin string, args ...string) result {
 	}
 	defer in.Close()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
-	var out, errb bytes.Buffer
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, &out, &errb
-	err = cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
+	cmd.Stdin = in
+	r, err := runMain(cmd)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return result{out.String(), errb.String(), code}
+	return r
+}
+
+// twoShards sweeps a tiny spec (trials per point, the nodes axis's values) in dir as shards 1/2 and 2/2,
+// into dir/s1 and dir/s2, and returns the two directories.
+func twoShards(t *testing.T, dir string, trials int, nodes string) (s1, s2 string) {
+	t.Helper()
+	specPath := filepath.Join(dir, "tiny.yaml")
+	spec := fmt.Sprintf("name: tiny\ndescription: tiny\nseed: 1\ntrials: %d\nduration: 1s\ncluster:\n  bootstrap: 1\naxes:\n  - {param: nodes, values: %s}\n", trials, nodes)
+	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s1, s2 = filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
+	for i, s := range []string{s1, s2} {
+		if r := raftsim(t, nil, "sweep", specPath, "--quiet", "--shard", []string{"1/2", "2/2"}[i], "--out", s); r.code != 0 {
+			t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
+		}
+	}
+	return s1, s2
 }
 
 // oneLineUsage fails unless r is a refusal as the rules want it: exit 2, one line on standard error
@@ -131,17 +145,7 @@ func TestBreaker10MergeEditedReport(t *testing.T) {
 // before) and a missing shard (reported as a mix of directories and files) are named.
 func TestBreaker10MergeOutIsAShard(t *testing.T) {
 	dir := t.TempDir()
-	specPath := filepath.Join(dir, "tiny.yaml")
-	spec := "name: tiny\ndescription: tiny\nseed: 1\ntrials: 2\nduration: 1s\ncluster:\n  bootstrap: 1\naxes:\n  - {param: nodes, values: [3]}\n"
-	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s1, s2 := filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
-	for i, s := range []string{s1, s2} {
-		if r := raftsim(t, nil, "sweep", specPath, "--quiet", "--shard", []string{"1/2", "2/2"}[i], "--out", s); r.code != 0 {
-			t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
-		}
-	}
+	s1, s2 := twoShards(t, dir, 2, "[3]")
 	r1, r2 := filepath.Join(dir, "r1.json"), filepath.Join(dir, "r2.json")
 	for i, rep := range []string{r1, r2} {
 		if r := raftsim(t, nil, "check", "--seeds", "2", "--quiet", "--shard", []string{"1/2", "2/2"}[i], "--report", rep); r.code != 0 {
@@ -224,17 +228,7 @@ func TestBreaker10CheckReportIsFailuresDir(t *testing.T) {
 // trial or the edited count, exits 2 and writes nothing.
 func TestBreaker10MergeForeignTrial(t *testing.T) {
 	dir := t.TempDir()
-	specPath := filepath.Join(dir, "tiny.yaml")
-	spec := "name: tiny\ndescription: tiny\nseed: 1\ntrials: 3\nduration: 1s\ncluster:\n  bootstrap: 1\naxes:\n  - {param: nodes, values: [3, 5]}\n"
-	if err := os.WriteFile(specPath, []byte(spec), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	s1, s2 := filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
-	for i, s := range []string{s1, s2} {
-		if r := raftsim(t, nil, "sweep", specPath, "--quiet", "--shard", []string{"1/2", "2/2"}[i], "--out", s); r.code != 0 {
-			t.Fatalf("sweep: exit %d: %s", r.code, r.stderr)
-		}
-	}
+	s1, s2 := twoShards(t, dir, 3, "[3, 5]")
 	journal := func(d string) []string {
 		b, err := os.ReadFile(filepath.Join(d, "trials.journal"))
 		if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"os"
@@ -348,16 +347,9 @@ func raftsimIn(dir string, args ...string) (result, error) {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, os.Args[0], args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code, err = ee.ExitCode(), nil
-	}
+	r, err := runMain(cmd)
 	if ctx.Err() != nil {
 		err = ctx.Err()
 	}
-	return result{out.String(), errb.String(), code}, err
+	return r, err
 }

@@ -26,20 +26,31 @@ type result struct {
 	code           int
 }
 
+// raftsim runs the test binary as raftsim with args, env added to the environment.
 func raftsim(t *testing.T, env []string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(append(os.Environ(), "RAFTSIM_BE_MAIN=1"), env...)
+	cmd.Env = env
+	r, err := runMain(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// runMain runs cmd — the test binary, with its arguments, and what the caller set of its standard
+// input, directory and environment (added to this process's) — as raftsim, and returns its output and
+// exit status. The error is one of starting or waiting for it, not a nonzero exit.
+func runMain(cmd *exec.Cmd) (result, error) {
+	cmd.Env = append(append(os.Environ(), "RAFTSIM_BE_MAIN=1"), cmd.Env...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
+		code, err = ee.ExitCode(), nil
 	}
-	return result{out.String(), errb.String(), code}
+	return result{out.String(), errb.String(), code}, err
 }
 
 // TestRunDeterministic: the same flags and seed write byte-identical traces and summaries, under

@@ -22,18 +22,12 @@ const smallTrace = "../../trace/testdata/small.jsonl"
 func raftsimStdin(t *testing.T, stdin []byte, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(os.Environ(), "RAFTSIM_BE_MAIN=1")
 	cmd.Stdin = bytes.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	if ee, ok := err.(*exec.ExitError); ok {
-		code = ee.ExitCode()
-	} else if err != nil {
+	r, err := runMain(cmd)
+	if err != nil {
 		t.Fatal(err)
 	}
-	return result{out.String(), errb.String(), code}
+	return r
 }
 
 // TestTraceShowGolden: `raftsim trace show` prints what trace.Line does, the golden file of package
